@@ -1,0 +1,33 @@
+# fazhi — two commands on a fresh machine:  make demo  (run it)   make test  (test it)
+VENV  ?= .venv
+BIN   := $(VENV)/bin
+HOST  ?= 127.0.0.1
+PORT  ?= 8000
+SCALE ?= 0.05
+PYTHON ?= python3
+
+.PHONY: install demo serve test bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: $(BIN)/.installed node_modules/.installed
+
+demo: install
+	$(BIN)/fazhi migrate --noinput -v0
+	$(BIN)/fazhi demo-data --scale $(SCALE) --if-empty
+	@echo "网页界面：http://$(HOST):$(PORT)/  账号 fzb（法治办），密码 fazhi-demo-2026"
+	FAZHI_DEBUG=$${FAZHI_DEBUG:-1} $(BIN)/fazhi runserver $(HOST):$(PORT) --noreload
+
+test: install
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) node_modules fazhi.sqlite3 test-artifacts

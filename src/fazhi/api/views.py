@@ -1,0 +1,100 @@
+"""REST API: one scoped viewset per registered ledger, generated from the same declaration as the UI."""
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
+
+from fazhi.core.forms import scoped_choices
+from fazhi.core.scope import scope_of
+from fazhi.org.models import Unit
+
+BOOKKEEPING = ("deleted_at", "deleted_by", "deletion_reason")
+
+
+class LedgerSerializer(serializers.ModelSerializer):
+    """Runs the model's own rules (clean) so the API refuses what the forms refuse, with the same messages."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = self.context["request"].user
+        for field in fields.values():
+            if isinstance(field, serializers.PrimaryKeyRelatedField) and field.queryset is not None:
+                field.queryset = scoped_choices(field.queryset.model, user)
+        return fields
+
+    def validate(self, attrs):
+        instance = self.instance or self.Meta.model()
+        for key, value in attrs.items():
+            setattr(instance, key, value)
+        try:
+            instance.full_clean(validate_unique=False)
+        except DjangoValidationError as error:
+            raise ApiValidationError(error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages})
+        return attrs
+
+
+def serializer_for(ledger):
+    if ledger.serializer_class:
+        return ledger.serializer_class
+    meta = type("Meta", (), {"model": ledger.model, "exclude": BOOKKEEPING, "read_only_fields": ("created_at", "updated_at")})
+    return type(f"{ledger.model.__name__}Serializer", (LedgerSerializer,), {"Meta": meta})
+
+
+class DeletionSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, help_text="删除原因（必填）")
+
+
+class LedgerViewSet(viewsets.ModelViewSet):
+    ledger = None
+
+    def get_queryset(self):
+        return self.ledger.model.objects.visible_to(self.request.user).select_related(*self.ledger.select_related)
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+    def destroy(self, request, *args, **kwargs):
+        obj = self.get_object()
+        reason = request.data.get("reason") if hasattr(request.data, "get") else None
+        reason = reason or request.query_params.get("reason", "")
+        try:
+            obj.soft_delete(request.user, reason)
+        except DjangoValidationError as error:
+            return Response({"detail": "；".join(error.messages)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def viewset_for(ledger):
+    return type(
+        f"{ledger.model.__name__}ViewSet",
+        (LedgerViewSet,),
+        {
+            "ledger": ledger,
+            "queryset": ledger.model.objects.all(),  # for schema generation; requests use get_queryset
+            "serializer_class": serializer_for(ledger),
+            "filterset_fields": ledger.filter_fields,
+        },
+    )
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ("id", "code", "name", "short_name", "unit_type", "level", "region", "parent", "depth", "is_active")
+
+
+class UnitViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = UnitSerializer
+    queryset = Unit.objects.all()
+    filterset_fields = ("unit_type", "level", "parent")
+
+    def get_queryset(self):
+        return Unit.objects.visible_to(self.request.user)

@@ -1,0 +1,26 @@
+"""The unit a user is working on (the unit switcher). It only ever narrows the user's scope."""
+from django.apps import apps
+
+from .scope import check_unit_in_scope, scope_of
+
+SESSION_KEY = "fazhi_unit_id"
+
+
+def current_unit(request):
+    """The selected unit, or None for the user's whole scope. A stale or out-of-scope choice is dropped."""
+    unit_id = request.session.get(SESSION_KEY)
+    if not unit_id:
+        return None
+    unit = apps.get_model("org", "Unit").objects.filter(pk=unit_id).first()
+    if unit is None or not scope_of(request.user).allows(unit):
+        request.session.pop(SESSION_KEY, None)
+        return None
+    return unit
+
+
+def set_current_unit(request, unit) -> None:
+    if unit is None:
+        request.session.pop(SESSION_KEY, None)
+        return
+    check_unit_in_scope(request.user, unit)
+    request.session[SESSION_KEY] = unit.pk

@@ -1,0 +1,46 @@
+"""Excel export of any filtered ledger list, streamed row by row (openpyxl write-only mode)."""
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+
+from django.http import FileResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+
+def display_value(obj, name: str):
+    field = obj._meta.get_field(name)
+    if field.choices:
+        return getattr(obj, f"get_{name}_display")()
+    value = getattr(obj, name)
+    if field.is_relation:
+        return str(value) if value is not None else ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    return value
+
+
+def export_response(ledger, queryset, filename: str) -> FileResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(ledger.title[:31])
+    header = []
+    for name in ledger.fields_for_export:
+        cell = WriteOnlyCell(sheet, value=ledger.label(name))
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for obj in queryset.iterator(chunk_size=2000):
+        sheet.append([display_value(obj, name) for name in ledger.fields_for_export])
+    handle = tempfile.TemporaryFile()
+    workbook.save(handle)
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -1,0 +1,75 @@
+"""Form and filter construction shared by every ledger."""
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db import models
+
+
+def scoped_choices(model, user):
+    """Choices for a foreign key: a scoped model offers only what the user may see."""
+    manager = model._default_manager
+    if hasattr(manager, "visible_to"):
+        return manager.visible_to(user)
+    return manager.all()
+
+
+def ledger_form_class(ledger, user):
+    """A ModelForm for the ledger whose foreign-key choices are limited to the user's scope."""
+    base = ledger.form_class or forms.ModelForm
+    fields = ledger.form_fields or [
+        f.name for f in ledger.model._meta.get_fields()
+        if getattr(f, "editable", False) and not f.auto_created and f.concrete
+        and f.name not in {"created_at", "updated_at", "deleted_at", "deleted_by", "deletion_reason"}
+    ]
+
+    class LedgerForm(base):
+        class Meta(getattr(base, "Meta", object)):
+            model = ledger.model
+
+        Meta.fields = fields
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for field in self.fields.values():
+                if isinstance(field, forms.ModelChoiceField):
+                    field.queryset = scoped_choices(field.queryset.model, user)
+            for field in self.fields.values():
+                widget = field.widget
+                if isinstance(widget, forms.DateInput):
+                    widget.input_type = "date"
+                if isinstance(widget, (forms.CheckboxInput,)):
+                    widget.attrs.setdefault("class", "form-check-input")
+                else:
+                    widget.attrs.setdefault("class", "form-control form-control-sm")
+
+    return LedgerForm
+
+
+def ledger_filterset_class(ledger, user):
+    class LedgerFilterSet(django_filters.FilterSet):
+        class Meta:
+            model = ledger.model
+            fields = ledger.filter_fields
+
+        @classmethod
+        def filter_for_field(cls, field, field_name, lookup_expr="exact"):
+            if isinstance(field, models.ForeignKey):
+                return django_filters.ModelChoiceFilter(
+                    field_name=field_name, label=field.verbose_name, queryset=scoped_choices(field.related_model, user)
+                )
+            if isinstance(field, models.DateField):
+                return django_filters.DateFromToRangeFilter(
+                    field_name=field_name,
+                    label=field.verbose_name,
+                    widget=django_filters.widgets.RangeWidget(attrs={"type": "date", "class": "form-control form-control-sm"}),
+                )
+            return super().filter_for_field(field, field_name, lookup_expr)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for f in self.form.fields.values():
+                if not isinstance(f.widget, django_filters.widgets.RangeWidget):
+                    f.widget.attrs.setdefault("class", "form-select form-select-sm" if hasattr(f, "choices") else "form-control form-control-sm")
+
+    return LedgerFilterSet

@@ -1,0 +1,88 @@
+"""The ledger registry: each ledger app declares its ledgers once, and gets list, detail, form, recycle bin,
+Excel export and REST API from the same declaration (like NetBox's per-model views, with less ceremony)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import models
+
+AREAS = [
+    ("services", "政务服务"),
+    ("enforcement", "行政执法"),
+    ("inspections", "双随机"),
+    ("rulemaking", "制度建设"),
+    ("decisions", "依法决策"),
+    ("disputes", "争议化解"),
+    ("oversight", "监督"),
+    ("publicity", "普法"),
+    ("assessment", "考核"),
+    ("reports", "年度报告"),
+]
+AREA_NAMES = dict(AREAS)
+
+
+@dataclass
+class Ledger:
+    model: type[models.Model]
+    area: str
+    slug: str
+    columns: list[str]
+    sort_fields: list[str] = field(default_factory=lambda: ["id"])
+    default_sort: str = "-id"
+    filter_fields: list[str] = field(default_factory=list)
+    search_fields: list[str] = field(default_factory=list)
+    form_fields: list[str] | None = None
+    form_class: type | None = None
+    select_related: list[str] = field(default_factory=lambda: ["unit"])
+    export_fields: list[str] | None = None
+    serializer_class: type | None = None
+    # Makes one valid row in a unit whose text carries `marker`: the data-scope walk uses it.
+    sample: Callable | None = None
+
+    def __post_init__(self):
+        if self.area not in AREA_NAMES:
+            raise ValueError(f"unknown area {self.area}")
+        for name in self.sort_fields:
+            if self.model._meta.get_field(name).null:
+                raise ValueError(f"{self.slug}: sort field {name} must not be nullable (keyset pagination)")
+
+    @property
+    def title(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    @property
+    def fields_for_export(self) -> list[str]:
+        return self.export_fields or self.columns
+
+    def label(self, name: str) -> str:
+        return str(self.model._meta.get_field(name).verbose_name)
+
+    def url_name(self, action: str) -> str:
+        return f"ledger:{self.slug}-{action}"
+
+
+class LedgerRegistry:
+    def __init__(self):
+        self._by_slug: dict[str, Ledger] = {}
+
+    def register(self, ledger: Ledger) -> Ledger:
+        if ledger.slug in self._by_slug:
+            raise ValueError(f"ledger {ledger.slug} registered twice")
+        self._by_slug[ledger.slug] = ledger
+        return ledger
+
+    def __iter__(self):
+        return iter(self._by_slug.values())
+
+    def get(self, slug: str) -> Ledger:
+        return self._by_slug[slug]
+
+    def in_area(self, area: str) -> list[Ledger]:
+        return [ledger for ledger in self if ledger.area == area]
+
+    def for_model(self, model) -> Ledger | None:
+        return next((ledger for ledger in self if ledger.model is model), None)
+
+
+registry = LedgerRegistry()

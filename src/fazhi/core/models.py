@@ -1,0 +1,76 @@
+"""The ledger base: every ledger row belongs to a unit, keeps its history and is never lost on delete."""
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .scope import ScopedQuerySet
+
+
+class LedgerQuerySet(ScopedQuerySet):
+    def live(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self):
+        return self.filter(deleted_at__isnull=False)
+
+
+class LiveManager(models.Manager.from_queryset(LedgerQuerySet)):
+    """Default manager: rows in the recycle bin are invisible unless asked for through `all_objects`."""
+
+    def get_queryset(self):
+        return super().get_queryset().live()
+
+
+AllManager = models.Manager.from_queryset(LedgerQuerySet)
+
+
+class LedgerModel(models.Model):
+    unit = models.ForeignKey("org.Unit", models.PROTECT, verbose_name="单位", related_name="+")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    deleted_at = models.DateTimeField("删除时间", null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, editable=False, related_name="+", verbose_name="删除人"
+    )
+    deletion_reason = models.CharField("删除原因", max_length=500, blank=True, editable=False)
+
+    objects = LiveManager()
+    all_objects = AllManager()
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+        base_manager_name = "all_objects"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def soft_delete(self, user, reason: str):
+        """Move the row to the recycle bin. The reason is required: a ledger row is evidence."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError("删除台账记录必须填写删除原因")
+        if self.is_deleted:
+            raise ValidationError("该记录已在回收站中")
+        with transaction.atomic():
+            self.deleted_at = timezone.now()
+            self.deleted_by = user if getattr(user, "is_authenticated", False) else None
+            self.deletion_reason = reason
+            self._change_reason = f"删除：{reason}"
+            self.save(update_fields=["deleted_at", "deleted_by", "deletion_reason", "updated_at"])
+
+    def restore(self, user):
+        if not self.is_deleted:
+            raise ValidationError("该记录未被删除，无需恢复")
+        with transaction.atomic():
+            self.deleted_at = None
+            self.deleted_by = None
+            self.deletion_reason = ""
+            self._change_reason = "从回收站恢复"
+            self.save(update_fields=["deleted_at", "deleted_by", "deletion_reason", "updated_at"])
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("台账记录不能物理删除，请使用“删除”移入回收站")

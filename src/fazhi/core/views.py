@@ -1,0 +1,207 @@
+"""Generic ledger views: list, detail, create, edit, delete to the recycle bin, restore, export.
+
+Every view reaches rows through `LedgerViewMixin.get_queryset`, which goes through the scope layer.
+"""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from .current import current_unit
+from .excel import display_value, export_response
+from .forms import ledger_filterset_class, ledger_form_class
+from .pagination import keyset_page
+from .scope import can_write
+
+PAGE_SIZE = 50
+
+
+class LedgerViewMixin(LoginRequiredMixin):
+    ledger = None  # set by as_view(ledger=...)
+    include_deleted = False
+
+    def get_queryset(self):
+        model = self.ledger.model
+        manager = model.all_objects if self.include_deleted else model.objects
+        qs = manager.visible_to(self.request.user, within=current_unit(self.request))
+        return qs.select_related(*self.ledger.select_related)
+
+    def get_object(self, pk):
+        return get_object_or_404(self.get_queryset(), pk=pk)
+
+    def require_write(self):
+        if not can_write(self.request.user):
+            raise PermissionDenied("您的角色为只读，不能修改台账")
+
+    def base_context(self, **extra):
+        return {"ledger": self.ledger, "can_write": can_write(self.request.user), **extra}
+
+
+class FilteredListMixin(LedgerViewMixin):
+    def filtered(self):
+        qs = self.get_queryset()
+        if self.include_deleted:
+            qs = qs.deleted()
+        filterset = ledger_filterset_class(self.ledger, self.request.user)(self.request.GET or None, queryset=qs)
+        qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
+        term = self.request.GET.get("q", "").strip()
+        if term and self.ledger.search_fields:
+            from django.db.models import Q
+
+            query = Q()
+            for name in self.ledger.search_fields:
+                query |= Q(**{f"{name}__icontains": term})
+            qs = qs.filter(query)
+        return filterset, qs
+
+
+class LedgerListView(FilteredListMixin, View):
+    template_name = "core/ledger_list.html"
+
+    def get(self, request):
+        filterset, qs = self.filtered()
+        sort = request.GET.get("sort", self.ledger.default_sort)
+        if sort.lstrip("-") not in self.ledger.sort_fields:
+            sort = self.ledger.default_sort
+        page = keyset_page(qs, sort, after=request.GET.get("after"), before=request.GET.get("before"), size=PAGE_SIZE)
+        rows = [(obj, [display_value(obj, name) for name in self.ledger.columns]) for obj in page.rows]
+        params = request.GET.copy()
+        for key in ("after", "before"):
+            params.pop(key, None)
+        return render(
+            request,
+            self.template_name,
+            self.base_context(
+                filterset=filterset,
+                page=page,
+                rows=rows,
+                sort=sort,
+                query=params.urlencode(),
+                headers=[(name, self.ledger.label(name), name in self.ledger.sort_fields) for name in self.ledger.columns],
+                recycle=self.include_deleted,
+            ),
+        )
+
+
+class LedgerRecycleView(LedgerListView):
+    include_deleted = True
+
+
+class LedgerExportView(FilteredListMixin, View):
+    def get(self, request):
+        _, qs = self.filtered()
+        stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+        return export_response(self.ledger, qs.order_by(self.ledger.default_sort), f"{self.ledger.title}-{stamp}.xlsx")
+
+
+class LedgerDetailView(LedgerViewMixin, View):
+    include_deleted = True
+
+    def get(self, request, pk):
+        obj = self.get_object(pk)
+        fields = [
+            (f.verbose_name, display_value(obj, f.name))
+            for f in obj._meta.concrete_fields
+            if f.name not in {"id", "deleted_by", "deletion_reason", "deleted_at"}
+        ]
+        history = []
+        records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:30])
+        for record, previous in zip(records, records[1:] + [None]):
+            changes = []
+            if previous is not None:
+                delta = record.diff_against(previous)
+                changes = [
+                    (str(obj._meta.get_field(c.field).verbose_name), c.old, c.new) for c in delta.changes
+                ]
+            history.append({"record": record, "changes": changes})
+        return render(request, "core/ledger_detail.html", self.base_context(obj=obj, fields=fields, history=history))
+
+
+class LedgerFormView(LedgerViewMixin, View):
+    def get_instance(self, pk):
+        if pk is None:
+            unit = current_unit(self.request) or getattr(self.request.user, "unit", None)
+            return self.ledger.model(unit=unit) if unit else self.ledger.model()
+        return self.get_object(pk)
+
+    def form_class(self):
+        return ledger_form_class(self.ledger, self.request.user)
+
+    def get(self, request, pk=None):
+        self.require_write()
+        instance = self.get_instance(pk)
+        form = self.form_class()(instance=instance)
+        return render(request, "core/ledger_form.html", self.base_context(form=form, obj=instance if pk else None))
+
+    def post(self, request, pk=None):
+        self.require_write()
+        instance = self.get_instance(pk)
+        form = self.form_class()(request.POST, request.FILES, instance=instance)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    obj = form.save()
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"已保存：{obj}")
+                return redirect(reverse(self.ledger.url_name("detail"), args=[obj.pk]))
+        return render(request, "core/ledger_form.html", self.base_context(form=form, obj=instance if pk else None), status=400)
+
+
+class LedgerDeleteView(LedgerViewMixin, View):
+    def get(self, request, pk):
+        self.require_write()
+        return render(request, "core/ledger_delete.html", self.base_context(obj=self.get_object(pk)))
+
+    def post(self, request, pk):
+        self.require_write()
+        obj = self.get_object(pk)
+        try:
+            obj.soft_delete(request.user, request.POST.get("reason", ""))
+        except ValidationError as error:
+            return render(request, "core/ledger_delete.html", self.base_context(obj=obj, errors=error.messages), status=400)
+        messages.success(request, f"已移入回收站：{obj}（可在回收站恢复）")
+        return redirect(reverse(self.ledger.url_name("list")))
+
+
+class LedgerRestoreView(LedgerViewMixin, View):
+    include_deleted = True
+
+    def post(self, request, pk):
+        self.require_write()
+        obj = self.get_object(pk)
+        try:
+            obj.restore(request.user)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, f"已恢复：{obj}")
+        return redirect(reverse(self.ledger.url_name("detail"), args=[obj.pk]))
+
+
+def ledger_urlpatterns(registry):
+    from django.urls import path
+
+    patterns = []
+    for ledger in registry:
+        base = f"{ledger.slug}/"
+        kw = {"ledger": ledger}
+        patterns += [
+            path(base, LedgerListView.as_view(**kw), name=f"{ledger.slug}-list"),
+            path(f"{base}recycle/", LedgerRecycleView.as_view(**kw), name=f"{ledger.slug}-recycle"),
+            path(f"{base}export/", LedgerExportView.as_view(**kw), name=f"{ledger.slug}-export"),
+            path(f"{base}add/", LedgerFormView.as_view(**kw), name=f"{ledger.slug}-add"),
+            path(f"{base}<int:pk>/", LedgerDetailView.as_view(**kw), name=f"{ledger.slug}-detail"),
+            path(f"{base}<int:pk>/edit/", LedgerFormView.as_view(**kw), name=f"{ledger.slug}-edit"),
+            path(f"{base}<int:pk>/delete/", LedgerDeleteView.as_view(**kw), name=f"{ledger.slug}-delete"),
+            path(f"{base}<int:pk>/restore/", LedgerRestoreView.as_view(**kw), name=f"{ledger.slug}-restore"),
+        ]
+    return patterns

@@ -1,0 +1,13 @@
+from django.core.exceptions import ValidationError
+
+
+class CalendarDataMissing(ValidationError):
+    """No holiday data for a year: a working-day deadline there would be a guess, so it is refused."""
+
+
+class ParameterNotInForce(ValidationError):
+    """The parameter asked for has no version in force on the given day."""
+
+
+class RuleViolation(ValidationError):
+    """An action the law forbids; the message names the rule and where it is set."""

@@ -1,0 +1,31 @@
+from django.db import models
+
+
+class RegionLevel(models.TextChoices):
+    PROVINCE = "province", "省级"
+    CITY = "city", "市级"
+    COUNTY = "county", "县级"
+
+
+class UnitType(models.TextChoices):
+    GOVERNMENT = "government", "人民政府"
+    DEPARTMENT = "department", "政府工作部门"
+    COUNTY = "county", "县（市、区）"
+    TOWN = "town", "乡镇（街道）"
+    ZONE = "zone", "功能区"
+    OTHER = "other", "其他单位"
+
+
+class UnitLevel(models.TextChoices):
+    PROVINCE = "province", "省级"
+    CITY = "city", "市级"
+    COUNTY = "county", "县级"
+    TOWNSHIP = "township", "乡级"
+
+
+class Role(models.TextChoices):
+    SYSADMIN = "sysadmin", "系统管理员"
+    OFFICE = "office", "法治办"
+    UNIT_ADMIN = "unit_admin", "单位管理员"
+    CLERK = "clerk", "经办人"
+    LEADER = "leader", "领导"

@@ -1,0 +1,166 @@
+"""政务服务 ledgers: the implementation catalogue (实施清单), applications (办件) and ratings (好差评)."""
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from fazhi.core.identifiers import validate_id_number, validate_uscc
+from fazhi.core.models import LedgerModel
+from fazhi.law.params import rule
+
+from .choices import (
+    ApplicantType, ApplicationStatus, Channel, ClockStopReason, ItemType, OnlineDepth, Outcome, RatingChannel,
+)
+
+
+class ServiceItem(LedgerModel):
+    """One item of a unit's implementation catalogue, with its statutory and promised time limits."""
+
+    code = models.CharField("事项编码", max_length=64, unique=True)
+    name = models.CharField("事项名称", max_length=200)
+    item_type = models.CharField("事项类型", max_length=20, choices=ItemType.choices, db_index=True)
+    legal_basis = models.TextField("设定依据", blank=True)
+    statutory_limit = models.PositiveSmallIntegerField("法定时限（工作日）", help_text="法律法规规定的办理时限，0表示即办")
+    promised_limit = models.PositiveSmallIntegerField("承诺时限（工作日）", help_text="对外承诺的办理时限，0表示即办件")
+    online_depth = models.PositiveSmallIntegerField("网上办理深度", choices=OnlineDepth.choices, default=OnlineDepth.DOWNLOAD)
+    visits_required = models.PositiveSmallIntegerField("到现场次数", default=1)
+    tolerance_allowed = models.BooleanField("可容缺受理", default=False)
+    tolerance_documents = models.TextField("可容缺的次要材料", blank=True)
+    commitment_allowed = models.BooleanField("可告知承诺", default=False)
+    cross_province = models.BooleanField("跨省通办", default=False)
+    effective_from = models.DateField("生效日期")
+    effective_to = models.DateField("失效日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政务服务事项"
+        indexes = [models.Index(fields=["unit", "item_type"])]
+
+    def __str__(self):
+        return f"{self.name}（{self.code}）"
+
+    def clean(self):
+        errors = {}
+        if self.promised_limit is not None and self.statutory_limit is not None and self.promised_limit > self.statutory_limit:
+            errors["promised_limit"] = rule("services.promised_within_statutory").violation(
+                f"承诺时限{self.promised_limit}个工作日超过法定时限{self.statutory_limit}个工作日"
+            )
+        if self.effective_to and self.effective_from and self.effective_to < self.effective_from:
+            errors["effective_to"] = ValidationError("失效日期不能早于生效日期")
+        if self.tolerance_allowed and not self.tolerance_documents.strip():
+            errors["tolerance_documents"] = ValidationError("可容缺受理的事项须列明可容缺的次要材料")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def compression_rate(self):
+        if not self.statutory_limit:
+            return None
+        return (self.statutory_limit - self.promised_limit) / self.statutory_limit
+
+
+def validate_applicant_id(applicant_type: str, number: str) -> None:
+    if applicant_type == ApplicantType.PERSON:
+        validate_id_number(number)
+    else:
+        validate_uscc(number)
+
+
+class Application(LedgerModel):
+    """An application (办件). Its deadline is derived from the promised limit and the recorded clock stops."""
+
+    number = models.CharField("办件编号", max_length=40, unique=True)
+    item = models.ForeignKey(ServiceItem, models.PROTECT, verbose_name="事项", related_name="applications")
+    applicant_type = models.CharField("申请人类型", max_length=10, choices=ApplicantType.choices)
+    applicant_name = models.CharField("申请人", max_length=200)
+    applicant_id_number = models.CharField("证件号码", max_length=18, help_text="自然人填身份证号，法人填统一社会信用代码")
+    channel = models.CharField("申请渠道", max_length=16, choices=Channel.choices)
+    received_on = models.DateField("收件日期")
+    accepted_on = models.DateField("受理日期", null=True, blank=True)
+    status = models.CharField("状态", max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.RECEIVED)
+    tolerance_acceptance = models.BooleanField("容缺受理", default=False)
+    commitment_acceptance = models.BooleanField("告知承诺", default=False)
+    due_on = models.DateField("承诺办结日期", null=True, blank=True, editable=False)
+    decided_on = models.DateField("办结日期", null=True, blank=True)
+    outcome = models.CharField("办理结果", max_length=16, choices=Outcome.choices, blank=True)
+    on_time = models.BooleanField("按时办结", null=True, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办件"
+        indexes = [
+            models.Index(fields=["unit", "received_on"]),
+            models.Index(fields=["received_on", "id"]),
+            models.Index(fields=["unit", "decided_on"]),
+            models.Index(fields=["due_on"]),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def clean(self):
+        errors = {}
+        if self.applicant_type and self.applicant_id_number:
+            try:
+                validate_applicant_id(self.applicant_type, self.applicant_id_number)
+            except ValidationError as error:
+                errors["applicant_id_number"] = error
+        if self.item_id and self.unit_id and self.item.unit_id != self.unit_id:
+            errors["item"] = ValidationError("办件所属单位必须与事项的实施单位一致")
+        if self.accepted_on and self.received_on and self.accepted_on < self.received_on:
+            errors["accepted_on"] = ValidationError("受理日期不能早于收件日期")
+        if self.decided_on and self.accepted_on and self.decided_on < self.accepted_on:
+            errors["decided_on"] = ValidationError("办结日期不能早于受理日期")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ClockStop(models.Model):
+    """A period the law excludes from the time limit (补正, 听证, 检验检测, 专家评审 …)."""
+
+    application = models.ForeignKey(Application, models.CASCADE, related_name="clock_stops", verbose_name="办件")
+    reason = models.CharField("原因", max_length=20, choices=ClockStopReason.choices)
+    started_on = models.DateField("开始日期")
+    ended_on = models.DateField("结束日期", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "不计时环节"
+
+
+class MissingDocument(models.Model):
+    """A secondary document missing at 容缺受理, due by its own date."""
+
+    application = models.ForeignKey(Application, models.CASCADE, related_name="missing_documents", verbose_name="办件")
+    name = models.CharField("材料名称", max_length=200)
+    due_on = models.DateField("补齐期限")
+    supplied_on = models.DateField("补齐日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "容缺材料"
+
+
+class Rating(LedgerModel):
+    """A 好差评 rating of a completed application; a bad one (1–2 stars) opens a rectification."""
+
+    application = models.OneToOneField(Application, models.PROTECT, related_name="rating", verbose_name="办件")
+    stars = models.PositiveSmallIntegerField("评价星级", validators=[MinValueValidator(1), MaxValueValidator(5)])
+    channel = models.CharField("评价渠道", max_length=16, choices=RatingChannel.choices)
+    comment = models.TextField("评价内容", blank=True)
+    rated_on = models.DateField("评价日期")
+    rectification_due_on = models.DateField("整改期限", null=True, blank=True)
+    rectified_on = models.DateField("整改完成日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "好差评"
+        indexes = [models.Index(fields=["unit", "rated_on"])]
+
+    def __str__(self):
+        return f"{self.application.number}：{self.stars}星"
+
+    @property
+    def is_bad(self) -> bool:
+        return self.stars <= 2
+
+    def clean(self):
+        if self.application_id and self.application.status != ApplicationStatus.DECIDED:
+            raise ValidationError({"application": rule("services.rating_needs_completion").violation()})
+        if self.application_id and self.unit_id and self.application.unit_id != self.unit_id:
+            raise ValidationError({"unit": "评价所属单位必须与办件的办理单位一致"})

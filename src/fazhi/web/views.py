@@ -1,0 +1,45 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from fazhi.core.current import current_unit, set_current_unit
+from fazhi.core.ledgers import AREA_NAMES, registry
+from fazhi.core.pagination import bounded_count
+from fazhi.org.models import Unit
+
+
+def ledger_counts(request):
+    unit = current_unit(request)
+    counts = []
+    for ledger in registry:
+        count, capped = bounded_count(ledger.model.objects.visible_to(request.user, within=unit))
+        counts.append({"ledger": ledger, "count": count, "capped": capped, "area": AREA_NAMES[ledger.area]})
+    return counts
+
+
+@login_required
+def dashboard(request):
+    counts = ledger_counts(request)
+    chart = {"labels": [c["ledger"].title for c in counts], "values": [c["count"] for c in counts]}
+    return render(request, "web/dashboard.html", {"counts": counts, "chart": chart})
+
+
+@login_required
+def area(request, area):
+    if area not in AREA_NAMES:
+        raise Http404("没有这个业务领域")
+    return render(request, "web/area.html", {"area_name": AREA_NAMES[area], "ledgers": registry.in_area(area)})
+
+
+@login_required
+@require_POST
+def switch_unit(request):
+    unit_id = request.POST.get("unit")
+    unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=unit_id) if unit_id else None
+    set_current_unit(request, unit)
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return redirect(target)
