@@ -1,0 +1,47 @@
+"""The REST API: token auth, data scope, the model's own rules, soft delete, schema and docs."""
+from rest_framework.authtoken.models import Token
+
+from fazhi.services.models import ServiceItem
+
+from .factories import make_item
+
+
+def test_token_auth_and_scope(users, tree, client):
+    make_item(tree["town"], code="MINE")
+    make_item(tree["other_county"], code="THEIRS")
+    token = Token.objects.create(user=users["clerk"])
+    response = client.get("/api/service-items/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    codes = [row["code"] for row in response.json()["results"]]
+    assert codes == ["MINE"]
+    assert client.get("/api/service-items/").status_code in (401, 403)
+
+
+def test_api_refuses_what_the_form_refuses(users, tree, client):
+    client.force_login(users["clerk"])
+    payload = {
+        "unit": tree["town"].pk, "code": "API-1", "name": "接口事项", "item_type": "licensing",
+        "statutory_limit": 10, "promised_limit": 12, "effective_from": "2025-01-01",
+    }
+    response = client.post("/api/service-items/", payload, content_type="application/json")
+    assert response.status_code == 400
+    assert "优化营商环境条例" in response.json()["promised_limit"][0]
+    payload["promised_limit"] = 4
+    assert client.post("/api/service-items/", payload, content_type="application/json").status_code == 201
+    payload.update(code="API-2", unit=tree["other_county"].pk)
+    assert client.post("/api/service-items/", payload, content_type="application/json").status_code == 400
+
+
+def test_api_delete_is_soft_and_needs_a_reason(users, tree, client):
+    item = make_item(tree["town"])
+    client.force_login(users["clerk"])
+    assert client.delete(f"/api/service-items/{item.pk}/").status_code == 400
+    assert client.delete(f"/api/service-items/{item.pk}/?reason=录入错误").status_code == 204
+    assert ServiceItem.all_objects.get(pk=item.pk).deletion_reason == "录入错误"
+
+
+def test_schema_and_offline_docs(users, client):
+    client.force_login(users["office"])
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200 and b"/api/applications/" in schema.content
+    docs = client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in docs and "cdn" not in docs.lower()
