@@ -37,9 +37,14 @@ def ledger_form_class(ledger, user):
             for field in self.fields.values():
                 widget = field.widget
                 if isinstance(widget, forms.DateInput):
-                    widget.input_type = "date"
-                if isinstance(widget, (forms.CheckboxInput,)):
+                    # The browser's date picker reads and writes ISO dates only.
+                    widget.input_type, widget.format = "date", "%Y-%m-%d"
+                if isinstance(widget, forms.Textarea):
+                    widget.attrs["rows"] = 2
+                if isinstance(widget, forms.CheckboxInput):
                     widget.attrs.setdefault("class", "form-check-input")
+                elif isinstance(widget, forms.Select):
+                    widget.attrs.setdefault("class", "form-select form-select-sm")
                 else:
                     widget.attrs.setdefault("class", "form-control form-control-sm")
 
@@ -70,6 +75,7 @@ def ledger_filterset_class(ledger, user):
             super().__init__(*args, **kwargs)
             for f in self.form.fields.values():
                 if not isinstance(f.widget, django_filters.widgets.RangeWidget):
-                    f.widget.attrs.setdefault("class", "form-select form-select-sm" if hasattr(f, "choices") else "form-control form-control-sm")
+                    is_select = isinstance(f.widget, forms.Select)
+                    f.widget.attrs.setdefault("class", "form-select form-select-sm" if is_select else "form-control form-control-sm")
 
     return LedgerFilterSet

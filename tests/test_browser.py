@@ -1,0 +1,80 @@
+"""The web UI in a real headless Chromium (Debian's), driven by Playwright: log in, dashboard, switch unit, a ledger."""
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .factories import make_application, make_item
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not shutil.which(CHROMIUM) and os.environ.get("FAZHI_REQUIRE_BROWSER") != "1",
+        reason="Debian chromium is not installed (.ci/run installs it and sets FAZHI_REQUIRE_BROWSER=1)",
+    ),
+]
+
+
+@pytest.fixture
+def page():
+    # Playwright's sync API runs an event loop in this thread; the test's ORM calls are not concurrent with it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+        yield context.new_page()
+        browser.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_login_dashboard_switch_unit_and_ledger_list(live_server, page, users, tree):
+    item = make_item(tree["town"], code="BROWSER-ITEM")
+    make_application(item, number="BROWSER-APP-1")
+    make_item(tree["other_county"], code="OTHER-ITEM")
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    page.goto(f"{live_server.url}/")
+    assert "/login/" in page.url
+    page.fill("#id_username", "office")
+    page.fill("#id_password", "wrong-password")
+    page.click("button[type=submit]")
+    assert page.locator(".alert-danger").inner_text().startswith("用户名或密码错误")
+    page.fill("#id_username", "office")
+    page.fill("#id_password", "test-pass-2026")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#ledger-cards")
+    assert "工作台" in page.inner_text("h1")
+
+    page.select_option("#unit-select", str(tree["county"].pk))
+    page.wait_for_load_state("networkidle")
+    assert "测试县人民政府" in page.inner_text("h1")
+
+    page.click("text=政务服务")
+    page.click("text=政务服务事项")
+    page.wait_for_selector("table.ledger-table")
+    table = page.inner_text("table.ledger-table")
+    assert "BROWSER-ITEM" in table and "OTHER-ITEM" not in table
+    page.screenshot(path=str(ARTIFACTS / "ledger-list.png"), full_page=True)
+
+    page.click("text=BROWSER-ITEM")
+    page.wait_for_selector("text=变更记录")
+    page.click("text=编辑")
+    page.fill("#id_promised_limit", "30")
+    page.click("button:has-text('保存')")
+    assert "承诺办理时限不得超过法定办理时限" in page.inner_text(".field-error")
+    assert page.input_value("#id_effective_from") == "2024-01-01", "an edit keeps the stored date"
+    page.screenshot(path=str(ARTIFACTS / "form-error.png"), full_page=True)
+    page.fill("#id_promised_limit", "6")
+    page.click("button:has-text('保存')")
+    page.wait_for_selector("text=已保存")
+    assert "承诺时限（工作日）：5 → 6" in page.inner_text(".history-table")
