@@ -8,7 +8,7 @@ from .models import Application, Rating, ServiceItem
 
 
 def sample_uscc(seed: int) -> str:
-    body = f"91{990000 + seed % 10000:06d}MA{seed % 10**8:08d}"
+    body = f"91{990000 + seed % 10000:06d}MA{seed % 10**7:07d}"
     return body + uscc_check_char(body)
 
 
