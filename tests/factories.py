@@ -17,9 +17,9 @@ def valid_id(n: int = 1) -> str:
 
 
 def make_item(unit, code="I-1", statutory=20, promised=5, **extra):
+    fields = {"item_type": ItemType.LICENSING, "effective_from": dt.date(2024, 1, 1), **extra}
     return ServiceItem.objects.create(
-        unit=unit, code=code, name=f"测试事项{code}", item_type=ItemType.LICENSING, statutory_limit=statutory,
-        promised_limit=promised, effective_from=dt.date(2024, 1, 1), **extra,
+        unit=unit, code=code, name=f"测试事项{code}", statutory_limit=statutory, promised_limit=promised, **fields,
     )
 
 

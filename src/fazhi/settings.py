@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "fazhi.org",
     "fazhi.law",
     "fazhi.services",
+    "fazhi.metrics",
     "fazhi.web",
     "fazhi.api",
     "fazhi.demo",

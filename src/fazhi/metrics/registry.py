@@ -1,0 +1,133 @@
+"""How ledgers provide metrics: set-based computations, grouped by unit, registered once per metric family.
+
+A computation takes a period and returns {metric code: {unit id: value}} for the unit's own rows. The layer
+adds subtree totals (additive quantities summed up the unit tree) and derives every ratio from its two
+additive parts, so a county's rate is its own numerator over its own denominator, never an average of rates.
+"""
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .catalogue import ADDITIVE_KINDS, catalogue
+
+Table = dict[str, dict[int, float]]
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date  # inclusive
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+    @classmethod
+    def month(cls, year: int, month: int) -> "Period":
+        return cls(dt.date(year, month, 1), dt.date(year, month, _calendar.monthrange(year, month)[1]))
+
+    @property
+    def label(self) -> str:
+        if self.start.month == 1 and self.start.day == 1 and self.end == dt.date(self.start.year, 12, 31):
+            return f"{self.start.year}年"
+        return f"{self.start:%Y年%m月%d日}至{self.end:%Y年%m月%d日}"
+
+
+@dataclass(frozen=True)
+class Computation:
+    name: str
+    provides: frozenset[str]
+    function: Callable[[Period], Table]
+
+
+class MetricRegistry:
+    def __init__(self):
+        self.computations: list[Computation] = []
+
+    def provides(self, *codes: str):
+        known = catalogue().metrics
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            raise ValueError(f"not in the metric catalogue: {unknown}")
+        ratios = [code for code in codes if known[code].is_ratio]
+        if ratios:
+            raise ValueError(f"ratios are derived, not computed: {ratios}")
+
+        def register(function):
+            taken = {code for c in self.computations for code in c.provides} & set(codes)
+            if taken:
+                raise ValueError(f"metrics provided twice: {sorted(taken)}")
+            self.computations.append(Computation(function.__qualname__, frozenset(codes), function))
+            function.codes = codes
+            return function
+
+        return register
+
+    @property
+    def computable(self) -> set[str]:
+        base = {code for c in self.computations for code in c.provides}
+        derived = {
+            m.code for m in catalogue().metrics.values()
+            if m.is_ratio and m.numerator in base and m.denominator in base
+        }
+        return base | derived
+
+    def compute_own(self, period: Period, families: Iterable[str] | None = None) -> Table:
+        """Every registered quantity for every unit's own rows: one set-based query per computation."""
+        table: Table = {}
+        wanted = set(families) if families else None
+        for computation in self.computations:
+            if wanted and not {catalogue()[code].family for code in computation.provides} & wanted:
+                continue
+            result = computation.function(period)
+            for code in computation.provides:
+                table[code] = {unit_id: value for unit_id, value in result.get(code, {}).items() if value is not None}
+        return table
+
+
+registry = MetricRegistry()
+
+
+def rollup(own: Table, units: Iterable) -> Table:
+    """Subtree totals for additive quantities: each unit's value plus all its descendants'."""
+    units = sorted(units, key=lambda u: -u.depth)
+    parent_of = {u.pk: u.parent_id for u in units}
+    totals: Table = {}
+    for code, by_unit in own.items():
+        if catalogue()[code].kind not in ADDITIVE_KINDS:
+            continue
+        acc = defaultdict(float)
+        for unit in units:  # deepest first: a unit's total is complete before it is added to its parent
+            acc[unit.pk] += by_unit.get(unit.pk, 0)
+            if parent_of[unit.pk] in parent_of:
+                acc[parent_of[unit.pk]] += acc[unit.pk]
+        totals[code] = dict(acc)
+    return totals
+
+
+def derive(table: Table, unit_ids: Iterable[int]) -> dict[int, dict[str, float | None]]:
+    """Per unit: every quantity in the table plus every ratio whose parts are there (None when 0/0)."""
+    metrics = catalogue().metrics
+    result = {}
+    for unit_id in unit_ids:
+        values: dict[str, float | None] = {code: by_unit.get(unit_id, 0) for code, by_unit in table.items()}
+        for metric in metrics.values():
+            if metric.is_ratio and metric.numerator in table and metric.denominator in table:
+                denominator = values[metric.denominator]
+                values[metric.code] = values[metric.numerator] / denominator if denominator else None
+        result[unit_id] = values
+    return result
+
+
+def unit_metrics(period: Period, units, *, subtree: bool = True, families=None) -> dict[int, dict[str, float | None]]:
+    """The metrics of each unit for a period, over its subtree (default) or its own rows only."""
+    from fazhi.org.models import Unit
+
+    wanted = [u.pk for u in units]
+    own = registry.compute_own(period, families)
+    table = rollup(own, Unit.objects.only("id", "parent_id", "depth")) if subtree else own
+    return derive(table, wanted)

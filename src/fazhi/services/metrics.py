@@ -1,0 +1,75 @@
+"""政务服务 metrics as database aggregates: one grouped query per table, conditional counts within it."""
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Sum
+
+from fazhi.metrics.registry import Period, registry
+
+from .choices import ItemType, OnlineDepth
+from .models import Application, Rating, ServiceItem
+
+
+def _by_unit(rows, codes):
+    table = {code: {} for code in codes}
+    for row in rows:
+        for code in codes:
+            table[code][row["unit_id"]] = row[code]
+    return table
+
+
+@registry.provides(
+    "service_items", "licensing_items", "service_items_online", "depth4_items", "compression_sum",
+    "items_with_statutory_limit", "instant_items", "visits_sum", "zero_visit_items", "tolerance_items",
+    "commitment_items", "cross_province_items",
+)
+def service_item_metrics(period: Period):
+    in_force = Q(effective_from__lte=period.end) & (Q(effective_to__isnull=True) | Q(effective_to__gte=period.start))
+    has_limit = Q(statutory_limit__gt=0)
+    compression = ExpressionWrapper(
+        (F("statutory_limit") - F("promised_limit")) * 1.0 / F("statutory_limit"), output_field=FloatField()
+    )
+    rows = (
+        ServiceItem.objects.filter(in_force).values("unit_id").order_by()
+        .annotate(
+            service_items=Count("id"),
+            licensing_items=Count("id", filter=Q(item_type=ItemType.LICENSING)),
+            service_items_online=Count("id", filter=Q(online_depth__gte=OnlineDepth.DOWNLOAD)),
+            depth4_items=Count("id", filter=Q(online_depth=OnlineDepth.FULLY_ONLINE)),
+            compression_sum=Sum(compression, filter=has_limit),
+            items_with_statutory_limit=Count("id", filter=has_limit),
+            instant_items=Count("id", filter=Q(promised_limit=0)),
+            visits_sum=Sum("visits_required"),
+            zero_visit_items=Count("id", filter=Q(visits_required=0)),
+            tolerance_items=Count("id", filter=Q(tolerance_allowed=True)),
+            commitment_items=Count("id", filter=Q(commitment_allowed=True)),
+            cross_province_items=Count("id", filter=Q(cross_province=True)),
+        )
+    )
+    return _by_unit(rows, service_item_metrics.codes)
+
+
+@registry.provides("applications_received", "applications_completed", "applications_completed_on_time")
+def application_metrics(period: Period):
+    accepted = Q(accepted_on__range=(period.start, period.end))
+    decided = Q(decided_on__range=(period.start, period.end))
+    rows = (
+        Application.objects.filter(accepted | decided).values("unit_id").order_by()
+        .annotate(
+            applications_received=Count("id", filter=accepted),
+            applications_completed=Count("id", filter=decided),
+            applications_completed_on_time=Count("id", filter=decided & Q(on_time=True)),
+        )
+    )
+    return _by_unit(rows, application_metrics.codes)
+
+
+@registry.provides("ratings_total", "ratings_good", "ratings_bad", "bad_ratings_rectified")
+def rating_metrics(period: Period):
+    rows = (
+        Rating.objects.filter(rated_on__range=(period.start, period.end)).values("unit_id").order_by()
+        .annotate(
+            ratings_total=Count("id"),
+            ratings_good=Count("id", filter=Q(stars__gte=3)),
+            ratings_bad=Count("id", filter=Q(stars__lte=2)),
+            bad_ratings_rectified=Count("id", filter=Q(stars__lte=2, rectified_on__isnull=False)),
+        )
+    )
+    return _by_unit(rows, rating_metrics.codes)
