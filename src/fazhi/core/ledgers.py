@@ -39,6 +39,7 @@ class Ledger:
     serializer_class: type | None = None
     # Makes one valid row in a unit whose text carries `marker`: the data-scope walk uses it.
     sample: Callable | None = None
+    importer: object | None = None  # a fazhi.core.importing.ImportSpec
 
     def __post_init__(self):
         if self.area not in AREA_NAMES:

@@ -74,3 +74,33 @@ class LedgerModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("台账记录不能物理删除，请使用“删除”移入回收站")
+
+
+class ImportJob(models.Model):
+    """One Excel import: who, what file, how far it got, and the outcome (rows imported or the problems)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "导入中"
+        SUCCEEDED = "succeeded", "已完成"
+        REFUSED = "refused", "未导入（有错误）"
+        FAILED = "failed", "系统错误"
+
+    ledger = models.CharField("台账", max_length=50)
+    unit = models.ForeignKey("org.Unit", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="单位")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="导入人")
+    filename = models.CharField("文件名", max_length=255)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.RUNNING)
+    rows_imported = models.PositiveIntegerField("导入行数", default=0)
+    problems = models.JSONField("问题", default=list, blank=True)
+    summary = models.CharField("结果", max_length=500, blank=True)
+    created_at = models.DateTimeField("开始时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "导入记录"
+
+    def __str__(self):
+        return f"{self.filename}（{self.get_status_display()}）"

@@ -8,13 +8,18 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+import uuid
+
+from django.http import HttpResponse, JsonResponse
+
 from .current import current_unit
+from .jobs import job_dir, progress_of, start
+from .models import ImportJob
 from .excel import display_value, export_response
 from .forms import ledger_filterset_class, ledger_form_class
 from .pagination import keyset_page
@@ -187,6 +192,63 @@ class LedgerRestoreView(LedgerViewMixin, View):
         return redirect(reverse(self.ledger.url_name("detail"), args=[obj.pk]))
 
 
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class LedgerImportView(LedgerViewMixin, View):
+    def get(self, request):
+        self.require_write()
+        jobs = ImportJob.objects.visible_to(request.user).filter(ledger=self.ledger.slug)[:10]
+        return render(request, "core/ledger_import.html", self.base_context(jobs=jobs, spec=self.ledger.importer))
+
+    def post(self, request):
+        self.require_write()
+        upload = request.FILES.get("file")
+        error = None
+        if upload is None:
+            error = "请选择要导入的 Excel 文件"
+        elif not upload.name.lower().endswith(".xlsx"):
+            error = "只能导入 .xlsx 格式的 Excel 文件（可先用 Excel 另存为 .xlsx）"
+        elif upload.size > MAX_UPLOAD_BYTES:
+            error = f"文件过大（最大 {MAX_UPLOAD_BYTES // 1024 // 1024} MB），请分批导入"
+        if error:
+            jobs = ImportJob.objects.visible_to(request.user).filter(ledger=self.ledger.slug)[:10]
+            return render(request, "core/ledger_import.html", self.base_context(jobs=jobs, spec=self.ledger.importer, error=error), status=400)
+        path = job_dir() / f"{uuid.uuid4().hex}.xlsx"
+        with path.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        job = ImportJob.objects.create(
+            ledger=self.ledger.slug, user=request.user, filename=upload.name[:255],
+            unit=current_unit(request) or request.user.unit,
+        )
+        start(job, self.ledger.importer, path)
+        return redirect(reverse("ledger:import-job", args=[job.pk]))
+
+
+class LedgerTemplateView(LedgerViewMixin, View):
+    def get(self, request):
+        response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        self.ledger.importer.template().save(response)
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{self.ledger.slug}-template.xlsx"
+        return response
+
+
+class ImportJobView(LoginRequiredMixin, View):
+    model = ImportJob
+
+    def get(self, request, pk):
+        job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
+        if request.headers.get("Accept") == "application/json" or request.GET.get("format") == "json":
+            return JsonResponse({
+                "status": job.status, "status_display": job.get_status_display(), "rows": progress_of(job),
+                "imported": job.rows_imported, "summary": job.summary,
+            })
+        from .ledgers import registry
+
+        return render(request, "core/import_job.html", {"job": job, "ledger": registry.get(job.ledger)})
+
+
 def ledger_urlpatterns(registry):
     from django.urls import path
 
@@ -204,4 +266,10 @@ def ledger_urlpatterns(registry):
             path(f"{base}<int:pk>/delete/", LedgerDeleteView.as_view(**kw), name=f"{ledger.slug}-delete"),
             path(f"{base}<int:pk>/restore/", LedgerRestoreView.as_view(**kw), name=f"{ledger.slug}-restore"),
         ]
+        if ledger.importer is not None:
+            patterns += [
+                path(f"{base}import/", LedgerImportView.as_view(**kw), name=f"{ledger.slug}-import"),
+                path(f"{base}import/template/", LedgerTemplateView.as_view(**kw), name=f"{ledger.slug}-template"),
+            ]
+    patterns.append(path("imports/<int:pk>/", ImportJobView.as_view(), name="import-job"))
     return patterns

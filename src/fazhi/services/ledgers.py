@@ -3,6 +3,7 @@ import datetime as dt
 from fazhi.core.identifiers import uscc_check_char
 from fazhi.core.ledgers import Ledger, registry
 
+from .importers import ApplicationImport, ServiceItemImport
 from .choices import ApplicantType, ApplicationStatus, Channel, ItemType, RatingChannel
 from .models import Application, Rating, ServiceItem
 
@@ -46,6 +47,7 @@ registry.register(Ledger(
     filter_fields=["unit", "item_type", "online_depth", "tolerance_allowed", "commitment_allowed", "cross_province"],
     search_fields=["code", "name"],
     sample=sample_item,
+    importer=ServiceItemImport(),
 ))
 
 registry.register(Ledger(
@@ -60,6 +62,7 @@ registry.register(Ledger(
         "received_on", "tolerance_acceptance", "commitment_acceptance",
     ],
     sample=sample_application,
+    importer=ApplicationImport(),
 ))
 
 registry.register(Ledger(

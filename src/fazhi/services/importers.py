@@ -1,0 +1,128 @@
+"""Excel import of service items and applications."""
+from simple_history.utils import bulk_create_with_history
+
+from fazhi.core.importing import Column, CellError, ImportSpec, boolean, choice, date, integer, text
+from fazhi.law.calendar import default_calendar
+from fazhi.org.models import Unit
+
+from .choices import ApplicantType, ApplicationStatus, Channel, ItemType, OnlineDepth, Outcome
+from .models import Application, ServiceItem
+from .rules import due_date, is_on_time
+
+IMPORT_REASON = "Excel导入"
+
+
+def _save(model, instances, user):
+    bulk_create_with_history(
+        instances, model, batch_size=len(instances), default_user=user if user and user.pk else None,
+        default_change_reason=IMPORT_REASON,
+    )
+
+
+class ServiceItemImport(ImportSpec):
+    def __init__(self):
+        super().__init__(
+            slug="service-items",
+            title="政务服务事项",
+            key_header="事项编码",
+            columns=[
+                Column("事项编码", "code", text(64), example="YC-D25-00001"),
+                Column("事项名称", "name", text(200), example="食品经营许可"),
+                Column("事项类型", "item_type", choice(ItemType.choices), example="行政许可", note="、".join(ItemType.labels)),
+                Column("实施单位编码", "unit", text(32), example="YC-D25", note="本人数据范围内的单位编码"),
+                Column("设定依据", "legal_basis", text(), required=False, example="《食品安全法》第三十五条"),
+                Column("法定时限（工作日）", "statutory_limit", integer(0, 3650), example=20),
+                Column("承诺时限（工作日）", "promised_limit", integer(0, 3650), example=5, note="0 表示即办件"),
+                Column("网上办理深度", "online_depth", integer(1, 4), example=4, note="1至4级"),
+                Column("到现场次数", "visits_required", integer(0, 20), example=0),
+                Column("可容缺受理", "tolerance_allowed", boolean(), required=False, example="否"),
+                Column("可容缺材料", "tolerance_documents", text(), required=False, example=""),
+                Column("可告知承诺", "commitment_allowed", boolean(), required=False, example="否"),
+                Column("跨省通办", "cross_province", boolean(), required=False, example="否"),
+                Column("生效日期", "effective_from", date(), example="2025-01-01"),
+                Column("失效日期", "effective_to", date(), required=False, example=None),
+            ],
+        )
+        self.field_headers = {c.key: c.header for c in self.columns}
+
+    def prepare(self, user):
+        return {"units": {u.code: u for u in Unit.objects.visible_to(user)}}
+
+    def build(self, values, context):
+        unit = context["units"].get(values["unit"])
+        if unit is None:
+            raise CellError(f"实施单位编码“{values['unit']}”不存在或不在您的数据范围内")
+        data = {k: v for k, v in values.items() if v is not None and k != "unit"}
+        item = ServiceItem(unit=unit, **data)
+        item.clean_fields(exclude=["unit"])
+        item.clean()
+        return item
+
+    def key(self, instance):
+        return instance.code
+
+    def existing_keys(self, keys):
+        return set(ServiceItem.all_objects.filter(code__in=keys).values_list("code", flat=True))
+
+    def save_batch(self, instances, user):
+        _save(ServiceItem, instances, user)
+
+
+class ApplicationImport(ImportSpec):
+    def __init__(self):
+        super().__init__(
+            slug="applications",
+            title="办件",
+            key_header="办件编号",
+            columns=[
+                Column("办件编号", "number", text(40), example="YC202500000001"),
+                Column("事项编码", "item", text(64), example="YC-D25-00001"),
+                Column("申请人类型", "applicant_type", choice(ApplicantType.choices), example="自然人"),
+                Column("申请人", "applicant_name", text(200), example="张三"),
+                Column("证件号码", "applicant_id_number", text(18), example="", note="自然人填身份证号，法人填统一社会信用代码"),
+                Column("申请渠道", "channel", choice(Channel.choices), example="网上办理"),
+                Column("收件日期", "received_on", date(), example="2025-03-03"),
+                Column("受理日期", "accepted_on", date(), required=False, example="2025-03-03"),
+                Column("办结日期", "decided_on", date(), required=False, example="2025-03-07"),
+                Column("办理结果", "outcome", choice(Outcome.choices), required=False, example="准予"),
+            ],
+        )
+        self.field_headers = {c.key: c.header for c in self.columns}
+
+    def prepare(self, user):
+        items = ServiceItem.objects.visible_to(user).only("id", "code", "unit_id", "promised_limit")
+        return {"items": {item.code: item for item in items}, "calendar": default_calendar()}
+
+    def build(self, values, context):
+        item = context["items"].get(values["item"])
+        if item is None:
+            raise CellError(f"事项编码“{values['item']}”不存在或不在您的数据范围内")
+        app = Application(
+            unit_id=item.unit_id, item=item, number=values["number"], applicant_type=values["applicant_type"],
+            applicant_name=values["applicant_name"], applicant_id_number=values["applicant_id_number"].upper(),
+            channel=values["channel"], received_on=values["received_on"], accepted_on=values["accepted_on"],
+            decided_on=values["decided_on"], outcome=values["outcome"] or "",
+        )
+        if app.decided_on and not app.accepted_on:
+            raise CellError("有办结日期的办件必须填写受理日期")
+        if app.decided_on and not app.outcome:
+            raise CellError("已办结的办件必须填写办理结果")
+        if app.accepted_on:
+            app.due_on = due_date(app.accepted_on, item.promised_limit, calendar=context["calendar"])
+        if app.decided_on:
+            app.status = ApplicationStatus.DECIDED
+            app.on_time = is_on_time(app.decided_on, app.due_on)
+        elif app.accepted_on:
+            app.status = ApplicationStatus.ACCEPTED
+        app.clean_fields(exclude=["unit", "item"])
+        app.clean()
+        return app
+
+    def key(self, instance):
+        return instance.number
+
+    def existing_keys(self, keys):
+        return set(Application.all_objects.filter(number__in=keys).values_list("number", flat=True))
+
+    def save_batch(self, instances, user):
+        _save(Application, instances, user)
