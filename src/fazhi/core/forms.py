@@ -1,6 +1,8 @@
 """Form and filter construction shared by every ledger."""
 from __future__ import annotations
 
+import copy
+
 import django_filters
 from django import forms
 from django.db import models
@@ -78,4 +80,8 @@ def ledger_filterset_class(ledger, user):
                     is_select = isinstance(f.widget, forms.Select)
                     f.widget.attrs.setdefault("class", "form-select form-select-sm" if is_select else "form-control form-control-sm")
 
-    return LedgerFilterSet
+    if not ledger.extra_filters:
+        return LedgerFilterSet
+    # Declared filters must be class attributes when the FilterSet metaclass runs; copies keep the ledger's intact.
+    extra = {name: copy.deepcopy(flt) for name, flt in ledger.extra_filters.items()}
+    return type("LedgerFilterSet", (LedgerFilterSet,), extra)

@@ -40,6 +40,8 @@ class Ledger:
     # Makes one valid row in a unit whose text carries `marker`: the data-scope walk uses it.
     sample: Callable | None = None
     importer: object | None = None  # a fazhi.core.importing.ImportSpec
+    actions: list = field(default_factory=list)  # workflow steps shown on the detail page (Action)
+    extra_filters: dict = field(default_factory=dict)  # name -> django_filters.Filter beyond filter_fields
 
     def __post_init__(self):
         if self.area not in AREA_NAMES:
@@ -61,6 +63,26 @@ class Ledger:
 
     def url_name(self, action: str) -> str:
         return f"ledger:{self.slug}-{action}"
+
+    def action(self, name: str) -> "Action | None":
+        return next((action for action in self.actions if action.name == name), None)
+
+
+@dataclass
+class Action:
+    """A step of a ledger's workflow (受理, 办结, …): a small form and the domain function it calls."""
+
+    name: str
+    label: str
+    form: type
+    run: Callable  # run(obj, cleaned_data, user) -> None; raises ValidationError to refuse
+    available: Callable = lambda obj: True
+
+    def form_for(self, obj, data=None):
+        try:
+            return self.form(data, obj=obj)
+        except TypeError:
+            return self.form(data)
 
 
 class LedgerRegistry:

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 # Routes the walk does not request, each with the reason. Anything else must be walkable.
 SKIPPED_NAMESPACES = {"admin": "Django admin is for 系统管理员 (is_staff) only, whose scope is the whole tree"}
 SKIPPED_NAMES = {"logout": "ends the session", "login": "public form, shows no ledger data"}
-PARAMETER_VALUES = {"area": "services", "format": "json"}
+PARAMETER_VALUES = {"area": "services", "format": "json", "action": "any"}
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from django.views import View
 
 import uuid
 
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 
 from .current import current_unit
 from .jobs import job_dir, progress_of, start
@@ -126,7 +126,38 @@ class LedgerDetailView(LedgerViewMixin, View):
                     (str(obj._meta.get_field(c.field).verbose_name), c.old, c.new) for c in delta.changes
                 ]
             history.append({"record": record, "changes": changes})
-        return render(request, "core/ledger_detail.html", self.base_context(obj=obj, fields=fields, history=history))
+        actions = [
+            (action, action.form_for(obj)) for action in self.ledger.actions if not obj.is_deleted and action.available(obj)
+        ]
+        related = obj.detail_sections() if hasattr(obj, "detail_sections") else []
+        return render(
+            request, "core/ledger_detail.html",
+            self.base_context(obj=obj, fields=fields, history=history, actions=actions, related=related),
+        )
+
+
+class LedgerActionView(LedgerViewMixin, View):
+    def post(self, request, pk, action):
+        self.require_write()
+        obj = self.get_object(pk)
+        step = self.ledger.action(action)
+        if step is None or not step.available(obj):
+            raise Http404("该操作不可用")
+        form = step.form_for(obj, request.POST)
+        if not form.is_valid():
+            messages.error(request, f"{step.label}未执行：" + "；".join(
+                f"{form.fields[name].label if name in form.fields else ''}{'：' if name in form.fields else ''}{error}"
+                for name, errors in form.errors.items() for error in errors
+            ))
+        else:
+            try:
+                with transaction.atomic():
+                    step.run(obj, form.cleaned_data, request.user)
+            except ValidationError as error:
+                messages.error(request, f"{step.label}未执行：" + "；".join(error.messages))
+            else:
+                messages.success(request, f"{step.label}：已完成")
+        return redirect(reverse(self.ledger.url_name("detail"), args=[obj.pk]))
 
 
 class LedgerFormView(LedgerViewMixin, View):
@@ -266,6 +297,10 @@ def ledger_urlpatterns(registry):
             path(f"{base}<int:pk>/delete/", LedgerDeleteView.as_view(**kw), name=f"{ledger.slug}-delete"),
             path(f"{base}<int:pk>/restore/", LedgerRestoreView.as_view(**kw), name=f"{ledger.slug}-restore"),
         ]
+        if ledger.actions:
+            patterns.append(
+                path(f"{base}<int:pk>/do/<slug:action>/", LedgerActionView.as_view(**kw), name=f"{ledger.slug}-action")
+            )
         if ledger.importer is not None:
             patterns += [
                 path(f"{base}import/", LedgerImportView.as_view(**kw), name=f"{ledger.slug}-import"),

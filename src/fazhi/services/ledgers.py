@@ -1,8 +1,11 @@
 import datetime as dt
 
+import django_filters
+
 from fazhi.core.identifiers import uscc_check_char
 from fazhi.core.ledgers import Ledger, registry
 
+from .actions import APPLICATION_ACTIONS, RATING_ACTIONS, overdue_filter
 from .importers import ApplicationImport, ServiceItemImport
 from .choices import ApplicantType, ApplicationStatus, Channel, ItemType, RatingChannel
 from .models import Application, Rating, ServiceItem
@@ -63,6 +66,8 @@ registry.register(Ledger(
     ],
     sample=sample_application,
     importer=ApplicationImport(),
+    actions=APPLICATION_ACTIONS,
+    extra_filters={"overdue": django_filters.BooleanFilter(label="逾期", method=overdue_filter)},
 ))
 
 registry.register(Ledger(
@@ -72,4 +77,5 @@ registry.register(Ledger(
     filter_fields=["unit", "stars", "channel", "rated_on"],
     select_related=["unit", "application"],
     sample=sample_rating,
+    actions=RATING_ACTIONS,
 ))

@@ -112,6 +112,15 @@ class Application(LedgerModel):
             raise ValidationError(errors)
 
 
+    def detail_sections(self):
+        return [
+            ("不计时环节", ["原因", "开始", "结束", "说明"],
+             [(s.get_reason_display(), s.started_on, s.ended_on, s.note) for s in self.clock_stops.all()]),
+            ("容缺材料", ["材料", "补齐期限", "补齐日期"],
+             [(d.name, d.due_on, d.supplied_on) for d in self.missing_documents.all()]),
+        ]
+
+
 class ClockStop(models.Model):
     """A period the law excludes from the time limit (补正, 听证, 检验检测, 专家评审 …)."""
 
@@ -145,7 +154,7 @@ class Rating(LedgerModel):
     channel = models.CharField("评价渠道", max_length=16, choices=RatingChannel.choices)
     comment = models.TextField("评价内容", blank=True)
     rated_on = models.DateField("评价日期")
-    rectification_due_on = models.DateField("整改期限", null=True, blank=True)
+    rectification_due_on = models.DateField("整改期限", null=True, blank=True, editable=False)
     rectified_on = models.DateField("整改完成日期", null=True, blank=True)
 
     class Meta:
@@ -159,7 +168,19 @@ class Rating(LedgerModel):
     def is_bad(self) -> bool:
         return self.stars <= 2
 
+    def save(self, *args, **kwargs):
+        # A bad rating opens a rectification due within the period the 好差评 rules set.
+        if self.is_bad and self.rectification_due_on is None and self.rated_on:
+            from fazhi.law.deadlines import deadline
+
+            self.rectification_due_on = deadline("services.bad_rating_rectification", self.rated_on).due
+        super().save(*args, **kwargs)
+
     def clean(self):
+        if self.rectified_on and self.rated_on and self.rectified_on < self.rated_on:
+            raise ValidationError({"rectified_on": "整改完成日期不能早于评价日期"})
+        if self.rectified_on and not self.is_bad:
+            raise ValidationError({"rectified_on": "只有差评（1至2星）需要整改"})
         if self.application_id and self.application.status != ApplicationStatus.DECIDED:
             raise ValidationError({"application": rule("services.rating_needs_completion").violation()})
         if self.application_id and self.unit_id and self.application.unit_id != self.unit_id:

@@ -10,7 +10,7 @@ from fazhi.law.calendar import WorkCalendar, default_calendar
 from fazhi.law.params import rule
 
 from .choices import ApplicationStatus
-from .models import Application
+from .models import Application, ClockStop, MissingDocument, Rating
 
 
 def stopped_workdays(stops, calendar: WorkCalendar, until: dt.date | None = None) -> int:
@@ -56,6 +56,81 @@ def accept(application: Application, on: dt.date) -> Application:
 
 
 @transaction.atomic
+def refuse_acceptance(application: Application, on: dt.date) -> Application:
+    if application.status != ApplicationStatus.RECEIVED:
+        raise ValidationError(f"当前状态为“{application.get_status_display()}”，不能作出不予受理决定")
+    application.status = ApplicationStatus.NOT_ACCEPTED
+    application.decided_on = on
+    application.save()
+    return application
+
+
+def _require_accepted(application: Application, what: str) -> None:
+    if application.status != ApplicationStatus.ACCEPTED:
+        raise ValidationError(f"当前状态为“{application.get_status_display()}”，不能{what}")
+
+
+@transaction.atomic
+def stop_clock(application: Application, reason: str, on: dt.date, note: str = "") -> ClockStop:
+    """Stop the clock for a period the law excludes from the limit (行政许可法第四十五条 and the like)."""
+    _require_accepted(application, "中止计时")
+    if application.clock_stops.filter(ended_on__isnull=True).exists():
+        raise ValidationError("已有未结束的不计时环节，请先恢复计时")
+    if on < application.accepted_on:
+        raise ValidationError("不计时环节不能早于受理日期")
+    return ClockStop.objects.create(application=application, reason=reason, started_on=on, note=note)
+
+
+@transaction.atomic
+def resume_clock(application: Application, on: dt.date) -> Application:
+    _require_accepted(application, "恢复计时")
+    stop = application.clock_stops.filter(ended_on__isnull=True).first()
+    if stop is None:
+        raise ValidationError("没有正在进行的不计时环节")
+    if on < stop.started_on:
+        raise ValidationError("恢复计时日期不能早于中止日期")
+    stop.ended_on = on
+    stop.save()
+    refresh_deadline(application)
+    application.save()
+    return application
+
+
+@transaction.atomic
+def add_missing_document(application: Application, name: str, due_on: dt.date) -> MissingDocument:
+    _require_accepted(application, "登记容缺材料")
+    if not application.item.tolerance_allowed:
+        raise rule("services.tolerance_needs_allowance").violation(f"事项“{application.item.name}”")
+    if due_on < application.accepted_on:
+        raise ValidationError("补齐期限不能早于受理日期")
+    if not application.tolerance_acceptance:
+        application.tolerance_acceptance = True
+        application.save()
+    return MissingDocument.objects.create(application=application, name=name, due_on=due_on)
+
+
+@transaction.atomic
+def supply_document(document: MissingDocument, on: dt.date) -> MissingDocument:
+    if document.supplied_on is not None:
+        raise ValidationError("该材料已补齐")
+    document.supplied_on = on
+    document.save()
+    return document
+
+
+@transaction.atomic
+def rectify(rating: Rating, on: dt.date) -> Rating:
+    if not rating.is_bad:
+        raise ValidationError("只有差评（1至2星）需要整改")
+    if rating.rectified_on:
+        raise ValidationError("该差评已整改")
+    rating.rectified_on = on
+    rating.full_clean()
+    rating.save()
+    return rating
+
+
+@transaction.atomic
 def decide(application: Application, on: dt.date, outcome: str) -> Application:
     """Decide an accepted application; refused while a 容缺 document is still missing."""
     if application.status != ApplicationStatus.ACCEPTED:
@@ -65,6 +140,8 @@ def decide(application: Application, on: dt.date, outcome: str) -> Application:
         raise rule("services.decision_needs_missing_documents").violation(f"尚缺材料：{'、'.join(missing)}")
     if on < application.accepted_on:
         raise ValidationError("办结日期不能早于受理日期")
+    if application.clock_stops.filter(ended_on__isnull=True).exists():
+        raise ValidationError("仍有未结束的不计时环节，请先恢复计时")
     refresh_deadline(application)
     application.decided_on = on
     application.outcome = outcome

@@ -1,0 +1,410 @@
+"""Shared helpers for the benchmarks in bench/ (see docs: architecture.md, "Benchmarks").
+
+Every benchmark has the same face:
+
+    python bench/NAME.py [--scale S] [--db sqlite|postgres] [--seed N] [--repeat N]
+
+and uses this module in four steps:
+
+    args = parse_args("what this benchmark measures")
+    setup(args, "NAME")               # env vars, django.setup(), migrate, build the demo city once
+    best, value = best_of(fn, n=args.repeat)
+    result(page_s=best, ratio=best / baseline, rows=...)   # the last line: RESULT key=value ...
+
+Data: the demo city of `fazhi.demo.generator.DemoBuilder(seed, scale)` (scale 1 = 1,000,000 applications),
+built once into a database of its own and reused on every later run:
+- sqlite:   bench/.data/<dataset>-s<scale>-seed<seed>.sqlite3
+- postgres: the database in DATABASE_URL if set (it must be empty or hold this very dataset), else the
+            local throwaway server of scripts/pg-local.sh with a database bench_<dataset>_s<scale>_<seed>
+            (created when missing).
+A finished build writes a row in the marker table `bench_dataset`; a database without the marker is an
+unfinished build: one of ours is wiped and rebuilt, a user-given one is refused rather than overwritten.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import os
+import re
+import resource
+import sqlite3
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+DATA_DIR = BENCH_DIR / ".data"
+MARKER_TABLE = "bench_dataset"
+DEFAULT_SEED = 2026
+
+# -- output --------------------------------------------------------------------------------------------
+
+
+def say(*parts) -> None:
+    """A human-readable line, flushed at once so progress shows while a long build runs."""
+    print(*parts, flush=True)
+
+
+def _format(value) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return re.sub(r"\s+", "_", str(value))
+
+
+def result(**figures) -> None:
+    """Print the last line of a benchmark: `RESULT key=value key=value …` (floats to 6 significant digits)."""
+    print("RESULT " + " ".join(f"{key}={_format(value)}" for key, value in figures.items()), flush=True)
+
+
+# -- arguments -----------------------------------------------------------------------------------------
+
+
+def parse_args(description: str = "", extra=None, argv=None) -> argparse.Namespace:
+    """The common face: --scale (1 = the volume the issue names), --db, --seed, --repeat.
+
+    `extra(parser)` may add a benchmark's own options.
+    """
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--scale", type=float, default=1.0, help="data volume; 1 = 1,000,000 applications (default 1)")
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite", help="database backend (default sqlite)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"demo data seed (default {DEFAULT_SEED})")
+    parser.add_argument("--repeat", type=int, default=5, help="timings are the best of this many runs (default 5)")
+    if extra is not None:
+        extra(parser)
+    args = parser.parse_args(argv)
+    if args.scale <= 0:
+        parser.error("--scale must be positive")
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    return args
+
+
+# -- timing and memory ---------------------------------------------------------------------------------
+
+
+def best_of(fn, n: int = 5, warmup: int = 1):
+    """Run `fn` `warmup` times untimed, then `n` times; return (best seconds, the last return value)."""
+    value = None
+    for _ in range(warmup):
+        value = fn()
+    best = float("inf")
+    for _ in range(n):
+        start = time.perf_counter()
+        value = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, value
+
+
+def timed(fn):
+    """One run: (seconds, return value)."""
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, value
+
+
+@contextlib.contextmanager
+def stopwatch():
+    """`with stopwatch() as t: ...` then `t()` is the elapsed seconds (frozen at exit)."""
+    start = time.perf_counter()
+    end = None
+
+    def elapsed():
+        return (end if end is not None else time.perf_counter()) - start
+
+    try:
+        yield elapsed
+    finally:
+        end = time.perf_counter()
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far, in MiB (ru_maxrss is KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def traced_peak_mib(fn):
+    """Python-heap peak (tracemalloc) while `fn` runs: (peak MiB, return value). Slows `fn`; don't time it."""
+    already = tracemalloc.is_tracing()
+    if not already:
+        tracemalloc.start()
+    tracemalloc.reset_peak()
+    base = tracemalloc.get_traced_memory()[0]
+    try:
+        value = fn()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        if not already:
+            tracemalloc.stop()
+    return (peak - base) / (1024 * 1024), value
+
+
+class QueryTimer:
+    """Counts and times the SQL a block of code executes (django.db.connection.execute_wrapper)."""
+
+    def __init__(self, connection=None):
+        if connection is None:
+            from django.db import connection
+        self.connection = connection
+        self.seconds = 0.0
+        self.queries = 0
+        self.detailed: list[tuple[float, str, object]] = []  # (seconds, sql, params) per statement
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent = time.perf_counter() - start
+            self.seconds += spent
+            self.queries += 1
+            self.detailed.append((spent, sql, params))
+
+    def __enter__(self):
+        self._cm = self.connection.execute_wrapper(self)
+        self._cm.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._cm.__exit__(*exc)
+
+
+# -- database ------------------------------------------------------------------------------------------
+
+
+def _scale_tag(scale: float) -> str:
+    return f"{scale:g}".replace(".", "p").replace("-", "m")
+
+
+def dataset_key(dataset: str, scale: float, seed: int) -> str:
+    return f"{dataset}-s{_scale_tag(scale)}-seed{seed}"
+
+
+def _pg_name(dataset: str, scale: float, seed: int) -> str:
+    name = re.sub(r"[^a-z0-9_]", "_", f"bench_{dataset}_s{_scale_tag(scale)}_{seed}".lower())
+    return name[:63]
+
+
+def _with_db(url: str, dbname: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, parts.fragment))
+
+
+def local_postgres_url() -> str:
+    """Start (or reuse) the throwaway server of scripts/pg-local.sh; its DATABASE_URL is its last line."""
+    done = subprocess.run(["bash", str(ROOT / "scripts" / "pg-local.sh"), "start"], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"scripts/pg-local.sh failed:\n{done.stderr}")
+    lines = [line for line in done.stdout.splitlines() if line.strip()]
+    return lines[-1].strip()
+
+
+def _pg_connect(url: str):
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True)
+
+
+def _pg_has_marker(url: str, key: str) -> tuple[bool, bool]:
+    """(marker for `key` present, database has any tables of ours)."""
+    with _pg_connect(url) as conn:
+        tables = {row[0] for row in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        )}
+        if MARKER_TABLE in tables:
+            found = conn.execute(f"SELECT 1 FROM {MARKER_TABLE} WHERE key = %s", [key]).fetchone()
+            if found:
+                return True, True
+        populated = False
+        if "org_unit" in tables:
+            populated = conn.execute("SELECT EXISTS (SELECT 1 FROM org_unit)").fetchone()[0]
+        return False, populated
+
+
+def _pg_recreate(server_url: str, dbname: str, drop: bool) -> None:
+    with _pg_connect(_with_db(server_url, "postgres")) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname]).fetchone()
+        if exists and drop:
+            conn.execute(f'DROP DATABASE "{dbname}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{dbname}"')
+
+
+def _sqlite_has_marker(path: Path, key: str) -> bool:
+    if not path.exists():
+        return False
+    conn = sqlite3.connect(path)
+    try:
+        row = conn.execute(f"SELECT 1 FROM {MARKER_TABLE} WHERE key = ?", [key]).fetchone()
+        return row is not None
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
+def _sqlite_remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _lock(key: str):
+    """Two benchmarks started together must not build the same database twice."""
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    with open(DATA_DIR / f"{key}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _throttled_log(every: float = 15.0):
+    """DemoBuilder logs every 5,000 rows; at scale 1 print progress at most every `every` seconds."""
+    start = time.perf_counter()
+    last = [-every]
+
+    def log(message: str) -> None:
+        now = time.perf_counter() - start
+        progress = re.match(r"^办件：(\d+)/(\d+)$", message)
+        if progress and progress.group(1) != progress.group(2) and now - last[0] < every:
+            return
+        last[0] = now
+        say(f"  [{now:7.1f}s] {message}")
+
+    return log
+
+
+def setup(args: argparse.Namespace, benchmark: str, *, dataset: str | None = None, build=None) -> dict:
+    """Point Django at the benchmark database, set it up, and build the data there once.
+
+    `dataset` names the data (default: the benchmark's name); benchmarks that want the very same demo city
+    may share one by passing the same name. `build(args)` replaces the default builder (DemoBuilder).
+    Returns facts about the database: vendor, url (password-free), key, build_s (None when reused).
+    """
+    dataset = dataset or benchmark
+    key = dataset_key(dataset, args.scale, args.seed)
+    own = True
+    with _lock(key):
+        if args.db == "sqlite":
+            path = DATA_DIR / f"{key}.sqlite3"
+            built = _sqlite_has_marker(path, key)
+            if not built:
+                _sqlite_remove(path)  # ours, unfinished or absent: start clean
+            url = f"sqlite:///{path}"
+        else:
+            given = os.environ.get("DATABASE_URL", "")
+            if given and not given.startswith("postgres"):
+                raise SystemExit(f"--db postgres but DATABASE_URL is not a PostgreSQL URL: {given}")
+            if given:
+                own = False
+                url = given
+                built, populated = _pg_has_marker(url, key)
+                if not built and populated:
+                    raise SystemExit(
+                        "DATABASE_URL points at a database that already holds other data; give the benchmark an "
+                        "empty database (or unset DATABASE_URL to use a local throwaway server)."
+                    )
+            else:
+                server = local_postgres_url()
+                dbname = _pg_name(dataset, args.scale, args.seed)
+                url = _with_db(server, dbname)
+                _pg_recreate(server, dbname, drop=False)
+                built, _ = _pg_has_marker(url, key)
+                if not built:
+                    _pg_recreate(server, dbname, drop=True)  # ours, unfinished: start clean
+
+        # Everything the settings read must be in the environment before django.setup().
+        os.environ["DJANGO_SETTINGS_MODULE"] = "fazhi.settings"
+        os.environ["DATABASE_URL"] = url
+        os.environ["FAZHI_DEBUG"] = "0"  # DEBUG would record every query and slow every request
+        os.environ.setdefault("FAZHI_HOME", str(DATA_DIR))
+        os.environ.setdefault("FAZHI_LOG_LEVEL", "ERROR")
+        src = str(ROOT / "src")
+        if src not in sys.path:
+            sys.path.insert(0, src)
+        import warnings
+
+        # WhiteNoise warns once per process that STATIC_ROOT does not exist; a benchmark serves no static files.
+        warnings.filterwarnings("ignore", message="No directory at")
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+
+        say(f"database: {connection.vendor} {_safe_url(url)} (dataset {key})")
+        call_command("migrate", interactive=False, verbosity=0)
+        build_s = None
+        if not built:
+            say(f"building dataset {key} (once; later runs reuse it) …")
+            with stopwatch() as elapsed:
+                _build(args, key, build)
+            build_s = elapsed()
+            say(f"built in {build_s:.1f} s")
+        else:
+            say("dataset already built: reusing it")
+    return {"vendor": connection.vendor, "url": _safe_url(url), "key": key, "build_s": build_s, "own": own}
+
+
+def _safe_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return url
+
+
+def _build(args, key: str, build) -> None:
+    from django.db import connection, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} "
+            "(key varchar(200) PRIMARY KEY, scale double precision, seed integer, build_seconds double precision, built_at varchar(40))"
+        )
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA synchronous=OFF")  # a lost build is rebuilt; no need to sync each page
+    start = time.perf_counter()
+    with transaction.atomic():  # all or nothing: the marker is written with the data
+        if build is not None:
+            build(args)
+        else:
+            from fazhi.demo.generator import DemoBuilder
+
+            DemoBuilder(seed=args.seed, scale=args.scale, log=_throttled_log()).build()
+        seconds = time.perf_counter() - start
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {MARKER_TABLE} (key, scale, seed, build_seconds, built_at) VALUES (%s, %s, %s, %s, %s)",
+                [key, args.scale, args.seed, seconds, time.strftime("%Y-%m-%dT%H:%M:%S")],
+            )
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        elif connection.vendor == "postgresql":
+            # What autovacuum would do soon after a bulk load in production; without it the planner guesses.
+            say("  VACUUM ANALYZE …")
+            cursor.execute("VACUUM ANALYZE")
+    # SQLite is deliberately not ANALYZEd: Django never runs it, so a real SQLite deployment has no statistics.
+
+
+def explain(sql: str, params=()) -> str:
+    """The plan of one statement on the current database, as text."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            return "\n".join(str(row[-1]) for row in cursor.fetchall())
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
