@@ -69,3 +69,13 @@ def test_every_services_metric_of_the_catalogue_is_computed():
     services = {m.code for m in catalogue().in_family("services")}
     from_elsewhere = {"proofs_cancelled", "hotline_tickets", "e_licenses_issued"}  # no ledger here: manual or report
     assert services - from_elsewhere <= registry.computable
+
+
+def test_figures_page_shows_the_units_year(ledger, users, client):
+    client.force_login(users["unit_admin"])
+    page = client.get("/services/figures/?year=2025").content.decode()
+    assert "测试县人民政府" in page
+    assert "<td>政务服务事项数</td><td class=\"text-end\">3</td>" in page
+    assert "<td>好评率</td><td class=\"text-end\">33.33%</td>" in page
+    chart = client.get("/services/figures/?year=2025").context["chart"]
+    assert sum(chart["received"]) == 3 and chart["received"][5] == 2 and chart["completed"][0] == 1

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -8,6 +9,10 @@ from fazhi.core.current import current_unit, set_current_unit
 from fazhi.core.ledgers import AREA_NAMES, registry
 from fazhi.core.pagination import bounded_count
 from fazhi.org.models import Unit
+
+
+# Pages of an area beyond its ledgers (figures, dashboards), by url name.
+AREA_PAGES = {"services": [("年度数据与图表", "services:figures")]}
 
 
 def ledger_counts(request):
@@ -30,7 +35,8 @@ def dashboard(request):
 def area(request, area):
     if area not in AREA_NAMES:
         raise Http404("没有这个业务领域")
-    return render(request, "web/area.html", {"area_name": AREA_NAMES[area], "ledgers": registry.in_area(area)})
+    pages = [(title, reverse(name)) for title, name in AREA_PAGES.get(area, [])]
+    return render(request, "web/area.html", {"area_name": AREA_NAMES[area], "ledgers": registry.in_area(area), "pages": pages})
 
 
 @login_required

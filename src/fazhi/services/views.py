@@ -1,0 +1,51 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.db.models.functions import ExtractMonth
+from django.shortcuts import render
+from django.utils import timezone
+
+from fazhi.core.current import current_unit
+from fazhi.metrics.catalogue import catalogue
+from fazhi.metrics.registry import Period, unit_metrics
+from fazhi.org.models import Unit
+
+from .models import Application
+
+
+def focus_unit(request):
+    """The unit whose figures to show: the chosen one, else the top of the user's scope."""
+    unit = current_unit(request)
+    if unit is None:
+        unit = Unit.objects.visible_to(request.user).order_by("depth", "sort_order", "pk").first()
+    return unit
+
+
+def monthly(queryset, field, year):
+    counts = dict(
+        queryset.filter(**{f"{field}__year": year}).annotate(month=ExtractMonth(field))
+        .values("month").order_by().annotate(n=Count("id")).values_list("month", "n")
+    )
+    return [counts.get(month, 0) for month in range(1, 13)]
+
+
+@login_required
+def figures(request):
+    year = int(request.GET.get("year") or timezone.localdate().year - 1)
+    unit = focus_unit(request)
+    rows, chart = [], None
+    if unit is not None:
+        values = unit_metrics(Period.year(year), [unit], families=["services"])[unit.pk]
+        rows = [
+            (metric.name, metric.format(values.get(metric.code)), metric.definition)
+            for metric in catalogue().in_family("services") if metric.code in values
+        ]
+        applications = Application.objects.visible_to(request.user, within=unit)
+        chart = {
+            "months": [f"{m}月" for m in range(1, 13)],
+            "received": monthly(applications, "accepted_on", year),
+            "completed": monthly(applications, "decided_on", year),
+        }
+    return render(request, "services/figures.html", {
+        "unit": unit, "year": year, "rows": rows, "chart": chart, "years": range(timezone.localdate().year, 2018, -1),
+        "active_area": "services",
+    })
