@@ -1,6 +1,5 @@
 """Excel import of service items and applications."""
-from simple_history.utils import bulk_create_with_history
-
+from fazhi.core.bulk import insert_with_history
 from fazhi.core.importing import Column, CellError, ImportSpec, boolean, choice, date, integer, text
 from fazhi.law.calendar import default_calendar
 from fazhi.org.models import Unit
@@ -13,10 +12,7 @@ IMPORT_REASON = "Excel导入"
 
 
 def _save(model, instances, user):
-    bulk_create_with_history(
-        instances, model, batch_size=len(instances), default_user=user if user and user.pk else None,
-        default_change_reason=IMPORT_REASON,
-    )
+    insert_with_history(model, instances, user=user, reason=IMPORT_REASON)
 
 
 class ServiceItemImport(ImportSpec):
@@ -88,6 +84,8 @@ class ApplicationImport(ImportSpec):
             ],
         )
         self.field_headers = {c.key: c.header for c in self.columns}
+        # Field checks only for what the file supplies; the rest is derived here and is valid by construction.
+        self.not_from_file = [f.name for f in Application._meta.fields if f.name not in self.field_headers or f.name == "item"]
 
     def prepare(self, user):
         items = ServiceItem.objects.visible_to(user).only("id", "code", "unit_id", "promised_limit")
@@ -114,7 +112,7 @@ class ApplicationImport(ImportSpec):
             app.on_time = is_on_time(app.decided_on, app.due_on)
         elif app.accepted_on:
             app.status = ApplicationStatus.ACCEPTED
-        app.clean_fields(exclude=["unit", "item"])
+        app.clean_fields(exclude=self.not_from_file)
         app.clean()
         return app
 

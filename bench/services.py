@@ -1,0 +1,125 @@
+"""政务服务 at a city's volume: all metrics for all units, and a 100,000-row Excel import.
+
+    python bench/services.py [--scale S] [--db sqlite|postgres]
+
+--scale 1: the demo city (78 service units, ~3,000 items, 1,000,000 applications, 200,000 ratings) and an
+import file of 100,000 applications. Baselines, measured in the same run on the same data:
+- metrics: one plain `SELECT unit_id, COUNT(*) FROM services_application GROUP BY unit_id`;
+- import:  openpyxl reading the same file in read-only mode and nothing else.
+Targets: metrics ≤ 3× the scan; import ≤ 3× the read; import memory flat in the file's size (the peak at
+half the rows is printed beside the peak at all of them).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import best_of, parse_args, result, say, setup, timed, traced_peak_mib  # noqa: E402
+
+IMPORT_ROWS = 100_000
+
+
+def make_import_file(path: Path, rows: int, items, seed: int) -> None:
+    from openpyxl import Workbook
+
+    from fazhi.core.identifiers import id_check_char
+    from fazhi.law.calendar import default_calendar
+    from fazhi.services.importers import ApplicationImport
+
+    rng, calendar = random.Random(seed), default_calendar()
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("办件")
+    sheet.append([c.header for c in ApplicationImport().columns])
+    for n in range(rows):
+        item = items[n % len(items)]
+        received = calendar.add_workdays(dt.date(2026, 1, 5), rng.randrange(200))
+        body = f"990102{1960 + rng.randrange(40)}0{1 + rng.randrange(9)}{10 + rng.randrange(18)}{rng.randrange(1000):03d}"
+        decided = calendar.add_workdays(received, rng.randint(0, item.promised_limit or 1))
+        sheet.append([
+            f"IMPORT{n:09d}", item.code, "自然人", "导入测试", body + id_check_char(body), "网上办理",
+            received, received, decided, "准予",
+        ])
+    workbook.save(path)
+
+
+def main():
+    args = parse_args(__doc__.splitlines()[0])
+    info = setup(args, "services", dataset="demo_city")
+    from django.db import connection, transaction
+
+    from fazhi.core.importing import run_import
+    from fazhi.metrics.registry import Period, unit_metrics
+    from fazhi.org.models import Unit, User
+    from fazhi.services.importers import ApplicationImport
+    from fazhi.services.models import Application, Rating, ServiceItem
+
+    units = list(Unit.objects.all())
+    counts = {
+        "units": len(units), "items": ServiceItem.objects.count(), "applications": Application.objects.count(),
+        "ratings": Rating.objects.count(),
+    }
+    say(f"{info['vendor']}: {counts}")
+    period = Period.year(2025)
+
+    def plain_scan():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT unit_id, COUNT(*) FROM services_application GROUP BY unit_id")
+            return cursor.fetchall()
+
+    def all_metrics():
+        return unit_metrics(period, units, families=["services"])
+
+    scan_s, _ = best_of(plain_scan, n=args.repeat)
+    metrics_s, values = best_of(all_metrics, n=args.repeat)
+    top = min(units, key=lambda u: u.depth)
+    say(f"plain GROUP BY scan: {scan_s:.3f}s; all 政务服务 metrics for {len(units)} units: {metrics_s:.3f}s "
+        f"(ratio {metrics_s / scan_s:.2f}); city received {values[top.pk]['applications_received']:.0f}, "
+        f"on-time rate {values[top.pk]['applications_on_time_rate']:.4f}")
+
+    rows = max(1000, round(IMPORT_ROWS * args.scale))
+    items = list(ServiceItem.objects.order_by("id")[:500])
+    user = User.objects.get(username="fzb")
+    spec = ApplicationImport()
+    with tempfile.TemporaryDirectory() as folder:
+        full, half = Path(folder) / "full.xlsx", Path(folder) / "half.xlsx"
+        make_import_file(full, rows, items, args.seed)
+        make_import_file(half, rows // 2, items, args.seed)
+
+        def read_only():
+            from openpyxl import load_workbook
+
+            workbook = load_workbook(full, read_only=True)
+            count = sum(1 for _ in workbook.worksheets[0].iter_rows(values_only=True))
+            workbook.close()
+            return count
+
+        def import_rolled_back(path):
+            def run():
+                with transaction.atomic():
+                    imported = run_import(spec, path, user).rows
+                    transaction.set_rollback(True)  # keep the benchmark database as built
+                return imported
+            return run
+
+        read_s, read_rows = best_of(read_only, n=max(1, args.repeat // 2))
+        import_s, imported = timed(import_rolled_back(full))
+        assert imported == rows == read_rows - 1, (imported, rows, read_rows)
+        peak_half, _ = traced_peak_mib(import_rolled_back(half))
+        peak_full, _ = traced_peak_mib(import_rolled_back(full))
+    say(f"import {rows} rows: {import_s:.2f}s; openpyxl read only: {read_s:.2f}s (ratio {import_s / read_s:.2f}); "
+        f"peak Python heap {peak_half:.1f} MiB at {rows // 2} rows, {peak_full:.1f} MiB at {rows} rows")
+    result(
+        db=info["vendor"], units=counts["units"], items=counts["items"], applications=counts["applications"],
+        ratings=counts["ratings"], scan_s=scan_s, metrics_s=metrics_s, metrics_ratio=metrics_s / scan_s,
+        import_rows=rows, read_s=read_s, import_s=import_s, import_ratio=import_s / read_s,
+        import_peak_mib_half=peak_half, import_peak_mib=peak_full,
+    )
+
+
+if __name__ == "__main__":
+    main()
