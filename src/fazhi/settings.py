@@ -33,7 +33,16 @@ INSTALLED_APPS = [
     "fazhi.org",
     "fazhi.law",
     "fazhi.services",
+    "fazhi.enforcement",
+    "fazhi.inspections",
+    "fazhi.rulemaking",
+    "fazhi.disputes",
+    "fazhi.oversight",
+    "fazhi.publicity",
     "fazhi.metrics",
+    "fazhi.assessment",
+    "fazhi.reports",
+    "fazhi.portal",
     "fazhi.web",
     "fazhi.api",
     "fazhi.demo",
@@ -144,7 +153,7 @@ SPECTACULAR_SETTINGS = {
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # Law data: a city may point these at its own files (local holidays file, local deadlines).
-FAZHI_LAW_PARAMETERS = os.environ.get("FAZHI_LAW_PARAMETERS", str(PACKAGE_DIR / "law" / "data" / "parameters.yaml"))
+FAZHI_LAW_PARAMETERS = os.environ.get("FAZHI_LAW_PARAMETERS", str(PACKAGE_DIR / "law" / "data" / "parameters"))
 FAZHI_CALENDAR_OVERRIDES = os.environ.get(
     "FAZHI_CALENDAR_OVERRIDES", str(PACKAGE_DIR / "law" / "data" / "calendar_overrides.yaml")
 )

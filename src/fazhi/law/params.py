@@ -114,9 +114,28 @@ class ParameterBook:
         return self.rules[code]
 
 
+def load_parameter_data(path: str | Path) -> dict:
+    """One YAML file, or every *.yaml in a folder merged; a code defined twice is an error, not an override."""
+    path = Path(path)
+    files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+    merged: dict = {"calendar_policy": {}, "parameters": {}, "rules": {}}
+    for file in files:
+        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        for section in ("parameters", "rules"):
+            for code, spec in (data.get(section) or {}).items():
+                if code in merged[section]:
+                    raise ValueError(f"{file.name}: {code} is already defined in another file")
+                merged[section][code] = spec
+        if data.get("calendar_policy"):
+            if merged["calendar_policy"]:
+                raise ValueError(f"{file.name}: calendar_policy is already defined in another file")
+            merged["calendar_policy"] = data["calendar_policy"]
+    return merged
+
+
 @lru_cache(maxsize=1)
 def parameter_book() -> ParameterBook:
-    return ParameterBook(yaml.safe_load(Path(settings.FAZHI_LAW_PARAMETERS).read_text(encoding="utf-8")))
+    return ParameterBook(load_parameter_data(settings.FAZHI_LAW_PARAMETERS))
 
 
 def param(code: str, on: dt.date) -> ParameterVersion:
