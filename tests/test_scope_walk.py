@@ -2,6 +2,8 @@
 import pytest
 from django.test import override_settings
 
+from fazhi.assessment.models import AssessmentRun
+from fazhi.assessment.scoring import run_assessment
 from fazhi.core.ledgers import registry
 from fazhi.core.models import ImportJob
 from fazhi.core.scope import scope_of
@@ -44,13 +46,15 @@ def test_no_route_leaks_rows_of_other_units(role, users, samples, tree, client):
     user = users[role]
     client.force_login(user)
     outside_rows, markers = outside_of(user, samples)
+    run = run_assessment(2025)  # city-wide: anyone may open it, but it must list only units in their scope
     before = row_counts()
     if role in ("sysadmin", "office"):
         assert not markers, "the whole-tree roles have nothing outside their scope"
-        problems = find_scope_leaks(client, {}, [], tree["other_county"])
+        problems = find_scope_leaks(client, {}, [], tree["other_county"], shared_rows={AssessmentRun: run})
         assert [p for p in problems if "server error" in p] == []
         return
-    problems = find_scope_leaks(client, outside_rows, markers, tree["other_county"])
+    markers = markers + [tree["other_county"].name]
+    problems = find_scope_leaks(client, outside_rows, markers, tree["other_county"], shared_rows={AssessmentRun: run})
     assert problems == []
     assert row_counts() == before, "a POST with another unit's id created or deleted rows"
     assert all(

@@ -1,1 +1,127 @@
-"""Models of 指标与考核."""
+"""Assessment runs and their results, and self-assessments of qualitative items."""
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from fazhi.core.models import LedgerModel
+from fazhi.core.scope import ScopedQuerySet
+
+
+class Light(models.TextChoices):
+    GREEN = "green", "绿灯"
+    YELLOW = "yellow", "黄灯"
+    RED = "red", "红灯"
+
+
+class ItemStatus(models.TextChoices):
+    SCORED = "scored", "已计分"
+    MISSING = "missing", "缺少数据（按0分计）"
+    EXCLUDED = "excluded", "缺少数据（不计入满分）"
+    PENDING = "pending", "自评未审核（按0分计）"
+
+
+class AssessmentRun(models.Model):
+    """One assessment of every unit for a period under one framework version; results are immutable."""
+
+    year = models.PositiveIntegerField("年度")
+    framework_code = models.CharField("指标体系", max_length=64)
+    framework_name = models.CharField("指标体系名称", max_length=200)
+    framework_version = models.CharField("版本", max_length=32)
+    framework_digest = models.CharField("指标体系文件摘要", max_length=32)
+    inputs_digest = models.CharField("输入数据摘要", max_length=64)
+    created_at = models.DateTimeField("考核时间", auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-year", "-created_at"]
+        verbose_name = verbose_name_plural = "考核"
+
+    def __str__(self):
+        return f"{self.year}年度考核（{self.framework_name}）"
+
+
+class UnitResult(models.Model):
+    run = models.ForeignKey(AssessmentRun, models.CASCADE, related_name="unit_results")
+    unit = models.ForeignKey("org.Unit", models.PROTECT, related_name="+", verbose_name="单位")
+    unit_type = models.CharField("单位类型", max_length=16)
+    score = models.FloatField("得分")
+    max_score = models.FloatField("满分")
+    share = models.FloatField("得分率")
+    rank = models.PositiveIntegerField("同类排名")
+    rank_of = models.PositiveIntegerField("同类单位数")
+    light = models.CharField("等次", max_length=8, choices=Light.choices)
+    missing_items = models.PositiveIntegerField("缺数据项")
+    area_scores = models.JSONField("各领域得分", default=dict)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit_type", "rank", "unit_id"]
+        constraints = [models.UniqueConstraint(fields=["run", "unit"], name="one_result_per_unit")]
+
+
+class ItemResult(models.Model):
+    run = models.ForeignKey(AssessmentRun, models.CASCADE, related_name="item_results")
+    unit = models.ForeignKey("org.Unit", models.PROTECT, related_name="+")
+    item = models.CharField("指标项", max_length=64)
+    value = models.FloatField("数值", null=True)
+    source = models.CharField("数据来源", max_length=10, blank=True)
+    points = models.FloatField("得分")
+    max_points = models.FloatField("分值")
+    status = models.CharField("状态", max_length=10, choices=ItemStatus.choices)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "unit", "item"], name="one_result_per_item")]
+
+
+class SelfAssessment(LedgerModel):
+    """A unit's self-score on a qualitative item, with evidence; the 法治办 reviews and fixes the score."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "已提交"
+        REVIEWED = "reviewed", "已审核"
+        RETURNED = "returned", "退回修改"
+
+    year = models.PositiveIntegerField("年度")
+    item = models.CharField("指标项", max_length=64)
+    self_score = models.FloatField("自评分")
+    explanation = models.TextField("自评说明")
+    evidence = models.FileField("佐证材料", upload_to="evidence/%Y/", blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.SUBMITTED, editable=False)
+    reviewed_score = models.FloatField("审核得分", null=True, blank=True, editable=False)
+    review_comment = models.TextField("审核意见", blank=True, editable=False)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, editable=False, related_name="+", verbose_name="审核人")
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "自评"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "item"], condition=models.Q(deleted_at__isnull=True), name="one_self_assessment")
+        ]
+
+    def __str__(self):
+        return f"{self.unit}·{self.year}·{self.item_name}"
+
+    @property
+    def item_name(self):
+        from .framework import load_framework
+
+        try:
+            return load_framework().item(self.item).name
+        except StopIteration:
+            return self.item
+
+    def clean(self):
+        from .framework import load_framework
+
+        framework = load_framework()
+        try:
+            item = framework.item(self.item)
+        except StopIteration:
+            raise ValidationError({"item": f"指标项“{self.item}”不在现行指标体系中"}) from None
+        if not item.qualitative:
+            raise ValidationError({"item": "该指标项由数据计算，不需要自评"})
+        if self.self_score is not None and not 0 <= self.self_score <= item.points:
+            raise ValidationError({"self_score": f"自评分应在0到{item.points:g}分之间"})

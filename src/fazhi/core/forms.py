@@ -19,7 +19,8 @@ def scoped_choices(model, user):
 def ledger_form_class(ledger, user):
     """A ModelForm for the ledger whose foreign-key choices are limited to the user's scope."""
     base = ledger.form_class or forms.ModelForm
-    fields = ledger.form_fields or [
+    declared = getattr(getattr(ledger.form_class, "Meta", None), "fields", None)
+    fields = ledger.form_fields or declared or [
         f.name for f in ledger.model._meta.get_fields()
         if getattr(f, "editable", False) and not f.auto_created and f.concrete
         and f.name not in {"created_at", "updated_at", "deleted_at", "deleted_by", "deletion_reason"}

@@ -47,6 +47,8 @@ def _walk(patterns, namespace):
 
 def model_of(callback):
     """The model a view serves: a ledger view's ledger, or a DRF viewset's queryset model."""
+    if getattr(callback, "model", None) is not None:  # a function view marked with @serves(Model)
+        return callback.model
     initkwargs = getattr(callback, "view_initkwargs", None) or getattr(callback, "initkwargs", None) or {}
     ledger = initkwargs.get("ledger") or getattr(getattr(callback, "cls", None), "ledger", None)
     if ledger is not None:
@@ -54,6 +56,14 @@ def model_of(callback):
     cls = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
     queryset = getattr(cls, "queryset", None)
     return queryset.model if queryset is not None else getattr(cls, "model", None)
+
+
+def serves(model):
+    """Mark a function view taking a pk with the model it serves, so the walk can find a row for it."""
+    def mark(view):
+        view.model = model
+        return view
+    return mark
 
 
 def response_text(response) -> str:
@@ -68,12 +78,15 @@ def response_text(response) -> str:
     return body.decode("utf-8", errors="replace")
 
 
-def find_scope_leaks(client, outside_rows: dict, markers: list[str], outside_unit, urlconf=None) -> list[str]:
+def find_scope_leaks(client, outside_rows: dict, markers: list[str], outside_unit, urlconf=None, shared_rows=None) -> list[str]:
     """Request every route as the logged-in client; return a description of each leak or uncovered route.
 
     outside_rows maps a model to one row the user must not reach; markers are strings that only rows outside
     the user's scope carry; outside_unit is a unit outside the user's scope, offered to every form.
+    shared_rows maps models that belong to no unit (an assessment run of the whole city) to a row: the user
+    may open it, but what it shows must carry no marker.
     """
+    shared_rows = shared_rows or {}
     from fazhi.org.models import Unit
 
     outside_rows = {Unit: outside_unit, **outside_rows}
@@ -88,6 +101,9 @@ def find_scope_leaks(client, outside_rows: dict, markers: list[str], outside_uni
         for param in route.params:
             if param == "pk":
                 model = model_of(route.callback)
+                if model in shared_rows:
+                    kwargs["pk"] = shared_rows[model].pk
+                    continue
                 if model not in outside_rows:
                     problems.append(f"{route.name}: no outside row of {model} to test with")
                     break
@@ -100,12 +116,13 @@ def find_scope_leaks(client, outside_rows: dict, markers: list[str], outside_uni
         else:
             url = reverse(route.name, kwargs=kwargs, urlconf=urlconf)
             for method in ("get", "post"):
-                data = {} if "pk" in kwargs else {"unit": outside_unit.pk}
+                shared = "pk" in kwargs and model_of(route.callback) in shared_rows
+                data = {"unit": outside_unit.pk} if "pk" not in kwargs or shared else {}
                 response = getattr(client, method)(url, data)
                 if response.status_code >= 500:
                     problems.append(f"{method.upper()} {url}: server error {response.status_code}")
                     continue
-                if "pk" in kwargs and response.status_code not in (403, 404, 405):
+                if "pk" in kwargs and not shared and response.status_code not in (403, 404, 405):
                     problems.append(f"{method.upper()} {url}: row of another unit answered {response.status_code}")
                 if response.status_code == 200:
                     text = response_text(response)

@@ -12,7 +12,10 @@ from fazhi.org.models import Unit
 
 
 # Pages of an area beyond its ledgers (figures, dashboards), by url name.
-AREA_PAGES = {"services": [("年度数据与图表", "services:figures")]}
+AREA_PAGES = {
+    "services": [("年度数据与图表", "services:figures")],
+    "assessment": [("考核与排名", "assessment:index"), ("历年趋势", "assessment:trend"), ("台账与报告数据比对", "assessment:gaps")],
+}
 
 
 def ledger_counts(request):

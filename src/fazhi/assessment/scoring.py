@@ -1,0 +1,171 @@
+"""Scoring every unit under a framework: pure functions over values, then one run stored as a whole."""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from fazhi.metrics.registry import Period
+from fazhi.metrics.store import compute_period, current_values
+from fazhi.org.models import Unit
+
+from .framework import Framework, Item, load_framework
+from .models import AssessmentRun, ItemResult, ItemStatus, Light, SelfAssessment, UnitResult
+
+
+def rule_share(rule: dict, value: float) -> float:
+    """The share (0..1) of an item's points that a value earns under its rule."""
+    kind = rule["type"]
+    if kind == "linear":
+        lower, upper = float(rule["lower"]), float(rule["upper"])
+        return min(1.0, max(0.0, (value - lower) / (upper - lower)))
+    if kind == "bands":
+        for band in sorted(rule["bands"], key=lambda b: -b["min"]):
+            if value >= band["min"]:
+                return float(band["share"])
+        return 0.0
+    if kind == "boolean":
+        return 1.0 if value >= float(rule.get("threshold", 1)) else 0.0
+    raise ValueError(f"not a computed rule: {kind}")
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    item: str
+    value: float | None
+    source: str
+    points: float
+    max_points: float
+    status: str
+
+
+def score_item(item: Item, values: dict, sources: dict, reviewed: dict) -> ItemScore:
+    if item.qualitative:
+        score = reviewed.get(item.code)
+        if score is None:
+            return ItemScore(item.code, None, "", 0.0, item.points, ItemStatus.PENDING)
+        return ItemScore(item.code, score, "self", round(min(score, item.points), 2), item.points, ItemStatus.SCORED)
+    value = item.formula.evaluate(values)
+    if value is None:
+        if item.on_missing == "exclude":
+            return ItemScore(item.code, None, "", 0.0, 0.0, ItemStatus.EXCLUDED)
+        return ItemScore(item.code, None, "", 0.0, item.points, ItemStatus.MISSING)
+    source = "/".join(sorted({sources[name] for name in item.formula.names if name in sources}))
+    points = round(item.points * rule_share(item.rule, value), 2)
+    return ItemScore(item.code, round(value, 6), source, points, item.points, ItemStatus.SCORED)
+
+
+def light_of(share: float, lights: dict) -> str:
+    if share >= lights["green"]:
+        return Light.GREEN
+    if share >= lights["yellow"]:
+        return Light.YELLOW
+    return Light.RED
+
+
+def choose_values(readings: dict, priority: list[str]) -> tuple[dict, dict]:
+    """One value per metric, from the first source in the framework's priority that has it."""
+    values, sources = {}, {}
+    for metric, by_source in readings.items():
+        for source in priority:
+            if source in by_source:
+                values[metric], sources[metric] = by_source[source].value, source
+                break
+    return values, sources
+
+
+def assessed_units(framework: Framework):
+    types = set().union(*(item.applies_to for item in framework.items)) if framework.items else set()
+    return list(Unit.objects.filter(unit_type__in=types, is_active=True).order_by("unit_type", "code"))
+
+
+def reviewed_scores(year: int) -> dict[int, dict[str, float]]:
+    scores: dict = defaultdict(dict)
+    rows = SelfAssessment.objects.filter(year=year, status=SelfAssessment.Status.REVIEWED)
+    for unit_id, item, score in rows.values_list("unit_id", "item", "reviewed_score"):
+        scores[unit_id][item] = score
+    return scores
+
+
+def score_units(framework: Framework, units, readings: dict, reviewed: dict):
+    """Scores for every unit: {unit_id: (total, max, [ItemScore…], {area: points})}."""
+    results = {}
+    for unit in units:
+        values, sources = choose_values(readings.get(unit.pk, {}), framework.source_priority)
+        items = [
+            score_item(item, values, sources, reviewed.get(unit.pk, {}))
+            for item in framework.items if item.applies(unit.unit_type)
+        ]
+        by_code = {item.code: item for item in framework.items}
+        areas: dict = defaultdict(lambda: [0.0, 0.0])
+        for score in items:
+            area = areas[by_code[score.item].area]
+            area[0] += score.points
+            area[1] += score.max_points
+        total = round(sum(s.points for s in items), 2)
+        maximum = round(sum(s.max_points for s in items), 2)
+        results[unit.pk] = (total, maximum, items, {k: [round(v[0], 2), round(v[1], 2)] for k, v in areas.items()})
+    return results
+
+
+def inputs_digest(framework: Framework, readings: dict, reviewed: dict) -> str:
+    canonical = json.dumps(
+        [framework.digest,
+         sorted((u, m, s, r.value, r.qualifier) for u, ms in readings.items() for m, rs in ms.items() for s, r in rs.items()),
+         sorted((u, i, v) for u, items in reviewed.items() for i, v in items.items())],
+        ensure_ascii=False, default=str,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@transaction.atomic
+def run_assessment(year: int, user=None, framework: Framework | None = None, compute: bool = True) -> AssessmentRun:
+    """Assess every unit for a year: refresh ledger observations, score, rank within unit type, light."""
+    framework = framework or load_framework()
+    period = Period.year(year)
+    if compute:
+        compute_period(period, user)
+    units = assessed_units(framework)
+    readings = current_values(period)
+    reviewed = reviewed_scores(year)
+    scores = score_units(framework, units, readings, reviewed)
+    run = AssessmentRun.objects.create(
+        year=year, framework_code=framework.code, framework_name=framework.name, framework_version=framework.version,
+        framework_digest=framework.digest, inputs_digest=inputs_digest(framework, readings, reviewed), created_by=user,
+    )
+    by_type: dict = defaultdict(list)
+    for unit in units:
+        total, maximum, _, _ = scores[unit.pk]
+        by_type[unit.unit_type].append((-(total / maximum if maximum else 0), unit.code, unit))
+    unit_rows, item_rows = [], []
+    for unit_type, entries in by_type.items():
+        entries.sort(key=lambda e: (e[0], e[1]))
+        rank, previous = 0, None
+        for position, (negative_share, _, unit) in enumerate(entries, 1):
+            if negative_share != previous:
+                rank, previous = position, negative_share
+            total, maximum, items, areas = scores[unit.pk]
+            share = round(-negative_share, 6)
+            unit_rows.append(UnitResult(
+                run=run, unit=unit, unit_type=unit_type, score=total, max_score=maximum, share=share, rank=rank,
+                rank_of=len(entries), light=light_of(share, framework.lights), area_scores=areas,
+                missing_items=sum(1 for s in items if s.status != ItemStatus.SCORED),
+            ))
+            item_rows += [
+                ItemResult(run=run, unit=unit, item=s.item, value=s.value, source=s.source, points=s.points,
+                           max_points=s.max_points, status=s.status)
+                for s in items
+            ]
+    UnitResult.objects.bulk_create(unit_rows, batch_size=1000)
+    ItemResult.objects.bulk_create(item_rows, batch_size=2000)
+    return run
+
+
+def costly_items(run: AssessmentRun, unit, limit: int = 5):
+    """The items that cost a unit the most points, largest loss first."""
+    rows = list(ItemResult.objects.filter(run=run, unit=unit))
+    rows.sort(key=lambda r: (-(r.max_points - r.points), r.item))
+    return [r for r in rows if r.max_points - r.points > 0][:limit]

@@ -1,0 +1,184 @@
+"""Assessment pages: runs, the ranking of a run, a unit's scorecard, trends, ledger-versus-report gaps."""
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from fazhi.core.current import current_unit
+from fazhi.core.scope import WHOLE_TREE_ROLES
+from fazhi.core.testing import serves
+from fazhi.metrics.catalogue import catalogue
+from fazhi.metrics.models import Source
+from fazhi.metrics.registry import Period
+from fazhi.metrics.store import current_values
+from fazhi.org.choices import UnitType
+from fazhi.org.models import Unit
+
+from .framework import load_framework
+from .models import AssessmentRun, ItemResult, UnitResult
+from .scoring import costly_items, run_assessment
+from .scorecard import scorecard_docx
+
+TYPE_NAMES = dict(UnitType.choices)
+
+
+def can_run(user) -> bool:
+    return user.is_superuser or user.role in WHOLE_TREE_ROLES
+
+
+@login_required
+def index(request):
+    runs = AssessmentRun.objects.all()[:30]
+    return render(request, "assessment/index.html", {
+        "runs": runs, "can_run": can_run(request.user), "default_year": timezone.localdate().year - 1,
+        "framework": load_framework(), "active_area": "assessment",
+    })
+
+
+@login_required
+@require_POST
+def start_run(request):
+    if not can_run(request.user):
+        raise PermissionDenied("只有法治办可以发起考核")
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        messages.error(request, "请填写考核年度")
+        return redirect("assessment:index")
+    run = run_assessment(year, request.user)
+    messages.success(request, f"{run}已完成")
+    return redirect("assessment:run", pk=run.pk)
+
+
+def visible_results(request, run):
+    results = UnitResult.objects.visible_to(request.user, within=current_unit(request)).filter(run=run)
+    return results.select_related("unit")
+
+
+@serves(AssessmentRun)
+@login_required
+def run_detail(request, pk):
+    run = get_object_or_404(AssessmentRun, pk=pk)
+    results = visible_results(request, run)
+    unit_type = request.GET.get("type", "")
+    types = sorted({r.unit_type for r in results})
+    if unit_type not in types:
+        unit_type = types[0] if types else ""
+    shown = [r for r in results if r.unit_type == unit_type]
+    shown.sort(key=lambda r: (r.rank, r.unit.code))
+    chart = {"units": [r.unit.short_name or r.unit.name for r in shown], "shares": [round(r.share * 100, 2) for r in shown],
+             "lights": [r.light for r in shown]}
+    return render(request, "assessment/run.html", {
+        "run": run, "results": shown, "types": [(t, TYPE_NAMES.get(t, t)) for t in types], "unit_type": unit_type,
+        "chart": chart, "active_area": "assessment",
+    })
+
+
+@serves(AssessmentRun)
+@login_required
+def run_export(request, pk):
+    run = get_object_or_404(AssessmentRun, pk=pk)
+    framework = load_framework()
+    item_names = {item.code: item.name for item in framework.items}
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("考核结果")
+    sheet.append(["单位", "单位类型", "得分", "满分", "得分率", "同类排名", "同类单位数", "等次", "缺数据项"])
+    results = list(visible_results(request, run).order_by("unit_type", "rank", "unit__code"))
+    for r in results:
+        sheet.append([r.unit.name, TYPE_NAMES.get(r.unit_type, r.unit_type), r.score, r.max_score, round(r.share, 4),
+                      r.rank, r.rank_of, r.get_light_display(), r.missing_items])
+    detail = workbook.create_sheet("各项得分")
+    detail.append(["单位", "指标项", "数值", "数据来源", "得分", "分值", "状态"])
+    items = ItemResult.objects.visible_to(request.user, within=current_unit(request)).filter(run=run).select_related("unit")
+    for row in items.order_by("unit__code", "item"):
+        detail.append([row.unit.name, item_names.get(row.item, row.item), row.value, row.source, row.points, row.max_points,
+                       row.get_status_display()])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''assessment-{run.year}-{run.pk}.xlsx"
+    return response
+
+
+def chosen_unit(request):
+    unit = None
+    if request.GET.get("unit"):
+        unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=request.GET["unit"])
+    return unit or current_unit(request) or request.user.unit
+
+
+@serves(AssessmentRun)
+@login_required
+def scorecard(request, pk):
+    run = get_object_or_404(AssessmentRun, pk=pk)
+    unit = chosen_unit(request)
+    result = get_object_or_404(visible_results(request, run), unit=unit) if unit else None
+    framework = load_framework()
+    items = {item.code: item for item in framework.items}
+    rows = []
+    if result:
+        for row in ItemResult.objects.filter(run=run, unit=unit).order_by("item"):
+            rows.append((items.get(row.item), row))
+        rows.sort(key=lambda pair: framework.items.index(pair[0]) if pair[0] else 999)
+    radar = {
+        "indicators": [{"name": area.name.split("、", 1)[-1], "max": 100} for area in framework.areas],
+        "values": [
+            round(100 * result.area_scores[area.code][0] / result.area_scores[area.code][1], 1)
+            if result and area.code in result.area_scores and result.area_scores[area.code][1] else 0
+            for area in framework.areas
+        ],
+    }
+    costly = [(items.get(c.item), c) for c in costly_items(run, unit)] if result else []
+    if request.GET.get("format") == "docx" and result:
+        response = HttpResponse(
+            scorecard_docx(run, result, rows, costly, framework),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''scorecard-{run.year}-{unit.code}.docx"
+        return response
+    return render(request, "assessment/scorecard.html", {
+        "run": run, "unit": unit, "result": result, "rows": rows, "costly": costly,
+        "radar": radar, "active_area": "assessment",
+    })
+
+
+@login_required
+def trend(request):
+    unit = chosen_unit(request)
+    points = []
+    if unit:
+        latest = {}
+        for run in AssessmentRun.objects.order_by("year", "created_at"):
+            latest[run.year] = run
+        for year, run in sorted(latest.items()):
+            result = UnitResult.objects.visible_to(request.user).filter(run=run, unit=unit).first()
+            if result:
+                points.append((year, round(result.share * 100, 2), result.rank, result.rank_of))
+    chart = {"years": [p[0] for p in points], "shares": [p[1] for p in points]}
+    return render(request, "assessment/trend.html", {"unit": unit, "points": points, "chart": chart, "active_area": "assessment"})
+
+
+@login_required
+def gaps(request):
+    """Where a ledger and a published report disagree for the same unit and period: both values and the gap."""
+    year = int(request.GET.get("year") or timezone.localdate().year - 1)
+    unit = chosen_unit(request)
+    rows = []
+    if unit:
+        readings = current_values(Period.year(year), units=[unit]).get(unit.pk, {})
+        for code, by_source in sorted(readings.items()):
+            metric = catalogue().metrics.get(code)
+            if metric is None or metric.internal:
+                continue
+            ledger, report = by_source.get(Source.LEDGER), by_source.get(Source.REPORT)
+            if ledger and report:
+                gap = report.value - ledger.value
+                rows.append((metric, metric.format(ledger.value), metric.format(report.value), report.qualifier,
+                             metric.format(abs(gap)) if gap else "—", gap != 0))
+    return render(request, "assessment/gaps.html", {"unit": unit, "year": year, "rows": rows, "active_area": "assessment"})

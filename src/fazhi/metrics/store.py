@@ -1,0 +1,65 @@
+"""Writing and reading the observation store."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from fazhi.core.bulk import insert
+from fazhi.org.models import Unit
+
+from .catalogue import catalogue
+from .models import Observation, ObservationBatch, Source
+from .registry import Period, unit_metrics
+
+
+@transaction.atomic
+def compute_period(period: Period, user=None, families=None) -> ObservationBatch:
+    """Compute every ledger metric for every unit (its subtree total) and store them as the current values."""
+    units = list(Unit.objects.all())
+    values = unit_metrics(period, units, families=families)
+    batch = ObservationBatch.objects.create(
+        source=Source.LEDGER, period_start=period.start, period_end=period.end, created_by=user,
+        note=f"由台账计算（{period.label}）",
+    )
+    metrics = catalogue().metrics
+    now = timezone.now()
+    rows = [
+        Observation(
+            unit_id=unit_id, metric=code, period_start=period.start, period_end=period.end, value=value,
+            source=Source.LEDGER, batch=batch, created_at=now, updated_at=now, evidence="台账计算",
+        )
+        for unit_id, by_metric in values.items()
+        for code, value in sorted(by_metric.items())
+        if value is not None and not metrics[code].internal
+    ]
+    current = Observation.objects.filter(
+        source=Source.LEDGER, period_start=period.start, period_end=period.end, superseded_at__isnull=True,
+    )
+    if families:
+        current = current.filter(metric__in=[m for m in metrics if metrics[m].family in families])
+    current.update(superseded_at=now)
+    insert(Observation, rows, returning_ids=False)
+    return batch
+
+
+@dataclass(frozen=True)
+class Reading:
+    value: float
+    source: str
+    qualifier: str
+
+
+def current_values(period: Period, units=None, sources=(Source.LEDGER, Source.REPORT, Source.MANUAL)):
+    """{unit_id: {metric: {source: Reading}}} of the current observations for exactly this period."""
+    qs = Observation.objects.filter(
+        period_start=period.start, period_end=period.end, superseded_at__isnull=True, source__in=sources,
+    )
+    if units is not None:
+        qs = qs.filter(unit__in=units)
+    result: dict = defaultdict(lambda: defaultdict(dict))
+    for unit_id, metric, source, value, qualifier in qs.values_list("unit_id", "metric", "source", "value", "qualifier"):
+        result[unit_id][metric][source] = Reading(value, source, qualifier)
+    return result

@@ -1,0 +1,178 @@
+"""Indicators and assessment: rules on hand-computed examples, missing data, identical re-runs, review, pages."""
+import datetime as dt
+import io
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from fazhi.assessment.formula import Formula, FormulaError
+from fazhi.assessment.framework import FrameworkError, load_framework
+from fazhi.assessment.models import ItemResult, SelfAssessment, UnitResult
+from fazhi.assessment.scoring import rule_share, run_assessment
+from fazhi.metrics.models import Observation, Source
+
+YEAR = 2025
+FRAMEWORK = """
+code: test
+name: 测试指标体系
+version: "1"
+document: 测试文件
+applies_to: [department, county]
+lights: {green: 0.85, yellow: 0.6}
+areas:
+  - code: a
+    name: 一、服务
+    indicators:
+      - code: a1
+        name: （一）服务
+        items:
+          - {code: online, name: 网上可办率, formula: online_rate, rule: {type: linear, lower: 0.5, upper: 1.0}, points: 10}
+          - {code: events, name: 普法场次, formula: law_publicity_events, rule: {type: bands, bands: [{min: 10, share: 1}, {min: 5, share: 0.5}]}, points: 4}
+          - {code: losses, name: 败诉率, formula: litigation_loss_rate, rule: {type: linear, lower: 0.2, upper: 0.0}, points: 6, on_missing: exclude}
+  - code: b
+    name: 二、领导
+    indicators:
+      - code: b1
+        name: （二）领导
+        items:
+          - {code: duties, name: 第一责任人职责, rule: {type: qualitative}, points: 5}
+"""
+
+
+@pytest.fixture
+def framework(tmp_path, settings):
+    path = tmp_path / "framework.yaml"
+    path.write_text(FRAMEWORK, encoding="utf-8")
+    settings.FAZHI_ASSESSMENT_FRAMEWORK = str(path)
+    return load_framework(path)
+
+
+def observe(unit, metric, value, source=Source.MANUAL, qualifier=""):
+    return Observation.objects.create(unit=unit, metric=metric, value=value, source=source, qualifier=qualifier,
+                                      period_start=dt.date(YEAR, 1, 1), period_end=dt.date(YEAR, 12, 31))
+
+
+def test_rules_on_hand_computed_values():
+    assert rule_share({"type": "linear", "lower": 0.5, "upper": 1.0}, 0.8) == pytest.approx(0.6)
+    assert rule_share({"type": "linear", "lower": 0.5, "upper": 1.0}, 0.3) == 0
+    assert rule_share({"type": "linear", "lower": 0.5, "upper": 1.0}, 1.2) == 1
+    assert rule_share({"type": "linear", "lower": 0.2, "upper": 0.0}, 0.05) == pytest.approx(0.75)  # lower is better
+    bands = {"type": "bands", "bands": [{"min": 10, "share": 1}, {"min": 5, "share": 0.5}]}
+    assert [rule_share(bands, v) for v in (12, 10, 7, 4)] == [1, 1, 0.5, 0]
+    assert [rule_share({"type": "boolean", "threshold": 1}, v) for v in (0, 1, 3)] == [0, 1, 1]
+
+
+def test_formulas_are_restricted_and_missing_stays_missing():
+    formula = Formula("(a + b) / max(c, 1)")
+    assert formula.evaluate({"a": 3, "b": 1, "c": 2}) == 2
+    assert formula.evaluate({"a": 3, "c": 2}) is None
+    assert Formula("a / b").evaluate({"a": 1, "b": 0}) is None
+    for bad in ("__import__('os')", "a.b", "a if b else c", "open('x')", "[a]"):
+        with pytest.raises(FormulaError):
+            Formula(bad)
+
+
+def test_framework_file_errors_are_named(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(FRAMEWORK.replace("online_rate", "no_such_metric"), encoding="utf-8")
+    with pytest.raises(FrameworkError, match="no_such_metric"):
+        load_framework(path)
+
+
+def test_scores_ranks_lights_and_missing_data(tree, framework):
+    dept, dept2, county, other = tree["dept"], tree["dept2"], tree["county"], tree["other_county"]
+    observe(dept, "online_rate", 0.9)            # 10 × 0.8 = 8
+    observe(dept, "law_publicity_events", 7)     # 4 × 0.5 = 2
+    observe(dept, "litigation_loss_rate", 0.1)   # 6 × 0.5 = 3
+    observe(dept2, "online_rate", 1.0)           # 10; events missing → 0 of 4, shown missing; losses missing → excluded
+    SelfAssessment.objects.create(unit=dept2, year=YEAR, item="duties", self_score=5, explanation="述职述法",
+                                  status="reviewed", reviewed_score=4)
+    observe(county, "online_rate", 0.4, source=Source.REPORT)  # report value used when no ledger value
+    run = run_assessment(YEAR, framework=framework, compute=False)
+
+    r = {u.unit.code: u for u in UnitResult.objects.filter(run=run).select_related("unit")}
+    assert (r["D1"].score, r["D1"].max_score) == (13, 25)  # duties pending: 0 of 5
+    assert (r["D2"].score, r["D2"].max_score) == (14, 19)  # 10 + 0 + duties 4; losses excluded from the maximum
+    assert r["D2"].rank == 1 and r["D1"].rank == 2 and r["D1"].rank_of == 2
+    assert r["D2"].light == "yellow" and r["D1"].light == "red"  # 14/19 = 0.737; 13/25 = 0.52
+    items = {(i.unit.code, i.item): i for i in ItemResult.objects.filter(run=run).select_related("unit")}
+    assert items[("D2", "events")].status == "missing" and items[("D2", "events")].max_points == 4
+    assert items[("D2", "losses")].status == "excluded" and items[("D2", "losses")].max_points == 0
+    assert items[("D1", "duties")].status == "pending"
+    assert items[("C1", "online")].source == "report" and items[("C1", "online")].points == 0
+    assert r["C1"].missing_items == 3 and r["C2"].score == 0
+    assert r["C1"].rank == r["C2"].rank == 1  # both 0%: a tie shares the rank
+
+
+def test_identical_reruns(tree, framework):
+    observe(tree["dept"], "online_rate", 0.77)
+    observe(tree["county"], "law_publicity_events", 11)
+
+    def snapshot(run):
+        units = sorted(UnitResult.objects.filter(run=run).values_list("unit_id", "score", "max_score", "share", "rank", "light", "area_scores"))
+        items = sorted(ItemResult.objects.filter(run=run).values_list("unit_id", "item", "value", "points", "status"))
+        return units, items
+
+    first, second = run_assessment(YEAR, framework=framework, compute=False), run_assessment(YEAR, framework=framework, compute=False)
+    assert snapshot(first) == snapshot(second) and first.inputs_digest == second.inputs_digest
+    observe(tree["dept2"], "online_rate", 0.6)
+    third = run_assessment(YEAR, framework=framework, compute=False)
+    assert third.inputs_digest != first.inputs_digest and snapshot(third) != snapshot(first)
+
+
+def test_ledger_computation_feeds_the_assessment(tree, users):
+    from .factories import make_item
+
+    make_item(tree["dept"], code="S1", online_depth=4)
+    run = run_assessment(YEAR)  # the default framework, computing observations from the ledgers
+    online = ItemResult.objects.get(run=run, unit=tree["dept"], item="online_rate")
+    assert online.value == 1.0 and online.source == "ledger" and online.points == 4
+    stored = Observation.objects.get(unit=tree["dept"], metric="service_items", source="ledger", superseded_at__isnull=True)
+    assert stored.value == 1
+    run_assessment(YEAR)
+    assert Observation.objects.filter(unit=tree["dept"], metric="service_items", source="ledger").count() == 2
+    assert Observation.objects.filter(unit=tree["dept"], metric="service_items", source="ledger", superseded_at__isnull=True).count() == 1
+
+
+def test_self_assessment_is_reviewed_by_the_office_only(tree, users, login, framework):
+    assessment = SelfAssessment.objects.create(unit=tree["town"], year=YEAR, item="duties", self_score=5, explanation="说明")
+    clerk = login(users["clerk"])
+    clerk.post(f"/ledgers/self-assessments/{assessment.pk}/do/review/", {"score": 5, "comment": "自己审核"})
+    assessment.refresh_from_db()
+    assert assessment.status == "submitted" and assessment.reviewed_score is None
+    office = login(users["office"])
+    office.post(f"/ledgers/self-assessments/{assessment.pk}/do/review/", {"score": 3.5, "comment": "佐证不足，酌情扣分"})
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.reviewed_score, assessment.reviewed_by) == ("reviewed", 3.5, users["office"])
+    assert assessment.history.first().history_change_reason == "审核自评"
+    too_high = SelfAssessment(unit=tree["town"], year=2024, item="duties", self_score=9, explanation="x")
+    with pytest.raises(Exception, match="0到5分"):
+        too_high.full_clean()
+
+
+def test_pages_exports_and_scope(tree, users, login, framework):
+    observe(tree["county"], "online_rate", 0.9)
+    observe(tree["other_county"], "online_rate", 0.7)
+    run = run_assessment(YEAR, framework=framework, compute=False)
+    admin = login(users["unit_admin"])
+    page = admin.get(f"/assessment/runs/{run.pk}/?type=county").content.decode()
+    assert "测试县人民政府" in page and "另一县人民政府" not in page
+    card = admin.get(f"/assessment/runs/{run.pk}/scorecard/?unit={tree['county'].pk}")
+    assert "得分卡" in card.content.decode()
+    assert admin.get(f"/assessment/runs/{run.pk}/scorecard/?unit={tree['other_county'].pk}").status_code == 404
+    docx = admin.get(f"/assessment/runs/{run.pk}/scorecard/?unit={tree['county'].pk}&format=docx")
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    assert "测试县人民政府2025年度法治政府建设考核得分卡" in text
+    sheet = load_workbook(io.BytesIO(admin.get(f"/assessment/runs/{run.pk}/export/").content))["考核结果"]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["测试县人民政府"]
+    assert admin.post("/assessment/run/", {"year": YEAR}).status_code == 403
+
+
+def test_gap_between_ledger_and_report_is_shown(tree, users, login):
+    observe(tree["county"], "service_items", 120, source=Source.LEDGER)
+    observe(tree["county"], "service_items", 131, source=Source.REPORT, qualifier="approx")
+    observe(tree["county"], "praise_rate", 0.99, source=Source.LEDGER)
+    page = login(users["unit_admin"]).get(f"/assessment/gaps/?year={YEAR}&unit={tree['county'].pk}").content.decode()
+    assert "政务服务事项数" in page and ">120<" in page and ">131<" in page and ">11<" in page
+    assert "好评率" not in page
