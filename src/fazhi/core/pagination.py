@@ -57,7 +57,10 @@ def keyset_page(qs, sort: str, *, after: str | None = None, before: str | None =
         value, pk = decoded
         later = going_forward != descending  # ascending walk forward: greater values
         op = "gt" if later else "lt"
-        return Q(**{f"{name}__{op}": value}) | Q(**{name: value, f"pk__{op}": pk})
+        # The redundant bound on the sort field alone lets the database use its index as a range;
+        # the OR on its own is read as a filter over every row before the cursor.
+        bound = Q(**{f"{name}__{op}e": value})
+        return bound & (Q(**{f"{name}__{op}": value}) | Q(**{name: value, f"pk__{op}": pk}))
 
     if before:
         rows = list(qs.filter(beyond(before, False)).order_by(*backward)[: size + 1])

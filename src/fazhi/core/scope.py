@@ -58,10 +58,13 @@ class ScopedQuerySet(models.QuerySet):
     unit_lookup = "unit"
 
     def scope_filter(self, root_paths):
+        # The subtree's ids as a literal list: the unit table is small, and PostgreSQL plans an index scan
+        # on the ledger's unit column for a list where it would hash-join a subquery over the whole table.
         unit_model = apps.get_model("org", "Unit")
         q = models.Q()
         for path in root_paths:
-            q |= models.Q(**{f"{self.unit_lookup}__in": unit_model.objects.filter(path__startswith=path).values("pk")})
+            ids = list(unit_model.objects.filter(path__startswith=path).values_list("pk", flat=True))
+            q |= models.Q(**{f"{self.unit_lookup}__in": ids})
         return q
 
     def own_filter(self, unit_id):

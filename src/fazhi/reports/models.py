@@ -1,1 +1,105 @@
-"""Models of 年度报告."""
+"""The annual 法治政府建设 report of a unit: its settings, narrative blocks written by staff, publication."""
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from fazhi.core.models import LedgerModel
+from fazhi.core.scope import ScopedQuerySet
+from fazhi.law.deadlines import annual_due_date
+
+
+class Section(models.TextChoices):
+    MEASURES = "measures_and_results", "主要举措和成效"
+    LEADER_DUTIES = "leader_duties", "党政主要负责人履行第一责任人职责情况"
+    SHORTCOMINGS = "shortcomings", "存在的不足和原因"
+    NEXT_YEAR = "next_year_plan", "下一年度主要安排"
+    OTHER = "other", "其他需要报告的情况"
+
+
+class AnnualReport(LedgerModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "起草中"
+        REVIEWED = "reviewed", "已审核"
+        PUBLISHED = "published", "已公开"
+
+    year = models.PositiveIntegerField("报告年度")
+    title = models.CharField("标题", max_length=200, blank=True, help_text="留空则按“××关于××年度法治政府建设情况的报告”生成")
+    recipient = models.CharField("主送", max_length=200, blank=True, help_text="留空则按上级单位生成")
+    issuer = models.CharField("落款", max_length=200, blank=True, help_text="留空则为本单位名称")
+    issue_date = models.DateField("成文日期", null=True, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
+    published_at = models.DateTimeField("公开时间", null=True, blank=True, editable=False)
+    due_on = models.DateField("公开截止日期", editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "年度报告"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], condition=models.Q(deleted_at__isnull=True), name="one_report_per_unit_year")
+        ]
+
+    def __str__(self):
+        return self.display_title
+
+    @property
+    def display_title(self):
+        return self.title or f"{self.unit.name}关于{self.year}年度法治政府建设情况的报告"
+
+    @property
+    def display_recipient(self):
+        if self.recipient:
+            return self.recipient
+        parent = self.unit.parent
+        if parent is None:
+            return "省委、省政府："
+        return f"{parent.short_name or parent.name}："
+
+    @property
+    def display_issuer(self):
+        return self.issuer or self.unit.name
+
+    @property
+    def is_overdue(self):
+        from django.utils import timezone
+
+        published = self.published_at.date() if self.published_at else None
+        return (published or timezone.localdate()) > self.due_on
+
+    def save(self, *args, **kwargs):
+        # Due by the statutory date of the following year (督察工作规定第二十四条: before April 1).
+        self.due_on = annual_due_date("annual_report.publication", self.year + 1).due
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.year and not 2015 <= self.year <= 2100:
+            raise ValidationError({"year": "报告年度无效"})
+
+    def detail_sections(self):
+        blocks = self.blocks.order_by("section", "position", "pk")
+        return [("报告正文（人工撰写部分）", ["部分", "序号", "内容", "已审核"],
+                 [(b.get_section_display(), b.position, b.text[:80], "是" if b.approved else "否") for b in blocks])]
+
+
+class NarrativeBlockQuerySet(ScopedQuerySet):
+    unit_lookup = "report__unit"
+
+
+class NarrativeBlock(LedgerModel):
+    """A paragraph written by staff for one section of a report; versioned, and reviewed before publication."""
+
+    report = models.ForeignKey(AnnualReport, models.PROTECT, related_name="blocks", verbose_name="年度报告")
+    section = models.CharField("部分", max_length=24, choices=Section.choices)
+    position = models.PositiveSmallIntegerField("序号", default=1)
+    text = models.TextField("内容")
+    approved = models.BooleanField("已审核", default=False, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "报告段落"
+        ordering = ["report", "section", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.report.year}·{self.get_section_display()}·{self.position}"
+
+    def clean(self):
+        if self.report_id and self.unit_id and self.report.unit_id != self.unit_id:
+            raise ValidationError({"report": "段落所属单位必须与报告的单位一致"})
+        if self.report_id and self.report.status == AnnualReport.Status.PUBLISHED:
+            raise ValidationError("报告已公开，不能再修改段落")

@@ -1,5 +1,10 @@
-"""Public portal pages of this app, mounted under /portal/reports/ (no login)."""
-from django.urls import path  # noqa: F401
+"""Public portal pages of annual reports (published ones only), mounted under /portal/reports/."""
+from django.urls import path
+
+from . import portal_views
 
 app_name = "reports"
-urlpatterns = []
+urlpatterns = [
+    path("", portal_views.index, name="index"),
+    path("<int:pk>/", portal_views.document, name="document"),
+]

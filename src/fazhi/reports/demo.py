@@ -1,0 +1,38 @@
+"""The demo city's 2025 report, with staff-written passages, and a first assessment run on the data."""
+from fazhi.assessment.scoring import run_assessment
+from fazhi.demo.generator import DEMO_YEAR, DemoBuilder, DemoCity, demo_step
+
+from .models import AnnualReport, NarrativeBlock, Section
+
+PASSAGES = {
+    Section.MEASURES: [
+        "{year}年，{city}坚持把法治政府建设作为全局性、基础性工作，围绕“放管服”改革、规范执法、化解矛盾三条主线推进各项任务，"
+        "法治政府建设年度考核覆盖全部市直部门、县（市、区）和功能区。",
+    ],
+    Section.LEADER_DUTIES: [
+        "政府主要负责人对法治建设重要工作亲自部署、重大问题亲自过问、重点环节亲自协调，年内专题研究法治政府建设工作，"
+        "将述法纳入年度述职内容，带头参加集体学法。",
+    ],
+    Section.SHORTCOMINGS: [
+        "一是部分乡镇（街道）执法力量和法制审核人员不足；二是个别部门规范性文件备案不够及时；"
+        "三是行政复议纠错后的整改跟踪还需加强。原因主要在于基层法治人才储备薄弱、督促检查机制仍不完善。",
+    ],
+    Section.NEXT_YEAR: [
+        "{next_year}年，将重点抓好三项工作：完善行政执法协调监督工作体系，推动乡镇综合执法规范化；"
+        "健全规范性文件备案审查和清理机制；深化“一网通办”，进一步压缩办理时限。",
+    ],
+}
+
+
+@demo_step("年度报告与考核", order=900)
+def build_report(city: DemoCity, builder: DemoBuilder) -> None:
+    report = AnnualReport.objects.create(unit=city.government, year=DEMO_YEAR)
+    names = {"year": DEMO_YEAR, "next_year": DEMO_YEAR + 1, "city": city.government.name.removesuffix("人民政府")}
+    for section, passages in PASSAGES.items():
+        for position, text in enumerate(passages, 1):
+            NarrativeBlock.objects.create(
+                unit=city.government, report=report, section=section, position=position, text=text.format(**names),
+                approved=True,
+            )
+    run = run_assessment(DEMO_YEAR)
+    builder.log(f"{run}：{run.unit_results.count()} 个单位")

@@ -1,0 +1,51 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+
+from fazhi.core.ledgers import Ledger, registry
+
+from .actions import BLOCK_ACTIONS, REPORT_ACTIONS
+from .models import AnnualReport, NarrativeBlock, Section
+
+
+def sample_report(unit, marker):
+    return AnnualReport.objects.create(unit=unit, year=2025, title=f"报告{marker}")
+
+
+def sample_block(unit, marker):
+    report = AnnualReport.objects.create(unit=unit, year=2024, title=f"报告{marker}-r")
+    return NarrativeBlock.objects.create(unit=unit, report=report, section=Section.SHORTCOMINGS, text=f"段落{marker}")
+
+
+def overdue(queryset, name, value):
+    late = Q(published_at__isnull=True, due_on__lt=timezone.localdate()) | Q(published_at__date__gt=models_due())
+    return queryset.filter(late) if value else queryset.exclude(late)
+
+
+def models_due():
+    from django.db.models import F
+
+    return F("due_on")
+
+
+registry.register(Ledger(
+    model=AnnualReport, area="reports", slug="annual-reports",
+    columns=["title", "unit", "year", "status", "due_on", "published_at"],
+    sort_fields=["id", "year", "due_on"], default_sort="-year",
+    filter_fields=["unit", "year", "status"],
+    form_fields=["unit", "year", "title", "recipient", "issuer", "issue_date"],
+    sample=sample_report,
+    actions=REPORT_ACTIONS,
+    extra_filters={"overdue": django_filters.BooleanFilter(label="逾期未公开", method=overdue)},
+))
+
+registry.register(Ledger(
+    model=NarrativeBlock, area="reports", slug="report-blocks",
+    columns=["text", "report", "unit", "section", "position", "approved"],
+    sort_fields=["id", "position"], default_sort="-id",
+    filter_fields=["unit", "report", "section", "approved"],
+    select_related=["unit", "report"],
+    form_fields=["unit", "report", "section", "position", "text"],
+    sample=sample_block,
+    actions=BLOCK_ACTIONS,
+))
