@@ -176,3 +176,23 @@ def test_gap_between_ledger_and_report_is_shown(tree, users, login):
     page = login(users["unit_admin"]).get(f"/assessment/gaps/?year={YEAR}&unit={tree['county'].pk}").content.decode()
     assert "政务服务事项数" in page and ">120<" in page and ">131<" in page and ">11<" in page
     assert "好评率" not in page
+
+
+def test_evidence_upload_and_scoped_download(tree, users, login, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    clerk = login(users["clerk"])
+    upload = SimpleUploadedFile("述法报告.pdf", b"%PDF-1.4 evidence", content_type="application/pdf")
+    response = clerk.post("/ledgers/self-assessments/add/", {
+        "unit": tree["town"].pk, "year": YEAR, "item": "leader_duties", "self_score": 4, "explanation": "已述法", "evidence": upload,
+    })
+    assert response.status_code == 302
+    assessment = SelfAssessment.objects.get()
+    assert clerk.get(f"/assessment/evidence/{assessment.pk}/").getvalue() == b"%PDF-1.4 evidence"
+    other = login(users["unit_admin"])  # the county admin: the town is in the county's subtree
+    assert other.get(f"/assessment/evidence/{assessment.pk}/").status_code == 200
+    from fazhi.org.models import User
+
+    outsider = User.objects.create(username="outsider", role="clerk", unit=tree["other_county"])
+    assert login(outsider).get(f"/assessment/evidence/{assessment.pk}/").status_code == 404

@@ -118,6 +118,9 @@ STATICFILES_DIRS = [
     if (_NODE_MODULES / name / "dist").is_dir()
 ]
 WHITENOISE_USE_FINDERS = True
+# Uploaded evidence is served only through views that check the data scope, never as public media.
+MEDIA_ROOT = WORK_DIR / "var" / "media"
+MEDIA_URL = "/media-not-served/"
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True

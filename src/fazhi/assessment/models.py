@@ -113,6 +113,13 @@ class SelfAssessment(LedgerModel):
         except StopIteration:
             return self.item
 
+    def detail_sections(self):
+        if not self.evidence:
+            return []
+        from django.urls import reverse
+
+        return [("佐证材料", ["文件", "下载"], [(self.evidence.name.rsplit("/", 1)[-1], reverse("assessment:evidence", args=[self.pk]))])]
+
     def clean(self):
         from .framework import load_framework
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("runs/<int:pk>/scorecard/", views.scorecard, name="scorecard"),
     path("trend/", views.trend, name="trend"),
     path("gaps/", views.gaps, name="gaps"),
+    path("evidence/<int:pk>/", views.evidence, name="evidence"),
 ]

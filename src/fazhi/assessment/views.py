@@ -4,7 +4,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -21,7 +21,7 @@ from fazhi.org.choices import UnitType
 from fazhi.org.models import Unit
 
 from .framework import load_framework
-from .models import AssessmentRun, ItemResult, UnitResult
+from .models import AssessmentRun, ItemResult, SelfAssessment, UnitResult
 from .scoring import costly_items, run_assessment
 from .scorecard import scorecard_docx
 
@@ -182,3 +182,12 @@ def gaps(request):
                 rows.append((metric, metric.format(ledger.value), metric.format(report.value), report.qualifier,
                              metric.format(abs(gap)) if gap else "—", gap != 0))
     return render(request, "assessment/gaps.html", {"unit": unit, "year": year, "rows": rows, "active_area": "assessment"})
+
+
+@serves(SelfAssessment)
+@login_required
+def evidence(request, pk):
+    assessment = get_object_or_404(SelfAssessment.objects.visible_to(request.user), pk=pk)
+    if not assessment.evidence:
+        raise Http404("没有上传佐证材料")
+    return FileResponse(assessment.evidence.open("rb"), as_attachment=True, filename=assessment.evidence.name.rsplit("/", 1)[-1])

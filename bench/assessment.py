@@ -1,0 +1,54 @@
+"""A full assessment of every unit of the demo city, beside the metric queries it cannot avoid.
+
+    python bench/assessment.py [--scale S] [--db sqlite|postgres]
+
+--scale 1: the demo city at 1,000,000 applications (and whatever other ledgers the demo city holds).
+Baseline, measured in the same run on the same data: the registered metric computations alone (every
+grouped query of every ledger, for the year). Measured: `run_assessment` — those queries, the subtree
+roll-up, storing the observations, scoring every unit under the default framework, ranking and storing
+the results — rolled back afterwards so the database stays as built. Target: ≤ 1.5× the baseline.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import best_of, parse_args, result, say, setup  # noqa: E402
+
+
+def main():
+    args = parse_args(__doc__.splitlines()[0])
+    info = setup(args, "assessment", dataset="demo_city")
+    from django.db import transaction
+
+    from fazhi.assessment.scoring import run_assessment
+    from fazhi.metrics.registry import Period, registry
+    from fazhi.org.models import Unit
+    from fazhi.services.models import Application
+
+    period = Period.year(2025)
+    applications = Application.objects.count()
+
+    def metric_queries():
+        return registry.compute_own(period)
+
+    def full_assessment():
+        with transaction.atomic():
+            run = run_assessment(2025)
+            counts = (run.unit_results.count(), run.item_results.count())
+            transaction.set_rollback(True)
+        return counts
+
+    queries_s, table = best_of(metric_queries, n=args.repeat)
+    assess_s, (units, items) = best_of(full_assessment, n=args.repeat)
+    say(f"{info['vendor']}: {applications} applications, {Unit.objects.count()} units, {len(table)} metric quantities")
+    say(f"metric queries alone: {queries_s:.3f}s; full assessment of {units} units ({items} item scores): {assess_s:.3f}s "
+        f"(ratio {assess_s / queries_s:.2f})")
+    result(db=info["vendor"], applications=applications, units_assessed=units, item_scores=items,
+           quantities=len(table), queries_s=queries_s, assessment_s=assess_s, ratio=assess_s / queries_s)
+
+
+if __name__ == "__main__":
+    main()
