@@ -63,3 +63,41 @@ def current_values(period: Period, units=None, sources=(Source.LEDGER, Source.RE
     for unit_id, metric, source, value, qualifier in qs.values_list("unit_id", "metric", "source", "value", "qualifier"):
         result[unit_id][metric][source] = Reading(value, source, qualifier)
     return result
+
+
+QUALIFIERS = {None: "", "": "", "approx": "approx", "lower_bound": "lower_bound", "partial_period": "partial_period", "yoy": "yoy"}
+
+
+@transaction.atomic
+def import_report_facts(unit, period: Period, facts, note: str = "", user=None) -> ObservationBatch:
+    """Store figures read from a published report as observations of source "report".
+
+    Only facts about the unit's own total (scope "self") become observations: a figure about a part of
+    the unit ("sub") is evidence, not the unit's value. The first such fact of a metric wins, as in the
+    text; a year-on-year change is not a level and is kept out. Earlier report values are superseded.
+    """
+    metrics = catalogue().metrics
+    chosen: dict[str, dict] = {}
+    for fact in facts:
+        code = fact.get("metric")
+        if code in metrics and not metrics[code].internal and fact.get("scope", "self") == "self" \
+                and fact.get("qualifier") != "yoy" and code not in chosen:
+            chosen[code] = fact
+    batch = ObservationBatch.objects.create(
+        source=Source.REPORT, period_start=period.start, period_end=period.end, created_by=user, note=note[:300],
+    )
+    now = timezone.now()
+    Observation.objects.filter(
+        unit=unit, source=Source.REPORT, period_start=period.start, period_end=period.end,
+        metric__in=list(chosen), superseded_at__isnull=True,
+    ).update(superseded_at=now)
+    rows = [
+        Observation(
+            unit=unit, metric=code, period_start=period.start, period_end=period.end, value=float(fact["value"]),
+            source=Source.REPORT, qualifier=QUALIFIERS.get(fact.get("qualifier"), ""), evidence=fact.get("quote", "")[:2000],
+            batch=batch, created_at=now, updated_at=now,
+        )
+        for code, fact in sorted(chosen.items())
+    ]
+    insert(Observation, rows, returning_ids=False)
+    return batch
