@@ -28,7 +28,7 @@ demo: install
 	FAZHI_DEBUG=$${FAZHI_DEBUG:-1} $(BIN)/fazhi runserver $(HOST):$(PORT) --noreload
 
 test: install
-	$(BIN)/pytest
+	FAZHI_CONN_MAX_AGE=0 $(BIN)/pytest
 
 clean:
 	rm -rf $(VENV) node_modules fazhi.sqlite3 test-artifacts

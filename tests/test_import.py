@@ -141,3 +141,13 @@ def test_upload_through_the_web_page(users, tree, client, tmp_path, settings):
     assert status["status"] == "succeeded" and status["rows"] == 1
     refused = client.post("/ledgers/service-items/import/", {"file": io.BytesIO(b"x")})
     assert refused.status_code == 400
+
+
+def test_a_duplicate_in_a_later_batch_is_found_by_the_database(users, tree, tmp_path):
+    rows = [item_row(f"IMP-{i}", "C1-T1") for i in range(2500)]
+    rows.append(item_row("IMP-7", "C1-T1"))  # sheet row 2502, batch 2; IMP-7 was written with batch 1
+    with pytest.raises(ImportRefused) as refused:
+        run_import(ITEM_SPEC, workbook_file(tmp_path, ITEM_HEADERS, rows), users["clerk"])
+    [problem] = refused.value.problems
+    assert (problem.row, problem.column) == (2502, "事项编码") and "在文件中重复出现" in problem.message
+    assert ServiceItem.all_objects.count() == 0

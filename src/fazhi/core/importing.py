@@ -3,7 +3,7 @@
 The file is read once, streaming (openpyxl read-only mode), inside one database transaction: valid rows are
 written in batches as they come, problems are collected with their row, column and reason, and at the end
 either everything commits or, if there was any problem, everything rolls back. Memory does not grow with
-the file beyond the set of keys used to find duplicates inside it.
+the file: duplicates inside it are found by the database, batch by batch.
 """
 from __future__ import annotations
 
@@ -152,8 +152,13 @@ class ImportSpec:
     def key(self, instance) -> str | None:
         return None
 
-    def existing_keys(self, keys: list[str]) -> set[str]:
-        return set()
+    def existing_keys(self, keys: list[str]) -> dict[str, int]:
+        """{key: pk} of the rows that already hold one of these keys (this import's own rows included)."""
+        return {}
+
+    def last_pk(self) -> int:
+        """The highest pk before the import: rows above it were written by this import."""
+        return 0
 
     def save_batch(self, instances: list, user) -> None:
         raise NotImplementedError
@@ -209,7 +214,10 @@ def _import_rows(spec, sheet, user, progress):
         raise ImportRefused([Problem(1, header, "缺少必填列") for header in missing])
     context = spec.prepare(user)
     problems: list[Problem] = []
-    seen_keys: set[str] = set()
+    # Duplicates are found by the database, not by a set of every key in the file: earlier batches are
+    # already written in this transaction, so memory stays flat however long the file is.
+    first_new_pk = spec.last_pk() + 1
+    batch_keys: dict[str, int] = {}
     batch, batch_rows, imported, count = [], [], 0, 0
 
     def problem(row, column, message):
@@ -224,12 +232,14 @@ def _import_rows(spec, sheet, user, progress):
         clash = spec.existing_keys([k for k in keys if k])
         for row_number, key in zip(batch_rows, keys):
             if key in clash:
-                problem(row_number, spec.key_header, f"“{key}”已存在于台账中")
+                earlier = "在文件中重复出现" if clash[key] >= first_new_pk else "已存在于台账中"
+                problem(row_number, spec.key_header, f"“{key}”{earlier}")
         if not problems:
             spec.save_batch(batch, user)
             imported += len(batch)
         batch.clear()
         batch_rows.clear()
+        batch_keys.clear()
 
     for row_number, raw in enumerate(rows, start=2):
         if raw is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
@@ -272,10 +282,10 @@ def _import_rows(spec, sheet, user, progress):
             continue
         key = spec.key(instance)
         if key is not None:
-            if key in seen_keys:
+            if key in batch_keys:
                 problem(row_number, spec.key_header, f"“{key}”在文件中重复出现")
                 continue
-            seen_keys.add(key)
+            batch_keys[key] = row_number
         batch.append(instance)
         batch_rows.append(row_number)
         if len(batch) >= spec.batch_size:

@@ -58,7 +58,10 @@ class ServiceItemImport(ImportSpec):
         return instance.code
 
     def existing_keys(self, keys):
-        return set(ServiceItem.all_objects.filter(code__in=keys).values_list("code", flat=True))
+        return dict(ServiceItem.all_objects.filter(code__in=keys).values_list("code", "pk"))
+
+    def last_pk(self):
+        return ServiceItem.all_objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
     def save_batch(self, instances, user):
         _save(ServiceItem, instances, user)
@@ -84,8 +87,6 @@ class ApplicationImport(ImportSpec):
             ],
         )
         self.field_headers = {c.key: c.header for c in self.columns}
-        # Field checks only for what the file supplies; the rest is derived here and is valid by construction.
-        self.not_from_file = [f.name for f in Application._meta.fields if f.name not in self.field_headers or f.name == "item"]
 
     def prepare(self, user):
         items = ServiceItem.objects.visible_to(user).only("id", "code", "unit_id", "promised_limit")
@@ -112,15 +113,17 @@ class ApplicationImport(ImportSpec):
             app.on_time = is_on_time(app.decided_on, app.due_on)
         elif app.accepted_on:
             app.status = ApplicationStatus.ACCEPTED
-        app.clean_fields(exclude=self.not_from_file)
-        app.clean()
+        app.clean()  # the column parsers have checked types, lengths and choices already
         return app
 
     def key(self, instance):
         return instance.number
 
     def existing_keys(self, keys):
-        return set(Application.all_objects.filter(number__in=keys).values_list("number", flat=True))
+        return dict(Application.all_objects.filter(number__in=keys).values_list("number", "pk"))
+
+    def last_pk(self):
+        return Application.all_objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
     def save_batch(self, instances, user):
         _save(Application, instances, user)
