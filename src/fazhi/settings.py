@@ -8,11 +8,13 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 WORK_DIR = Path(os.environ.get("FAZHI_HOME", Path.cwd())).resolve()
 
 DEBUG = os.environ.get("FAZHI_DEBUG", "0") == "1"
-SECRET_KEY = os.environ.get("FAZHI_SECRET_KEY") or (
-    "insecure-dev-key-only-for-local-demo" if DEBUG or os.environ.get("FAZHI_ALLOW_DEV_SECRET", "1") == "1" else None
-)
+# FAZHI_ENV=production: a real secret is required and cookies, HSTS and redirects assume HTTPS.
+PRODUCTION = os.environ.get("FAZHI_ENV", "development") == "production"
+SECRET_KEY = os.environ.get("FAZHI_SECRET_KEY") or ("" if PRODUCTION else "insecure-dev-key-only-for-local-demo")
 if not SECRET_KEY:
     raise RuntimeError("生产环境必须通过 FAZHI_SECRET_KEY 环境变量设置密钥")
+if PRODUCTION and DEBUG:
+    raise RuntimeError("生产环境不能开启 FAZHI_DEBUG")
 ALLOWED_HOSTS = os.environ.get("FAZHI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]").split(",")
 
 INSTALLED_APPS = [
@@ -29,6 +31,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "simple_history",
+    "axes",
     "fazhi.core",
     "fazhi.org",
     "fazhi.law",
@@ -59,7 +62,16 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Password guessing: after 5 failures for one user name from one address, that pair waits an hour.
+AXES_FAILURE_LIMIT = int(os.environ.get("FAZHI_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_RESET_ON_SUCCESS = True
 
 ROOT_URLCONF = "fazhi.urls"
 WSGI_APPLICATION = "fazhi.wsgi.application"
@@ -124,6 +136,13 @@ MEDIA_URL = "/media-not-served/"
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = os.environ.get("FAZHI_SSL_REDIRECT", "1") == "1"
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
