@@ -78,3 +78,26 @@ def test_login_dashboard_switch_unit_and_ledger_list(live_server, page, users, t
     page.click("button:has-text('保存')")
     page.wait_for_selector("text=已保存")
     assert "承诺时限（工作日）：5 → 6" in page.inner_text(".history-table")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stored_script_never_runs_and_forged_posts_are_refused(live_server, page, users, tree):
+    payload = '<script>window.__xss = 1</script><img src="x" onerror="window.__xss = 2">'
+    item = make_item(tree["town"], code="XSS-1", legal_basis=payload)
+    item.name = payload
+    item.save()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "clerk")
+    page.fill("#id_password", "test-pass-2026")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#ledger-cards")
+    for path in ("/ledgers/service-items/", f"/ledgers/service-items/{item.pk}/", f"/ledgers/service-items/{item.pk}/edit/"):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.__xss") is None, path
+        assert "<script>window.__xss" in page.content() or "&lt;script&gt;" in page.content()
+    # A cross-site form post carries the session cookie but not the CSRF token: refused, nothing written.
+    forged = page.request.post(f"{live_server.url}/ledgers/service-items/{item.pk}/delete/", form={"reason": "伪造请求"})
+    assert forged.status == 403
+    item.refresh_from_db()
+    assert item.deleted_at is None
