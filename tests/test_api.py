@@ -45,3 +45,24 @@ def test_schema_and_offline_docs(users, client):
     assert schema.status_code == 200 and b"/api/applications/" in schema.content
     docs = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower()
+
+
+def test_bad_payloads_get_chinese_errors_and_write_nothing(users, tree, client):
+    client.force_login(users["clerk"])
+    base = {"unit": tree["town"].pk, "code": "BAD-1", "name": "事项", "item_type": "licensing",
+            "statutory_limit": 10, "promised_limit": 5, "effective_from": "2025-01-01"}
+    cases = [
+        ({"statutory_limit": "十"}, "statutory_limit", "整数"),
+        ({"name": "长" * 201}, "name", "200"),
+        ({"item_type": "不存在的类型"}, "item_type", "不是合法选项"),
+        ({"effective_from": "2025-02-30"}, "effective_from", "日期"),
+        ({"unit": "'; DROP TABLE org_unit; --"}, "unit", ""),
+    ]
+    for change, field, words in cases:
+        response = client.post("/api/service-items/", {**base, **change}, content_type="application/json")
+        assert response.status_code == 400, change
+        assert words in " ".join(response.json()[field]), response.json()
+    assert not ServiceItem.all_objects.exists()
+    stored = client.post("/api/service-items/", {**base, "name": "<b>x</b>'; DROP TABLE org_unit; --"}, content_type="application/json")
+    assert stored.status_code == 201 and ServiceItem.objects.get().name == "<b>x</b>'; DROP TABLE org_unit; --"
+    assert client.post("/api/service-items/", "{not json", content_type="application/json").status_code == 400

@@ -151,3 +151,30 @@ def test_a_duplicate_in_a_later_batch_is_found_by_the_database(users, tree, tmp_
     [problem] = refused.value.problems
     assert (problem.row, problem.column) == (2502, "事项编码") and "在文件中重复出现" in problem.message
     assert ServiceItem.all_objects.count() == 0
+
+
+def test_a_zip_bomb_and_merged_cells_are_refused(users, tree, tmp_path, settings):
+    import zipfile
+
+    settings.FAZHI_IMPORT_MAX_EXPANDED_BYTES = 5 * 1024 * 1024
+    bomb = workbook_file(tmp_path, ITEM_HEADERS, [item_row("Z-1", "C1-T1")], "bomb.xlsx")
+    with zipfile.ZipFile(bomb, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("xl/padding.xml", "w") as member:
+            for _ in range(10):
+                member.write(b"\0" * 1024 * 1024)
+    assert bomb.stat().st_size < 200_000
+    with pytest.raises(ImportRefused, match="解压后超过 5 MB"):
+        run_import(ITEM_SPEC, bomb, users["clerk"])
+
+    merged = Workbook()
+    sheet = merged.active
+    sheet.append(ITEM_HEADERS)
+    sheet.append(item_row("M-1", "C1-T1"))
+    sheet.append(item_row("M-2", "C1-T1"))
+    sheet.merge_cells("D2:D3")  # 实施单位编码 merged over two rows: the second row has no value of its own
+    path = tmp_path / "merged.xlsx"
+    merged.save(path)
+    with pytest.raises(ImportRefused) as refused:
+        run_import(ITEM_SPEC, path, users["clerk"])
+    assert [(p.row, p.column) for p in refused.value.problems] == [(3, "实施单位编码")]
+    assert not ServiceItem.all_objects.exists()

@@ -190,8 +190,23 @@ class ImportResult:
     rows: int
 
 
+def check_archive(path) -> None:
+    """An .xlsx is a zip: refuse one that is not, or that would expand to far more than any ledger (a zip bomb)."""
+    from django.conf import settings
+
+    limit = getattr(settings, "FAZHI_IMPORT_MAX_EXPANDED_BYTES", 512 * 1024 * 1024)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ImportRefused([Problem(0, "", "文件不是有效的 Excel（.xlsx）文件，无法读取")]) from error
+    if expanded > limit:
+        raise ImportRefused([Problem(0, "", f"文件解压后超过 {limit // 1024 // 1024} MB，可能是异常文件，已拒绝导入；请分批导入")])
+
+
 def run_import(spec: ImportSpec, path, user, progress: Callable[[int], None] | None = None) -> ImportResult:
     """Import the file at `path`, or raise ImportRefused listing every problem; never a partial import."""
+    check_archive(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
