@@ -26,6 +26,16 @@ from .scoring import costly_items, run_assessment
 from .scorecard import scorecard_docx
 
 TYPE_NAMES = dict(UnitType.choices)
+SOURCE_LABELS = {"ledger": "台账", "report": "年度报告", "manual": "人工填报", "self": "自评（已审核）"}
+
+
+def display_item_value(item, value):
+    """A value as its metric is shown (rates in per cent) when the formula is one metric, else plainly."""
+    if value is None:
+        return "—"
+    if item is not None and item.formula is not None and item.formula.text in catalogue().metrics:
+        return catalogue()[item.formula.text].format(value)
+    return f"{value:g}"
 
 
 def can_run(user) -> bool:
@@ -124,6 +134,8 @@ def scorecard(request, pk):
     rows = []
     if result:
         for row in ItemResult.objects.filter(run=run, unit=unit).order_by("item"):
+            row.display_value = display_item_value(items.get(row.item), row.value)
+            row.source_label = SOURCE_LABELS.get(row.source, row.source)
             rows.append((items.get(row.item), row))
         rows.sort(key=lambda pair: framework.items.index(pair[0]) if pair[0] else 999)
     radar = {

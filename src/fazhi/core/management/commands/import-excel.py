@@ -25,9 +25,11 @@ class Command(BaseCommand):
             raise CommandError(f"用户“{user}”不存在") from None
         started = time.perf_counter()
 
+        verbose = options["verbosity"] >= 2
+
         def progress(rows):
-            if sys.stderr.isatty():
-                sys.stderr.write(f"\r已检查 {rows} 行…")
+            if verbose or sys.stderr.isatty():
+                sys.stderr.write(f"已检查 {rows} 行…\n" if verbose else f"\r已检查 {rows} 行…")
                 sys.stderr.flush()
 
         try:
