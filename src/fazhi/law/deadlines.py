@@ -40,10 +40,10 @@ def deadline(code: str, start: dt.date, *, on: dt.date | None = None, calendar: 
 def annual_due_date(code: str, year: int) -> Deadline:
     """A yearly due date such as "每年4月1日前" for `year`."""
     version = param(code, dt.date(year, 1, 1))
+    if version.unit not in ("annual_date", "annual_date_before"):
+        raise ValueError(f"{code} 不是年度日期参数")
     month, day = (int(part) for part in str(version.value).split("-"))
     due = dt.date(year, month, day)
     if version.unit == "annual_date_before":
         due -= dt.timedelta(days=1)
-    elif version.unit != "annual_date":
-        raise ValueError(f"{code} 不是年度日期参数")
     return Deadline(due=due, basis=version)

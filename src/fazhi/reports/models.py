@@ -69,8 +69,9 @@ class AnnualReport(LedgerModel):
         super().save(*args, **kwargs)
 
     def clean(self):
-        if self.year and not 2015 <= self.year <= 2100:
-            raise ValidationError({"year": "报告年度无效"})
+        if self.year and not 2019 <= self.year <= 2100:
+            # The duty (and its due date) comes from the 2019 督察工作规定, in force from 2019-04-15.
+            raise ValidationError({"year": "年度报告的年度应为2019年及以后（《法治政府建设与责任落实督察工作规定》自2019年4月15日起施行）"})
 
     def detail_sections(self):
         blocks = self.blocks.order_by("section", "position", "pk")

@@ -101,6 +101,7 @@ class Application(LedgerModel):
 
     def clean(self):
         errors = {}
+        self.applicant_id_number = (self.applicant_id_number or "").strip().upper()
         if self.applicant_type and self.applicant_id_number:
             try:
                 validate_applicant_id(self.applicant_type, self.applicant_id_number)
