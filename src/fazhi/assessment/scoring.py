@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from fazhi.core.bulk import insert
 from fazhi.metrics.registry import Period
 from fazhi.metrics.store import compute_period, current_values
 from fazhi.org.models import Unit
@@ -159,8 +160,8 @@ def run_assessment(year: int, user=None, framework: Framework | None = None, com
                            max_points=s.max_points, status=s.status)
                 for s in items
             ]
-    UnitResult.objects.bulk_create(unit_rows, batch_size=1000)
-    ItemResult.objects.bulk_create(item_rows, batch_size=2000)
+    insert(UnitResult, unit_rows, returning_ids=False)
+    insert(ItemResult, item_rows, returning_ids=False)
     return run
 
 

@@ -19,7 +19,19 @@ def _preparers(fields):
         return value
 
     def via(field):
-        return lambda value: field.get_db_prep_save(value, connection)
+        # Imports and computed batches repeat the same dates over and over: prepare each distinct value once.
+        cache = {}
+
+        def prepare(value):
+            try:
+                return cache[value]
+            except KeyError:
+                cache[value] = prepared = field.get_db_prep_save(value, connection)
+                return prepared
+            except TypeError:  # unhashable (a JSON document)
+                return field.get_db_prep_save(value, connection)
+
+        return prepare
 
     return [via(f) if isinstance(f, NEEDS_PREP) else plain for f in fields]
 
