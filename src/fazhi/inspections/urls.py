@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "inspections"
-urlpatterns = []
+urlpatterns = [path("tasks/<int:pk>/verify/", views.verify_task, name="verify")]
