@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "disputes"
-urlpatterns = []
+urlpatterns = [
+    path("figures/", views.figures, name="figures"),
+    path("overdue/", views.overdue, name="overdue"),
+]

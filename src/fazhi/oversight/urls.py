@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from fazhi.disputes.views import figures_view, overdue_view
 
 app_name = "oversight"
-urlpatterns = []
+urlpatterns = [
+    path("figures/", figures_view("监督与政务公开年度数据", "oversight", ["oversight"]), name="figures"),
+    path("overdue/", overdue_view("建议提案与依申请公开逾期统计", "oversight"), name="overdue"),
+]

@@ -14,6 +14,12 @@ from fazhi.org.models import Unit
 # Pages of an area beyond its ledgers (figures, dashboards), by url name.
 AREA_PAGES = {
     "services": [("年度数据与图表", "services:figures")],
+    "disputes": [("年度数据", "disputes:figures"), ("逾期统计", "disputes:overdue")],
+    "oversight": [("年度数据", "oversight:figures"), ("逾期统计", "oversight:overdue")],
+    "publicity": [("年度数据", "publicity:figures")],
+    "enforcement": [("行政执法年度数据", "enforcement:figures")],
+    "rulemaking": [("制度建设工作提醒与年度数据", "rulemaking:overview")],
+    "decisions": [("制度建设工作提醒与年度数据", "rulemaking:overview")],
     "assessment": [("考核与排名", "assessment:index"), ("历年趋势", "assessment:trend"), ("台账与报告数据比对", "assessment:gaps")],
 }
 

@@ -1,0 +1,176 @@
+"""Excel import of 建议提案 and 依申请公开: each row passes the same rules as the workflow steps."""
+import re
+
+from django.core.exceptions import ValidationError
+
+from fazhi.core.bulk import insert_with_history
+from fazhi.core.importing import CellError, Column, ImportSpec, boolean, choice, date, integer, text
+from fazhi.law.params import param, rule
+from fazhi.org.models import Unit
+
+from . import rules
+from .choices import (
+    ApplicantType, DisclosureChannel, DisclosureReply, DisclosureStatus, ReplyCategory, Satisfaction, SuggestionKind,
+    SuggestionStatus,
+)
+from .models import DisclosureRequest, Suggestion, SuggestionCoHandler
+
+IMPORT_REASON = "Excel导入"
+SEPARATORS = re.compile(r"[、,，;；\s]+")
+
+
+class SuggestionImport(ImportSpec):
+    def __init__(self):
+        super().__init__(
+            slug="suggestions",
+            title="建议提案",
+            key_header="建议（提案）号",
+            columns=[
+                Column("类别", "kind", choice(SuggestionKind.choices), example="人大代表建议"),
+                Column("届次会议", "session", text(60), example="十五届人大三次会议"),
+                Column("建议（提案）号", "number", text(40), example="0123"),
+                Column("标题", "title", text(300), example="关于加强农村饮水安全保障的建议"),
+                Column("领衔代表（委员）", "proposer", text(100), example="王某"),
+                Column("主办单位编码", "unit", text(32), example="YC-D15", note="本人数据范围内的单位编码"),
+                Column("协办单位编码", "co_units", text(), required=False, example="YC-D11、YC-D16", note="多个用顿号分隔"),
+                Column("交办日期", "assigned_on", date(), example="2025-03-20"),
+                Column("涉及面广、处理难度大", "difficult", boolean(), required=False, example="否"),
+                Column("延期答复说明", "difficult_reason", text(300), required=False),
+                Column("答复日期", "replied_on", date(), required=False, example="2025-06-10"),
+                Column("答复类别", "reply_category", choice(ReplyCategory.choices), required=False, example=ReplyCategory.SOLVED.label),
+                Column("代表（委员）意见", "satisfaction", choice(Satisfaction.choices), required=False, example="满意"),
+                Column("反馈日期", "feedback_on", date(), required=False, example="2025-06-20"),
+            ],
+        )
+        self.field_headers = {c.key: c.header for c in self.columns}
+
+    def prepare(self, user):
+        return {"units": {u.code: u for u in Unit.objects.visible_to(user)}, "all_units": dict(Unit.objects.values_list("code", "pk"))}
+
+    def build(self, values, context):
+        unit = context["units"].get(values["unit"])
+        if unit is None:
+            raise CellError("主办单位编码不存在或不在您的数据范围内")
+        co_ids = []
+        for code in SEPARATORS.split(values["co_units"] or ""):
+            if not code:
+                continue
+            if code not in context["all_units"]:
+                raise ValidationError({"co_units": f"协办单位编码“{code}”不存在"})
+            if context["all_units"][code] == unit.pk:
+                raise ValidationError({"co_units": "主办单位不能同时作为协办单位"})
+            co_ids.append(context["all_units"][code])
+        suggestion = Suggestion(
+            unit=unit, kind=values["kind"], session=values["session"], number=values["number"], title=values["title"],
+            proposer=values["proposer"], assigned_on=values["assigned_on"], difficult=bool(values["difficult"]),
+            difficult_reason=values["difficult_reason"] or "",
+        )
+        if suggestion.difficult and not suggestion.difficult_reason:
+            raise ValidationError({"difficult_reason": "延期答复的，请说明涉及面广、处理难度大的情况"})
+        suggestion.due_on = rules.suggestion_due(suggestion.kind, suggestion.assigned_on, suggestion.difficult)
+        replied_on = values["replied_on"]
+        if bool(replied_on) != bool(values["reply_category"]):
+            raise CellError("答复日期与答复类别应同时填写")
+        if replied_on:
+            if replied_on < suggestion.assigned_on:
+                raise ValidationError({"replied_on": "答复日期不能早于交办日期"})
+            suggestion.replied_on, suggestion.reply_category = replied_on, values["reply_category"]
+            suggestion.status, suggestion.on_time = SuggestionStatus.REPLIED, replied_on <= suggestion.due_on
+        if values["satisfaction"] or values["feedback_on"]:
+            if not replied_on:
+                raise CellError("尚未答复的建议提案不能填写代表（委员）意见")
+            if not (values["satisfaction"] and values["feedback_on"]):
+                raise CellError("代表（委员）意见与反馈日期应同时填写")
+            if values["feedback_on"] < replied_on:
+                raise ValidationError({"feedback_on": "反馈日期不能早于答复日期"})
+            suggestion.satisfaction, suggestion.feedback_on = values["satisfaction"], values["feedback_on"]
+        suggestion._co_unit_ids = co_ids
+        return suggestion
+
+    def key(self, instance):
+        return f"{instance.kind}|{instance.session}|{instance.number}"
+
+    def existing_keys(self, keys):
+        numbers = {key.split("|", 2)[2] for key in keys}
+        rows = Suggestion.all_objects.filter(number__in=numbers).values_list("kind", "session", "number", "pk")
+        found = {f"{kind}|{session}|{number}": pk for kind, session, number, pk in rows}
+        return {key: found[key] for key in keys if key in found}
+
+    def last_pk(self):
+        return Suggestion.all_objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+    def save_batch(self, instances, user):
+        insert_with_history(Suggestion, instances, user=user, reason=IMPORT_REASON)
+        SuggestionCoHandler.objects.bulk_create([
+            SuggestionCoHandler(suggestion_id=s.pk, unit_id=unit_id) for s in instances for unit_id in s._co_unit_ids
+        ])
+
+
+class DisclosureImport(ImportSpec):
+    def __init__(self):
+        super().__init__(
+            slug="disclosure-requests",
+            title="依申请公开",
+            key_header="申请编号",
+            columns=[
+                Column("申请编号", "number", text(60), example="YSQ2025-001"),
+                Column("受理单位编码", "unit", text(32), example="YC-D11", note="本人数据范围内的单位编码"),
+                Column("申请人类型", "applicant_type", choice(ApplicantType.choices), example="自然人"),
+                Column("申请人", "applicant_name", text(200), example="李某"),
+                Column("申请方式", "channel", choice(DisclosureChannel.choices), example="网上申请"),
+                Column("申请公开的信息", "content", text(500), example="某地块征收补偿方案"),
+                Column("收到申请日期", "received_on", date(), example="2025-03-03"),
+                Column("延长答复期限（工作日）", "extension_days", integer(0, 366), required=False),
+                Column("同意延长的负责人", "extension_approver", text(50), required=False),
+                Column("答复日期", "replied_on", date(), required=False, example="2025-03-20"),
+                Column("答复类型", "reply_type", choice(DisclosureReply.choices), required=False,
+                       example=DisclosureReply.PROVIDED.label, note="、".join(DisclosureReply.labels)),
+                Column("答复理由或说明", "reply_reason", text(500), required=False),
+            ],
+        )
+        self.field_headers = {c.key: c.header for c in self.columns}
+
+    def prepare(self, user):
+        return {"units": {u.code: u for u in Unit.objects.visible_to(user)}}
+
+    def build(self, values, context):
+        unit = context["units"].get(values["unit"])
+        if unit is None:
+            raise CellError("受理单位编码不存在或不在您的数据范围内")
+        request = DisclosureRequest(
+            unit=unit, number=values["number"], applicant_type=values["applicant_type"],
+            applicant_name=values["applicant_name"], channel=values["channel"], content=values["content"],
+            received_on=values["received_on"],
+        )
+        days = values["extension_days"] or 0
+        if days:
+            cap = param("disclosure.reply_extension_max", request.received_on)
+            if days > cap.value:
+                raise ValidationError({"extension_days": rules.over_limit("disclosure.reply_extension_max", f"延长{days}个工作日", cap)})
+            if not values["extension_approver"]:
+                raise ValidationError({"extension_approver": rule("disclosure.extension_before_due").violation("未填写同意延长的负责人")})
+            request.extension_days, request.extension_approver = days, values["extension_approver"]
+        request.due_on = rules.disclosure_deadline(request).due
+        if bool(values["replied_on"]) != bool(values["reply_type"]):
+            raise CellError("答复日期与答复类型应同时填写")
+        if values["replied_on"]:
+            if values["replied_on"] < request.received_on:
+                raise ValidationError({"replied_on": "答复日期不能早于收到申请日期"})
+            if values["reply_type"] in rules.REASON_RULES and not values["reply_reason"]:
+                raise ValidationError({"reply_reason": rule(rules.REASON_RULES[values["reply_type"]]).violation()})
+            request.replied_on, request.reply_type = values["replied_on"], values["reply_type"]
+            request.reply_reason = values["reply_reason"] or ""
+            request.status, request.on_time = DisclosureStatus.REPLIED, request.replied_on <= request.due_on
+        return request
+
+    def key(self, instance):
+        return instance.number
+
+    def existing_keys(self, keys):
+        return dict(DisclosureRequest.all_objects.filter(number__in=keys).values_list("number", "pk"))
+
+    def last_pk(self):
+        return DisclosureRequest.all_objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+    def save_batch(self, instances, user):
+        insert_with_history(DisclosureRequest, instances, user=user, reason=IMPORT_REASON)
