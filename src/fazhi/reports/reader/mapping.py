@@ -1,0 +1,280 @@
+"""Figures to catalogue metrics, by the rule table in data/rules.yaml (see its header for the terms)."""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from fazhi.metrics.catalogue import catalogue
+
+from .lexicon import Rule, lexicon, rulebook
+from .model import Fact, Figure, Heading
+from .outline import path_at, section_at
+from .text import HARD, SOFT
+
+YEAR = re.compile(r"((?:19|20)\d{2})\s?年")
+RESPECTIVELY = re.compile(r"分别(?:为|是|达到|达|占|有)?")
+LIST_SPLIT = re.compile(r"、|和|及|与")
+
+
+@dataclass
+class Context:
+    near: str
+    clause: str
+    topic: str
+    sentence: tuple[int, int]
+    index: int  # position of the figure within its sentence's figures
+    previous: str = ""  # the sentence before, when in the same paragraph
+
+
+def _bound_left(text: str, start: int, floor: int, stops: str) -> int:
+    i = start
+    while i > floor and text[i - 1] not in stops:
+        i -= 1
+    return i
+
+
+def _bound_right(text: str, end: int, ceiling: int, stops: str) -> int:
+    i = end
+    while i < ceiling and text[i] not in stops:
+        i += 1
+    return i
+
+
+def contexts(masked: str, figures: list[Figure], sentences: list[tuple[int, int]]) -> list[Context]:
+    starts = [s for s, _ in sentences]
+    out: list[Context | None] = [None] * len(figures)
+    by_sentence: dict[int, list[int]] = {}
+    for i, figure in enumerate(figures):
+        k = max(0, bisect.bisect_right(starts, figure.start) - 1)
+        by_sentence.setdefault(k, []).append(i)
+    for k, members in by_sentence.items():
+        s_start, s_end = sentences[k]
+        for j, i in enumerate(members):
+            f = figures[i]
+            prev_end = figures[members[j - 1]].end if j else s_start
+            next_start = figures[members[j + 1]].start if j + 1 < len(members) else s_end
+            left = _bound_left(masked, f.start, max(prev_end, s_start), SOFT)
+            right = _bound_right(masked, f.end, min(next_start, s_end), SOFT)
+            c_left = _bound_left(masked, f.start, s_start, HARD)
+            c_right = _bound_right(masked, f.end, s_end, HARD)
+            out[i] = Context(
+                near=masked[left:f.start].rstrip() + "#" + masked[f.end:right].lstrip(),
+                clause=masked[c_left:f.start].rstrip() + "#" + masked[f.end:c_right].lstrip(),
+                topic=masked[s_start:f.start], sentence=(s_start, s_end), index=j,
+                previous=masked[sentences[k - 1][0]:sentences[k - 1][1]] if k and "\n" not in masked[sentences[k - 1][1]:s_start] else "",
+            )
+        _respectively(masked, figures, members, out)
+    return out  # type: ignore[return-value]
+
+
+def _respectively(masked: str, figures: list[Figure], members: list[int], out: list[Context]) -> None:
+    """"A、B和C分别达到x、y和z": figure i reads with label i, the shared words before and after the list."""
+    for i in members:
+        ctx = out[i]
+        c_left = _bound_left(masked, figures[i].start, ctx.sentence[0], HARD)
+        head = masked[c_left:figures[i].start]
+        m = None
+        for m in RESPECTIVELY.finditer(head):
+            pass
+        if m is None:
+            continue
+        # The figures of this list: those after 分别 in the same clause.
+        group = [g for g in members if figures[g].start >= c_left + m.end()
+                 and _bound_left(masked, figures[g].start, ctx.sentence[0], HARD) == c_left]
+        parts = [p for p in LIST_SPLIT.split(head[: m.start()]) if p]
+        n = len(group)
+        if n < 2 or len(parts) < n:
+            continue
+        parts = parts[-n:]
+        middle = sorted(len(p) for p in parts[1:-1])
+        size = middle[len(middle) // 2] if middle else min(len(parts[0]), len(parts[-1]), 4)
+        prefix, first = parts[0][:-size], parts[0][-size:]
+        last, suffix = parts[-1][:size], parts[-1][size:]
+        labels = [first, *parts[1:-1], last]
+        index = group.index(i)
+        ctx.near = prefix + labels[index] + suffix + "#"
+
+
+def _rule_matches(rule: Rule, ctx: Context, topic: str) -> bool:
+    if rule.exclude and rule.exclude.search(ctx.near):
+        return False
+    if rule.exclude_clause and rule.exclude_clause.search(ctx.clause):
+        return False
+    if rule.near and not rule.near.search(ctx.near):
+        return False
+    if rule.clause and not rule.clause.search(ctx.clause):
+        return False
+    if rule.exclude_topic and rule.exclude_topic.search(ctx.topic):
+        return False
+    if rule.topic and not (rule.topic.search(topic) or rule.topic.search(ctx.near)):
+        return False
+    return True
+
+
+def unit_key(figure: Figure) -> str:
+    if figure.bare_multiplier:
+        return "万"
+    return figure.unit
+
+
+def choose_rule(figure: Figure, ctx: Context, headings_text: str) -> Rule | None:
+    candidates = rulebook().by_unit.get(unit_key(figure), ())
+    for rule in candidates:
+        if _rule_matches(rule, ctx, ctx.topic):
+            return rule
+    wider = ctx.previous + "\n" + headings_text
+    if wider.strip():
+        # Second pass: the subject named only in the sentence before or a heading above
+        # ("规范性文件的监督管理" … 审查文件15份).
+        for rule in candidates:
+            if rule.topic and _rule_matches(rule, ctx, wider):
+                return rule
+    return None
+
+
+def metric_value(metric: str, figure: Figure) -> float | None:
+    kind = catalogue()[metric].kind
+    if kind == "rate":
+        return figure.value if figure.unit == "%" else None
+    if kind == "amount":
+        if not (figure.money or figure.bare_multiplier):
+            return None
+        return round(figure.value / 10000, 6)
+    return figure.value
+
+
+def quote_of(text: str, figure: Figure, sentence: tuple[int, int]) -> str:
+    start = _bound_left(text, figure.start, sentence[0], HARD)
+    end = _bound_right(text, figure.end, sentence[1], HARD)
+    if figure.start - start < 6 and start > sentence[0]:
+        start = _bound_left(text, start - 1, sentence[0], HARD)
+    return text[start:end].strip(" ,，；;：:")
+
+
+def fact_year(topic: str, report_year: int | None) -> int | None:
+    years = YEAR.findall(topic)
+    relative = lexicon()["relative_years"]
+    best_pos, best = -1, None
+    if years:
+        m = list(YEAR.finditer(topic))[-1]
+        best_pos, best = m.start(), int(m.group(1))
+    if report_year is not None:
+        for word, offset in relative.items():
+            pos = topic.rfind(word)
+            if pos > best_pos:
+                best_pos, best = pos, report_year + offset
+    return best if best is not None else report_year
+
+
+def map_figures(text: str, masked: str, figures: list[Figure], sentences: list[tuple[int, int]],
+                outline: list[Heading], year: int | None, partials: list[tuple[int, str]]) -> tuple[list[Fact], list[Fact]]:
+    book = rulebook()
+    ctxs = contexts(masked, figures, sentences)
+    facts: list[Fact] = []
+    unmapped: list[Fact] = []
+    sentence_of: dict[tuple[int, int], list[tuple[Figure, Context, Fact]]] = {}
+    for figure, ctx in zip(figures, ctxs):
+        section = section_at(figure.start, outline)
+        key = section.key if section else None
+        path = path_at(figure.start, outline)
+        headings_text = "\n".join(h.title for h in path)
+        qualifier = figure.qualifier
+        period = None
+        if qualifier != "yoy":
+            for pos, phrase in partials:
+                if ctx.sentence[0] <= pos < figure.start:
+                    qualifier, period = "partial_period", phrase
+        fact = Fact(
+            metric=None, value=figure.value, qualifier=qualifier, scope="self", quote=quote_of(text, figure, ctx.sentence),
+            unit=figure.unit, raw=text[figure.start:figure.end].strip(), section=key,
+            year=fact_year(masked[ctx.sentence[0]:figure.start], year), value_max=figure.value_max, period=period, offset=figure.start,
+        )
+        if key == "next_year_plan":
+            fact.note = "下一年度安排中的数字，不作为本年度数据"
+            unmapped.append(fact)
+            continue
+        rule = choose_rule(figure, ctx, headings_text)
+        value = metric_value(rule.metric, figure) if rule else None
+        if rule is not None and value is not None:
+            fact.metric, fact.value = rule.metric, value
+            if figure.value_max is not None:
+                fact.value_max = metric_value(rule.metric, Figure(0, 0, 0, "", figure.value_max, figure.unit, money=figure.money, bare_multiplier=figure.bare_multiplier))
+            if rule.scope:
+                fact.scope = rule.scope
+            facts.append(fact)
+        else:
+            unmapped.append(fact)
+        sentence_of.setdefault(ctx.sentence, []).append((figure, ctx, fact))
+    _inherit_parts(masked, sentence_of, book.part_names, facts, unmapped)
+    _scopes(masked, sentence_of)
+    facts.extend(_phrase_facts(text, sentences, outline, year))
+    facts.sort(key=lambda f: f.offset)
+    return facts, unmapped
+
+
+def _inherit_parts(masked, sentence_of, part_names, facts, unmapped) -> None:
+    """"出庭应诉30件，其中县法院18件，市中院12件": parts after 其中 that name a body take the metric before it."""
+    for (s_start, _), rows in sentence_of.items():
+        for i, (figure, ctx, fact) in enumerate(rows):
+            if fact.metric is not None:
+                continue
+            text_before = masked[s_start:figure.start]
+            pos = text_before.rfind("其中")
+            if pos < 0 or not part_names.search(ctx.near):
+                continue
+            parent = None
+            for other, _, other_fact in rows[:i]:
+                if other.start < s_start + pos and other_fact.metric and other.unit == figure.unit:
+                    parent = other_fact
+            # Nothing of its own between 其中 and this figure may have a metric of its own.
+            between = [f for f, _, ff in rows[:i] if f.start > s_start + pos and ff.metric and (parent is None or ff.metric != parent.metric)]
+            if parent is None or between:
+                continue
+            value = metric_value(parent.metric, figure)
+            if value is None:
+                continue
+            fact.metric, fact.value, fact.scope = parent.metric, value, "sub"
+            unmapped.remove(fact)
+            facts.append(fact)
+
+
+def _scopes(masked, sentence_of) -> None:
+    """A breakdown is a part: the same metric twice in a sentence, after 其中, or near a part marker."""
+    markers = re.compile(lexicon()["sub_markers"])
+    for (s_start, _), rows in sentence_of.items():
+        mapped = [(f, c, fact) for f, c, fact in rows if fact.metric]
+        by_metric: dict[str, list] = {}
+        for row in mapped:
+            by_metric.setdefault(row[2].metric, []).append(row)
+        for metric, group in by_metric.items():
+            for (a, a_ctx, a_fact), (b, b_ctx, b_fact) in zip(group, group[1:]):
+                if masked.find("其中", group[0][0].end, b.start) >= 0:
+                    b_fact.scope = "sub"  # 30件，其中县法院18件，市中院12件
+                elif _same_clause(masked, a, b):
+                    a_fact.scope = b_fact.scope = "sub"  # 59家市直单位、12个县(区)、6家寺管会: a breakdown
+        for figure, ctx, fact in mapped:
+            if markers.search(ctx.clause):
+                fact.scope = "sub"
+
+
+def _same_clause(masked: str, a: Figure, b: Figure) -> bool:
+    return not any(ch in HARD for ch in masked[a.end:b.start])
+
+
+def _phrase_facts(text: str, sentences, outline, year) -> list[Fact]:
+    found = []
+    for start, end in sentences:
+        sentence = text[start:end]
+        for pattern, metric, value in rulebook().phrases:
+            m = pattern.search(sentence)
+            if not m:
+                continue
+            section = section_at(start + m.start(), outline)
+            if section is not None and section.key in ("next_year_plan", "shortcomings"):
+                continue
+            found.append(Fact(
+                metric=metric, value=value, qualifier=None, scope="self", quote=m.group(0), raw=m.group(0),
+                section=section.key if section else None, year=year, offset=start + m.start(), note="由文字表述推定",
+            ))
+    return found
