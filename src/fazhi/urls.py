@@ -4,8 +4,10 @@ from django.urls import include, path
 
 from fazhi.core.ledgers import registry
 from fazhi.core.views import ledger_urlpatterns
+from fazhi.web.views import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("ledgers/", include((ledger_urlpatterns(registry), "ledger"))),

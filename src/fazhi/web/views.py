@@ -1,9 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.db import DatabaseError, connection
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
 
 from fazhi.core.current import current_unit, set_current_unit
 from fazhi.core.ledgers import AREA_NAMES, registry
@@ -58,3 +60,19 @@ def switch_unit(request):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
     return redirect(target)
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """Liveness for a load balancer: the process answers and its database does (one `SELECT 1`).
+
+    Public and data-free; it reads no session, so it sets no cookie.
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain; charset=utf-8")
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
