@@ -69,6 +69,9 @@ def test_docx_is_laid_out_as_an_official_document(report):
     paragraphs = [p.text for p in document.paragraphs]
     assert paragraphs[0].startswith("测试县人民政府关于2025年度") and paragraphs[-1] == "2026年3月20日"
     assert paragraphs[-2] == "测试县人民政府"
+    # the last passage, the blank line and the issuer keep with the date: the 落款 never stands alone on a page
+    keeps = [p.paragraph_format.keep_with_next for p in document.paragraphs[-4:]]
+    assert keeps == [True, True, True, None] and document.paragraphs[-4].text.strip()
 
 
 def test_review_publish_and_the_portal(report, users, login, client):

@@ -187,10 +187,15 @@ def render_docx(draft: Draft) -> bytes:
 
     add(draft.title, "title", WD_ALIGN_PARAGRAPH.CENTER, indent=False, space_after=28)
     add(draft.recipient, "body", indent=False)
+    last_body = None
     for paragraph in draft.paragraphs:
-        add(paragraph.text, paragraph.style if paragraph.style in FONTS else "body")
-    add("", "body")
-    add(draft.issuer, "body", WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+        last_body = add(paragraph.text, paragraph.style if paragraph.style in FONTS else "body")
+    # GB/T 9704 keeps the 落款 off a page of its own: the last passage travels with it to the next page.
+    closing = [last_body] if last_body is not None else []
+    closing.append(add("", "body"))
+    closing.append(add(draft.issuer, "body", WD_ALIGN_PARAGRAPH.RIGHT, indent=False))
+    for paragraph in closing:
+        paragraph.paragraph_format.keep_with_next = True
     add(chinese_date(draft.issue_date), "body", WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
     buffer = io.BytesIO()
     document.save(buffer)
