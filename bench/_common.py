@@ -294,7 +294,7 @@ def setup(args: argparse.Namespace, benchmark: str, *, dataset: str | None = Non
     dataset = dataset or benchmark
     key = dataset_key(dataset, args.scale, args.seed)
     own = True
-    with _lock(key):
+    with _lock(f"{key}-{args.db}"):  # a SQLite build does not hold up a PostgreSQL one of the same data
         if args.db == "sqlite":
             path = DATA_DIR / f"{key}.sqlite3"
             built = _sqlite_has_marker(path, key)
