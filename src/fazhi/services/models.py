@@ -167,6 +167,9 @@ class Rating(LedgerModel):
         indexes = [
             models.Index(fields=["unit", "rated_on", "stars", "rectified_on"], condition=models.Q(deleted_at__isnull=True),
                          name="rating_metrics"),
+            # The list's default order (-rated_on, keyset on id): without it the whole-city first page sorts
+            # every live rating (bench/load.py).
+            models.Index(fields=["rated_on", "id"], condition=models.Q(deleted_at__isnull=True), name="rating_rated"),
         ]
 
     def __str__(self):
