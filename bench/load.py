@@ -33,8 +33,10 @@ Baseline, same run, same server, same clients: GET /healthz (one `SELECT 1`) for
 seconds. Ratios: rps_mix / rps_baseline and p99_mix / p99_baseline.
 
 CPU: the clients share the machine with gunicorn and the database; on a 2-core machine they take a visible
-part of it. The output prints the CPU seconds of this process (the clients), of the gunicorn workers and
-of the whole machine during each phase, and the load average before and after.
+part of it. For each phase the output splits the machine's busy time into this process (the clients), the
+gunicorn workers, the local PostgreSQL server (all its databases) and other processes (anything else that
+ran, e.g. someone's test suite), and prints the load average before and after: figures taken while other
+processes hold the CPU are lower than the machine can do.
 """
 from __future__ import annotations
 
@@ -347,6 +349,26 @@ def process_cpu(pids) -> float:
     return total
 
 
+def postgres_cpu() -> float:
+    """CPU seconds of the local PostgreSQL server: its live processes, plus what its exited children (parallel
+    workers) left in the postmaster's cutime/cstime. Every database of that server counts."""
+    tick, rows = os.sysconf("SC_CLK_TCK"), {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            text = (entry / "stat").read_text()
+        except OSError:
+            continue
+        comm, rest = text[text.index("(") + 1: text.rindex(")")], text[text.rindex(")") + 2:].split()
+        if comm == "postgres":
+            rows[int(entry.name)] = (int(rest[1]), *(int(x) for x in rest[11:15]))
+    total = 0
+    for pid, (ppid, utime, stime, cutime, cstime) in rows.items():
+        total += utime + stime + (cutime + cstime if ppid not in rows else 0)
+    return total / tick
+
+
 def children_of(pid) -> list[int]:
     try:
         return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -355,22 +377,26 @@ def children_of(pid) -> list[int]:
 
 
 class CpuMeter:
-    def __init__(self, server_pid):
-        self.server_pid = server_pid
+    """Who used the machine during a phase: clients, gunicorn, PostgreSQL, and everything else."""
+
+    def __init__(self, server_pid, vendor):
+        self.server_pid, self.vendor = server_pid, vendor
 
     def snapshot(self):
         busy, total = machine_cpu()
         own = sum(os.times()[:2])
         pids = [self.server_pid, *children_of(self.server_pid)]
-        return time.perf_counter(), busy, total, own, process_cpu(pids)
+        database = postgres_cpu() if self.vendor == "postgresql" else 0.0  # SQLite runs inside gunicorn
+        return time.perf_counter(), busy, total, own, process_cpu(pids), database
 
     @staticmethod
     def delta(a, b, ncpu):
-        wall = b[0] - a[0]
-        return {
-            "machine_busy": (b[1] - a[1]) / (wall * ncpu), "client_cpu_s": b[3] - a[3], "server_cpu_s": b[4] - a[4],
-            "client_share": (b[3] - a[3]) / (wall * ncpu), "server_share": (b[4] - a[4]) / (wall * ncpu),
-        }
+        capacity = (b[0] - a[0]) * ncpu
+        out = {"machine_busy": (b[1] - a[1]) / capacity}
+        for name, i in (("client", 3), ("server", 4), ("database", 5)):
+            out[f"{name}_cpu_s"], out[f"{name}_share"] = b[i] - a[i], (b[i] - a[i]) / capacity
+        out["other_share"] = max(0.0, out["machine_busy"] - out["client_share"] - out["server_share"] - out["database_share"])
+        return out
 
 
 # -- the run ---------------------------------------------------------------------------------------------
@@ -440,7 +466,7 @@ def print_table(title, table):
             f"{row['p99'] * 1000:9.1f} {row['max'] * 1000:9.1f} {row['errors']:6d}")
 
 
-async def drive(args, base, server, plan, tag):
+async def drive(args, base, server, plan, tag, vendor):
     import aiohttp
 
     ncpu = os.cpu_count() or 1
@@ -455,7 +481,7 @@ async def drive(args, base, server, plan, tag):
             await client.login()
         say(f"{len(clients)} clients logged in ({', '.join(f'{r}×{sum(c.username == r for c in clients)}' for r in ROLES)})")
 
-        meter, figures = CpuMeter(server.pid), {}
+        meter, figures = CpuMeter(server.pid, vendor), {}
 
         async def mix(client, until):
             await client.run(until, MIX)
@@ -537,7 +563,7 @@ def main() -> None:
             f"{' '.join(f'{x:.2f}' for x in load_start)}")
         tag = f"{os.getpid()}"
         stats, baseline, baseline_cpu, mix_stats, mixed, mix_cpu, done, expected, figures = asyncio.run(
-            drive(args, f"http://127.0.0.1:{port}", server, plan, tag)
+            drive(args, f"http://127.0.0.1:{port}", server, plan, tag, info["vendor"])
         )
     finally:
         if server is not None:
@@ -555,9 +581,9 @@ def main() -> None:
     print_table(f"baseline: GET /healthz, {args.clients} clients, {args.baseline_duration:g} s", baseline)
     print_table(f"mix: {args.clients} clients, {args.duration:g} s", mixed)
     for name, cpu in (("baseline", baseline_cpu), ("mix", mix_cpu)):
-        say(f"CPU during {name}: machine {cpu['machine_busy']:.0%} busy; clients (this process) {cpu['client_cpu_s']:.1f} s "
-            f"= {cpu['client_share']:.0%} of the machine; gunicorn {cpu['server_cpu_s']:.1f} s = {cpu['server_share']:.0%}; "
-            f"the rest is the database and other processes")
+        say(f"CPU during {name} (share of {os.cpu_count()} cores): machine {cpu['machine_busy']:.0%} busy = clients (this "
+            f"process) {cpu['client_share']:.0%} + gunicorn {cpu['server_share']:.0%} + PostgreSQL server "
+            f"{cpu['database_share']:.0%} + other processes {cpu['other_share']:.0%}")
     say(f"writes confirmed to clients in the timed mix: {done}; this run's 办件 in the database by status "
         f"(warm-up included), all as confirmed: {counts}")
     examples = mix_stats.error_examples + stats.error_examples
@@ -588,7 +614,9 @@ def main() -> None:
                             f"{kind}_p99_s": row["p99"], f"{kind}_errors": row["errors"]})
     figures_out.update({
         "client_cpu_share": mix_cpu["client_share"], "server_cpu_share": mix_cpu["server_share"],
-        "machine_busy": mix_cpu["machine_busy"], "load1_start": load_start[0], **figures,
+        "db_cpu_share": mix_cpu["database_share"], "other_cpu_share": mix_cpu["other_share"],
+        "machine_busy": mix_cpu["machine_busy"], "baseline_other_cpu_share": baseline_cpu["other_share"],
+        "load1_start": load_start[0], **figures,
     })
     if info["build_s"] is not None:
         figures_out["build_s"] = info["build_s"]
