@@ -157,9 +157,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["fazhi.api.permissions.LedgerPermission"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "fazhi.api.schema.FazhiAutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["fazhi.api.filters.LedgerFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "fazhi.api.pagination.LedgerCursorPagination",
+    # The API speaks JSON only: form encodings would let "" stand for "not given" and blur what was sent.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {

@@ -25,3 +25,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("fazhi.web.urls")),
 ]
+
+handler404 = "fazhi.api.views.not_found"

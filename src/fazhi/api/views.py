@@ -1,6 +1,8 @@
 """REST API: one scoped viewset per registered ledger, generated from the same declaration as the UI."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.http import JsonResponse
+from django.views import defaults
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -9,12 +11,17 @@ from rest_framework.response import Response
 
 from fazhi.core.forms import scoped_choices
 from fazhi.core.scope import scope_of
+from fazhi.core.serializers import LedgerModelSerializer
 from fazhi.org.models import Unit
 
 BOOKKEEPING = ("deleted_at", "deleted_by", "deletion_reason")
 
 
-class LedgerSerializer(serializers.ModelSerializer):
+def api_error(error: DjangoValidationError) -> ApiValidationError:
+    return ApiValidationError(error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages})
+
+
+class LedgerSerializer(LedgerModelSerializer):
     """Runs the model's own rules (clean) so the API refuses what the forms refuse, with the same messages."""
 
     def get_fields(self):
@@ -32,7 +39,7 @@ class LedgerSerializer(serializers.ModelSerializer):
         try:
             instance.full_clean(validate_unique=False)
         except DjangoValidationError as error:
-            raise ApiValidationError(error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages})
+            raise api_error(error) from None
         return attrs
 
 
@@ -47,19 +54,42 @@ class DeletionSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, help_text="删除原因（必填）")
 
 
-class LedgerViewSet(viewsets.ModelViewSet):
+class KnownQueryParametersMixin:
+    """A query parameter the operation does not take is refused: a mistyped filter (?unti=5) must not quietly
+    return the whole ledger."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        known = {"format"}
+        if self.action == "list":
+            known |= set(self.filterset_fields or ()) | {"cursor", "page_size"}
+        elif self.action == "destroy":
+            known.add("reason")
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            raise ApiValidationError({"detail": "不支持的查询参数：" + "、".join(unknown)})
+
+
+class LedgerViewSet(KnownQueryParametersMixin, viewsets.ModelViewSet):
     ledger = None
 
     def get_queryset(self):
         return self.ledger.model.objects.visible_to(self.request.user).select_related(*self.ledger.select_related)
 
     def perform_create(self, serializer):
-        with transaction.atomic():
-            serializer.save()
+        self._save(serializer)
 
     def perform_update(self, serializer):
-        with transaction.atomic():
-            serializer.save()
+        self._save(serializer)
+
+    def _save(self, serializer):
+        # Saving applies rules that need the whole row (a statutory deadline from the rule in force on the
+        # received date, …); their refusal is a 400 with the rule's own message, as on the form.
+        try:
+            with transaction.atomic():
+                serializer.save()
+        except DjangoValidationError as error:
+            raise api_error(error) from None
 
     def destroy(self, request, *args, **kwargs):
         obj = self.get_object()
@@ -91,10 +121,17 @@ class UnitSerializer(serializers.ModelSerializer):
         fields = ("id", "code", "name", "short_name", "unit_type", "level", "region", "parent", "depth", "is_active")
 
 
-class UnitViewSet(viewsets.ReadOnlyModelViewSet):
+class UnitViewSet(KnownQueryParametersMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = UnitSerializer
     queryset = Unit.objects.all()
     filterset_fields = ("unit_type", "level", "parent")
 
     def get_queryset(self):
         return Unit.objects.visible_to(self.request.user)
+
+
+def not_found(request, exception=None):
+    """The site's 404: an API client asking for a path no route matches (/api/units/1.5/) gets JSON, not HTML."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "接口地址不存在"}, status=404, json_dumps_params={"ensure_ascii": False})
+    return defaults.page_not_found(request, exception)

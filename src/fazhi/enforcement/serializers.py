@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from fazhi.core.forms import scoped_choices
+from fazhi.core.serializers import LedgerModelSerializer
 
 BOOKKEEPING = ("deleted_at", "deleted_by", "deletion_reason")
 
@@ -15,7 +16,7 @@ def _api_error(error: DjangoValidationError) -> ApiValidationError:
     return ApiValidationError({"non_field_errors": error.messages})
 
 
-class ManyToManyLedgerSerializer(serializers.ModelSerializer):
+class ManyToManyLedgerSerializer(LedgerModelSerializer):
     """Scoped choices for every relation, the model's clean() for plain fields, then `check_relations` for the rest."""
 
     def get_fields(self):

@@ -1,0 +1,48 @@
+"""The base of every ledger serializer: the API accepts what its schema documents and returns what it promises."""
+import re
+
+from django.db import models
+from rest_framework import serializers
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class StrictCharField(serializers.CharField):
+    """Text is text: a JSON number or boolean sent for a text field is refused, not silently stringified;
+    control characters (which no one types, and which an Excel export cannot hold) are refused; and the
+    length limit applies to what was sent, before surrounding spaces are trimmed, as the schema says."""
+
+    default_error_messages = {
+        "not_a_string": "请输入文本（字符串），而不是数字或布尔值",
+        "control_character": "不能包含控制字符",
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        if CONTROL_CHARACTERS.search(data):
+            self.fail("control_character")
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
+
+class LedgerModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+    }
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        # DRF stops at read-only (editable=False) fields before it sets allow_blank/allow_null, so a choice
+        # field filled in by a workflow step ("处理决定", "答复类型") would be documented as one of its choices
+        # while an open case returns "" or null for it.
+        if kwargs.get("read_only") and "choices" in kwargs:
+            if model_field.blank:
+                kwargs["allow_blank"] = True
+            if model_field.null:
+                kwargs["allow_null"] = True
+        return field_class, kwargs
