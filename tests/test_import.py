@@ -51,6 +51,29 @@ def test_a_clean_file_imports_every_row_with_history(users, tree, tmp_path):
     assert record.history_user == users["clerk"] and record.history_change_reason == "Excel导入"
 
 
+def planner_row_estimate(table: str) -> int | None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if cursor.fetchone() is None:
+                return None
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+            row = cursor.fetchone()
+            return int(row[0].split()[0]) if row else None
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+        estimate = cursor.fetchone()[0]
+        return None if estimate < 0 else int(estimate)
+
+
+def test_a_large_import_refreshes_the_planner_statistics(users, tree, tmp_path, monkeypatch):
+    monkeypatch.setattr("fazhi.core.importing.LARGE_IMPORT_ROWS", 4)
+    rows = [item_row(f"BIG-{i}", "C1-T1") for i in range(6)]
+    run_import(ITEM_SPEC, workbook_file(tmp_path, ITEM_HEADERS, rows), users["clerk"])
+    assert planner_row_estimate(ServiceItem._meta.db_table) == ServiceItem.all_objects.count() >= 6
+
+
 def test_one_bad_row_imports_nothing_and_names_row_and_column(users, tree, tmp_path):
     rows = [item_row(f"IMP-{i}", "C1-T1") for i in range(3000)]
     rows[2500] = item_row("IMP-2500", "C1-T1", statutory=10, promised=15)  # data row 2501 → sheet row 2502

@@ -19,6 +19,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .maintenance import LARGE_IMPORT_ROWS, refresh_statistics
+
 MAX_PROBLEMS = 200
 TRUE_WORDS = {"是", "有", "y", "yes", "true", "1", "√"}
 FALSE_WORDS = {"否", "无", "n", "no", "false", "0", ""}
@@ -216,6 +218,8 @@ def run_import(spec: ImportSpec, path, user, progress: Callable[[int], None] | N
             result = _import_rows(spec, workbook.worksheets[0], user, progress)
     finally:
         workbook.close()
+    if result.rows >= LARGE_IMPORT_ROWS:
+        refresh_statistics()
     return result
 
 

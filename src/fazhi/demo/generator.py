@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from fazhi.core.identifiers import id_check_char, uscc_check_char
+from fazhi.core.maintenance import refresh_statistics
 from fazhi.org.choices import Role, UnitLevel, UnitType
 from fazhi.org.models import Region, Unit, User
 
@@ -154,4 +155,5 @@ class DemoBuilder:
             self.log(f"生成{step.title}…")
             with transaction.atomic():
                 step.function(city, self)
+        refresh_statistics()
         return city
