@@ -6,6 +6,35 @@ import copy
 import django_filters
 from django import forms
 from django.db import models
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+
+
+class FastSelect(forms.Select):
+    """A <select> rendered in Python rather than one template per option.
+
+    Django renders each option through a template (about 0.1 ms each); a unit or item list has hundreds,
+    which made the filter form the most expensive part of a ledger page.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = []
+        for group_name, options, _index in widget["optgroups"]:
+            rendered = format_html_join(
+                "", "<option value=\"{}\"{}>{}</option>",
+                ((option["value"], flatatt(option["attrs"]), option["label"]) for option in options),
+            )
+            parts.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered) if group_name else rendered)
+        return format_html("<select name=\"{}\"{}>{}</select>", widget["name"], flatatt(widget["attrs"]),
+                           format_html_join("", "{}", ((part,) for part in parts)))
+
+
+def fast_select(widget: forms.Select) -> FastSelect:
+    """The same select (choices, attributes, required) with FastSelect's rendering."""
+    fast = FastSelect(attrs=widget.attrs, choices=widget.choices)
+    fast.is_required, fast.allow_multiple_selected = widget.is_required, widget.allow_multiple_selected
+    return fast
 
 
 def scoped_choices(model, user):
@@ -48,6 +77,8 @@ def ledger_form_class(ledger, user):
                     widget.attrs.setdefault("class", "form-check-input")
                 elif isinstance(widget, forms.Select):
                     widget.attrs.setdefault("class", "form-select form-select-sm")
+                    if type(widget) is forms.Select:
+                        field.widget = fast_select(widget)
                 else:
                     widget.attrs.setdefault("class", "form-control form-control-sm")
 
@@ -80,6 +111,8 @@ def ledger_filterset_class(ledger, user):
                 if not isinstance(f.widget, django_filters.widgets.RangeWidget):
                     is_select = isinstance(f.widget, forms.Select)
                     f.widget.attrs.setdefault("class", "form-select form-select-sm" if is_select else "form-control form-control-sm")
+                    if type(f.widget) is forms.Select:
+                        f.widget = fast_select(f.widget)
 
     if not ledger.extra_filters:
         return LedgerFilterSet
