@@ -43,6 +43,13 @@ def test_form_refuses_a_promised_limit_longer_than_the_statutory_one(users, tree
     assert not ServiceItem.objects.filter(code="NEW-1").exists()
 
 
+def test_form_refuses_control_characters_an_export_could_not_hold(users, tree, login):
+    client = login(users["clerk"])
+    response = client.post("/ledgers/service-items/add/", item_form(tree["town"], name="新\x07事项"))
+    assert response.status_code == 400 and "不能包含控制字符" in response.content.decode()
+    assert not ServiceItem.all_objects.filter(code="NEW-1").exists()
+
+
 def test_form_cannot_place_a_row_in_a_unit_outside_scope(users, tree, login):
     client = login(users["clerk"])
     response = client.post("/ledgers/service-items/add/", item_form(tree["other_county"]))

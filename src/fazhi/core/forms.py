@@ -9,6 +9,8 @@ from django.db import models
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
+from .text import refuse_control_characters
+
 
 class FastSelect(forms.Select):
     """A <select> rendered in Python rather than one template per option.
@@ -67,6 +69,8 @@ def ledger_form_class(ledger, user):
                 if isinstance(field, forms.ModelChoiceField):
                     field.queryset = scoped_choices(field.queryset.model, user)
             for field in self.fields.values():
+                if isinstance(field, forms.CharField):
+                    field.validators.append(refuse_control_characters)
                 widget = field.widget
                 if isinstance(widget, forms.DateInput):
                     # The browser's date picker reads and writes ISO dates only.

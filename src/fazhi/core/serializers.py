@@ -1,11 +1,8 @@
 """The base of every ledger serializer: the API accepts what its schema documents and returns what it promises."""
-import re
-
 from django.db import models
 from rest_framework import serializers
 
-
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from .text import CONTROL_CHARACTER_MESSAGE, CONTROL_CHARACTERS
 
 
 class StrictCharField(serializers.CharField):
@@ -15,7 +12,7 @@ class StrictCharField(serializers.CharField):
 
     default_error_messages = {
         "not_a_string": "请输入文本（字符串），而不是数字或布尔值",
-        "control_character": "不能包含控制字符",
+        "control_character": CONTROL_CHARACTER_MESSAGE,
     }
 
     def to_internal_value(self, data):
