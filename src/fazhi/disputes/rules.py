@@ -13,58 +13,14 @@ from django.db import transaction
 
 from fazhi.law.calendar import WorkCalendar, default_calendar
 from fazhi.law.deadlines import Deadline, add_period, deadline
-from fazhi.law.errors import CalendarDataMissing, ParameterNotInForce, RuleViolation
+from fazhi.law.errors import CalendarDataMissing, RuleViolation
 from fazhi.law.params import ParameterVersion, param, rule
+from fazhi.law.steps import end_pause, not_before, optional_param, over_limit, paused, require_status, require_text
 
 from .choices import (
     ActType, HEAD_APPEARED, HeadAppearance, Instance, LawsuitOutcome, LawsuitStatus, MediationStatus, PetitionStatus,
     Procedure, ReconsiderationOutcome, ReconsiderationStatus, SimplifiedGround,
 )
-
-
-# -- helpers shared by the ledgers -------------------------------------------------------------------------
-def optional_param(code: str, on: dt.date) -> ParameterVersion | None:
-    """A parameter that only some versions of a law have: None where the law in force on `on` sets no such limit."""
-    try:
-        return param(code, on)
-    except ParameterNotInForce:
-        return None
-
-
-def over_limit(code: str, detail: str, version: ParameterVersion) -> RuleViolation:
-    """A refusal over a numeric limit, citing the version of the law that set it."""
-    return RuleViolation(f"{detail}，超过{version.name}{version.display}（{version.citation}）", code=code)
-
-
-def span(start: dt.date, end: dt.date, unit: str, calendar: WorkCalendar) -> int:
-    """How much of a limit counted in `unit` the interval (start, end] uses."""
-    if unit == "working_days":
-        return calendar.workdays_between(start, end)
-    if unit == "calendar_days":
-        return max(0, (end - start).days)
-    raise ValueError(f"{unit}：不计时期间只能按日或工作日计算")
-
-
-def paused(intervals, unit: str, calendar: WorkCalendar) -> int:
-    """Days (in the limit's unit) of the closed intervals during which the clock stood still."""
-    return sum(span(i.started_on, i.ended_on, unit, calendar) for i in intervals if i.ended_on is not None)
-
-
-def _require_status(obj, status, what: str) -> None:
-    if obj.status != status:
-        raise ValidationError(f"当前状态为“{obj.get_status_display()}”，不能{what}")
-
-
-def _require_text(value: str, refusal) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise refusal
-    return value
-
-
-def _not_before(day: dt.date, earliest: dt.date | None, what: str, earlier_what: str) -> None:
-    if earliest is not None and day < earliest:
-        raise ValidationError(f"{what}不能早于{earlier_what}（{earliest:%Y-%m-%d}）")
 
 
 # -- 行政复议: limits ---------------------------------------------------------------------------------------
@@ -168,10 +124,10 @@ def check_simplified(case, ground: str) -> None:
 # -- 行政复议: steps ----------------------------------------------------------------------------------------
 @transaction.atomic
 def request_correction(case, on: dt.date):
-    _require_status(case, ReconsiderationStatus.RECEIVED, "通知补正")
+    require_status(case, "通知补正", ReconsiderationStatus.RECEIVED)
     if case.correction_requested_on:
         raise ValidationError("已通知过补正：补正通知应当一次性载明需要补正的事项")
-    _not_before(on, case.received_on, "补正通知日期", "收到申请日期")
+    not_before(on, case.received_on, "补正通知日期", "收到申请日期")
     limit = optional_param("reconsideration.correction_notice", case.received_on)
     if limit is not None and on > add_period(case.received_on, limit.value, limit.unit):
         raise over_limit("reconsideration.correction_notice", f"自收到申请至{on:%Y年%m月%d日}才通知补正", limit)
@@ -182,12 +138,12 @@ def request_correction(case, on: dt.date):
 
 @transaction.atomic
 def receive_correction(case, on: dt.date):
-    _require_status(case, ReconsiderationStatus.RECEIVED, "登记补正材料")
+    require_status(case, "登记补正材料", ReconsiderationStatus.RECEIVED)
     if not case.correction_requested_on:
         raise ValidationError("未通知补正")
     if case.correction_received_on:
         raise ValidationError("已收到补正材料")
-    _not_before(on, case.correction_requested_on, "收到补正材料日期", "补正通知日期")
+    not_before(on, case.correction_requested_on, "收到补正材料日期", "补正通知日期")
     case.correction_received_on = on
     case.save()
     return case
@@ -195,10 +151,10 @@ def receive_correction(case, on: dt.date):
 
 @transaction.atomic
 def accept(case, on: dt.date, procedure: str = Procedure.ORDINARY, ground: str = ""):
-    _require_status(case, ReconsiderationStatus.RECEIVED, "受理")
+    require_status(case, "受理", ReconsiderationStatus.RECEIVED)
     if case.correction_requested_on and not case.correction_received_on:
         raise ValidationError("已通知补正，收到补正材料后方可受理")
-    _not_before(on, case.correction_received_on or case.received_on, "受理日期", "收到申请（补正材料）日期")
+    not_before(on, case.correction_received_on or case.received_on, "受理日期", "收到申请（补正材料）日期")
     check_application_period(case)
     if procedure == Procedure.SIMPLIFIED:
         check_simplified(case, ground)
@@ -213,9 +169,9 @@ def accept(case, on: dt.date, procedure: str = Procedure.ORDINARY, ground: str =
 
 @transaction.atomic
 def refuse_acceptance(case, on: dt.date, reason: str):
-    _require_status(case, ReconsiderationStatus.RECEIVED, "决定不予受理")
-    reason = _require_text(reason, rule("reconsideration.not_accepted_needs_reason").violation())
-    _not_before(on, case.correction_received_on or case.received_on, "不予受理决定日期", "收到申请（补正材料）日期")
+    require_status(case, "决定不予受理", ReconsiderationStatus.RECEIVED)
+    reason = require_text(reason, rule("reconsideration.not_accepted_needs_reason").violation())
+    not_before(on, case.correction_received_on or case.received_on, "不予受理决定日期", "收到申请（补正材料）日期")
     awaiting_correction = case.correction_requested_on and not case.correction_received_on
     review = acceptance_deadline(case)
     if not awaiting_correction and on > review.due:
@@ -229,10 +185,10 @@ def refuse_acceptance(case, on: dt.date, reason: str):
 @transaction.atomic
 def send_copy(case, on: dt.date):
     """The copy goes to the respondent, whose answer is due within the limit of the case's procedure and law."""
-    _require_status(case, ReconsiderationStatus.ACCEPTED, "发送申请书副本")
+    require_status(case, "发送申请书副本", ReconsiderationStatus.ACCEPTED)
     if case.copy_sent_on:
         raise ValidationError("已发送申请书副本")
-    _not_before(on, case.accepted_on, "发送日期", "受理日期")
+    not_before(on, case.accepted_on, "发送日期", "受理日期")
     code = ("reconsideration.simplified_respondent_answer" if case.procedure == Procedure.SIMPLIFIED
             else "reconsideration.respondent_answer")
     case.copy_sent_on = on
@@ -243,12 +199,12 @@ def send_copy(case, on: dt.date):
 
 @transaction.atomic
 def receive_answer(case, on: dt.date):
-    _require_status(case, ReconsiderationStatus.ACCEPTED, "登记答复")
+    require_status(case, "登记答复", ReconsiderationStatus.ACCEPTED)
     if not case.copy_sent_on:
         raise ValidationError("尚未发送申请书副本")
     if case.answer_received_on:
         raise ValidationError("已登记答复")
-    _not_before(on, case.copy_sent_on, "收到答复日期", "发送申请书副本日期")
+    not_before(on, case.copy_sent_on, "收到答复日期", "发送申请书副本日期")
     case.answer_received_on = on
     case.save()
     return case
@@ -256,10 +212,10 @@ def receive_answer(case, on: dt.date):
 
 @transaction.atomic
 def convert_to_ordinary(case, on: dt.date):
-    _require_status(case, ReconsiderationStatus.ACCEPTED, "转为普通程序")
+    require_status(case, "转为普通程序", ReconsiderationStatus.ACCEPTED)
     if case.procedure != Procedure.SIMPLIFIED:
         raise ValidationError("本案未适用简易程序")
-    _not_before(on, case.accepted_on, "转换日期", "受理日期")
+    not_before(on, case.accepted_on, "转换日期", "受理日期")
     if on > case.due_on:
         raise ValidationError(f"简易程序审理期限已于{case.due_on:%Y年%m月%d日}届满，不能再转为普通程序")
     case.procedure, case.simplified_ground, case.converted_on = Procedure.ORDINARY, "", on
@@ -271,10 +227,10 @@ def convert_to_ordinary(case, on: dt.date):
 def suspend(case, reason: str, on: dt.date, note: str = ""):
     from .models import ReconsiderationSuspension
 
-    _require_status(case, ReconsiderationStatus.ACCEPTED, "中止审理")
+    require_status(case, "中止审理", ReconsiderationStatus.ACCEPTED)
     if case.suspensions.filter(ended_on__isnull=True).exists():
         raise ValidationError("本案已中止，请先恢复审理")
-    _not_before(on, clock_start(case), "中止日期", "受理日期")
+    not_before(on, clock_start(case), "中止日期", "受理日期")
     if on > case.due_on:
         raise ValidationError(f"审理期限已于{case.due_on:%Y年%m月%d日}届满，不能再中止")
     suspension = ReconsiderationSuspension.objects.create(case=case, reason=reason, started_on=on, note=note)
@@ -284,28 +240,23 @@ def suspend(case, reason: str, on: dt.date, note: str = ""):
 
 @transaction.atomic
 def resume(case, on: dt.date):
-    _require_status(case, ReconsiderationStatus.ACCEPTED, "恢复审理")
-    suspension = case.suspensions.filter(ended_on__isnull=True).first()
-    if suspension is None:
-        raise ValidationError("本案未中止")
-    _not_before(on, suspension.started_on, "恢复审理日期", "中止日期")
-    suspension.ended_on = on
-    suspension.save()
+    require_status(case, "恢复审理", ReconsiderationStatus.ACCEPTED)
+    end_pause(case.suspensions, on, none_open="本案未中止", resumed="恢复审理日期", started="中止日期")
     case.save()
     return case
 
 
 @transaction.atomic
 def extend(case, days: int, on: dt.date, reason: str):
-    _require_status(case, ReconsiderationStatus.ACCEPTED, "延长审理期限")
+    require_status(case, "延长审理期限", ReconsiderationStatus.ACCEPTED)
     if case.procedure == Procedure.SIMPLIFIED:
         raise rule("reconsideration.simplified_no_extension").violation()
     if case.suspended:
         raise ValidationError("本案中止期间不能延长审理期限")
     if days < 1:
         raise ValidationError("延长天数应为正整数")
-    reason = _require_text(reason, ValidationError("请填写延长理由"))
-    _not_before(on, case.accepted_on, "批准延长日期", "受理日期")
+    reason = require_text(reason, ValidationError("请填写延长理由"))
+    not_before(on, case.accepted_on, "批准延长日期", "受理日期")
     if on > case.due_on:
         raise rule("reconsideration.extension_before_due").violation(f"审理期限已于{case.due_on:%Y年%m月%d日}届满")
     cap = param("reconsideration.decision_extension_max", case.received_on)
@@ -322,9 +273,9 @@ def extend(case, days: int, on: dt.date, reason: str):
 def add_hearing(case, notified_on: dt.date, held_on: dt.date, head_attended: bool, attendee: str = "", note: str = ""):
     from .models import ReconsiderationHearing
 
-    _require_status(case, ReconsiderationStatus.ACCEPTED, "登记听证")
-    _not_before(notified_on, case.accepted_on, "听证通知日期", "受理日期")
-    _not_before(held_on, notified_on, "听证日期", "通知日期")
+    require_status(case, "登记听证", ReconsiderationStatus.ACCEPTED)
+    not_before(notified_on, case.accepted_on, "听证通知日期", "受理日期")
+    not_before(held_on, notified_on, "听证日期", "通知日期")
     notice = optional_param("reconsideration.hearing_notice", case.received_on)
     if notice is not None and held_on < add_period(notified_on, notice.value, notice.unit):
         raise over_limit(
@@ -340,16 +291,16 @@ def add_hearing(case, notified_on: dt.date, held_on: dt.date, head_attended: boo
 
 @transaction.atomic
 def decide(case, outcome: str, on: dt.date):
-    _require_status(case, ReconsiderationStatus.ACCEPTED, "结案")
+    require_status(case, "结案", ReconsiderationStatus.ACCEPTED)
     if outcome not in ReconsiderationOutcome.values:
         raise ValidationError("结案方式无效")
-    _not_before(on, case.accepted_on, "结案日期", "受理日期")
+    not_before(on, case.accepted_on, "结案日期", "受理日期")
     open_suspension = case.suspensions.filter(ended_on__isnull=True).first()
     if open_suspension is not None:
         # A suspended case may only be terminated (第四十一条); any other decision needs the case resumed first.
         if outcome != ReconsiderationOutcome.TERMINATED:
             raise ValidationError("本案中止中，请先恢复审理再作出决定")
-        _not_before(on, open_suspension.started_on, "终止日期", "中止日期")
+        not_before(on, open_suspension.started_on, "终止日期", "中止日期")
         open_suspension.ended_on = on
         open_suspension.save()
     refresh_deadline(case)
@@ -370,7 +321,7 @@ def submit_defence(lawsuit, on: dt.date):
         raise ValidationError("请先填写收到起诉状副本日期")
     if lawsuit.defence_submitted_on:
         raise ValidationError("已登记提交答辩状")
-    _not_before(on, lawsuit.served_on, "提交答辩状日期", "收到起诉状副本日期")
+    not_before(on, lawsuit.served_on, "提交答辩状日期", "收到起诉状副本日期")
     lawsuit.defence_submitted_on = on
     lawsuit.full_clean()
     lawsuit.save()
@@ -382,8 +333,8 @@ def record_court_hearing(lawsuit, held_on: dt.date, head_appearance: str, head_n
                          lawyer_appeared=False, absence_reason: str = "", judicial_suggestion=False):
     from .models import CourtHearing
 
-    _require_status(lawsuit, LawsuitStatus.PENDING, "登记开庭")
-    _not_before(held_on, lawsuit.filed_on, "开庭日期", "立案日期")
+    require_status(lawsuit, "登记开庭", LawsuitStatus.PENDING)
+    not_before(held_on, lawsuit.filed_on, "开庭日期", "立案日期")
     if head_appearance == HeadAppearance.NONE:
         if not absence_reason:
             raise rule("litigation.head_absence_needs_reason").violation("负责人未出庭")
@@ -403,12 +354,12 @@ def record_court_hearing(lawsuit, held_on: dt.date, head_appearance: str, head_n
 
 @transaction.atomic
 def close_lawsuit(lawsuit, outcome: str, on: dt.date):
-    _require_status(lawsuit, LawsuitStatus.PENDING, "结案")
+    require_status(lawsuit, "结案", LawsuitStatus.PENDING)
     if outcome not in LawsuitOutcome.values:
         raise ValidationError("裁判结果无效")
     if outcome == LawsuitOutcome.REMANDED and lawsuit.trial_level == Instance.FIRST:
         raise ValidationError("一审案件不能发回重审")
-    _not_before(on, lawsuit.filed_on, "结案日期", "立案日期")
+    not_before(on, lawsuit.filed_on, "结案日期", "立案日期")
     lawsuit.outcome, lawsuit.closed_on, lawsuit.status = outcome, on, LawsuitStatus.CLOSED
     lawsuit.save()
     return lawsuit
@@ -417,8 +368,8 @@ def close_lawsuit(lawsuit, outcome: str, on: dt.date):
 # -- 人民调解 ----------------------------------------------------------------------------------------------
 @transaction.atomic
 def close_mediation(dispute, status: str, on: dt.date, agreement_form: str = ""):
-    _require_status(dispute, MediationStatus.IN_PROGRESS, "结案")
-    _not_before(on, dispute.received_on, "结案日期", "受理日期")
+    require_status(dispute, "结案", MediationStatus.IN_PROGRESS)
+    not_before(on, dispute.received_on, "结案日期", "受理日期")
     if status == MediationStatus.RESOLVED and not agreement_form:
         raise ValidationError("调解成功的，请选择协议形式（书面或口头）")
     if status == MediationStatus.FAILED:
@@ -437,7 +388,7 @@ def request_confirmation(dispute, on: dt.date):
         raise ValidationError("只有调解成功达成协议的纠纷可以申请司法确认")
     if dispute.confirmation_requested_on:
         raise ValidationError("已登记申请司法确认")
-    _not_before(on, dispute.closed_on, "申请司法确认日期", "调解协议生效日期")
+    not_before(on, dispute.closed_on, "申请司法确认日期", "调解协议生效日期")
     limit = deadline("mediation.judicial_confirmation", dispute.closed_on)
     if on > limit.due:
         raise over_limit("mediation.judicial_confirmation", f"调解协议于{dispute.closed_on:%Y年%m月%d日}生效", limit.basis)
@@ -458,8 +409,8 @@ def petition_due(accepted_on: dt.date, extension_days: int = 0) -> dt.date:
 
 @transaction.atomic
 def accept_petition(petition, on: dt.date):
-    _require_status(petition, PetitionStatus.REGISTERED, "受理")
-    _not_before(on, petition.received_on, "受理日期", "收到日期")
+    require_status(petition, "受理", PetitionStatus.REGISTERED)
+    not_before(on, petition.received_on, "受理日期", "收到日期")
     petition.accepted_on, petition.status = on, PetitionStatus.ACCEPTED
     petition.due_on = petition_due(on)
     petition.save()
@@ -468,9 +419,9 @@ def accept_petition(petition, on: dt.date):
 
 @transaction.atomic
 def refuse_petition(petition, on: dt.date, reason: str):
-    _require_status(petition, PetitionStatus.REGISTERED, "决定不予受理")
-    reason = _require_text(reason, ValidationError("不予受理的，应当告知信访人理由，请填写不予受理理由"))
-    _not_before(on, petition.received_on, "告知日期", "收到日期")
+    require_status(petition, "决定不予受理", PetitionStatus.REGISTERED)
+    reason = require_text(reason, ValidationError("不予受理的，应当告知信访人理由，请填写不予受理理由"))
+    not_before(on, petition.received_on, "告知日期", "收到日期")
     petition.accepted_on, petition.not_accepted_reason, petition.status = on, reason, PetitionStatus.NOT_ACCEPTED
     petition.save()
     return petition
@@ -478,10 +429,10 @@ def refuse_petition(petition, on: dt.date, reason: str):
 
 @transaction.atomic
 def extend_petition(petition, days: int, on: dt.date):
-    _require_status(petition, PetitionStatus.ACCEPTED, "延长办理期限")
+    require_status(petition, "延长办理期限", PetitionStatus.ACCEPTED)
     if days < 1:
         raise ValidationError("延长天数应为正整数")
-    _not_before(on, petition.accepted_on, "批准延长日期", "受理日期")
+    not_before(on, petition.accepted_on, "批准延长日期", "受理日期")
     if on > petition.due_on:
         raise rule("petition.extension_before_due").violation(f"办理期限已于{petition.due_on:%Y年%m月%d日}届满")
     cap = param("petition.handling_extension_max", petition.accepted_on)
@@ -496,8 +447,8 @@ def extend_petition(petition, days: int, on: dt.date):
 
 @transaction.atomic
 def conclude_petition(petition, on: dt.date):
-    _require_status(petition, PetitionStatus.ACCEPTED, "办结")
-    _not_before(on, petition.accepted_on, "办结日期", "受理日期")
+    require_status(petition, "办结", PetitionStatus.ACCEPTED)
+    not_before(on, petition.accepted_on, "办结日期", "受理日期")
     petition.concluded_on, petition.status = on, PetitionStatus.CONCLUDED
     petition.on_time = on <= petition.due_on
     petition.save()

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from fazhi.law.deadlines import add_period, deadline
 from fazhi.law.params import param, rule
+from fazhi.law.steps import require_status
 
 from .choices import SHORT_PUBLICITY_TYPES, CaseStatus, CertificateKind, MatterType, Outcome, ReviewResult
 from .models import (
@@ -134,16 +135,11 @@ def open_case(*, unit, number, matter, party_type, party_name, party_id_number, 
     return case
 
 
-def _require_status(case: Case, what: str, *statuses) -> None:
-    if case.status not in statuses:
-        raise ValidationError(f"案件当前状态为“{case.get_status_display()}”，不能{what}")
-
-
 @transaction.atomic
 def add_record(case: Case, *, kind: str, title: str, recorded_on: dt.date, sha256: str, officer: Officer | None = None,
                reference: str = "", size_bytes: int | None = None) -> CaseRecord:
     """An entry of the 全过程记录; the file itself stays in its store, referenced by its SHA-256."""
-    _require_status(case, "登记全过程记录", CaseStatus.OPEN, CaseStatus.DECIDED)
+    require_status(case, "登记全过程记录", CaseStatus.OPEN, CaseStatus.DECIDED)
     sha256 = (sha256 or "").strip().lower()
     validate_sha256(sha256)
     if officer is not None:
@@ -162,7 +158,7 @@ def add_record(case: Case, *, kind: str, title: str, recorded_on: dt.date, sha25
 @transaction.atomic
 def legal_review(case: Case, *, reviewer: Officer, reviewed_on: dt.date, result: str, opinion: str = "") -> LegalReview:
     """法制审核 of a proposed decision. Only a legal reviewer who is not handling the case may review it."""
-    _require_status(case, "进行法制审核", CaseStatus.OPEN)
+    require_status(case, "进行法制审核", CaseStatus.OPEN)
     if not reviewer.is_legal_reviewer:
         raise ValidationError(f"{reviewer.name}不是法制审核人员")
     if case.officers.filter(pk=reviewer.pk).exists():
@@ -212,7 +208,7 @@ def check_fine(case: Case, fine, grade: str, reason: str) -> None:
 def decide(case: Case, *, on: dt.date, outcome: str, fine_amount=None, confiscation_amount=None, grade: str = "",
            deviation_reason: str = "") -> Case:
     """作出执法决定: after 法制审核 for a 重大 case, by certified officers, within the 裁量基准 or with a reason."""
-    _require_status(case, "作出决定", CaseStatus.OPEN)
+    require_status(case, "作出决定", CaseStatus.OPEN)
     if on < case.opened_on:
         raise ValidationError("决定日期不能早于立案日期")
     if case.is_major and (case.legal_review_passed_on is None or case.legal_review_passed_on > on):
@@ -238,7 +234,7 @@ def decide(case: Case, *, on: dt.date, outcome: str, fine_amount=None, confiscat
 @transaction.atomic
 def extend(case: Case, *, on: dt.date, reason: str) -> Case:
     """Extend the handling limit once, with the approval date and a reason, before the limit runs out."""
-    _require_status(case, "延长办案期限", CaseStatus.OPEN)
+    require_status(case, "延长办案期限", CaseStatus.OPEN)
     if case.due_on is None:
         raise ValidationError("该类案件没有法定办案期限，无需延期")
     if case.extended_on is not None:
@@ -258,7 +254,7 @@ def extend(case: Case, *, on: dt.date, reason: str) -> Case:
 @transaction.atomic
 def publish(case: Case, *, on: dt.date) -> Case:
     """公示 the decision; whether it was on time is recorded against the statutory limit."""
-    _require_status(case, "公示", CaseStatus.DECIDED, CaseStatus.CLOSED)
+    require_status(case, "公示", CaseStatus.DECIDED, CaseStatus.CLOSED)
     if case.published_on is not None:
         raise ValidationError("该决定已公示")
     if on < case.decided_on:
@@ -272,7 +268,7 @@ def publish(case: Case, *, on: dt.date) -> Case:
 
 @transaction.atomic
 def close(case: Case, *, on: dt.date) -> Case:
-    _require_status(case, "结案", CaseStatus.DECIDED)
+    require_status(case, "结案", CaseStatus.DECIDED)
     if on < case.decided_on:
         raise ValidationError("结案日期不能早于决定日期")
     case.closed_on = on
@@ -285,7 +281,7 @@ def close(case: Case, *, on: dt.date) -> Case:
 @transaction.atomic
 def review_file(case: Case, *, reviewed_on: dt.date, reviewer: str, score, grade: str, findings: str = "") -> CaseFileReview:
     """案卷评查 of a closed case file."""
-    _require_status(case, "进行案卷评查", CaseStatus.CLOSED)
+    require_status(case, "进行案卷评查", CaseStatus.CLOSED)
     if reviewed_on < case.closed_on:
         raise ValidationError("评查日期不能早于结案日期")
     review = CaseFileReview(case=case, reviewed_on=reviewed_on, reviewer=reviewer, score=score, grade=grade, findings=findings)

@@ -6,10 +6,10 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from fazhi.disputes.rules import _not_before, _require_status, _require_text, over_limit, paused
 from fazhi.law.calendar import WorkCalendar, default_calendar
 from fazhi.law.deadlines import Deadline, add_period, deadline
 from fazhi.law.params import param, rule
+from fazhi.law.steps import end_pause, not_before, over_limit, paused, require_status, require_text
 
 from .choices import DisclosureReply, DisclosureStatus, SuggestionKind, SuggestionStatus
 
@@ -31,11 +31,11 @@ def suggestion_due(kind: str, assigned_on: dt.date, difficult: bool = False) -> 
 
 @transaction.atomic
 def mark_difficult(suggestion, on: dt.date, reason: str):
-    _require_status(suggestion, SuggestionStatus.ASSIGNED, "延期答复")
+    require_status(suggestion, "延期答复", SuggestionStatus.ASSIGNED)
     if suggestion.difficult:
         raise ValidationError("已按涉及面广、处理难度大延期答复")
-    reason = _require_text(reason, ValidationError("请说明涉及面广、处理难度大的情况"))
-    _not_before(on, suggestion.assigned_on, "说明日期", "交办日期")
+    reason = require_text(reason, ValidationError("请说明涉及面广、处理难度大的情况"))
+    not_before(on, suggestion.assigned_on, "说明日期", "交办日期")
     ordinary = suggestion_deadline(suggestion.kind, suggestion.assigned_on)
     if on > ordinary.due:
         raise rule("suggestions.difficult_before_due").violation(ordinary.explanation)
@@ -64,7 +64,7 @@ def add_co_handler(suggestion, unit_code: str):
 def co_handler_opinion(co_handler, on: dt.date):
     if co_handler.opinion_sent_on:
         raise ValidationError("已登记协办意见")
-    _not_before(on, co_handler.suggestion.assigned_on, "协办意见送达日期", "交办日期")
+    not_before(on, co_handler.suggestion.assigned_on, "协办意见送达日期", "交办日期")
     co_handler.opinion_sent_on = on
     co_handler.save()
     return co_handler
@@ -72,8 +72,8 @@ def co_handler_opinion(co_handler, on: dt.date):
 
 @transaction.atomic
 def reply_suggestion(suggestion, on: dt.date, category: str):
-    _require_status(suggestion, SuggestionStatus.ASSIGNED, "答复")
-    _not_before(on, suggestion.assigned_on, "答复日期", "交办日期")
+    require_status(suggestion, "答复", SuggestionStatus.ASSIGNED)
+    not_before(on, suggestion.assigned_on, "答复日期", "交办日期")
     suggestion.replied_on, suggestion.reply_category, suggestion.status = on, category, SuggestionStatus.REPLIED
     suggestion.on_time = on <= suggestion_due(suggestion.kind, suggestion.assigned_on, suggestion.difficult)
     suggestion.save()
@@ -82,8 +82,8 @@ def reply_suggestion(suggestion, on: dt.date, category: str):
 
 @transaction.atomic
 def record_feedback(suggestion, on: dt.date, satisfaction: str):
-    _require_status(suggestion, SuggestionStatus.REPLIED, "登记代表（委员）意见")
-    _not_before(on, suggestion.replied_on, "反馈日期", "答复日期")
+    require_status(suggestion, "登记代表（委员）意见", SuggestionStatus.REPLIED)
+    not_before(on, suggestion.replied_on, "反馈日期", "答复日期")
     suggestion.satisfaction, suggestion.feedback_on = satisfaction, on
     suggestion.save()
     return suggestion
@@ -111,10 +111,10 @@ def refresh_disclosure_deadline(request, calendar: WorkCalendar | None = None) -
 
 @transaction.atomic
 def request_disclosure_correction(request, on: dt.date):
-    _require_status(request, DisclosureStatus.RECEIVED, "告知补正")
+    require_status(request, "告知补正", DisclosureStatus.RECEIVED)
     if request.correction_requested_on:
         raise ValidationError("已告知补正：补正告知应当一次性说明需要作出补正的事项")
-    _not_before(on, request.received_on, "补正告知日期", "收到申请日期")
+    not_before(on, request.received_on, "补正告知日期", "收到申请日期")
     limit = deadline("disclosure.correction_notice", request.received_on)
     if on > limit.due:
         raise over_limit("disclosure.correction_notice", f"收到申请后至{on:%Y年%m月%d日}才告知补正", limit.basis)
@@ -127,7 +127,7 @@ def request_disclosure_correction(request, on: dt.date):
 def receive_disclosure_correction(request, on: dt.date):
     if not request.awaiting_correction:
         raise ValidationError("没有待补正的事项")
-    _not_before(on, request.correction_requested_on, "收到补正申请日期", "补正告知日期")
+    not_before(on, request.correction_requested_on, "收到补正申请日期", "补正告知日期")
     request.correction_received_on = on
     request.save()
     return request
@@ -137,12 +137,12 @@ def receive_disclosure_correction(request, on: dt.date):
 def stop_disclosure_clock(request, reason: str, on: dt.date):
     from .models import DisclosureClockStop
 
-    _require_status(request, DisclosureStatus.RECEIVED, "征求意见")
+    require_status(request, "征求意见", DisclosureStatus.RECEIVED)
     if request.awaiting_correction:
         raise ValidationError("待申请人补正期间不能开始征求意见")
     if request.stopped:
         raise ValidationError("已有未结束的征求意见环节")
-    _not_before(on, request.correction_received_on or request.received_on, "征求意见开始日期", "收到申请日期")
+    not_before(on, request.correction_received_on or request.received_on, "征求意见开始日期", "收到申请日期")
     stop = DisclosureClockStop.objects.create(request=request, reason=reason, started_on=on)
     request.save()
     return stop
@@ -150,24 +150,19 @@ def stop_disclosure_clock(request, reason: str, on: dt.date):
 
 @transaction.atomic
 def resume_disclosure_clock(request, on: dt.date):
-    stop = request.clock_stops.filter(ended_on__isnull=True).first()
-    if stop is None:
-        raise ValidationError("没有正在进行的征求意见环节")
-    _not_before(on, stop.started_on, "征求意见结束日期", "开始日期")
-    stop.ended_on = on
-    stop.save()
+    end_pause(request.clock_stops, on, none_open="没有正在进行的征求意见环节", resumed="征求意见结束日期", started="开始日期")
     request.save()
     return request
 
 
 @transaction.atomic
 def extend_disclosure(request, days: int, on: dt.date, approver: str):
-    _require_status(request, DisclosureStatus.RECEIVED, "延长答复期限")
+    require_status(request, "延长答复期限", DisclosureStatus.RECEIVED)
     if request.due_on is None:
         raise ValidationError("待申请人补正期间答复期限尚未起算")
     if days < 1:
         raise ValidationError("延长天数应为正整数")
-    approver = _require_text(approver, rule("disclosure.extension_before_due").violation("未填写同意延长的负责人"))
+    approver = require_text(approver, rule("disclosure.extension_before_due").violation("未填写同意延长的负责人"))
     if on > request.due_on:
         raise rule("disclosure.extension_before_due").violation(f"答复期限已于{request.due_on:%Y年%m月%d日}届满")
     cap = param("disclosure.reply_extension_max", request.received_on)
@@ -187,7 +182,7 @@ REASON_RULES = {
 
 @transaction.atomic
 def reply_disclosure(request, reply_type: str, on: dt.date, reason: str = ""):
-    _require_status(request, DisclosureStatus.RECEIVED, "答复")
+    require_status(request, "答复", DisclosureStatus.RECEIVED)
     if request.awaiting_correction:
         raise ValidationError("已告知补正，尚未收到补正后的申请")
     if request.stopped:
@@ -195,8 +190,8 @@ def reply_disclosure(request, reply_type: str, on: dt.date, reason: str = ""):
     if reply_type not in DisclosureReply.values:
         raise ValidationError("答复类型无效")
     if reply_type in REASON_RULES:
-        reason = _require_text(reason, rule(REASON_RULES[reply_type]).violation())
-    _not_before(on, request.received_on, "答复日期", "收到申请日期")
+        reason = require_text(reason, rule(REASON_RULES[reply_type]).violation())
+    not_before(on, request.received_on, "答复日期", "收到申请日期")
     refresh_disclosure_deadline(request)
     request.reply_type, request.reply_reason, request.replied_on = reply_type, (reason or "").strip(), on
     request.status = DisclosureStatus.REPLIED

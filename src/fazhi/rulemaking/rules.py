@@ -12,6 +12,7 @@ from fazhi.law.calendar import default_calendar
 from fazhi.law.deadlines import deadline
 from fazhi.law.errors import CalendarDataMissing
 from fazhi.law.params import ParameterVersion, param, rule
+from fazhi.law.steps import not_before
 
 from .choices import (
     ADOPTING_OUTCOMES, CleanupOutcomeKind, DecisionStatus, DiscussionOutcome, DocumentStatus, ReviewerKind,
@@ -38,11 +39,6 @@ def shift(day: dt.date, version: ParameterVersion, sign: int = 1) -> dt.date:
 def _require(condition: bool, message: str) -> None:
     if not condition:
         raise ValidationError(message)
-
-
-def _not_before(day: dt.date, earlier: dt.date | None, what: str, earlier_what: str) -> None:
-    if earlier and day < earlier:
-        raise ValidationError(f"{what}不能早于{earlier_what}（{earlier:%Y年%m月%d日}）")
 
 
 # -- public comment --------------------------------------------------------------------------------------------
@@ -144,7 +140,7 @@ def submit_for_review(document: NormativeDocument, on: dt.date) -> NormativeDocu
 @transaction.atomic
 def complete_review(document: NormativeDocument, on: dt.date, reviewer: str, opinion: str, passed: bool) -> NormativeDocument:
     _require(document.status == DocumentStatus.REVIEWING, "文件尚未送合法性审核")
-    _not_before(on, document.review_submitted_on, "审核完成日期", "送审日期")
+    not_before(on, document.review_submitted_on, "审核完成日期", "送审日期")
     _require(bool(reviewer.strip()) and bool(opinion.strip()), "须填写审核机构（人员）和审核意见")
     document.reviewer, document.review_opinion, document.review_passed, document.reviewed_on = reviewer, opinion, passed, on
     document.status = DocumentStatus.REVIEW_PASSED if passed else DocumentStatus.REVIEW_FAILED
@@ -173,7 +169,7 @@ def deliberate(document: NormativeDocument, on: dt.date, meeting: str) -> Normat
     if document.status != DocumentStatus.REVIEW_PASSED or not document.review_passed:
         detail = "审核未通过" if document.review_passed is False else "尚未完成合法性审核"
         raise rule("normative.publish_after_review").violation(f"“{document.title}”{detail}")
-    _not_before(on, document.reviewed_on, "审议日期", "合法性审核完成日期")
+    not_before(on, document.reviewed_on, "审议日期", "合法性审核完成日期")
     _require(bool(meeting.strip()), "须填写审议会议")
     _check_consultation(document, on)
     document.deliberated_on, document.meeting, document.status = on, meeting, DocumentStatus.DELIBERATED
@@ -212,7 +208,7 @@ def publish_document(document: NormativeDocument, *, number: str, published_on: 
         if document.status == DocumentStatus.REVIEW_PASSED:
             raise rule("normative.publish_after_deliberation").violation(f"“{document.title}”尚未经集体审议")
         raise ValidationError(f"文件状态为“{document.get_status_display()}”，不能公布")
-    _not_before(published_on, document.deliberated_on, "公布日期", "集体审议日期")
+    not_before(published_on, document.deliberated_on, "公布日期", "集体审议日期")
     if effective_from < published_on:
         raise rule("normative.effective_after_publication").violation(
             f"施行日期{effective_from:%Y年%m月%d日}早于公布日期{published_on:%Y年%m月%d日}"
@@ -245,7 +241,7 @@ def file_document(document: NormativeDocument, filed_on: dt.date, filing_body: s
     _require(document.filing_required, "该文件无须报送备案")
     if document.filed_on:
         raise ValidationError(f"该文件已于{document.filed_on:%Y年%m月%d日}报送备案")
-    _not_before(filed_on, document.published_on, "报送备案日期", "公布日期")
+    not_before(filed_on, document.published_on, "报送备案日期", "公布日期")
     _require(bool(filing_body.strip()), "须填写备案机关")
     document.filed_on, document.filing_body = filed_on, filing_body.strip()
     document.save()
@@ -255,7 +251,7 @@ def file_document(document: NormativeDocument, filed_on: dt.date, filing_body: s
 @transaction.atomic
 def evaluate_document(document: NormativeDocument, on: dt.date, kind: str, conclusion: str, report: str) -> NormativeDocument:
     _require(document.status == DocumentStatus.PUBLISHED, "只能评估已公布且未废止的文件")
-    _not_before(on, document.effective_from, "评估日期", "施行日期")
+    not_before(on, document.effective_from, "评估日期", "施行日期")
     _require(bool(report.strip()), "须填写评估情况")
     document.evaluated_on, document.evaluation_kind = on, kind
     document.evaluation_conclusion, document.evaluation_report = conclusion, report.strip()
@@ -309,7 +305,7 @@ def record_cleanup_outcome(item: CleanupItem, outcome: str, reason: str, on: dt.
     _require(item.campaign.completed_on is None, "清理已完成，结论不能再修改")
     if not (reason or "").strip():
         raise rule("normative.cleanup_every_document").violation(f"“{item.document.title}”的清理结论未说明理由")
-    _not_before(on, item.campaign.started_on, "结论日期", "清理开始日期")
+    not_before(on, item.campaign.started_on, "结论日期", "清理开始日期")
     item.outcome, item.reason, item.decided_on = outcome, reason.strip(), on
     item.save()
     return item
@@ -325,7 +321,7 @@ def complete_cleanup(campaign: CleanupCampaign, on: dt.date) -> CleanupCampaign:
         count = campaign.items.filter(outcome="").count()
         names = "、".join(f"“{i.document.title}”" for i in pending)
         raise rule("normative.cleanup_every_document").violation(f"尚有{count}件文件未作结论（{names}等）")
-    _not_before(on, campaign.started_on, "完成日期", "清理开始日期")
+    not_before(on, campaign.started_on, "完成日期", "清理开始日期")
     ending = {CleanupOutcomeKind.REPEAL: DocumentStatus.REPEALED, CleanupOutcomeKind.INVALIDATE: DocumentStatus.INVALIDATED}
     for item in campaign.items.filter(outcome__in=list(ending)).select_related("document"):
         document = item.document
@@ -342,7 +338,7 @@ def complete_cleanup(campaign: CleanupCampaign, on: dt.date) -> CleanupCampaign:
 def publish_cleanup(campaign: CleanupCampaign, on: dt.date) -> CleanupCampaign:
     _require(campaign.completed_on is not None, "清理完成后方可公布结果")
     _require(campaign.published_on is None, "清理结果已经公布")
-    _not_before(on, campaign.completed_on, "公布日期", "清理完成日期")
+    not_before(on, campaign.completed_on, "公布日期", "清理完成日期")
     campaign.published_on = on
     campaign.save()
     return campaign
@@ -362,7 +358,7 @@ def publish_catalogue(catalogue: DecisionCatalogue, on: dt.date) -> DecisionCata
     if catalogue.party_approved_on is None:
         raise rule("decision.catalogue_after_party_approval").violation(f"“{catalogue.title}”尚未经同级党委同意")
     _require(catalogue.published_on is None, "目录已经公布")
-    _not_before(on, catalogue.party_approved_on, "公布日期", "党委同意日期")
+    not_before(on, catalogue.party_approved_on, "公布日期", "党委同意日期")
     catalogue.published_on = on
     catalogue.save()
     return catalogue
@@ -406,7 +402,7 @@ def exempt_procedure(decision: MajorDecision, procedure: str, reason: str) -> Ma
 @transaction.atomic
 def record_expert_review(decision: MajorDecision, on: dt.date, experts: str, opinion: str) -> MajorDecision:
     _decision_open(decision)
-    _not_before(on, decision.proposed_on, "专家论证日期", "决策启动日期")
+    not_before(on, decision.proposed_on, "专家论证日期", "决策启动日期")
     _require(bool(experts.strip()) and bool(opinion.strip()), "须填写论证专家和论证意见")
     decision.expert_review_on, decision.expert_names, decision.expert_opinion = on, experts.strip(), opinion.strip()
     decision.expert_exempt_reason = ""
@@ -417,7 +413,7 @@ def record_expert_review(decision: MajorDecision, on: dt.date, experts: str, opi
 @transaction.atomic
 def record_risk_assessment(decision: MajorDecision, on: dt.date, level: str, summary: str) -> MajorDecision:
     _decision_open(decision)
-    _not_before(on, decision.proposed_on, "风险评估日期", "决策启动日期")
+    not_before(on, decision.proposed_on, "风险评估日期", "决策启动日期")
     _require(bool(summary.strip()), "须填写风险评估结论")
     decision.risk_assessed_on, decision.risk_level, decision.risk_summary = on, level, summary.strip()
     decision.risk_exempt_reason = ""
@@ -429,7 +425,7 @@ def record_risk_assessment(decision: MajorDecision, on: dt.date, level: str, sum
 def submit_legality_review(decision: MajorDecision, on: dt.date) -> MajorDecision:
     _decision_open(decision)
     _require(decision.legality_submitted_on is None or decision.legality_passed is False, "合法性审查已在进行或已通过")
-    _not_before(on, decision.proposed_on, "送审日期", "决策启动日期")
+    not_before(on, decision.proposed_on, "送审日期", "决策启动日期")
     decision.legality_submitted_on, decision.legality_passed, decision.legality_reviewed_on = on, None, None
     decision.save()
     return decision
@@ -440,7 +436,7 @@ def complete_legality_review(decision: MajorDecision, on: dt.date, reviewer: str
                              short_reason: str = "") -> MajorDecision:
     """The review takes at least the statutory working days (条例第二十七条) unless the reason is recorded."""
     _require(decision.legality_submitted_on is not None and decision.legality_reviewed_on is None, "决策草案尚未送合法性审查")
-    _not_before(on, decision.legality_submitted_on, "审查完成日期", "送审日期")
+    not_before(on, decision.legality_submitted_on, "审查完成日期", "送审日期")
     _require(bool(reviewer.strip()) and bool(opinion.strip()), "须填写审查机构（人员）和审查意见")
     version = param("decision.legality_review_min", decision.legality_submitted_on)
     used = default_calendar().workdays_between(decision.legality_submitted_on, on)
@@ -464,7 +460,7 @@ def discuss(decision: MajorDecision, *, on: dt.date, meeting: str, decided_by: s
         detail = "合法性审查未通过" if decision.legality_passed is False else (
             "合法性审查尚未完成" if decision.legality_submitted_on else "未经合法性审查")
         raise rule("decision.legality_review_before_discussion").violation(f"“{decision.title}”{detail}")
-    _not_before(on, decision.legality_reviewed_on, "讨论日期", "合法性审查完成日期")
+    not_before(on, decision.legality_reviewed_on, "讨论日期", "合法性审查完成日期")
     if decision.consultations.filter(feedback_published_on__isnull=True).exists():
         raise rule("decision.opinions_before_discussion").violation("意见采纳情况尚未公布")
     _require(bool(meeting.strip()) and bool(decided_by.strip()), "须填写讨论会议和作出决定的行政首长")
@@ -482,7 +478,7 @@ def discuss(decision: MajorDecision, *, on: dt.date, meeting: str, decided_by: s
 def publish_decision(decision: MajorDecision, on: dt.date, channel: str) -> MajorDecision:
     if decision.status != DecisionStatus.DECIDED:
         raise rule("decision.publish_after_decision").violation(f"“{decision.title}”{decision.get_status_display()}")
-    _not_before(on, decision.discussed_on, "公布日期", "集体讨论日期")
+    not_before(on, decision.discussed_on, "公布日期", "集体讨论日期")
     _require(bool(channel.strip()), "须填写公布渠道")
     decision.published_on, decision.publication_channel, decision.status = on, channel.strip(), DecisionStatus.PUBLISHED
     decision.save()
@@ -492,7 +488,7 @@ def publish_decision(decision: MajorDecision, on: dt.date, channel: str) -> Majo
 @transaction.atomic
 def evaluate_decision(decision: MajorDecision, on: dt.date, evaluator: str, summary: str) -> MajorDecision:
     _require(decision.status == DecisionStatus.PUBLISHED, "决策公布实施后方可进行后评估")
-    _not_before(on, decision.published_on, "评估日期", "决策公布日期")
+    not_before(on, decision.published_on, "评估日期", "决策公布日期")
     _require(bool(evaluator.strip()) and bool(summary.strip()), "须填写评估机构和评估结论")
     decision.evaluated_on, decision.evaluator, decision.evaluation_summary = on, evaluator.strip(), summary.strip()
     decision.save()
@@ -520,7 +516,7 @@ def check_adviser(adviser: LegalAdviser, unit, on: dt.date) -> None:
 def give_opinion(review: LegalityReview, *, on: dt.date, reviewer_kind: str, reviewer_name: str, opinion: str,
                  conclusion: str, adviser: LegalAdviser | None = None) -> LegalityReview:
     _require(review.status == ReviewStatus.REQUESTED, f"当前状态为“{review.get_status_display()}”，不能出具意见")
-    _not_before(on, review.requested_on, "出具意见日期", "送审日期")
+    not_before(on, review.requested_on, "出具意见日期", "送审日期")
     _require(bool(opinion.strip()), "须填写审查意见")
     if reviewer_kind == ReviewerKind.ADVISER:
         _require(adviser is not None, "由法律顾问审查的，须选择法律顾问")
@@ -540,7 +536,7 @@ def give_opinion(review: LegalityReview, *, on: dt.date, reviewer_kind: str, rev
 @transaction.atomic
 def close_review(review: LegalityReview, on: dt.date, adoption: str) -> LegalityReview:
     _require(review.status == ReviewStatus.OPINION_GIVEN, "尚未出具审查意见，不能办结")
-    _not_before(on, review.opinion_on, "办结日期", "出具意见日期")
+    not_before(on, review.opinion_on, "办结日期", "出具意见日期")
     review.adoption, review.closed_on, review.status = adoption, on, ReviewStatus.CLOSED
     review.save()
     return review

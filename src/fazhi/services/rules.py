@@ -8,6 +8,7 @@ from django.db import transaction
 
 from fazhi.law.calendar import WorkCalendar, default_calendar
 from fazhi.law.params import rule
+from fazhi.law.steps import end_pause
 
 from .choices import ApplicationStatus
 from .models import Application, ClockStop, MissingDocument, Rating
@@ -84,13 +85,7 @@ def stop_clock(application: Application, reason: str, on: dt.date, note: str = "
 @transaction.atomic
 def resume_clock(application: Application, on: dt.date) -> Application:
     _require_accepted(application, "恢复计时")
-    stop = application.clock_stops.filter(ended_on__isnull=True).first()
-    if stop is None:
-        raise ValidationError("没有正在进行的不计时环节")
-    if on < stop.started_on:
-        raise ValidationError("恢复计时日期不能早于中止日期")
-    stop.ended_on = on
-    stop.save()
+    end_pause(application.clock_stops, on, none_open="没有正在进行的不计时环节", resumed="恢复计时日期", started="中止日期")
     refresh_deadline(application)
     application.save()
     return application
