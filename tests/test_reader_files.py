@@ -1,6 +1,7 @@
 """The reader's inputs (.txt .docx .html .pdf) and the `fazhi reports read` command (JSON, Excel, import)."""
 import json
 import shutil
+import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -107,6 +108,28 @@ def test_unsupported_format_and_missing_file_are_refused(tmp_path):
         read_file(tmp_path / "r.xls")
     with pytest.raises(ReaderError, match="文件不存在"):
         read_file(tmp_path / "none.txt")
+
+
+def test_empty_binary_huge_and_bomb_files_are_refused_in_chinese(tmp_path, monkeypatch):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.html").write_text("<html><body>  </body></html>", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50)
+    (tmp_path / "huge.txt").write_bytes(b"a" * 2048)
+    with pytest.raises(ReaderError, match="是空文件"):
+        read_file(tmp_path / "empty.txt")
+    with pytest.raises(ReaderError, match="没有可读取的文字"):
+        read_file(tmp_path / "blank.html")
+    with pytest.raises(ReaderError, match="不是文本文件"):
+        read_file(tmp_path / "binary.txt")
+    monkeypatch.setattr("fazhi.reports.reader.loaders.MAX_FILE_BYTES", 1024)
+    with pytest.raises(ReaderError, match="超过 0 MB"):
+        read_file(tmp_path / "huge.txt")
+    monkeypatch.setattr("fazhi.reports.reader.loaders.MAX_DOCX_EXPANDED_BYTES", 1024)
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", "<w:document/>" + " " * 100_000)
+    with pytest.raises(ReaderError, match="解压后超过"):
+        read_file(bomb)
 
 
 def test_broken_docx_is_refused(tmp_path):

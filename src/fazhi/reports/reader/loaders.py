@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -10,9 +11,15 @@ from .lexicon import ReaderError
 from .text import join_wrapped_lines
 
 FORMATS = (".txt", ".docx", ".html", ".htm", ".pdf")
+# A published report is a few hundred KB of text, a few MB with pictures; anything far larger is not one,
+# and reading it whole would only tie up the machine.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_DOCX_EXPANDED_BYTES = 200 * 1024 * 1024
 
 
 def _decode(data: bytes, name: str) -> str:
+    if b"\x00" in data:
+        raise ReaderError(f"文件“{name}”含有二进制内容，不是文本文件")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
@@ -72,6 +79,13 @@ def docx_text(path: Path) -> str:
     from docx import Document
 
     try:
+        with zipfile.ZipFile(path) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise ReaderError(f"无法打开 Word 文件“{path.name}”：不是有效的 .docx 文件") from None
+    if expanded > MAX_DOCX_EXPANDED_BYTES:
+        raise ReaderError(f"Word 文件“{path.name}”解压后超过 {MAX_DOCX_EXPANDED_BYTES // 1024 // 1024} MB，可能是异常文件，已拒绝读取")
+    try:
         document = Document(str(path))
     except Exception as exc:  # python-docx raises several kinds for a broken package
         raise ReaderError(f"无法打开 Word 文件“{path.name}”：{exc}") from None
@@ -97,12 +111,21 @@ def file_text(path) -> str:
     if not path.is_file():
         raise ReaderError(f"文件不存在：{path}")
     suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ReaderError(f"不支持的文件格式“{suffix or path.name}”：可读取 .txt、.docx、.html、.pdf")
+    size = path.stat().st_size
+    if size == 0:
+        raise ReaderError(f"文件“{path.name}”是空文件")
+    if size > MAX_FILE_BYTES:
+        raise ReaderError(f"文件“{path.name}”超过 {MAX_FILE_BYTES // 1024 // 1024} MB，不像一份年度报告，已拒绝读取")
     if suffix == ".txt":
-        return _decode(path.read_bytes(), path.name)
-    if suffix in (".html", ".htm"):
-        return html_text(_decode(path.read_bytes(), path.name))
-    if suffix == ".docx":
-        return docx_text(path)
-    if suffix == ".pdf":
-        return pdf_text(path)
-    raise ReaderError(f"不支持的文件格式“{suffix or path.name}”：可读取 .txt、.docx、.html、.pdf")
+        text = _decode(path.read_bytes(), path.name)
+    elif suffix in (".html", ".htm"):
+        text = html_text(_decode(path.read_bytes(), path.name))
+    elif suffix == ".docx":
+        text = docx_text(path)
+    else:
+        text = pdf_text(path)
+    if not text.strip():
+        raise ReaderError(f"文件“{path.name}”中没有可读取的文字（扫描件请先进行文字识别）")
+    return text
