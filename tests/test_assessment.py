@@ -196,3 +196,23 @@ def test_evidence_upload_and_scoped_download(tree, users, login, settings, tmp_p
 
     outsider = User.objects.create(username="outsider", role="clerk", unit=tree["other_county"])
     assert login(outsider).get(f"/assessment/evidence/{assessment.pk}/").status_code == 404
+
+
+def test_evidence_of_the_wrong_type_or_size_is_refused(tree, users, login, settings, tmp_path, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    clerk = login(users["clerk"])
+
+    def submit(upload):
+        return clerk.post("/ledgers/self-assessments/add/", {
+            "unit": tree["town"].pk, "year": YEAR, "item": "leader_duties", "self_score": 4, "explanation": "已述法",
+            "evidence": upload,
+        })
+
+    refused = submit(SimpleUploadedFile("脚本.html", b"<script>alert(1)</script>", content_type="text/html"))
+    assert refused.status_code == 400 and "不支持的文件类型" in refused.content.decode()
+    monkeypatch.setattr("fazhi.core.uploads.MAX_EVIDENCE_BYTES", 10)
+    too_big = submit(SimpleUploadedFile("纪要.pdf", b"%PDF-1.4 " + b"x" * 20, content_type="application/pdf"))
+    assert too_big.status_code == 400 and "文件过大" in too_big.content.decode()
+    assert not SelfAssessment.all_objects.exists() and not any(tmp_path.rglob("*.*"))

@@ -5,6 +5,7 @@ from django.db import models
 
 from fazhi.core.models import LedgerModel
 from fazhi.core.scope import ScopedQuerySet
+from fazhi.core.uploads import evidence_size, evidence_type
 
 
 class Light(models.TextChoices):
@@ -88,7 +89,7 @@ class SelfAssessment(LedgerModel):
     item = models.CharField("指标项", max_length=64)
     self_score = models.FloatField("自评分")
     explanation = models.TextField("自评说明")
-    evidence = models.FileField("佐证材料", upload_to="evidence/%Y/", blank=True)
+    evidence = models.FileField("佐证材料", upload_to="evidence/%Y/", blank=True, validators=[evidence_type, evidence_size])
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.SUBMITTED, editable=False)
     reviewed_score = models.FloatField("审核得分", null=True, blank=True, editable=False)
     review_comment = models.TextField("审核意见", blank=True, editable=False)
