@@ -7,10 +7,14 @@ Baseline, measured in the same run on the same data: the registered metric compu
 grouped query of every ledger, for the year). Measured: `run_assessment` — those queries, the subtree
 roll-up, storing the observations, scoring every unit under the default framework, ranking and storing
 the results — rolled back afterwards so the database stays as built. Target: ≤ 1.5× the baseline.
+Two cases: a re-run over ledgers whose figures are already stored (what the office does most: re-assess after
+a few corrections; unchanged values are not written again), and the first computation of the year, where
+every unit's every metric is new (the stored values are superseded, untimed, before the timed run).
 """
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -22,6 +26,9 @@ def main():
     args = parse_args(__doc__.splitlines()[0])
     info = setup(args, "assessment", dataset="demo_city")
     from django.db import transaction
+    from django.utils import timezone
+
+    from fazhi.metrics.models import Observation, Source
 
     from fazhi.assessment.scoring import run_assessment
     from fazhi.metrics.registry import Period, registry
@@ -41,13 +48,28 @@ def main():
             transaction.set_rollback(True)
         return counts
 
+    def first_assessment_s():
+        with transaction.atomic():
+            Observation.objects.filter(
+                source=Source.LEDGER, period_start=period.start, period_end=period.end, superseded_at__isnull=True,
+            ).update(superseded_at=timezone.now())
+            start = time.perf_counter()
+            run_assessment(2025)
+            elapsed = time.perf_counter() - start
+            transaction.set_rollback(True)
+        return elapsed
+
     queries_s, table = best_of(metric_queries, n=args.repeat)
     assess_s, (units, items) = best_of(full_assessment, n=args.repeat)
+    first_assessment_s()  # warm-up
+    first_s = min(first_assessment_s() for _ in range(args.repeat))
     say(f"{info['vendor']}: {applications} applications, {Unit.objects.count()} units, {len(table)} metric quantities")
-    say(f"metric queries alone: {queries_s:.3f}s; full assessment of {units} units ({items} item scores): {assess_s:.3f}s "
-        f"(ratio {assess_s / queries_s:.2f})")
+    say(f"metric queries alone: {queries_s:.3f}s; full assessment of {units} units ({items} item scores): "
+        f"re-run {assess_s:.3f}s (ratio {assess_s / queries_s:.2f}), first computation of the year {first_s:.3f}s "
+        f"(ratio {first_s / queries_s:.2f})")
     result(db=info["vendor"], applications=applications, units_assessed=units, item_scores=items,
-           quantities=len(table), queries_s=queries_s, assessment_s=assess_s, ratio=assess_s / queries_s)
+           quantities=len(table), queries_s=queries_s, assessment_s=assess_s, ratio=assess_s / queries_s,
+           first_s=first_s, first_ratio=first_s / queries_s)
 
 
 if __name__ == "__main__":

@@ -130,9 +130,13 @@ def test_ledger_computation_feeds_the_assessment(tree, users):
     assert online.value == 1.0 and online.source == "ledger" and online.points == 4
     stored = Observation.objects.get(unit=tree["dept"], metric="service_items", source="ledger", superseded_at__isnull=True)
     assert stored.value == 1
-    run_assessment(YEAR)
-    assert Observation.objects.filter(unit=tree["dept"], metric="service_items", source="ledger").count() == 2
-    assert Observation.objects.filter(unit=tree["dept"], metric="service_items", source="ledger", superseded_at__isnull=True).count() == 1
+    stored_rows = Observation.objects.filter(unit=tree["dept"], metric="service_items", source="ledger")
+    run_assessment(YEAR)  # nothing changed in the ledgers: the stored value stays, no new version
+    assert stored_rows.count() == 1 and stored_rows.get().pk == stored.pk
+    make_item(tree["dept"], code="S2", online_depth=4)
+    run_assessment(YEAR)  # a changed value supersedes the old one
+    assert stored_rows.count() == 2
+    assert stored_rows.get(superseded_at__isnull=True).value == 2 and stored_rows.get(pk=stored.pk).superseded_at is not None
 
 
 def test_self_assessment_is_reviewed_by_the_office_only(tree, users, login, framework):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from fazhi.core.bulk import insert
+from fazhi.core.bulk import insert, insert_values
 from fazhi.metrics.registry import Period
 from fazhi.metrics.store import compute_period, current_values
 from fazhi.org.models import Unit
@@ -156,12 +156,12 @@ def run_assessment(year: int, user=None, framework: Framework | None = None, com
                 missing_items=sum(1 for s in items if s.status != ItemStatus.SCORED),
             ))
             item_rows += [
-                ItemResult(run=run, unit=unit, item=s.item, value=s.value, source=s.source, points=s.points,
-                           max_points=s.max_points, status=s.status)
+                {"run_id": run.pk, "unit_id": unit.pk, "item": s.item, "value": s.value, "source": s.source,
+                 "points": s.points, "max_points": s.max_points, "status": s.status}
                 for s in items
             ]
     insert(UnitResult, unit_rows, returning_ids=False)
-    insert(ItemResult, item_rows, returning_ids=False)
+    insert_values(ItemResult, item_rows)
     return run
 
 

@@ -36,54 +36,66 @@ def _preparers(fields):
     return [via(f) if isinstance(f, NEEDS_PREP) else plain for f in fields]
 
 
-def _copy_postgresql(model, objs, fields, prepare, returning_ids: bool) -> None:
-    """PostgreSQL's COPY: ids taken from the table's sequence first, then every row streamed in one go."""
+def _columns(model):
+    fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
+    return fields, _preparers(fields)
+
+
+def _write(model, fields, prepare, rows: list[list], returning_ids: bool) -> list[int] | None:
+    """Write rows of raw values (one per field, in order); the new ids in row order when asked for."""
     quote = connection.ops.quote_name
     table, pk = model._meta.db_table, model._meta.pk
+    columns = ", ".join(quote(f.column) for f in fields)
+    ids = None
     with connection.cursor() as cursor:
-        if returning_ids:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk.column, len(objs)]
-            )
-            for obj, (new_id,) in zip(objs, cursor.fetchall()):
-                obj.pk = new_id
-                obj._state.adding = False
-            fields = [pk, *fields]
-            prepare = [lambda value: value, *prepare]
-        attnames = [f.attname for f in fields]
-        columns = ", ".join(quote(f.column) for f in fields)
-        with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row([p(getattr(obj, name)) for p, name in zip(prepare, attnames)])
+        if connection.vendor == "postgresql":
+            # COPY: ids are taken from the table's sequence first, then every row is streamed in one go.
+            if returning_ids:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk.column, len(rows)]
+                )
+                ids = [new_id for (new_id,) in cursor.fetchall()]
+                columns = f"{quote(pk.column)}, {columns}"
+            with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+                for index, row in enumerate(rows):
+                    values = [p(value) for p, value in zip(prepare, row)]
+                    copy.write_row([ids[index], *values] if ids is not None else values)
+            return ids
+        per_row = f"({', '.join(['%s'] * len(fields))})"
+        rows_per_statement = max(1, MAX_PARAMS // len(fields))
+        ids = [] if returning_ids else None
+        for start in range(0, len(rows), rows_per_statement):
+            chunk = rows[start:start + rows_per_statement]
+            params = [p(value) for row in chunk for p, value in zip(prepare, row)]
+            sql = f"INSERT INTO {quote(table)} ({columns}) VALUES {', '.join([per_row] * len(chunk))}"
+            if returning_ids:
+                cursor.execute(sql + f" RETURNING {quote(pk.column)}", params)
+                ids.extend(new_id for (new_id,) in cursor.fetchall())
+            else:
+                cursor.execute(sql, params)
+    return ids
 
 
 def insert(model, objs, *, returning_ids: bool = True) -> None:
-    """INSERT the objects' concrete fields (all but the auto primary key); set their pk from RETURNING."""
+    """INSERT the objects' concrete fields (all but the auto primary key); set their pk when asked to."""
     if not objs:
         return
-    fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
-    prepare = _preparers(fields)
-    if connection.vendor == "postgresql":
-        _copy_postgresql(model, objs, fields, prepare, returning_ids)
-        return
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    pk = quote(model._meta.pk.column)
-    per_row = f"({', '.join(['%s'] * len(fields))})"
-    rows_per_statement = max(1, MAX_PARAMS // len(fields))
+    fields, prepare = _columns(model)
     attnames = [f.attname for f in fields]
-    with connection.cursor() as cursor:
-        for start in range(0, len(objs), rows_per_statement):
-            chunk = objs[start:start + rows_per_statement]
-            params = [p(getattr(obj, name)) for obj in chunk for p, name in zip(prepare, attnames)]
-            sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {', '.join([per_row] * len(chunk))}"
-            if returning_ids:
-                cursor.execute(sql + f" RETURNING {pk}", params)
-                for obj, (new_id,) in zip(chunk, cursor.fetchall()):
-                    obj.pk = new_id
-                    obj._state.adding = False
-            else:
-                cursor.execute(sql, params)
+    ids = _write(model, fields, prepare, [[getattr(obj, name) for name in attnames] for obj in objs], returning_ids)
+    for obj, new_id in zip(objs, ids or ()):
+        obj.pk = new_id
+        obj._state.adding = False
+
+
+def insert_values(model, rows: list[dict]) -> None:
+    """INSERT rows given as {attname: value} without building model instances (computed batches of
+    thousands of rows spend most of their time in Model.__init__ otherwise); fields left out take their default."""
+    if not rows:
+        return
+    fields, prepare = _columns(model)
+    defaults = {f.attname: f.get_default() for f in fields}
+    _write(model, fields, prepare, [[row.get(name, default) for name, default in defaults.items()] for row in rows], False)
 
 
 def insert_with_history(model, objs, *, user=None, reason: str = "") -> None:
@@ -99,11 +111,5 @@ def insert_with_history(model, objs, *, user=None, reason: str = "") -> None:
         "history_date": now, "history_type": "+", "history_change_reason": reason or None,
         "history_user_id": user.pk if user is not None and user.pk else None,
     }
-    records = []
-    for obj in objs:
-        record = history_model(**extra)
-        for field in history_model._meta.concrete_fields:
-            if not field.attname.startswith("history_"):
-                setattr(record, field.attname, getattr(obj, field.attname))
-        records.append(record)
-    insert(history_model, records, returning_ids=False)
+    copied = [f.attname for f in history_model._meta.concrete_fields if not f.attname.startswith("history_")]
+    insert_values(history_model, [{**extra, **{name: getattr(obj, name) for name in copied}} for obj in objs])

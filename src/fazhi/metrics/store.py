@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from fazhi.core.bulk import insert
+from fazhi.core.bulk import insert, insert_values
 from fazhi.org.models import Unit
 
 from .catalogue import catalogue
@@ -17,7 +17,12 @@ from .registry import Period, unit_metrics
 
 @transaction.atomic
 def compute_period(period: Period, user=None, families=None) -> ObservationBatch:
-    """Compute every ledger metric for every unit (its subtree total) and store them as the current values."""
+    """Compute every ledger metric for every unit (its subtree total) and store them as the current values.
+
+    Only what changed is written: a value equal to the current one stays as it is (with its batch), a changed
+    one supersedes it, a value the ledgers no longer give is superseded. Re-running an unchanged period
+    therefore writes nothing but the batch record, and the store's history holds only real changes.
+    """
     units = list(Unit.objects.all())
     values = unit_metrics(period, units, families=families)
     batch = ObservationBatch.objects.create(
@@ -25,23 +30,34 @@ def compute_period(period: Period, user=None, families=None) -> ObservationBatch
         note=f"由台账计算（{period.label}）",
     )
     metrics = catalogue().metrics
-    now = timezone.now()
-    rows = [
-        Observation(
-            unit_id=unit_id, metric=code, period_start=period.start, period_end=period.end, value=value,
-            source=Source.LEDGER, batch=batch, created_at=now, updated_at=now, evidence="台账计算",
-        )
+    fresh = {
+        (unit_id, code): value
         for unit_id, by_metric in values.items()
-        for code, value in sorted(by_metric.items())
+        for code, value in by_metric.items()
         if value is not None and not metrics[code].internal
-    ]
+    }
     current = Observation.objects.filter(
         source=Source.LEDGER, period_start=period.start, period_end=period.end, superseded_at__isnull=True,
     )
     if families:
         current = current.filter(metric__in=[m for m in metrics if metrics[m].family in families])
-    current.update(superseded_at=now)
-    insert(Observation, rows, returning_ids=False)
+    stale, unchanged = [], set()
+    for pk, unit_id, code, value in current.values_list("pk", "unit_id", "metric", "value").iterator(chunk_size=5000):
+        if fresh.get((unit_id, code)) == value:
+            unchanged.add((unit_id, code))
+        else:
+            stale.append(pk)
+    now = timezone.now()
+    for start in range(0, len(stale), 5000):
+        Observation.objects.filter(pk__in=stale[start:start + 5000]).update(superseded_at=now)
+    insert_values(Observation, [
+        {
+            "unit_id": unit_id, "metric": code, "period_start": period.start, "period_end": period.end, "value": value,
+            "source": Source.LEDGER, "batch_id": batch.pk, "created_at": now, "updated_at": now, "evidence": "台账计算",
+        }
+        for (unit_id, code), value in sorted(fresh.items())
+        if (unit_id, code) not in unchanged
+    ])
     return batch
 
 
