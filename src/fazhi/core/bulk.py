@@ -15,8 +15,7 @@ MAX_PARAMS = 30_000  # below SQLite's limit of 32,766 bound parameters per state
 
 
 def _preparers(fields):
-    def plain(value):
-        return value
+    """{column index: preparer} for the columns whose values need the field's preparation; the rest pass as they are."""
 
     def via(field):
         # Imports and computed batches repeat the same dates over and over: prepare each distinct value once.
@@ -33,7 +32,16 @@ def _preparers(fields):
 
         return prepare
 
-    return [via(f) if isinstance(f, NEEDS_PREP) else plain for f in fields]
+    return {index: via(f) for index, f in enumerate(fields) if isinstance(f, NEEDS_PREP)}
+
+
+def _prepared(rows: list[list], prepare: dict) -> list[list]:
+    """The rows with the needing columns prepared in place (rows are the caller's fresh lists)."""
+    if prepare:
+        for row in rows:
+            for index, function in prepare.items():
+                row[index] = function(row[index])
+    return rows
 
 
 def _columns(model):
@@ -57,16 +65,15 @@ def _write(model, fields, prepare, rows: list[list], returning_ids: bool) -> lis
                 ids = [new_id for (new_id,) in cursor.fetchall()]
                 columns = f"{quote(pk.column)}, {columns}"
             with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
-                for index, row in enumerate(rows):
-                    values = [p(value) for p, value in zip(prepare, row)]
-                    copy.write_row([ids[index], *values] if ids is not None else values)
+                for index, row in enumerate(_prepared(rows, prepare)):
+                    copy.write_row([ids[index], *row] if ids is not None else row)
             return ids
         per_row = f"({', '.join(['%s'] * len(fields))})"
         rows_per_statement = max(1, MAX_PARAMS // len(fields))
         ids = [] if returning_ids else None
         for start in range(0, len(rows), rows_per_statement):
             chunk = rows[start:start + rows_per_statement]
-            params = [p(value) for row in chunk for p, value in zip(prepare, row)]
+            params = [value for row in _prepared(chunk, prepare) for value in row]
             sql = f"INSERT INTO {quote(table)} ({columns}) VALUES {', '.join([per_row] * len(chunk))}"
             if returning_ids:
                 cursor.execute(sql + f" RETURNING {quote(pk.column)}", params)
