@@ -26,8 +26,8 @@ def test_normal_form_ignores_figures_and_punctuation():
 
 
 def test_sketch_estimate_tracks_jaccard():
-    a = sentence_sketch(normal_form("全面推行行政执法公示制度执法全过程记录制度和重大执法决定法制审核制度"))
-    b = sentence_sketch(normal_form("全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度"))
+    a = sentence_sketch(normal_form("各执法部门落实执法公示、全程记录和重大决定审核三项制度并按季度通报"))
+    b = sentence_sketch(normal_form("各执法部门落实执法公示、全程记录、重大决定审核三项制度并按季度通报"))
     c = sentence_sketch(normal_form("深入开展法治宣传教育活动提升全民法治素养和法治观念"))
     assert estimate(a, a) == 1.0 and estimate(a, b) > 0.7 and estimate(a, c) < 0.2
 

@@ -252,7 +252,7 @@ def _scopes(masked, sentence_of) -> None:
                 if masked.find("其中", group[0][0].end, b.start) >= 0:
                     b_fact.scope = "sub"  # 30件，其中县法院18件，市中院12件
                 elif _same_clause(masked, a, b):
-                    a_fact.scope = b_fact.scope = "sub"  # 59家市直单位、12个县(区)、6家寺管会: a breakdown
+                    a_fact.scope = b_fact.scope = "sub"  # 41个部门、9个县(区)、3个功能区: a breakdown
         for figure, ctx, fact in mapped:
             if markers.search(ctx.clause):
                 fact.scope = "sub"
