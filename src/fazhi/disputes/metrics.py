@@ -4,21 +4,13 @@ legal_aid_cases and legal_consultations have no ledger here: they are entered by
 """
 from django.db.models import Count, F, Q
 
-from fazhi.metrics.registry import Period, registry
+from fazhi.metrics.registry import Period, by_unit, registry
 
 from .choices import (
     CORRECTIONS, DISMISSED, HEAD_APPEARED, LAWSUIT_DECIDED, LAWSUIT_LOST, MediationStatus, ReconsiderationOutcome,
     SETTLEMENTS,
 )
 from .models import CourtHearing, Lawsuit, MediatedDispute, MediationOrganisation, Mediator, Petition, ReconsiderationCase, ReconsiderationHearing
-
-
-def by_unit(rows, codes):
-    table = {code: {} for code in codes}
-    for row in rows:
-        for code in codes:
-            table[code][row["unit_id"]] = row[code]
-    return table
 
 
 def within(field, period: Period) -> Q:

@@ -4,25 +4,17 @@ enforcement_complaints (执法投诉举报数) has no ledger here: it is entered
 from django.db.models import Count, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from fazhi.metrics.registry import Period, registry
+from fazhi.metrics.registry import Period, by_unit, registry
 
 from .choices import CertificateKind, Outcome
 from .models import Case, CaseFileReview, Certificate, EnforcementBody
 from .rules import valid_certificate_q
 
 
-def _by_unit(rows, codes, key="unit_id"):
-    table = {code: {} for code in codes}
-    for row in rows:
-        for code in codes:
-            table[code][row[key]] = row[code]
-    return table
-
-
 @registry.provides("enforcement_bodies")
 def body_metrics(period: Period):
     rows = EnforcementBody.objects.filter(is_active=True).values("unit_id").order_by().annotate(enforcement_bodies=Count("id"))
-    return _by_unit(rows, body_metrics.codes)
+    return by_unit(rows, body_metrics.codes)
 
 
 @registry.provides("enforcement_officers", "certificates_issued", "certificates_revoked")
@@ -39,7 +31,7 @@ def certificate_metrics(period: Period):
             certificates_revoked=Count("id", filter=revoked),
         )
     )
-    return _by_unit(rows, certificate_metrics.codes)
+    return by_unit(rows, certificate_metrics.codes)
 
 
 @registry.provides(
@@ -65,7 +57,7 @@ def case_metrics(period: Period):
             decisions_published_on_time=Count("id", filter=decided & Q(published_on_time=True)),
         )
     )
-    table = _by_unit(rows, case_metrics.codes)
+    table = by_unit(rows, case_metrics.codes)
     # 元 to 万元, as the catalogue counts amounts
     table["penalty_amount"] = {unit: float(v) / 10000 for unit, v in table["penalty_amount"].items() if v is not None}
     return table
@@ -77,4 +69,4 @@ def file_review_metrics(period: Period):
         CaseFileReview.objects.filter(reviewed_on__range=(period.start, period.end), case__deleted_at__isnull=True)
         .values("case__unit_id").order_by().annotate(case_files_reviewed=Count("id"))
     )
-    return _by_unit(rows, file_review_metrics.codes, key="case__unit_id")
+    return by_unit(rows, file_review_metrics.codes, key="case__unit_id")

@@ -1,18 +1,10 @@
 """双随机 metrics (family 行政执法) as database aggregates: one grouped query per table."""
 from django.db.models import Count, Q
 
-from fazhi.metrics.registry import Period, registry
+from fazhi.metrics.registry import Period, by_unit, registry
 
 from .choices import TaskStatus
 from .models import InspectionTask, TaskEntity
-
-
-def _by_unit(rows, codes):
-    table = {code: {} for code in codes}
-    for row in rows:
-        for code in codes:
-            table[code][row["unit_id"]] = row[code]
-    return table
 
 
 @registry.provides("spot_check_batches", "spot_check_joint_batches")
@@ -22,7 +14,7 @@ def task_metrics(period: Period):
         .values("unit_id").order_by()
         .annotate(spot_check_batches=Count("id"), spot_check_joint_batches=Count("id", filter=Q(is_joint=True)))
     )
-    return _by_unit(rows, task_metrics.codes)
+    return by_unit(rows, task_metrics.codes)
 
 
 @registry.provides("spot_check_entities", "spot_check_problems", "spot_check_results", "spot_check_results_published_on_time")
@@ -37,4 +29,4 @@ def result_metrics(period: Period):
             spot_check_results_published_on_time=Count("id", filter=Q(published_on_time=True)),
         )
     )
-    return _by_unit(rows, result_metrics.codes)
+    return by_unit(rows, result_metrics.codes)

@@ -92,6 +92,15 @@ class MetricRegistry:
 registry = MetricRegistry()
 
 
+def by_unit(rows, codes, key: str = "unit_id") -> Table:
+    """{code: {unit_id: value}} from grouped aggregate rows (dicts holding `key` and one entry per code)."""
+    table = {code: {} for code in codes}
+    for row in rows:
+        for code in codes:
+            table[code][row[key]] = row[code]
+    return table
+
+
 def rollup(own: Table, units: Iterable) -> Table:
     """Subtree totals for additive quantities: each unit's value plus all its descendants'."""
     units = sorted(units, key=lambda u: -u.depth)

@@ -1,8 +1,8 @@
 """普法与学法 metrics as database aggregates, one grouped query per table."""
 from django.db.models import Count, Q, Sum
 
-from fazhi.disputes.metrics import by_unit, within
-from fazhi.metrics.registry import Period, registry
+from fazhi.disputes.metrics import within
+from fazhi.metrics.registry import Period, by_unit, registry
 
 from .choices import LEADERSHIP_STUDY, EventType
 from .models import LawExam, LawStudySession, PublicityEvent, Training

@@ -4,18 +4,10 @@ regulations_drafted comes from the 立法项目 ledger (projects whose draft wen
 """
 from django.db.models import Count, F, Q
 
-from fazhi.metrics.registry import Period, registry
+from fazhi.metrics.registry import Period, by_unit, registry
 
 from .choices import ADOPTING_OUTCOMES, CleanupOutcomeKind
 from .models import CleanupItem, LegalAdviser, LegalityReview, LegislationProject, MajorDecision, NormativeDocument
-
-
-def _by_unit(rows, codes, key="unit_id"):
-    table = {code: {} for code in codes}
-    for row in rows:
-        for code in codes:
-            table[code][row[key]] = row[code]
-    return table
 
 
 def _within(field, period):
@@ -43,7 +35,7 @@ def normative_document_metrics(period: Period):
             normative_docs_filed_on_time=Count("id", filter=filed & Q(filed_on__lte=F("filing_due_on"))),
         )
     )
-    return _by_unit(rows, normative_document_metrics.codes)
+    return by_unit(rows, normative_document_metrics.codes)
 
 
 @registry.provides(
@@ -64,7 +56,7 @@ def cleanup_metrics(period: Period):
             normative_docs_retained=Count("id", filter=Q(outcome=CleanupOutcomeKind.RETAIN)),
         )
     )
-    return _by_unit(rows, cleanup_metrics.codes, key="document__unit_id")
+    return by_unit(rows, cleanup_metrics.codes, key="document__unit_id")
 
 
 def full_procedure_q() -> Q:
@@ -88,7 +80,7 @@ def decision_metrics(period: Period):
             major_decisions_full_procedure=Count("id", filter=full_procedure_q()),
         )
     )
-    return _by_unit(rows, decision_metrics.codes)
+    return by_unit(rows, decision_metrics.codes)
 
 
 @registry.provides("legality_reviews", "legal_adviser_opinions")
@@ -100,7 +92,7 @@ def legality_review_metrics(period: Period):
             legal_adviser_opinions=Count("id", filter=Q(adviser__isnull=False)),
         )
     )
-    return _by_unit(rows, legality_review_metrics.codes)
+    return by_unit(rows, legality_review_metrics.codes)
 
 
 @registry.provides("legal_advisers")
@@ -110,7 +102,7 @@ def adviser_metrics(period: Period):
         LegalAdviser.objects.filter(contract_start__lte=period.end, contract_end__gte=period.start)
         .values("unit_id").order_by().annotate(legal_advisers=Count("id"))
     )
-    return _by_unit(rows, adviser_metrics.codes)
+    return by_unit(rows, adviser_metrics.codes)
 
 
 @registry.provides("regulations_drafted")
@@ -119,4 +111,4 @@ def legislation_metrics(period: Period):
         LegislationProject.objects.filter(_within("drafted_on", period)).values("unit_id").order_by()
         .annotate(regulations_drafted=Count("id"))
     )
-    return _by_unit(rows, legislation_metrics.codes)
+    return by_unit(rows, legislation_metrics.codes)

@@ -4,18 +4,10 @@ Counting unit_id (never null) rather than id lets PostgreSQL answer from the cov
 """
 from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Sum
 
-from fazhi.metrics.registry import Period, registry
+from fazhi.metrics.registry import Period, by_unit, registry
 
 from .choices import ItemType, OnlineDepth
 from .models import Application, Rating, ServiceItem
-
-
-def _by_unit(rows, codes):
-    table = {code: {} for code in codes}
-    for row in rows:
-        for code in codes:
-            table[code][row["unit_id"]] = row[code]
-    return table
 
 
 @registry.provides(
@@ -46,7 +38,7 @@ def service_item_metrics(period: Period):
             cross_province_items=Count("unit", filter=Q(cross_province=True)),
         )
     )
-    return _by_unit(rows, service_item_metrics.codes)
+    return by_unit(rows, service_item_metrics.codes)
 
 
 @registry.provides("applications_received", "applications_completed", "applications_completed_on_time")
@@ -61,7 +53,7 @@ def application_metrics(period: Period):
             applications_completed_on_time=Count("unit", filter=decided & Q(on_time=True)),
         )
     )
-    return _by_unit(rows, application_metrics.codes)
+    return by_unit(rows, application_metrics.codes)
 
 
 @registry.provides("ratings_total", "ratings_good", "ratings_bad", "bad_ratings_rectified")
@@ -75,4 +67,4 @@ def rating_metrics(period: Period):
             bad_ratings_rectified=Count("unit", filter=Q(stars__lte=2, rectified_on__isnull=False)),
         )
     )
-    return _by_unit(rows, rating_metrics.codes)
+    return by_unit(rows, rating_metrics.codes)
