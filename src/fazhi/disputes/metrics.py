@@ -4,17 +4,13 @@ legal_aid_cases and legal_consultations have no ledger here: they are entered by
 """
 from django.db.models import Count, F, Q
 
-from fazhi.metrics.registry import Period, by_unit, registry
+from fazhi.metrics.registry import Period, by_unit, registry, within
 
 from .choices import (
     CORRECTIONS, DISMISSED, HEAD_APPEARED, LAWSUIT_DECIDED, LAWSUIT_LOST, MediationStatus, ReconsiderationOutcome,
     SETTLEMENTS,
 )
 from .models import CourtHearing, Lawsuit, MediatedDispute, MediationOrganisation, Mediator, Petition, ReconsiderationCase, ReconsiderationHearing
-
-
-def within(field, period: Period) -> Q:
-    return Q(**{f"{field}__range": (period.start, period.end)})
 
 
 def in_force(period: Period, start: str, end: str) -> Q:

@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from .catalogue import ADDITIVE_KINDS, catalogue
 
 Table = dict[str, dict[int, float]]
@@ -90,6 +92,11 @@ class MetricRegistry:
 
 
 registry = MetricRegistry()
+
+
+def within(field: str, period: Period) -> Q:
+    """Rows whose date `field` falls in the period."""
+    return Q(**{f"{field}__range": (period.start, period.end)})
 
 
 def by_unit(rows, codes, key: str = "unit_id") -> Table:

@@ -4,8 +4,7 @@ information_published and audit_projects have no ledger here: they are entered b
 """
 from django.db.models import Count, Q
 
-from fazhi.disputes.metrics import within
-from fazhi.metrics.registry import Period, by_unit, registry
+from fazhi.metrics.registry import Period, by_unit, registry, within
 
 from .choices import SATISFIED, SuggestionKind
 from .models import DisclosureRequest, Suggestion

@@ -1,8 +1,7 @@
 """普法与学法 metrics as database aggregates, one grouped query per table."""
 from django.db.models import Count, Q, Sum
 
-from fazhi.disputes.metrics import within
-from fazhi.metrics.registry import Period, by_unit, registry
+from fazhi.metrics.registry import Period, by_unit, registry, within
 
 from .choices import LEADERSHIP_STUDY, EventType
 from .models import LawExam, LawStudySession, PublicityEvent, Training

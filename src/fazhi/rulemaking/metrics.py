@@ -4,14 +4,10 @@ regulations_drafted comes from the 立法项目 ledger (projects whose draft wen
 """
 from django.db.models import Count, F, Q
 
-from fazhi.metrics.registry import Period, by_unit, registry
+from fazhi.metrics.registry import Period, by_unit, registry, within
 
 from .choices import ADOPTING_OUTCOMES, CleanupOutcomeKind
 from .models import CleanupItem, LegalAdviser, LegalityReview, LegislationProject, MajorDecision, NormativeDocument
-
-
-def _within(field, period):
-    return Q(**{f"{field}__range": (period.start, period.end)})
 
 
 @registry.provides(
@@ -21,10 +17,10 @@ def _within(field, period):
 def normative_document_metrics(period: Period):
     """Filing is counted over the documents issued in the period (the cohort the 备案率 is about), however late
     they were filed; 按时 means filed no later than the deadline set at publication."""
-    issued = _within("published_on", period)
+    issued = within("published_on", period)
     to_file = issued & Q(filing_required=True)
     filed = to_file & Q(filed_on__isnull=False)
-    reviewed = _within("reviewed_on", period)
+    reviewed = within("reviewed_on", period)
     rows = (
         NormativeDocument.objects.filter(issued | reviewed).values("unit_id").order_by()
         .annotate(
@@ -45,7 +41,7 @@ def normative_document_metrics(period: Period):
 def cleanup_metrics(period: Period):
     """Outcomes of clean-ups completed in the period, counted for the unit that issued each document."""
     rows = (
-        CleanupItem.objects.filter(_within("campaign__completed_on", period), campaign__deleted_at__isnull=True,
+        CleanupItem.objects.filter(within("campaign__completed_on", period), campaign__deleted_at__isnull=True,
                                    document__deleted_at__isnull=True)
         .values("document__unit_id").order_by()
         .annotate(
@@ -72,7 +68,7 @@ def full_procedure_q() -> Q:
 
 @registry.provides("major_decisions", "major_decisions_full_procedure")
 def decision_metrics(period: Period):
-    decided = _within("discussed_on", period) & Q(discussion_outcome__in=ADOPTING_OUTCOMES)
+    decided = within("discussed_on", period) & Q(discussion_outcome__in=ADOPTING_OUTCOMES)
     rows = (
         MajorDecision.objects.filter(decided).values("unit_id").order_by()
         .annotate(
@@ -86,7 +82,7 @@ def decision_metrics(period: Period):
 @registry.provides("legality_reviews", "legal_adviser_opinions")
 def legality_review_metrics(period: Period):
     rows = (
-        LegalityReview.objects.filter(_within("opinion_on", period)).values("unit_id").order_by()
+        LegalityReview.objects.filter(within("opinion_on", period)).values("unit_id").order_by()
         .annotate(
             legality_reviews=Count("id"),
             legal_adviser_opinions=Count("id", filter=Q(adviser__isnull=False)),
@@ -108,7 +104,7 @@ def adviser_metrics(period: Period):
 @registry.provides("regulations_drafted")
 def legislation_metrics(period: Period):
     rows = (
-        LegislationProject.objects.filter(_within("drafted_on", period)).values("unit_id").order_by()
+        LegislationProject.objects.filter(within("drafted_on", period)).values("unit_id").order_by()
         .annotate(regulations_drafted=Count("id"))
     )
     return by_unit(rows, legislation_metrics.codes)
