@@ -113,7 +113,14 @@ def _issuers(city, rng):
     """(unit, level, documents a year, number prefix): the city government, about a dozen departments, each county."""
     departments = rng.sample(city.departments, min(12, len(city.departments)))
     rows = [(city.government, "city", 14, f"{names.CITY[1][:2]}府规")]
-    rows += [(dept, "city", 2, f"{names.CITY[1][:2]}{short(dept)[:2]}规") for dept in departments]
+    taken = set()
+    for dept in departments:
+        # Two departments may share their first two characters (生态环境局, 生态林业局): a 文号 must not.
+        length = 2
+        while short(dept)[:length] in taken and length < len(short(dept)):
+            length += 1
+        taken.add(short(dept)[:length])
+        rows.append((dept, "city", 2, f"{names.CITY[1][:2]}{short(dept)[:length]}规"))
     rows += [(county, "county", rng.randint(18, 28), f"{short(county)[:2]}政规") for county in city.counties]
     rows += [(zone, "county", 3, f"{short(zone)[2:4]}管规") for zone in city.zones]
     return rows
