@@ -1,6 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _ensure_daily_triggers(using, **kwargs):
+    from django.db import connections
+
+    from .daily import ensure_triggers
+
+    ensure_triggers(connections[using])
 
 
 class ServicesConfig(AppConfig):
     name = "fazhi.services"
     verbose_name = "政务服务"
+
+    def ready(self):
+        post_migrate.connect(_ensure_daily_triggers, sender=self, dispatch_uid="services.daily_triggers")

@@ -5,6 +5,7 @@ from django.db import models
 
 from fazhi.core.identifiers import validate_id_number, validate_uscc
 from fazhi.core.models import LedgerModel
+from fazhi.core.scope import ScopedQuerySet
 from fazhi.law.params import rule
 
 from .choices import (
@@ -196,3 +197,27 @@ class Rating(LedgerModel):
             raise ValidationError({"application": rule("services.rating_needs_completion").violation()})
         if self.application_id and self.unit_id and self.application.unit_id != self.unit_id:
             raise ValidationError({"unit": "评价所属单位必须与办件的办理单位一致"})
+
+
+class ApplicationDay(models.Model):
+    """Per unit and day: live applications accepted, decided and decided on time that day.
+
+    Derived data, kept by database triggers in the same transaction as every write to the applications table
+    (see fazhi.services.daily); nothing in the application writes it, and backups leave it out.
+    """
+
+    unit = models.ForeignKey("org.Unit", models.CASCADE, related_name="+", verbose_name="单位")
+    day = models.DateField("日期")
+    accepted = models.IntegerField("受理件数", default=0)
+    decided = models.IntegerField("办结件数", default=0)
+    decided_on_time = models.IntegerField("按时办结件数", default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办件日汇总"
+        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="application_day_unique")]
+        indexes = [models.Index(fields=["day", "unit"], name="application_day_day")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.day}"
