@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -94,13 +93,13 @@ def reviewed_scores(year: int) -> dict[int, dict[str, float]]:
 def score_units(framework: Framework, units, readings: dict, reviewed: dict):
     """Scores for every unit: {unit_id: (total, max, [ItemScore…], {area: points})}."""
     results = {}
+    by_code = {item.code: item for item in framework.items}
     for unit in units:
         values, sources = choose_values(readings.get(unit.pk, {}), framework.source_priority)
         items = [
             score_item(item, values, sources, reviewed.get(unit.pk, {}))
             for item in framework.items if item.applies(unit.unit_type)
         ]
-        by_code = {item.code: item for item in framework.items}
         areas: dict = defaultdict(lambda: [0.0, 0.0])
         for score in items:
             area = areas[by_code[score.item].area]
@@ -113,13 +112,15 @@ def score_units(framework: Framework, units, readings: dict, reviewed: dict):
 
 
 def inputs_digest(framework: Framework, readings: dict, reviewed: dict) -> str:
-    canonical = json.dumps(
-        [framework.digest,
-         sorted((u, m, s, r.value, r.qualifier) for u, ms in readings.items() for m, rs in ms.items() for s, r in rs.items()),
-         sorted((u, i, v) for u, items in reviewed.items() for i, v in items.items())],
-        ensure_ascii=False, default=str,
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    """A fingerprint of everything a run scored from: the framework, every reading, every reviewed score."""
+    lines = [framework.digest]
+    for unit_id in sorted(readings):  # sorted level by level: cheaper than sorting every reading as one list
+        by_metric = readings[unit_id]
+        for metric in sorted(by_metric):
+            for source, reading in sorted(by_metric[metric].items()):
+                lines.append(f"{unit_id}|{metric}|{source}|{reading.value!r}|{reading.qualifier}")
+    lines += (f"{unit_id}|{item}|{score!r}" for unit_id in sorted(reviewed) for item, score in sorted(reviewed[unit_id].items()))
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 @transaction.atomic
@@ -127,10 +128,9 @@ def run_assessment(year: int, user=None, framework: Framework | None = None, com
     """Assess every unit for a year: refresh ledger observations, score, rank within unit type, light."""
     framework = framework or load_framework()
     period = Period.year(year)
-    if compute:
-        compute_period(period, user)
+    ledger = compute_period(period, user) if compute else None
     units = assessed_units(framework)
-    readings = current_values(period)
+    readings = current_values(period, ledger=ledger)
     reviewed = reviewed_scores(year)
     scores = score_units(framework, units, readings, reviewed)
     run = AssessmentRun.objects.create(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -110,31 +109,41 @@ def by_unit(rows, codes, key: str = "unit_id") -> Table:
 
 def rollup(own: Table, units: Iterable) -> Table:
     """Subtree totals for additive quantities: each unit's value plus all its descendants'."""
-    units = sorted(units, key=lambda u: -u.depth)
+    units = list(units)
     parent_of = {u.pk: u.parent_id for u in units}
+    # Each unit with its ancestors, once: a value is then added along its chain, for the units that have one.
+    chains = {}
+    for unit_id in parent_of:
+        chain, node = [], unit_id
+        while node in parent_of:
+            chain.append(node)
+            node = parent_of[node]
+        chains[unit_id] = chain
+    metrics = catalogue().metrics
     totals: Table = {}
-    for code, by_unit in own.items():
-        if catalogue()[code].kind not in ADDITIVE_KINDS:
+    for code, values in own.items():
+        if metrics[code].kind not in ADDITIVE_KINDS:
             continue
-        acc = defaultdict(float)
-        for unit in units:  # deepest first: a unit's total is complete before it is added to its parent
-            acc[unit.pk] += by_unit.get(unit.pk, 0)
-            if parent_of[unit.pk] in parent_of:
-                acc[parent_of[unit.pk]] += acc[unit.pk]
-        totals[code] = dict(acc)
+        acc = dict.fromkeys(parent_of, 0.0)
+        for unit_id in sorted(values):  # a fixed order of additions: the same sums on every run
+            value = values[unit_id]
+            for node in chains.get(unit_id, ()):
+                acc[node] += value
+        totals[code] = acc
     return totals
 
 
 def derive(table: Table, unit_ids: Iterable[int]) -> dict[int, dict[str, float | None]]:
     """Per unit: every quantity in the table plus every ratio whose parts are there (None when 0/0)."""
-    metrics = catalogue().metrics
+    ratios = [
+        (m.code, m.numerator, m.denominator) for m in catalogue().metrics.values()
+        if m.is_ratio and m.numerator in table and m.denominator in table
+    ]
     result = {}
     for unit_id in unit_ids:
         values: dict[str, float | None] = {code: by_unit.get(unit_id, 0) for code, by_unit in table.items()}
-        for metric in metrics.values():
-            if metric.is_ratio and metric.numerator in table and metric.denominator in table:
-                denominator = values[metric.denominator]
-                values[metric.code] = values[metric.numerator] / denominator if denominator else None
+        for code, numerator, denominator in ratios:
+            values[code] = values[numerator] / values[denominator] if values[denominator] else None
         result[unit_id] = values
     return result
 

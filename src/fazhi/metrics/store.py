@@ -1,8 +1,7 @@
 """Writing and reading the observation store."""
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,12 +15,13 @@ from .registry import Period, unit_metrics
 
 
 @transaction.atomic
-def compute_period(period: Period, user=None, families=None) -> ObservationBatch:
+def compute_period(period: Period, user=None, families=None) -> dict[int, dict[str, float]]:
     """Compute every ledger metric for every unit (its subtree total) and store them as the current values.
 
     Only what changed is written: a value equal to the current one stays as it is (with its batch), a changed
     one supersedes it, a value the ledgers no longer give is superseded. Re-running an unchanged period
     therefore writes nothing but the batch record, and the store's history holds only real changes.
+    Returns the values now current, {unit_id: {metric: value}}, so a caller need not read them back.
     """
     units = list(Unit.objects.all())
     values = unit_metrics(period, units, families=families)
@@ -30,21 +30,23 @@ def compute_period(period: Period, user=None, families=None) -> ObservationBatch
         note=f"由台账计算（{period.label}）",
     )
     metrics = catalogue().metrics
-    fresh = {
-        (unit_id, code): value
+    stored = {
+        unit_id: {code: float(value) for code, value in by_metric.items() if value is not None and not metrics[code].internal}
         for unit_id, by_metric in values.items()
-        for code, value in by_metric.items()
-        if value is not None and not metrics[code].internal
     }
     current = Observation.objects.filter(
         source=Source.LEDGER, period_start=period.start, period_end=period.end, superseded_at__isnull=True,
     )
     if families:
         current = current.filter(metric__in=[m for m in metrics if metrics[m].family in families])
-    stale, unchanged = [], set()
+    # What is left in `pending` after the comparison is new or changed; no (unit, metric) tuples are built,
+    # since allocating thousands of them is what set off the garbage collector in the middle of a run.
+    pending = {unit_id: dict(by_metric) for unit_id, by_metric in stored.items()}
+    stale = []
     for pk, unit_id, code, value in current.values_list("pk", "unit_id", "metric", "value").iterator(chunk_size=5000):
-        if fresh.get((unit_id, code)) == value:
-            unchanged.add((unit_id, code))
+        left = pending.get(unit_id)
+        if left is not None and left.get(code) == value:
+            del left[code]
         else:
             stale.append(pk)
     now = timezone.now()
@@ -55,29 +57,37 @@ def compute_period(period: Period, user=None, families=None) -> ObservationBatch
             "unit_id": unit_id, "metric": code, "period_start": period.start, "period_end": period.end, "value": value,
             "source": Source.LEDGER, "batch_id": batch.pk, "created_at": now, "updated_at": now, "evidence": "台账计算",
         }
-        for (unit_id, code), value in sorted(fresh.items())
-        if (unit_id, code) not in unchanged
+        for unit_id in sorted(pending) for code, value in sorted(pending[unit_id].items())
     ])
-    return batch
+    return stored
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):  # a tuple: a period's readings are thousands, built on every assessment
     value: float
     source: str
     qualifier: str
 
 
-def current_values(period: Period, units=None, sources=(Source.LEDGER, Source.REPORT, Source.MANUAL)):
-    """{unit_id: {metric: {source: Reading}}} of the current observations for exactly this period."""
+def current_values(period: Period, units=None, sources=(Source.LEDGER, Source.REPORT, Source.MANUAL), ledger=None):
+    """{unit_id: {metric: {source: Reading}}} of the current observations for exactly this period.
+
+    `ledger`: the values `compute_period` has just stored ({unit_id: {metric: value}}), used as the current
+    ledger observations instead of reading them back.
+    """
+    if ledger is not None:
+        sources = [source for source in sources if source != Source.LEDGER]
     qs = Observation.objects.filter(
         period_start=period.start, period_end=period.end, superseded_at__isnull=True, source__in=sources,
     )
     if units is not None:
         qs = qs.filter(unit__in=units)
-    result: dict = defaultdict(lambda: defaultdict(dict))
+    wanted = None if units is None else {getattr(unit, "pk", unit) for unit in units}
+    result: dict = {
+        unit_id: {metric: {Source.LEDGER: Reading(value, Source.LEDGER, "")} for metric, value in by_metric.items()}
+        for unit_id, by_metric in (ledger or {}).items() if wanted is None or unit_id in wanted
+    }
     for unit_id, metric, source, value, qualifier in qs.values_list("unit_id", "metric", "source", "value", "qualifier"):
-        result[unit_id][metric][source] = Reading(value, source, qualifier)
+        result.setdefault(unit_id, {}).setdefault(metric, {})[source] = Reading(value, source, qualifier)
     return result
 
 
