@@ -139,6 +139,39 @@ def test_ledger_computation_feeds_the_assessment(tree, users):
     assert stored_rows.get(superseded_at__isnull=True).value == 2 and stored_rows.get(pk=stored.pk).superseded_at is not None
 
 
+def test_stored_ledger_values_follow_the_ledgers_family_by_family(tree):
+    from fazhi.metrics.registry import Period
+    from fazhi.metrics.store import compute_period
+
+    from .factories import make_item
+
+    year = Period.year(YEAR)
+    item = make_item(tree["dept"], code="S1", online_depth=4)
+    make_item(tree["dept2"], code="S2", online_depth=1)
+    stored = compute_period(year)
+    assert stored[tree["dept"].pk]["online_rate"] == 1.0 and stored[tree["dept"].pk]["service_items"] == 1.0
+
+    def current(unit, metric):
+        return Observation.objects.filter(unit=unit, metric=metric, source=Source.LEDGER, superseded_at__isnull=True)
+
+    assert current(tree["dept"], "online_rate").get().value == 1.0
+    manual = Observation.objects.create(unit=tree["dept"], metric="online_rate", value=0.5, source=Source.MANUAL,
+                                        period_start=dt.date(YEAR, 1, 1), period_end=dt.date(YEAR, 12, 31))
+    reconsideration = current(tree["dept"], "reconsideration_received").get()
+    unchanged = current(tree["dept2"], "online_rate").get()
+    item.soft_delete(None, "测试")  # the unit has no item left: its online rate is 0/0, no longer a value
+    compute_period(year, families=["services"])
+    assert not current(tree["dept"], "online_rate").exists()
+    assert current(tree["dept"], "service_items").get().value == 0
+    assert current(tree["dept2"], "online_rate").get() == unchanged  # unchanged, not rewritten
+    assert current(tree["dept"], "reconsideration_received").get() == reconsideration  # another family: untouched
+    manual.refresh_from_db()
+    assert manual.superseded_at is None  # other sources are never touched by a computation
+    reconsideration.soft_delete(None, "测试")  # a deleted observation is not current: the next run writes it anew
+    compute_period(year)
+    assert current(tree["dept"], "reconsideration_received").get().pk != reconsideration.pk
+
+
 def test_self_assessment_is_reviewed_by_the_office_only(tree, users, login, framework):
     assessment = SelfAssessment.objects.create(unit=tree["town"], year=YEAR, item="duties", self_score=5, explanation="说明")
     clerk = login(users["clerk"])

@@ -66,15 +66,21 @@ def light_of(share: float, lights: dict) -> str:
     return Light.RED
 
 
-def choose_values(readings: dict, priority: list[str]) -> tuple[dict, dict]:
-    """One value per metric, from the first source in the framework's priority that has it."""
+def choose_values(readings: dict, priority: list[str], names=None) -> tuple[dict, dict]:
+    """One value per metric (of `names`, default all), from the first source in the framework's priority that has it."""
     values, sources = {}, {}
-    for metric, by_source in readings.items():
+    for metric in readings if names is None else names & readings.keys():
+        by_source = readings[metric]
         for source in priority:
             if source in by_source:
                 values[metric], sources[metric] = by_source[source].value, source
                 break
     return values, sources
+
+
+def formula_metrics(framework: Framework) -> frozenset[str]:
+    """The metrics the framework's formulas read: all that a unit's score can depend on."""
+    return frozenset().union(*(item.formula.names for item in framework.items if not item.qualitative))
 
 
 def assessed_units(framework: Framework):
@@ -90,12 +96,12 @@ def reviewed_scores(year: int) -> dict[int, dict[str, float]]:
     return scores
 
 
-def score_units(framework: Framework, units, readings: dict, reviewed: dict):
-    """Scores for every unit: {unit_id: (total, max, [ItemScore…], {area: points})}."""
+def score_units(framework: Framework, units, chosen: dict, reviewed: dict):
+    """Scores for every unit from its chosen values: {unit_id: (total, max, [ItemScore…], {area: points})}."""
     results = {}
     by_code = {item.code: item for item in framework.items}
     for unit in units:
-        values, sources = choose_values(readings.get(unit.pk, {}), framework.source_priority)
+        values, sources = chosen[unit.pk]
         items = [
             score_item(item, values, sources, reviewed.get(unit.pk, {}))
             for item in framework.items if item.applies(unit.unit_type)
@@ -111,14 +117,13 @@ def score_units(framework: Framework, units, readings: dict, reviewed: dict):
     return results
 
 
-def inputs_digest(framework: Framework, readings: dict, reviewed: dict) -> str:
-    """A fingerprint of everything a run scored from: the framework, every reading, every reviewed score."""
+def inputs_digest(framework: Framework, chosen: dict, reviewed: dict) -> str:
+    """A fingerprint of everything a run scored from: the framework, each unit's chosen values and their
+    sources, every reviewed score."""
     lines = [framework.digest]
-    for unit_id in sorted(readings):  # sorted level by level: cheaper than sorting every reading as one list
-        by_metric = readings[unit_id]
-        for metric in sorted(by_metric):
-            for source, reading in sorted(by_metric[metric].items()):
-                lines.append(f"{unit_id}|{metric}|{source}|{reading.value!r}|{reading.qualifier}")
+    for unit_id in sorted(chosen):
+        values, sources = chosen[unit_id]
+        lines += (f"{unit_id}|{metric}|{sources[metric]}|{values[metric]!r}" for metric in sorted(values))
     lines += (f"{unit_id}|{item}|{score!r}" for unit_id in sorted(reviewed) for item, score in sorted(reviewed[unit_id].items()))
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
@@ -130,12 +135,14 @@ def run_assessment(year: int, user=None, framework: Framework | None = None, com
     period = Period.year(year)
     ledger = compute_period(period, user) if compute else None
     units = assessed_units(framework)
-    readings = current_values(period, ledger=ledger)
+    readings = current_values(period, units=units, ledger=ledger)
+    names = formula_metrics(framework)
+    chosen = {unit.pk: choose_values(readings.get(unit.pk, {}), framework.source_priority, names) for unit in units}
     reviewed = reviewed_scores(year)
-    scores = score_units(framework, units, readings, reviewed)
+    scores = score_units(framework, units, chosen, reviewed)
     run = AssessmentRun.objects.create(
         year=year, framework_code=framework.code, framework_name=framework.name, framework_version=framework.version,
-        framework_digest=framework.digest, inputs_digest=inputs_digest(framework, readings, reviewed), created_by=user,
+        framework_digest=framework.digest, inputs_digest=inputs_digest(framework, chosen, reviewed), created_by=user,
     )
     by_type: dict = defaultdict(list)
     for unit in units:
