@@ -29,7 +29,7 @@ WATCHED = ("unit_id", "deleted_at", "accepted_on", "decided_on", "on_time")
 
 
 def _rows_of(row: str, sign: int, source: str = "") -> list[str]:
-    """SELECTs giving the signed contributions of the rows named by `row` (`NEW.`, `r.` …) from `source`."""
+    """SELECTs giving the signed contributions of the rows named by `row` (`NEW.`, `n.` …) from `source`."""
     selects = []
     for date_column, counts in CONTRIBUTIONS:
         values = ", ".join(
