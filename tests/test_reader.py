@@ -212,7 +212,7 @@ def test_leader_duties_found_in_a_heading_or_in_the_text_but_not_in_a_cited_titl
     assert by_heading.required_sections["leader_duties"]
     by_text = read_text(OUTLINE.replace("二是压缩时限。", "二是压缩时限。县委县政府主要负责人认真履行推进法治建设第一责任人职责。"))
     assert by_text.required_sections["leader_duties"]
-    cited = read_text(OUTLINE.replace("二是压缩时限。", "二是学习《党政主要负责人履行推进法治建设第一责任人职责规定》。"))
+    cited = read_text(OUTLINE.replace("二是压缩时限。", "二是学习《关于落实推进法治建设第一责任人职责的若干措施》。"))
     assert not cited.required_sections["leader_duties"]
 
 
