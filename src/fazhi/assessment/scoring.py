@@ -9,7 +9,7 @@ from django.db import transaction
 
 from fazhi.core.bulk import insert, insert_values
 from fazhi.metrics.registry import Period
-from fazhi.metrics.store import compute_period, current_values
+from fazhi.metrics.store import choose_values, compute_period, current_values
 from fazhi.org.models import Unit
 
 from .framework import Framework, Item, load_framework
@@ -64,18 +64,6 @@ def light_of(share: float, lights: dict) -> str:
     if share >= lights["yellow"]:
         return Light.YELLOW
     return Light.RED
-
-
-def choose_values(readings: dict, priority: list[str], names=None) -> tuple[dict, dict]:
-    """One value per metric (of `names`, default all), from the first source in the framework's priority that has it."""
-    values, sources = {}, {}
-    for metric in readings if names is None else names & readings.keys():
-        by_source = readings[metric]
-        for source in priority:
-            if source in by_source:
-                values[metric], sources[metric] = by_source[source].value, source
-                break
-    return values, sources
 
 
 def formula_metrics(framework: Framework) -> frozenset[str]:

@@ -91,6 +91,18 @@ def current_values(period: Period, units=None, sources=(Source.LEDGER, Source.RE
     return result
 
 
+def choose_values(readings: dict, priority: list[str], names=None) -> tuple[dict, dict]:
+    """One value per metric (of `names`, default all), from the first source in `priority` that has it."""
+    values, sources = {}, {}
+    for metric in readings if names is None else names & readings.keys():
+        by_source = readings[metric]
+        for source in priority:
+            if source in by_source:
+                values[metric], sources[metric] = by_source[source].value, source
+                break
+    return values, sources
+
+
 QUALIFIERS = {None: "", "": "", "approx": "approx", "lower_bound": "lower_bound", "partial_period": "partial_period", "yoy": "yoy"}
 
 

@@ -26,7 +26,7 @@ from docx.shared import Mm, Pt
 
 from fazhi.metrics.catalogue import catalogue
 from fazhi.metrics.registry import Period
-from fazhi.metrics.store import current_values
+from fazhi.metrics.store import choose_values, current_values
 
 SENTENCES = Path(__file__).with_name("data") / "sentences.yaml"
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -80,13 +80,7 @@ def format_figure(code: str, value: float) -> str:
 
 
 def unit_values(unit, year: int) -> dict[str, float]:
-    readings = current_values(Period.year(year), units=[unit]).get(unit.pk, {})
-    values = {}
-    for code, by_source in readings.items():
-        for source in SOURCE_PRIORITY:
-            if source in by_source:
-                values[code] = by_source[source].value
-                break
+    values, _ = choose_values(current_values(Period.year(year), units=[unit]).get(unit.pk, {}), SOURCE_PRIORITY)
     return values
 
 
