@@ -109,6 +109,22 @@ def best_of(fn, n: int = 5, warmup: int = 1, before=None):
     return best, value
 
 
+def interleaved_best(cases: dict, n: int = 5, warmup: int = 1) -> dict[str, float]:
+    """{name: best seconds} of cases that take turns, one run of each per round, `warmup` rounds untimed.
+
+    Each case is a callable returning the seconds it measured (untimed preparation stays out of them). Taking
+    turns puts the cases that a ratio compares under the same conditions: a machine that slows down for a
+    while slows all of them, where running one case n times and then the other would charge it to one side.
+    """
+    best = dict.fromkeys(cases, float("inf"))
+    for round_ in range(warmup + n):
+        for name, case in cases.items():
+            seconds = case()
+            if round_ >= warmup:
+                best[name] = min(best[name], seconds)
+    return best
+
+
 def timed(fn):
     """One run: (seconds, return value)."""
     start = time.perf_counter()

@@ -12,6 +12,8 @@ a few corrections; unchanged values are not written again), and the first comput
 every unit's every metric is new (the stored values are superseded, untimed, before the timed run).
 On PostgreSQL the tables a run writes are vacuumed, untimed, between repetitions, as autovacuum does between
 two assessments: every repetition is rolled back, and its dead rows would otherwise slow the next one.
+The three cases take turns, round after round (best of --repeat rounds each), so that a slower spell of the
+machine weighs on the baseline and on the assessment alike.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import best_of, parse_args, result, say, setup  # noqa: E402
+from _common import interleaved_best, parse_args, result, say, setup  # noqa: E402
 
 
 def main():
@@ -40,17 +42,32 @@ def main():
     period = Period.year(2025)
     applications = Application.objects.count()
 
+    def vacuum():
+        # Every timed run is rolled back, leaving thousands of dead rows in the tables it wrote; in production
+        # autovacuum clears them between two assessments, hours apart. Without this, each repetition here
+        # would pay for the dead index entries of the ones before it.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM metrics_observation, metrics_observationbatch, assessment_assessmentrun, "
+                               "assessment_unitresult, assessment_itemresult")
+
     def metric_queries():
-        return registry.compute_own(period)
+        start = time.perf_counter()
+        registry.compute_own(period)
+        return time.perf_counter() - start
 
-    def full_assessment():
+    def rerun():
+        vacuum()
         with transaction.atomic():
+            start = time.perf_counter()
             run = run_assessment(2025)
-            counts = (run.unit_results.count(), run.item_results.count())
+            elapsed = time.perf_counter() - start
+            counts[:] = [run.unit_results.count(), run.item_results.count()]
             transaction.set_rollback(True)
-        return counts
+        return elapsed
 
-    def first_assessment_s():
+    def first_computation():
+        vacuum()
         with transaction.atomic():
             Observation.objects.filter(
                 source=Source.LEDGER, period_start=period.start, period_end=period.end, superseded_at__isnull=True,
@@ -61,23 +78,11 @@ def main():
             transaction.set_rollback(True)
         return elapsed
 
-    def vacuum():
-        # Every timed run is rolled back, leaving thousands of dead rows in the tables it wrote; in production
-        # autovacuum clears them between two assessments, hours apart. Without this, each repetition here
-        # would pay for the dead index entries of the ones before it.
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM metrics_observation, metrics_observationbatch, assessment_assessmentrun, "
-                               "assessment_unitresult, assessment_itemresult")
-
-    queries_s, table = best_of(metric_queries, n=args.repeat)
-    assess_s, (units, items) = best_of(full_assessment, n=args.repeat, before=vacuum)
-    vacuum()
-    first_assessment_s()  # warm-up
-    first_s = float("inf")
-    for _ in range(args.repeat):
-        vacuum()
-        first_s = min(first_s, first_assessment_s())
+    counts = []
+    table = registry.compute_own(period)
+    best = interleaved_best({"queries": metric_queries, "rerun": rerun, "first": first_computation}, n=args.repeat)
+    queries_s, assess_s, first_s = best["queries"], best["rerun"], best["first"]
+    units, items = counts
     say(f"{info['vendor']}: {applications} applications, {Unit.objects.count()} units, {len(table)} metric quantities")
     say(f"metric queries alone: {queries_s:.3f}s; full assessment of {units} units ({items} item scores): "
         f"re-run {assess_s:.3f}s (ratio {assess_s / queries_s:.2f}), first computation of the year {first_s:.3f}s "

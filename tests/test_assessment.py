@@ -80,6 +80,24 @@ def test_framework_file_errors_are_named(tmp_path):
         load_framework(path)
 
 
+def test_formulas_evaluate_arithmetic_and_functions():
+    assert Formula("-a + 2 * b - c / 4").evaluate({"a": 1, "b": 3, "c": 2}) == pytest.approx(4.5)
+    assert Formula("min(a, b, 0.5)").evaluate({"a": 0.7, "b": 0.9}) == 0.5
+    assert Formula("min(a, b)").evaluate({"a": 0.7}) is None
+    assert Formula("-a").evaluate({}) is None
+
+
+def test_an_edited_framework_file_is_read_anew(tmp_path):
+    path = tmp_path / "framework.yaml"
+    path.write_text(FRAMEWORK, encoding="utf-8")
+    first = load_framework(path)
+    assert load_framework(path) is first  # unchanged file: parsed once
+    path.write_text(FRAMEWORK.replace("points: 10", "points: 12"), encoding="utf-8")
+    edited = load_framework(path)
+    assert edited.item("online").points == 12 and edited.digest != first.digest
+    assert first.item("online").points == 10
+
+
 def test_scores_ranks_lights_and_missing_data(tree, framework):
     dept, dept2, county, other = tree["dept"], tree["dept2"], tree["county"], tree["other_county"]
     observe(dept, "online_rate", 0.9)            # 10 × 0.8 = 8

@@ -25,6 +25,7 @@ class Formula:
             raise FormulaError(f"公式“{text}”无法解析") from error
         self.names = set()
         self._check(self.tree)
+        self._evaluate = self._compile(self.tree)
 
     def _check(self, node):
         if isinstance(node, ast.BinOp) and type(node.op) in OPERATORS:
@@ -44,24 +45,39 @@ class Formula:
             raise FormulaError(f"公式“{self.text}”含有不允许的写法")
 
     def evaluate(self, values: dict[str, float | None]) -> float | None:
-        return self._eval(self.tree, values)
+        return self._evaluate(values)
 
-    def _eval(self, node, values):
+    def _compile(self, node):
+        """The checked tree as nested closures: an assessment evaluates every formula for every unit."""
         if isinstance(node, ast.Constant):
-            return float(node.value)
+            constant = float(node.value)
+            return lambda values: constant
         if isinstance(node, ast.Name):
-            return values.get(node.id)
+            name = node.id
+            return lambda values: values.get(name)
         if isinstance(node, ast.UnaryOp):
-            operand = self._eval(node.operand, values)
-            return None if operand is None else -operand
+            operand = self._compile(node.operand)
+
+            def negate(values):
+                value = operand(values)
+                return None if value is None else -value
+
+            return negate
         if isinstance(node, ast.BinOp):
-            left, right = self._eval(node.left, values), self._eval(node.right, values)
-            if left is None or right is None:
-                return None
-            if isinstance(node.op, ast.Div) and right == 0:
-                return None
-            return OPERATORS[type(node.op)](left, right)
-        args = [self._eval(arg, values) for arg in node.args]
-        if any(arg is None for arg in args):
-            return None
-        return ALLOWED_FUNCTIONS[node.func.id](*args)
+            left, right, apply = self._compile(node.left), self._compile(node.right), OPERATORS[type(node.op)]
+            divides = isinstance(node.op, ast.Div)
+
+            def binary(values):
+                a, b = left(values), right(values)
+                if a is None or b is None or (divides and b == 0):
+                    return None
+                return apply(a, b)
+
+            return binary
+        args, function = [self._compile(arg) for arg in node.args], ALLOWED_FUNCTIONS[node.func.id]
+
+        def call(values):
+            evaluated = [arg(values) for arg in args]
+            return None if None in evaluated else function(*evaluated)
+
+        return call

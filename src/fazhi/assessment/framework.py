@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -91,8 +92,13 @@ def _rule(spec: dict, where: str) -> dict:
 
 
 def load_framework(path: str | Path | None = None) -> Framework:
+    """The framework in the file (default: the setting, else the shipped one), as the file reads now."""
     path = Path(path or getattr(settings, "FAZHI_ASSESSMENT_FRAMEWORK", "") or DEFAULT_FRAMEWORK)
-    raw = path.read_bytes()
+    return _parse(path.read_bytes())
+
+
+@lru_cache(maxsize=8)  # keyed by the file's bytes: an edited file is parsed afresh, an unchanged one once
+def _parse(raw: bytes) -> Framework:
     data = yaml.load(raw, Loader=SAFE_LOADER)
     metrics = catalogue().metrics
     areas, items, seen = [], [], set()

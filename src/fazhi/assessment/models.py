@@ -62,8 +62,10 @@ class UnitResult(models.Model):
 
 
 class ItemResult(models.Model):
-    run = models.ForeignKey(AssessmentRun, models.CASCADE, related_name="item_results")
-    unit = models.ForeignKey("org.Unit", models.PROTECT, related_name="+")
+    # Unindexed foreign keys: every read is of one run (and unit), which the unique index serves, and a run
+    # writes a row per unit and item.
+    run = models.ForeignKey(AssessmentRun, models.CASCADE, related_name="item_results", db_index=False)
+    unit = models.ForeignKey("org.Unit", models.PROTECT, related_name="+", db_index=False)
     item = models.CharField("指标项", max_length=64)
     value = models.FloatField("数值", null=True)
     source = models.CharField("数据来源", max_length=10, blank=True)

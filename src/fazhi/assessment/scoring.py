@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import transaction
 
@@ -32,8 +32,7 @@ def rule_share(rule: dict, value: float) -> float:
     raise ValueError(f"not a computed rule: {kind}")
 
 
-@dataclass(frozen=True)
-class ItemScore:
+class ItemScore(NamedTuple):  # a tuple: a run scores every item of every unit
     item: str
     value: float | None
     source: str
@@ -87,16 +86,16 @@ def reviewed_scores(year: int) -> dict[int, dict[str, float]]:
 def score_units(framework: Framework, units, chosen: dict, reviewed: dict):
     """Scores for every unit from its chosen values: {unit_id: (total, max, [ItemScore…], {area: points})}."""
     results = {}
-    by_code = {item.code: item for item in framework.items}
+    applicable = {
+        unit_type: [item for item in framework.items if item.applies(unit_type)] for unit_type in {u.unit_type for u in units}
+    }
     for unit in units:
         values, sources = chosen[unit.pk]
-        items = [
-            score_item(item, values, sources, reviewed.get(unit.pk, {}))
-            for item in framework.items if item.applies(unit.unit_type)
-        ]
+        scored = [(item.area, score_item(item, values, sources, reviewed.get(unit.pk, {}))) for item in applicable[unit.unit_type]]
+        items = [score for _, score in scored]
         areas: dict = defaultdict(lambda: [0.0, 0.0])
-        for score in items:
-            area = areas[by_code[score.item].area]
+        for area_code, score in scored:
+            area = areas[area_code]
             area[0] += score.points
             area[1] += score.max_points
         total = round(sum(s.points for s in items), 2)
@@ -123,8 +122,8 @@ def run_assessment(year: int, user=None, framework: Framework | None = None, com
     period = Period.year(year)
     ledger = compute_period(period, user) if compute else None
     units = assessed_units(framework)
-    readings = current_values(period, units=units, ledger=ledger)
     names = formula_metrics(framework)
+    readings = current_values(period, units=units, ledger=ledger, metrics=names)
     chosen = {unit.pk: choose_values(readings.get(unit.pk, {}), framework.source_priority, names) for unit in units}
     reviewed = reviewed_scores(year)
     scores = score_units(framework, units, chosen, reviewed)

@@ -31,8 +31,10 @@ class LedgerModel(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     deleted_at = models.DateTimeField("删除时间", null=True, blank=True, editable=False)
+    # No index: nothing looks rows up by who deleted them, and every ledger insert would pay for one.
     deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, editable=False, related_name="+", verbose_name="删除人"
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, editable=False, related_name="+", verbose_name="删除人",
+        db_index=False,
     )
     deletion_reason = models.CharField("删除原因", max_length=500, blank=True, editable=False)
 

@@ -43,7 +43,7 @@ def metric_choices():
 class Observation(LedgerModel):
     """A value is never overwritten: a newer computation or reading supersedes it and the old row stays."""
 
-    metric = models.CharField("指标", max_length=64, db_index=True)
+    metric = models.CharField("指标", max_length=64)
     period_start = models.DateField("期间开始")
     period_end = models.DateField("期间结束")
     value = models.FloatField("数值")
@@ -55,10 +55,12 @@ class Observation(LedgerModel):
 
     class Meta:
         verbose_name = verbose_name_plural = "指标数据"
-        indexes = [models.Index(fields=["period_start", "period_end", "source", "metric"])]
+        # Few indexes on purpose: a computation writes a row per unit and metric, and each index costs every row.
+        # The current values of a period (what assessments, dashboards and reports read) come from the unique
+        # index, whose columns lead with the period; a unit's history from the unit's foreign-key index.
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "metric", "period_start", "period_end", "source"],
+                fields=["period_start", "period_end", "source", "metric", "unit"],
                 condition=models.Q(superseded_at__isnull=True, deleted_at__isnull=True),
                 name="one_current_observation",
             )

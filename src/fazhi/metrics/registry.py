@@ -107,10 +107,11 @@ def by_unit(rows, codes, key: str = "unit_id") -> Table:
     return table
 
 
-def rollup(own: Table, units: Iterable) -> Table:
-    """Subtree totals for additive quantities: each unit's value plus all its descendants'."""
-    units = list(units)
-    parent_of = {u.pk: u.parent_id for u in units}
+def rollup(own: Table, parent_of: dict[int, int | None]) -> Table:
+    """Subtree totals for additive quantities: each unit's value plus all its descendants'.
+
+    `parent_of`: every unit's parent, {unit_id: parent_id}, the whole tree.
+    """
     # Each unit with its ancestors, once: a value is then added along its chain, for the units that have one.
     chains = {}
     for unit_id in parent_of:
@@ -148,11 +149,18 @@ def derive(table: Table, unit_ids: Iterable[int]) -> dict[int, dict[str, float |
     return result
 
 
-def unit_metrics(period: Period, units, *, subtree: bool = True, families=None) -> dict[int, dict[str, float | None]]:
-    """The metrics of each unit for a period, over its subtree (default) or its own rows only."""
+def unit_metrics(period: Period, units, *, subtree: bool = True, families=None,
+                 parent_of: dict[int, int | None] | None = None) -> dict[int, dict[str, float | None]]:
+    """The metrics of each unit (a Unit or its id) for a period, over its subtree (default) or its own rows only.
+
+    `parent_of`: the unit tree as {unit_id: parent_id}, for a caller that has it already.
+    """
     from fazhi.org.models import Unit
 
-    wanted = [u.pk for u in units]
+    wanted = [getattr(u, "pk", u) for u in units]
     own = registry.compute_own(period, families)
-    table = rollup(own, Unit.objects.only("id", "parent_id", "depth")) if subtree else own
-    return derive(table, wanted)
+    if not subtree:
+        return derive(own, wanted)
+    if parent_of is None:
+        parent_of = dict(Unit.objects.values_list("id", "parent_id"))
+    return derive(rollup(own, parent_of), wanted)

@@ -23,8 +23,8 @@ def compute_period(period: Period, user=None, families=None) -> dict[int, dict[s
     therefore writes nothing but the batch record, and the store's history holds only real changes.
     Returns the values now current, {unit_id: {metric: value}}, so a caller need not read them back.
     """
-    units = list(Unit.objects.all())
-    values = unit_metrics(period, units, families=families)
+    parent_of = dict(Unit.objects.values_list("id", "parent_id"))
+    values = unit_metrics(period, parent_of, families=families, parent_of=parent_of)
     batch = ObservationBatch.objects.create(
         source=Source.LEDGER, period_start=period.start, period_end=period.end, created_by=user,
         note=f"由台账计算（{period.label}）",
@@ -43,7 +43,7 @@ def compute_period(period: Period, user=None, families=None) -> dict[int, dict[s
     # since allocating thousands of them is what set off the garbage collector in the middle of a run.
     pending = {unit_id: dict(by_metric) for unit_id, by_metric in stored.items()}
     stale = []
-    for pk, unit_id, code, value in current.values_list("pk", "unit_id", "metric", "value").iterator(chunk_size=5000):
+    for pk, unit_id, code, value in current.values_list("pk", "unit_id", "metric", "value"):
         left = pending.get(unit_id)
         if left is not None and left.get(code) == value:
             del left[code]
@@ -68,24 +68,28 @@ class Reading(NamedTuple):  # a tuple: a period's readings are thousands, built 
     qualifier: str
 
 
-def current_values(period: Period, units=None, sources=(Source.LEDGER, Source.REPORT, Source.MANUAL), ledger=None):
+def current_values(period: Period, units=None, sources=(Source.LEDGER, Source.REPORT, Source.MANUAL), ledger=None,
+                   metrics=None):
     """{unit_id: {metric: {source: Reading}}} of the current observations for exactly this period.
 
     `ledger`: the values `compute_period` has just stored ({unit_id: {metric: value}}), used as the current
-    ledger observations instead of reading them back.
+    ledger observations instead of reading them back. `metrics`: only these (default all).
     """
     if ledger is not None:
         sources = [source for source in sources if source != Source.LEDGER]
     qs = Observation.objects.filter(
         period_start=period.start, period_end=period.end, superseded_at__isnull=True, source__in=sources,
     )
-    if units is not None:
-        qs = qs.filter(unit__in=units)
     wanted = None if units is None else {getattr(unit, "pk", unit) for unit in units}
-    result: dict = {
-        unit_id: {metric: {Source.LEDGER: Reading(value, Source.LEDGER, "")} for metric, value in by_metric.items()}
-        for unit_id, by_metric in (ledger or {}).items() if wanted is None or unit_id in wanted
-    }
+    if wanted is not None:
+        qs = qs.filter(unit_id__in=sorted(wanted))
+    if metrics is not None:
+        qs = qs.filter(metric__in=sorted(metrics))
+    result: dict = {}
+    for unit_id, by_metric in (ledger or {}).items():
+        if wanted is None or unit_id in wanted:
+            names = by_metric.keys() if metrics is None else metrics & by_metric.keys()
+            result[unit_id] = {metric: {Source.LEDGER: Reading(by_metric[metric], Source.LEDGER, "")} for metric in names}
     for unit_id, metric, source, value, qualifier in qs.values_list("unit_id", "metric", "source", "value", "qualifier"):
         result.setdefault(unit_id, {}).setdefault(metric, {})[source] = Reading(value, source, qualifier)
     return result

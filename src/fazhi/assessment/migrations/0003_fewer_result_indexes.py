@@ -1,0 +1,34 @@
+# Only indexes change: the fields' columns stay as they are.
+
+import django.db.models.deletion
+from django.conf import settings
+from django.db import migrations, models
+
+from fazhi.core.schema import AlterFieldIndex
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('assessment', '0002_evidence_type_and_size'),
+        ('org', '0001_initial'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        AlterFieldIndex(
+            model_name='itemresult',
+            name='run',
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='item_results', to='assessment.assessmentrun'),
+        ),
+        AlterFieldIndex(
+            model_name='itemresult',
+            name='unit',
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit'),
+        ),
+        AlterFieldIndex(
+            model_name='selfassessment',
+            name='deleted_by',
+            field=models.ForeignKey(blank=True, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='删除人'),
+        ),
+    ]

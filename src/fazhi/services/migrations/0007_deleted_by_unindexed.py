@@ -1,0 +1,33 @@
+# Only indexes change: the fields' columns stay as they are.
+
+import django.db.models.deletion
+from django.conf import settings
+from django.db import migrations, models
+
+from fazhi.core.schema import AlterFieldIndex
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('services', '0006_application_day'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        AlterFieldIndex(
+            model_name='application',
+            name='deleted_by',
+            field=models.ForeignKey(blank=True, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='删除人'),
+        ),
+        AlterFieldIndex(
+            model_name='rating',
+            name='deleted_by',
+            field=models.ForeignKey(blank=True, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='删除人'),
+        ),
+        AlterFieldIndex(
+            model_name='serviceitem',
+            name='deleted_by',
+            field=models.ForeignKey(blank=True, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='删除人'),
+        ),
+    ]
