@@ -149,13 +149,10 @@ def run_assessment(year: int, user=None, framework: Framework | None = None, com
                 rank_of=len(entries), light=light_of(share, framework.lights), area_scores=areas,
                 missing_items=sum(1 for s in items if s.status != ItemStatus.SCORED),
             ))
-            item_rows += [
-                {"run_id": run.pk, "unit_id": unit.pk, "item": s.item, "value": s.value, "source": s.source,
-                 "points": s.points, "max_points": s.max_points, "status": s.status}
-                for s in items
-            ]
+            item_rows += [(unit.pk, s.item, s.value, s.source, s.points, s.max_points, s.status) for s in items]
     insert(UnitResult, unit_rows, returning_ids=False)
-    insert_values(ItemResult, item_rows)
+    insert_values(ItemResult, ["unit_id", "item", "value", "source", "points", "max_points", "status"], item_rows,
+                  common={"run_id": run.pk})
     return run
 
 

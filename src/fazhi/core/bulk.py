@@ -95,14 +95,27 @@ def insert(model, objs, *, returning_ids: bool = True) -> None:
         obj._state.adding = False
 
 
-def insert_values(model, rows: list[dict]) -> None:
-    """INSERT rows given as {attname: value} without building model instances (computed batches of
-    thousands of rows spend most of their time in Model.__init__ otherwise); fields left out take their default."""
-    if not rows:
-        return
+def insert_values(model, columns: list[str], rows, common: dict | None = None) -> None:
+    """INSERT rows of values for `columns` (attnames) without building model instances (computed batches of
+    thousands of rows spend most of their time in Model.__init__ otherwise). `common`: values every row shares,
+    prepared once; fields in neither take their default."""
     fields, prepare = _columns(model)
-    defaults = {f.attname: f.get_default() for f in fields}
-    _write(model, fields, prepare, [[row.get(name, default) for name, default in defaults.items()] for row in rows], False)
+    position = {f.attname: index for index, f in enumerate(fields)}
+    common = common or {}
+    template = [common.get(f.attname, f.get_default()) for f in fields]
+    for name in common:
+        index = position[name]
+        if index in prepare:
+            template[index] = prepare[index](template[index])
+    per_row = [position[name] for name in columns]
+    rows_out = []
+    for row in rows:
+        values = template.copy()
+        for index, value in zip(per_row, row):
+            values[index] = value
+        rows_out.append(values)
+    if rows_out:
+        _write(model, fields, {i: f for i, f in prepare.items() if fields[i].attname not in common}, rows_out, False)
 
 
 def insert_with_history(model, objs, *, user=None, reason: str = "") -> None:
@@ -119,4 +132,4 @@ def insert_with_history(model, objs, *, user=None, reason: str = "") -> None:
         "history_user_id": user.pk if user is not None and user.pk else None,
     }
     copied = [f.attname for f in history_model._meta.concrete_fields if not f.attname.startswith("history_")]
-    insert_values(history_model, [{**extra, **{name: getattr(obj, name) for name in copied}} for obj in objs])
+    insert_values(history_model, copied, ([getattr(obj, name) for name in copied] for obj in objs), common=extra)

@@ -50,14 +50,16 @@ class Observation(LedgerModel):
     source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.MANUAL)
     qualifier = models.CharField("限定", max_length=20, choices=Qualifier.choices, blank=True, default="")
     evidence = models.TextField("依据", blank=True, help_text="报告原文、台账说明或佐证材料")
-    batch = models.ForeignKey(ObservationBatch, models.PROTECT, null=True, blank=True, related_name="observations", editable=False)
+    batch = models.ForeignKey(ObservationBatch, models.PROTECT, null=True, blank=True, related_name="observations",
+                              editable=False, db_index=False)
     superseded_at = models.DateTimeField("被替代时间", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "指标数据"
         # Few indexes on purpose: a computation writes a row per unit and metric, and each index costs every row.
         # The current values of a period (what assessments, dashboards and reports read) come from the unique
-        # index, whose columns lead with the period; a unit's history from the unit's foreign-key index.
+        # index, whose columns lead with the period; a unit's history from the unit's foreign-key index. Nothing
+        # looks observations up by batch (batches are never deleted), so that foreign key has no index.
         constraints = [
             models.UniqueConstraint(
                 fields=["period_start", "period_end", "source", "metric", "unit"],

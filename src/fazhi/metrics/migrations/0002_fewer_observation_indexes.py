@@ -31,6 +31,11 @@ class Migration(migrations.Migration):
         ),
         AlterFieldIndex(
             model_name='observation',
+            name='batch',
+            field=models.ForeignKey(blank=True, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='observations', to='metrics.observationbatch'),
+        ),
+        AlterFieldIndex(
+            model_name='observation',
             name='deleted_by',
             field=models.ForeignKey(blank=True, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='删除人'),
         ),
