@@ -5,8 +5,8 @@ from django.db import migrations
 class AlterFieldIndex(migrations.AlterField):
     """AlterField for a change of `db_index` alone: drop or create the column's index and nothing else.
 
-    Django's SQLite backend copies the whole table for any altered field; for a ledger of a million rows that
-    is minutes of upgrade for what is one DROP INDEX.
+    Django's SQLite backend copies the whole table, with all its rows and indexes, for any altered field: for a
+    ledger of a million rows, for what is one DROP INDEX.
     """
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
