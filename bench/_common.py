@@ -89,20 +89,13 @@ def parse_args(description: str = "", extra=None, argv=None) -> argparse.Namespa
 # -- timing and memory ---------------------------------------------------------------------------------
 
 
-def best_of(fn, n: int = 5, warmup: int = 1, before=None):
-    """Run `fn` `warmup` times untimed, then `n` times; return (best seconds, the last return value).
-
-    `before()`, when given, runs untimed ahead of every run.
-    """
+def best_of(fn, n: int = 5, warmup: int = 1):
+    """Run `fn` `warmup` times untimed, then `n` times; return (best seconds, the last return value)."""
     value = None
     for _ in range(warmup):
-        if before is not None:
-            before()
         value = fn()
     best = float("inf")
     for _ in range(n):
-        if before is not None:
-            before()
         start = time.perf_counter()
         value = fn()
         best = min(best, time.perf_counter() - start)
