@@ -2,20 +2,41 @@
 
 Django's bulk_create prepares every value of every row through the field API; for an import of a hundred
 thousand rows that is most of the time spent. Here the preparation is chosen once per column (plain values
-pass through as they are; dates, decimals and JSON go through the field's own get_db_prep_save), and the rows
-go out as multi-row INSERT … RETURNING id statements on SQLite (≥ 3.35), and through COPY on PostgreSQL.
+pass through as they are; dates, timestamps, decimals and JSON go through the field's own get_db_prep_save),
+and the rows go out as multi-row INSERT … RETURNING id statements on SQLite (≥ 3.35), and through COPY on
+PostgreSQL. For COPY a prepared value is turned into its text once: psycopg would otherwise convert the same
+timestamp again on every row, which made up most of the time of writing a computed batch.
 """
 from __future__ import annotations
 
 from django.db import connection, models
 from django.utils import timezone
 
-NEEDS_PREP = (models.DateField, models.DecimalField, models.JSONField, models.UUIDField, models.DurationField)
+NEEDS_PREP = (models.DateField, models.DecimalField, models.JSONField, models.UUIDField, models.DurationField)  # DateTimeField is a DateField
 MAX_PARAMS = 30_000  # below SQLite's limit of 32,766 bound parameters per statement
+
+
+def _copy_text(adapters):
+    """A function giving a prepared value as the text COPY reads (values psycopg writes as they are pass through)."""
+    from psycopg.adapt import PyFormat
+
+    def text(value):
+        if value is None or isinstance(value, (str, int, float)):
+            return value
+        dumper = adapters.get_dumper(type(value), PyFormat.TEXT)(type(value))
+        return bytes(dumper.dump(value)).decode()
+
+    return text
 
 
 def _preparers(fields):
     """{column index: preparer} for the columns whose values need the field's preparation; the rest pass as they are."""
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        finish = _copy_text(connection.connection.adapters)
+    else:
+        def finish(value):
+            return value
 
     def via(field):
         # Imports and computed batches repeat the same dates over and over: prepare each distinct value once.
@@ -25,10 +46,10 @@ def _preparers(fields):
             try:
                 return cache[value]
             except KeyError:
-                cache[value] = prepared = field.get_db_prep_save(value, connection)
+                cache[value] = prepared = finish(field.get_db_prep_save(value, connection))
                 return prepared
             except TypeError:  # unhashable (a JSON document)
-                return field.get_db_prep_save(value, connection)
+                return finish(field.get_db_prep_save(value, connection))
 
         return prepare
 
