@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import best_of, parse_args, peak_rss_mib, result, say, setup, timed, traced_peak_mib  # noqa: E402
+from _common import best_of, commit_time_checks, parse_args, peak_rss_mib, result, say, setup, timed, traced_peak_mib  # noqa: E402
 
 ENTITIES = 1_000_000
 INSPECTORS = 5_000
@@ -140,12 +140,6 @@ def main():
             commit_time_checks()
             transaction.set_rollback(True)  # keep the dataset as built
         return run.drawn_total, run.candidates_total
-
-    def commit_time_checks():
-        """Deferred foreign-key checks run at COMMIT, which a rolled-back run never reaches: run them now."""
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
     def draw_and_verify():
         with transaction.atomic():
