@@ -5,11 +5,14 @@
 --scale 1: the demo city at 1,000,000 applications (and whatever other ledgers the demo city holds).
 Baseline, measured in the same run on the same data: the registered metric computations alone (every
 grouped query of every ledger, for the year). Measured: `run_assessment` — those queries, the subtree
-roll-up, storing the observations, scoring every unit under the default framework, ranking and storing
-the results — rolled back afterwards so the database stays as built. Target: ≤ 1.5× the baseline.
+roll-up, storing the ledger values, scoring every unit under the default framework, ranking and storing
+the results — and the foreign-key checks PostgreSQL defers to COMMIT (forced inside the timing with SET
+CONSTRAINTS ALL IMMEDIATE), then rolled back so the database stays as built. Target: ≤ 1.5× the baseline.
 Two cases: a re-run over ledgers whose figures are already stored (what the office does most: re-assess after
 a few corrections; unchanged values are not written again), and the first computation of the year, where
-every unit's every metric is new (the stored values are superseded, untimed, before the timed run).
+no value of the period is stored yet: the stored ones are moved, untimed and committed, to a period of their
+own (year 1900) before the timed run and moved back after it (and at the start, should a run have been cut
+short in between).
 On PostgreSQL the tables a run writes are vacuumed, untimed, between repetitions, as autovacuum does between
 two assessments: every repetition is rolled back, and its dead rows would otherwise slow the next one.
 The three cases take turns, round after round (best of --repeat rounds each), so that a slower spell of the
@@ -23,18 +26,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import interleaved_best, parse_args, result, say, setup  # noqa: E402
+from _common import commit_time_checks, interleaved_best, parse_args, result, say, setup  # noqa: E402
+
+PARKED = "1900-01-01", "1900-12-31"  # where the stored values of the period wait while the first computation runs
 
 
 def main():
     args = parse_args(__doc__.splitlines()[0])
     info = setup(args, "assessment", dataset="demo_city")
     from django.db import connection, transaction
-    from django.utils import timezone
-
-    from fazhi.metrics.models import Observation, Source
 
     from fazhi.assessment.scoring import run_assessment
+    from fazhi.metrics.models import LedgerSnapshot
     from fazhi.metrics.registry import Period, registry
     from fazhi.org.models import Unit
     from fazhi.services.models import Application
@@ -48,8 +51,13 @@ def main():
         # would pay for the dead index entries of the ones before it.
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("VACUUM metrics_observation, metrics_observationbatch, assessment_assessmentrun, "
+                cursor.execute("VACUUM metrics_ledgersnapshot, metrics_observationbatch, assessment_assessmentrun, "
                                "assessment_unitresult, assessment_itemresult")
+
+    def move_stored_values(from_period, to_period):
+        LedgerSnapshot.objects.filter(period_start=from_period[0], period_end=from_period[1]).update(
+            period_start=to_period[0], period_end=to_period[1])
+        vacuum()
 
     def metric_queries():
         start = time.perf_counter()
@@ -61,23 +69,27 @@ def main():
         with transaction.atomic():
             start = time.perf_counter()
             run = run_assessment(2025)
+            commit_time_checks()
             elapsed = time.perf_counter() - start
             counts[:] = [run.unit_results.count(), run.item_results.count()]
             transaction.set_rollback(True)
         return elapsed
 
     def first_computation():
-        vacuum()
-        with transaction.atomic():
-            Observation.objects.filter(
-                source=Source.LEDGER, period_start=period.start, period_end=period.end, superseded_at__isnull=True,
-            ).update(superseded_at=timezone.now())
-            start = time.perf_counter()
-            run_assessment(2025)
-            elapsed = time.perf_counter() - start
-            transaction.set_rollback(True)
+        move_stored_values(stored, PARKED)
+        try:
+            with transaction.atomic():
+                start = time.perf_counter()
+                run_assessment(2025)
+                commit_time_checks()
+                elapsed = time.perf_counter() - start
+                transaction.set_rollback(True)
+        finally:
+            move_stored_values(PARKED, stored)
         return elapsed
 
+    stored = str(period.start), str(period.end)
+    move_stored_values(PARKED, stored)  # a run cut short while they were parked
     counts = []
     table = registry.compute_own(period)
     best = interleaved_best({"queries": metric_queries, "rerun": rerun, "first": first_computation}, n=args.repeat)

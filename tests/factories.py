@@ -28,3 +28,18 @@ def make_application(item, number="A-1", received=dt.date(2025, 6, 3), **extra):
         unit=item.unit, item=item, number=number, applicant_type=ApplicantType.PERSON, applicant_name="张三",
         applicant_id_number=valid_id(), channel=Channel.WINDOW, received_on=received, **extra,
     )
+
+
+def ledger_values(unit, year: int, **values):
+    """Give a unit ledger-computed values for a year, as a computation would (added to its current snapshot)."""
+    from fazhi.metrics.models import LedgerSnapshot, ObservationBatch, Source
+
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    snapshot = LedgerSnapshot.objects.filter(unit=unit, period_start=start, period_end=end, superseded_at__isnull=True).first()
+    if snapshot is None:
+        batch = ObservationBatch.objects.create(source=Source.LEDGER, period_start=start, period_end=end)
+        snapshot = LedgerSnapshot(unit=unit, period_start=start, period_end=end, batch=batch, values_json="{}")
+    merged = {**snapshot.values, **{metric: float(value) for metric, value in values.items()}}
+    snapshot.values_json, snapshot.digest = LedgerSnapshot.encode(merged)
+    snapshot.save()
+    return snapshot

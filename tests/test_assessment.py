@@ -140,26 +140,31 @@ def test_identical_reruns(tree, framework):
 
 
 def test_ledger_computation_feeds_the_assessment(tree, users):
+    from fazhi.metrics.models import LedgerSnapshot
+
     from .factories import make_item
 
     make_item(tree["dept"], code="S1", online_depth=4)
-    run = run_assessment(YEAR)  # the default framework, computing observations from the ledgers
+    run = run_assessment(YEAR)  # the default framework, computing the ledger values
     online = ItemResult.objects.get(run=run, unit=tree["dept"], item="online_rate")
     assert online.value == 1.0 and online.source == "ledger" and online.points == 4
-    stored = Observation.objects.get(unit=tree["dept"], metric="service_items", source="ledger", superseded_at__isnull=True)
-    assert stored.value == 1
-    stored_rows = Observation.objects.filter(unit=tree["dept"], metric="service_items", source="ledger")
-    run_assessment(YEAR)  # nothing changed in the ledgers: the stored value stays, no new version
-    assert stored_rows.count() == 1 and stored_rows.get().pk == stored.pk
+    snapshots = LedgerSnapshot.objects.filter(unit=tree["dept"], period_start=dt.date(YEAR, 1, 1))
+    stored = snapshots.get(superseded_at__isnull=True)
+    assert stored.values["service_items"] == 1 and stored.batch.source == "ledger"
+    run_assessment(YEAR)  # nothing changed in the ledgers: the stored values stay, no new version
+    assert snapshots.count() == 1 and snapshots.get().pk == stored.pk
     make_item(tree["dept"], code="S2", online_depth=4)
-    run_assessment(YEAR)  # a changed value supersedes the old one
-    assert stored_rows.count() == 2
-    assert stored_rows.get(superseded_at__isnull=True).value == 2 and stored_rows.get(pk=stored.pk).superseded_at is not None
+    run_assessment(YEAR)  # a changed value supersedes the unit's snapshot; the old one stays as history
+    assert snapshots.count() == 2
+    assert snapshots.get(superseded_at__isnull=True).values["service_items"] == 2
+    stored.refresh_from_db()
+    assert stored.superseded_at is not None and stored.values["service_items"] == 1
 
 
 def test_stored_ledger_values_follow_the_ledgers_family_by_family(tree):
+    from fazhi.metrics.models import LedgerSnapshot
     from fazhi.metrics.registry import Period
-    from fazhi.metrics.store import compute_period
+    from fazhi.metrics.store import compute_period, current_values
 
     from .factories import make_item
 
@@ -168,26 +173,28 @@ def test_stored_ledger_values_follow_the_ledgers_family_by_family(tree):
     make_item(tree["dept2"], code="S2", online_depth=1)
     stored = compute_period(year)
     assert stored[tree["dept"].pk]["online_rate"] == 1.0 and stored[tree["dept"].pk]["service_items"] == 1.0
+    assert "depth4_items" not in stored[tree["dept"].pk]  # internal quantities are not stored
 
-    def current(unit, metric):
-        return Observation.objects.filter(unit=unit, metric=metric, source=Source.LEDGER, superseded_at__isnull=True)
+    def current(unit):
+        return LedgerSnapshot.objects.get(unit=unit, period_start=year.start, superseded_at__isnull=True)
 
-    assert current(tree["dept"], "online_rate").get().value == 1.0
+    assert current(tree["dept"]).values == stored[tree["dept"].pk]
+    assert current_values(year, units=[tree["dept"]])[tree["dept"].pk]["online_rate"]["ledger"].value == 1.0
     manual = Observation.objects.create(unit=tree["dept"], metric="online_rate", value=0.5, source=Source.MANUAL,
                                         period_start=dt.date(YEAR, 1, 1), period_end=dt.date(YEAR, 12, 31))
-    reconsideration = current(tree["dept"], "reconsideration_received").get()
-    unchanged = current(tree["dept2"], "online_rate").get()
+    before = current(tree["dept"])
+    unchanged = current(tree["dept2"])
     item.soft_delete(None, "测试")  # the unit has no item left: its online rate is 0/0, no longer a value
-    compute_period(year, families=["services"])
-    assert not current(tree["dept"], "online_rate").exists()
-    assert current(tree["dept"], "service_items").get().value == 0
-    assert current(tree["dept2"], "online_rate").get() == unchanged  # unchanged, not rewritten
-    assert current(tree["dept"], "reconsideration_received").get() == reconsideration  # another family: untouched
+    stored = compute_period(year, families=["services"])
+    after = current(tree["dept"])
+    assert after.pk != before.pk and "online_rate" not in after.values and after.values["service_items"] == 0
+    assert after.values["reconsideration_received"] == before.values["reconsideration_received"]  # another family: kept
+    assert stored[tree["dept"].pk] == after.values
+    assert current(tree["dept2"]) == unchanged  # unchanged, not rewritten
+    readings = current_values(year, units=[tree["dept"]])[tree["dept"].pk]
+    assert set(readings["online_rate"]) == {"manual"} and readings["online_rate"]["manual"].value == 0.5
     manual.refresh_from_db()
     assert manual.superseded_at is None  # other sources are never touched by a computation
-    reconsideration.soft_delete(None, "测试")  # a deleted observation is not current: the next run writes it anew
-    compute_period(year)
-    assert current(tree["dept"], "reconsideration_received").get().pk != reconsideration.pk
 
 
 def test_self_assessment_is_reviewed_by_the_office_only(tree, users, login, framework):
@@ -225,9 +232,10 @@ def test_pages_exports_and_scope(tree, users, login, framework):
 
 
 def test_gap_between_ledger_and_report_is_shown(tree, users, login):
-    observe(tree["county"], "service_items", 120, source=Source.LEDGER)
+    from .factories import ledger_values
+
+    ledger_values(tree["county"], YEAR, service_items=120, praise_rate=0.99)
     observe(tree["county"], "service_items", 131, source=Source.REPORT, qualifier="approx")
-    observe(tree["county"], "praise_rate", 0.99, source=Source.LEDGER)
     page = login(users["unit_admin"]).get(f"/assessment/gaps/?year={YEAR}&unit={tree['county'].pk}").content.decode()
     assert "政务服务事项数" in page and ">120<" in page and ">131<" in page and ">11<" in page
     assert "好评率" not in page
@@ -271,3 +279,16 @@ def test_evidence_of_the_wrong_type_or_size_is_refused(tree, users, login, setti
     too_big = submit(SimpleUploadedFile("纪要.pdf", b"%PDF-1.4 " + b"x" * 20, content_type="application/pdf"))
     assert too_big.status_code == 400 and "文件过大" in too_big.content.decode()
     assert not SelfAssessment.all_objects.exists() and not any(tmp_path.rglob("*.*"))
+
+
+def test_item_results_follow_their_run_and_protect_their_unit(tree, framework):
+    from django.db.models import ProtectedError
+
+    observe(tree["dept"], "online_rate", 0.9)
+    run = run_assessment(YEAR, framework=framework, compute=False)
+    assert ItemResult.objects.filter(run=run, unit=tree["dept"]).exists()
+    with pytest.raises(ProtectedError) as refused:  # no database constraint on these rows: Django keeps the unit
+        tree["dept"].delete()
+    assert any(isinstance(row, ItemResult) for row in refused.value.protected_objects)
+    run.delete()
+    assert not ItemResult.objects.filter(run_id=run.pk).exists()

@@ -1,6 +1,8 @@
 """The observation store: figures read from reports go beside ledger values, superseding, never overwriting."""
 import datetime as dt
 
+import pytest
+
 from fazhi.metrics.models import Observation
 from fazhi.metrics.registry import Period
 from fazhi.metrics.store import current_values, import_report_facts
@@ -29,3 +31,34 @@ def test_report_facts_become_observations_of_the_unit(tree):
     assert Observation.objects.get(metric="leadership_law_study_sessions").superseded_at is None
     assert rows.get(superseded_at__isnull=False).evidence == "收到复议申请187件"
     assert rows.first().period_start == dt.date(2025, 1, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_turns_current_ledger_rows_into_snapshots(tree):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from fazhi.metrics.models import LedgerSnapshot, ObservationBatch
+
+    dept = tree["dept"]
+    call_command("migrate", "metrics", "0002", verbosity=0)
+    try:
+        period = {"period_start": YEAR.start, "period_end": YEAR.end}
+        older = ObservationBatch.objects.create(source="ledger", **period)
+        newer = ObservationBatch.objects.create(source="ledger", **period)
+        Observation.objects.create(unit=dept, metric="service_items", value=3, source="ledger", batch=older, **period)
+        Observation.objects.create(unit=dept, metric="online_rate", value=0.5, source="ledger", batch=newer, **period)
+        Observation.objects.create(unit=dept, metric="online_rate", value=0.25, source="ledger", batch=older,
+                                   superseded_at=timezone.now(), **period)
+        manual = Observation.objects.create(unit=dept, metric="online_rate", value=0.4, source="manual", **period)
+    finally:
+        call_command("migrate", "metrics", verbosity=0)
+    snapshot = LedgerSnapshot.objects.get(unit=dept)
+    assert snapshot.values == {"service_items": 3, "online_rate": 0.5} and snapshot.batch == newer
+    assert snapshot.superseded_at is None and (snapshot.period_start, snapshot.period_end) == (YEAR.start, YEAR.end)
+    assert Observation.objects.filter(source="ledger").count() == 3  # kept as history
+    assert not Observation.objects.filter(source="ledger", superseded_at__isnull=True).exists()
+    manual.refresh_from_db()
+    assert manual.superseded_at is None
+    assert current_values(YEAR, units=[dept])[dept.pk]["online_rate"] == {
+        "ledger": (0.5, "ledger", ""), "manual": (0.4, "manual", "")}

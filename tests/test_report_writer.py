@@ -11,10 +11,15 @@ from fazhi.metrics.models import Observation, Source
 from fazhi.reports.models import AnnualReport, NarrativeBlock, Section
 from fazhi.reports.writer import draft_report, format_figure, render_docx
 
+from .factories import ledger_values
+
 YEAR = 2025
 
 
 def observe(unit, metric, value, source=Source.LEDGER):
+    if source == Source.LEDGER:
+        ledger_values(unit, YEAR, **{metric: value})
+        return
     Observation.objects.create(unit=unit, metric=metric, value=value, source=source,
                                period_start=dt.date(YEAR, 1, 1), period_end=dt.date(YEAR, 12, 31))
 

@@ -1,4 +1,14 @@
-"""Metric observations: a value of one catalogue metric for one unit and period, and where it came from."""
+"""Metric observations: a value of one catalogue metric for one unit and period, and where it came from.
+
+Two tables behind one store (`store.current_values` reads both): figures entered by hand or read from a
+report are an `Observation` each, with their evidence and qualifier; what a computation from the ledgers gives
+a unit is one `LedgerSnapshot`, all its metrics together. A computation produces the dense table of every unit
+by every metric at once, and every reader (assessment, gaps, report writer) wants a unit's whole set: a row
+per value would be ~80 rows a unit, each paying for its indexes and its foreign-key checks.
+"""
+import hashlib
+import json
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -40,8 +50,56 @@ def metric_choices():
     return [(m.code, f"{m.name}（{m.code}）") for m in catalogue().metrics.values() if not m.internal]
 
 
+class LedgerSnapshot(models.Model):
+    """A unit's metrics for a period as one computation from the ledgers left them: {metric: value}.
+
+    Never overwritten: a computation that changes any of the unit's values writes a new snapshot and marks
+    this one superseded, so the snapshots of a unit and period are the history of its ledger figures. A metric
+    absent from the values is one the ledgers give no value for (a ratio over nothing), not a zero.
+    """
+
+    unit = models.ForeignKey("org.Unit", models.PROTECT, related_name="+", verbose_name="单位")
+    period_start = models.DateField("期间开始")
+    period_end = models.DateField("期间结束")
+    # {metric: value} as canonical JSON text, written once with its digest (snapshots are never edited): the
+    # database keeps the text as it is, where jsonb would parse every number and print it again on each read,
+    # and a re-run compares the digests, not the values.
+    values_json = models.TextField("指标值（JSON）")
+    digest = models.CharField("摘要", max_length=64)
+    batch = models.ForeignKey(ObservationBatch, models.PROTECT, related_name="snapshots", db_index=False)
+    superseded_at = models.DateTimeField("被替代时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "台账计算值"
+        # The current snapshots of a period, what every reader wants, come from this index; nothing looks
+        # snapshots up by batch, and a unit's history is a few rows a year.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_start", "period_end", "unit"], condition=models.Q(superseded_at__isnull=True),
+                name="one_current_snapshot",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit}·{self.period_start:%Y-%m-%d}至{self.period_end:%Y-%m-%d}"
+
+    @property
+    def values(self) -> dict[str, float]:
+        return json.loads(self.values_json)
+
+    @staticmethod
+    def encode(values: dict[str, float]) -> tuple[str, str]:
+        """The canonical JSON text of a unit's values, and its digest."""
+        text = json.dumps(values, sort_keys=True, separators=(",", ":"))
+        return text, hashlib.sha256(text.encode()).hexdigest()
+
+
 class Observation(LedgerModel):
-    """A value is never overwritten: a newer computation or reading supersedes it and the old row stays."""
+    """A figure entered by hand or read from a report (computed values are `LedgerSnapshot`s).
+
+    A value is never overwritten: a newer reading supersedes it and the old row stays. Rows of source
+    "ledger" are from before computed values had their own table: history, all superseded.
+    """
 
     metric = models.CharField("指标", max_length=64)
     period_start = models.DateField("期间开始")
@@ -56,7 +114,6 @@ class Observation(LedgerModel):
 
     class Meta:
         verbose_name = verbose_name_plural = "指标数据"
-        # Few indexes on purpose: a computation writes a row per unit and metric, and each index costs every row.
         # The current values of a period (what assessments, dashboards and reports read) come from the unique
         # index, whose columns lead with the period; a unit's history from the unit's foreign-key index. Nothing
         # looks observations up by batch (batches are never deleted), so that foreign key has no index.

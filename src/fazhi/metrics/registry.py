@@ -134,33 +134,42 @@ def rollup(own: Table, parent_of: dict[int, int | None]) -> Table:
     return totals
 
 
-def derive(table: Table, unit_ids: Iterable[int]) -> dict[int, dict[str, float | None]]:
-    """Per unit: every quantity in the table plus every ratio whose parts are there (None when 0/0)."""
+def derive(table: Table, unit_ids: Iterable[int], shown_only: bool = False) -> dict[int, dict[str, float | None]]:
+    """Per unit: every quantity in the table plus every ratio whose parts are there (None when 0/0).
+
+    `shown_only`: leave out the internal quantities and the ratios over nothing, and give every value as a
+    float: what is stored and shown.
+    """
+    metrics = catalogue().metrics
     ratios = [
-        (m.code, m.numerator, m.denominator) for m in catalogue().metrics.values()
+        (m.code, m.numerator, m.denominator) for m in metrics.values()
         if m.is_ratio and m.numerator in table and m.denominator in table
     ]
+    internal = {code for code, metric in metrics.items() if metric.internal}
     result = {}
     for unit_id in unit_ids:
         values: dict[str, float | None] = {code: by_unit.get(unit_id, 0) for code, by_unit in table.items()}
         for code, numerator, denominator in ratios:
             values[code] = values[numerator] / values[denominator] if values[denominator] else None
+        if shown_only:
+            values = {code: float(value) for code, value in values.items() if value is not None and code not in internal}
         result[unit_id] = values
     return result
 
 
-def unit_metrics(period: Period, units, *, subtree: bool = True, families=None,
+def unit_metrics(period: Period, units, *, subtree: bool = True, families=None, shown_only: bool = False,
                  parent_of: dict[int, int | None] | None = None) -> dict[int, dict[str, float | None]]:
     """The metrics of each unit (a Unit or its id) for a period, over its subtree (default) or its own rows only.
 
-    `parent_of`: the unit tree as {unit_id: parent_id}, for a caller that has it already.
+    `parent_of`: the unit tree as {unit_id: parent_id}, for a caller that has it already. `shown_only`: as
+    for `derive`.
     """
     from fazhi.org.models import Unit
 
     wanted = [getattr(u, "pk", u) for u in units]
     own = registry.compute_own(period, families)
     if not subtree:
-        return derive(own, wanted)
+        return derive(own, wanted, shown_only)
     if parent_of is None:
         parent_of = dict(Unit.objects.values_list("id", "parent_id"))
-    return derive(rollup(own, parent_of), wanted)
+    return derive(rollup(own, parent_of), wanted, shown_only)

@@ -1,6 +1,7 @@
 """Writing and reading the observation store."""
 from __future__ import annotations
 
+import json
 from typing import NamedTuple
 
 from django.db import transaction
@@ -10,7 +11,7 @@ from fazhi.core.bulk import insert, insert_values
 from fazhi.org.models import Unit
 
 from .catalogue import catalogue
-from .models import Observation, ObservationBatch, Source
+from .models import LedgerSnapshot, Observation, ObservationBatch, Source
 from .registry import Period, unit_metrics
 
 
@@ -18,45 +19,36 @@ from .registry import Period, unit_metrics
 def compute_period(period: Period, user=None, families=None) -> dict[int, dict[str, float]]:
     """Compute every ledger metric for every unit (its subtree total) and store them as the current values.
 
-    Only what changed is written: a value equal to the current one stays as it is (with its batch), a changed
-    one supersedes it, a value the ledgers no longer give is superseded. Re-running an unchanged period
-    therefore writes nothing but the batch record, and the store's history holds only real changes.
+    Only what changed is written: a unit whose values all equal its current snapshot keeps it (with its batch);
+    a unit with any change gets a new snapshot, superseding the old one. Re-running an unchanged period
+    therefore writes nothing but the batch record, and the snapshots hold only real changes. `families`: compute
+    only these; the unit's other values are carried over from its current snapshot.
     Returns the values now current, {unit_id: {metric: value}}, so a caller need not read them back.
     """
     parent_of = dict(Unit.objects.values_list("id", "parent_id"))
-    values = unit_metrics(period, parent_of, families=families, parent_of=parent_of)
+    computed = unit_metrics(period, parent_of, families=families, parent_of=parent_of, shown_only=True)
+    current = LedgerSnapshot.objects.filter(period_start=period.start, period_end=period.end, superseded_at__isnull=True)
+    if families:
+        metrics = catalogue().metrics
+        kept = {
+            unit_id: {code: value for code, value in json.loads(text).items() if metrics[code].family not in families}
+            for unit_id, text in current.values_list("unit_id", "values_json")
+        }
+        stored = {unit_id: {**kept.get(unit_id, {}), **values} for unit_id, values in computed.items()}
+    else:
+        stored = computed
+    previous = {unit_id: (pk, digest) for pk, unit_id, digest in current.values_list("pk", "unit_id", "digest")}
+    encoded = {unit_id: LedgerSnapshot.encode(values) for unit_id, values in stored.items()}
+    changed = sorted(unit_id for unit_id, (_, digest) in encoded.items() if previous.get(unit_id, (None, None))[1] != digest)
+    gone = [pk for unit_id, (pk, _) in previous.items() if unit_id not in stored or unit_id in changed]
     batch = ObservationBatch.objects.create(
         source=Source.LEDGER, period_start=period.start, period_end=period.end, created_by=user,
         note=f"由台账计算（{period.label}）",
     )
-    metrics = catalogue().metrics
-    stored = {
-        unit_id: {code: float(value) for code, value in by_metric.items() if value is not None and not metrics[code].internal}
-        for unit_id, by_metric in values.items()
-    }
-    current = Observation.objects.filter(
-        source=Source.LEDGER, period_start=period.start, period_end=period.end, superseded_at__isnull=True,
-    )
-    if families:
-        current = current.filter(metric__in=[m for m in metrics if metrics[m].family in families])
-    # What is left in `pending` after the comparison is new or changed; no (unit, metric) tuples are built,
-    # since allocating thousands of them is what set off the garbage collector in the middle of a run.
-    pending = {unit_id: dict(by_metric) for unit_id, by_metric in stored.items()}
-    stale = []
-    for pk, unit_id, code, value in current.values_list("pk", "unit_id", "metric", "value"):
-        left = pending.get(unit_id)
-        if left is not None and left.get(code) == value:
-            del left[code]
-        else:
-            stale.append(pk)
-    now = timezone.now()
-    for start in range(0, len(stale), 5000):
-        Observation.objects.filter(pk__in=stale[start:start + 5000]).update(superseded_at=now)
+    LedgerSnapshot.objects.filter(pk__in=gone).update(superseded_at=timezone.now())
     insert_values(
-        Observation, ["unit_id", "metric", "value"],
-        ((unit_id, code, value) for unit_id in sorted(pending) for code, value in sorted(pending[unit_id].items())),
-        common={"period_start": period.start, "period_end": period.end, "source": Source.LEDGER, "batch_id": batch.pk,
-                "created_at": now, "updated_at": now, "evidence": "台账计算"},
+        LedgerSnapshot, ["unit_id", "values_json", "digest"], ((unit_id, *encoded[unit_id]) for unit_id in changed),
+        common={"period_start": period.start, "period_end": period.end, "batch_id": batch.pk},
     )
     return stored
 
@@ -69,24 +61,32 @@ class Reading(NamedTuple):  # a tuple: a period's readings are thousands, built 
 
 def current_values(period: Period, units=None, sources=(Source.LEDGER, Source.REPORT, Source.MANUAL), ledger=None,
                    metrics=None):
-    """{unit_id: {metric: {source: Reading}}} of the current observations for exactly this period.
+    """{unit_id: {metric: {source: Reading}}} of the current values for exactly this period: the ledger
+    snapshots' and the current observations'.
 
     `ledger`: the values `compute_period` has just stored ({unit_id: {metric: value}}), used as the current
-    ledger observations instead of reading them back. `metrics`: only these (default all).
+    ledger values instead of reading them back. `metrics`: only these (default all).
     """
-    if ledger is not None:
-        sources = [source for source in sources if source != Source.LEDGER]
-    qs = Observation.objects.filter(
-        period_start=period.start, period_end=period.end, superseded_at__isnull=True, source__in=sources,
-    )
     wanted = None if units is None else {getattr(unit, "pk", unit) for unit in units}
+    if ledger is None and Source.LEDGER in sources:
+        snapshots = LedgerSnapshot.objects.filter(period_start=period.start, period_end=period.end, superseded_at__isnull=True)
+        if wanted is not None:
+            snapshots = snapshots.filter(unit_id__in=sorted(wanted))
+        ledger = {unit_id: json.loads(text) for unit_id, text in snapshots.values_list("unit_id", "values_json")}
+    result: dict = {}
+    if Source.LEDGER in sources:
+        for unit_id, by_metric in ledger.items():
+            if wanted is None or unit_id in wanted:
+                names = by_metric.keys() if metrics is None else metrics & by_metric.keys()
+                result[unit_id] = {metric: {Source.LEDGER: Reading(by_metric[metric], Source.LEDGER, "")} for metric in names}
+    entered = [source for source in sources if source != Source.LEDGER]
+    if not entered:
+        return result
+    qs = Observation.objects.filter(
+        period_start=period.start, period_end=period.end, superseded_at__isnull=True, source__in=entered,
+    )
     if wanted is not None:
         qs = qs.filter(unit_id__in=sorted(wanted))
-    result: dict = {}
-    for unit_id, by_metric in (ledger or {}).items():
-        if wanted is None or unit_id in wanted:
-            names = by_metric.keys() if metrics is None else metrics & by_metric.keys()
-            result[unit_id] = {metric: {Source.LEDGER: Reading(by_metric[metric], Source.LEDGER, "")} for metric in names}
     # `metrics` is applied here, not in SQL: PostgreSQL (before 17) probes an index once per combination of
     # the IN lists it is given, and units × metrics × sources makes thousands of probes.
     for unit_id, metric, source, value, qualifier in qs.values_list("unit_id", "metric", "source", "value", "qualifier"):
