@@ -292,3 +292,17 @@ def test_item_results_follow_their_run_and_protect_their_unit(tree, framework):
     assert any(isinstance(row, ItemResult) for row in refused.value.protected_objects)
     run.delete()
     assert not ItemResult.objects.filter(run_id=run.pk).exists()
+
+
+def test_ledger_values_page_shows_what_the_ledgers_give_the_unit(tree, users, login):
+    from .factories import make_item
+
+    make_item(tree["dept"], code="S1", online_depth=4)
+    run_assessment(YEAR)
+    office = login(users["office"])
+    page = office.get(f"/assessment/ledger-values/?year={YEAR}&unit={tree['dept'].pk}").content.decode()
+    assert "政务服务事项数" in page and "网上可办率" in page and "100.00%" in page and "计算时间" in page
+    assert "四级深度事项数" not in page  # internal quantities are not shown
+    assert "尚未由台账计算指标" in office.get(f"/assessment/ledger-values/?year={YEAR - 1}&unit={tree['dept'].pk}").content.decode()
+    county_admin = login(users["unit_admin"])
+    assert county_admin.get(f"/assessment/ledger-values/?year={YEAR}&unit={tree['dept'].pk}").status_code == 404  # out of scope

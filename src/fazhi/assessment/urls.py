@@ -11,5 +11,6 @@ urlpatterns = [
     path("runs/<int:pk>/scorecard/", views.scorecard, name="scorecard"),
     path("trend/", views.trend, name="trend"),
     path("gaps/", views.gaps, name="gaps"),
+    path("ledger-values/", views.ledger_values, name="ledger_values"),
     path("evidence/<int:pk>/", views.evidence, name="evidence"),
 ]

@@ -14,7 +14,7 @@ from fazhi.core.current import current_unit
 from fazhi.core.scope import WHOLE_TREE_ROLES
 from fazhi.core.testing import serves
 from fazhi.metrics.catalogue import catalogue
-from fazhi.metrics.models import Source
+from fazhi.metrics.models import LedgerSnapshot, Source
 from fazhi.metrics.registry import Period
 from fazhi.metrics.store import current_values
 from fazhi.org.choices import UnitType
@@ -194,6 +194,27 @@ def gaps(request):
                 rows.append((metric, metric.format(ledger.value), metric.format(report.value), report.qualifier,
                              metric.format(abs(gap)) if gap else "—", gap != 0))
     return render(request, "assessment/gaps.html", {"unit": unit, "year": year, "rows": rows, "active_area": "assessment"})
+
+
+@login_required
+def ledger_values(request):
+    """What the ledgers give a unit for a year, metric by metric and family by family, with when it was computed."""
+    year = int(request.GET.get("year") or timezone.localdate().year - 1)
+    unit = chosen_unit(request)
+    period = Period.year(year)
+    snapshots = LedgerSnapshot.objects.filter(unit=unit, period_start=period.start, period_end=period.end) if unit else LedgerSnapshot.objects.none()
+    current = snapshots.filter(superseded_at__isnull=True).select_related("batch").first()
+    families = []
+    if current:
+        values = current.values
+        for family, name in catalogue().families.items():
+            shown = [(metric, metric.format(values[metric.code])) for metric in catalogue().in_family(family) if metric.code in values]
+            if shown:
+                families.append((name, shown))
+    return render(request, "assessment/ledger_values.html", {
+        "unit": unit, "year": year, "snapshot": current, "families": families,
+        "versions": snapshots.count(), "active_area": "assessment",
+    })
 
 
 @serves(SelfAssessment)
