@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from fazhi.assessment.formula import Formula, FormulaError
 from fazhi.assessment.framework import FrameworkError, load_framework
-from fazhi.assessment.models import ItemResult, SelfAssessment, UnitResult
+from fazhi.assessment.models import SelfAssessment, UnitResult
 from fazhi.assessment.scoring import rule_share, run_assessment
 from fazhi.metrics.models import Observation, Source
 
@@ -114,7 +114,7 @@ def test_scores_ranks_lights_and_missing_data(tree, framework):
     assert (r["D2"].score, r["D2"].max_score) == (14, 19)  # 10 + 0 + duties 4; losses excluded from the maximum
     assert r["D2"].rank == 1 and r["D1"].rank == 2 and r["D1"].rank_of == 2
     assert r["D2"].light == "yellow" and r["D1"].light == "red"  # 14/19 = 0.737; 13/25 = 0.52
-    items = {(i.unit.code, i.item): i for i in ItemResult.objects.filter(run=run).select_related("unit")}
+    items = {(code, s.item): s for code, result in r.items() for s in result.item_scores}
     assert items[("D2", "events")].status == "missing" and items[("D2", "events")].max_points == 4
     assert items[("D2", "losses")].status == "excluded" and items[("D2", "losses")].max_points == 0
     assert items[("D1", "duties")].status == "pending"
@@ -128,9 +128,8 @@ def test_identical_reruns(tree, framework):
     observe(tree["county"], "law_publicity_events", 11)
 
     def snapshot(run):
-        units = sorted(UnitResult.objects.filter(run=run).values_list("unit_id", "score", "max_score", "share", "rank", "light", "area_scores"))
-        items = sorted(ItemResult.objects.filter(run=run).values_list("unit_id", "item", "value", "points", "status"))
-        return units, items
+        return sorted(UnitResult.objects.filter(run=run).values_list(
+            "unit_id", "score", "max_score", "share", "rank", "light", "area_scores", "items"))
 
     first, second = run_assessment(YEAR, framework=framework, compute=False), run_assessment(YEAR, framework=framework, compute=False)
     assert snapshot(first) == snapshot(second) and first.inputs_digest == second.inputs_digest
@@ -146,7 +145,7 @@ def test_ledger_computation_feeds_the_assessment(tree, users):
 
     make_item(tree["dept"], code="S1", online_depth=4)
     run = run_assessment(YEAR)  # the default framework, computing the ledger values
-    online = ItemResult.objects.get(run=run, unit=tree["dept"], item="online_rate")
+    online = next(s for s in run.unit_results.get(unit=tree["dept"]).item_scores if s.item == "online_rate")
     assert online.value == 1.0 and online.source == "ledger" and online.points == 4
     snapshots = LedgerSnapshot.objects.filter(unit=tree["dept"], period_start=dt.date(YEAR, 1, 1))
     stored = snapshots.get(superseded_at__isnull=True)
@@ -281,17 +280,29 @@ def test_evidence_of_the_wrong_type_or_size_is_refused(tree, users, login, setti
     assert not SelfAssessment.all_objects.exists() and not any(tmp_path.rglob("*.*"))
 
 
-def test_item_results_follow_their_run_and_protect_their_unit(tree, framework):
-    from django.db.models import ProtectedError
+@pytest.mark.django_db(transaction=True)
+def test_migration_moves_item_rows_into_their_unit_result_and_back(tree):
+    from django.core.management import call_command
+    from django.db import connection
 
-    observe(tree["dept"], "online_rate", 0.9)
-    run = run_assessment(YEAR, framework=framework, compute=False)
-    assert ItemResult.objects.filter(run=run, unit=tree["dept"]).exists()
-    with pytest.raises(ProtectedError) as refused:  # no database constraint on these rows: Django keeps the unit
-        tree["dept"].delete()
-    assert any(isinstance(row, ItemResult) for row in refused.value.protected_objects)
-    run.delete()
-    assert not ItemResult.objects.filter(run_id=run.pk).exists()
+    from fazhi.assessment.models import AssessmentRun
+
+    run = AssessmentRun.objects.create(year=YEAR, framework_code="t", framework_name="测试", framework_version="1",
+                                       framework_digest="d", inputs_digest="i")
+    UnitResult.objects.create(run=run, unit=tree["dept"], unit_type="department", score=3, max_score=9, share=1 / 3,
+                              rank=1, rank_of=1, light="red", missing_items=1,
+                              items=[["b", 0.5, "ledger", 3.0, 4.0, "scored"], ["a", None, "", 0.0, 5.0, "missing"]])
+    call_command("migrate", "assessment", "0003", verbosity=0)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT item, value, source, points, max_points, status FROM assessment_itemresult ORDER BY id")
+            assert cursor.fetchall() == [("b", 0.5, "ledger", 3.0, 4.0, "scored"), ("a", None, "", 0.0, 5.0, "missing")]
+            cursor.execute("UPDATE assessment_itemresult SET points = 2 WHERE item = 'b'")  # a change the way forward must carry
+    finally:
+        call_command("migrate", "assessment", verbosity=0)
+    result = UnitResult.objects.get(run=run)
+    assert result.item_scores[0] == ("b", 0.5, "ledger", 2.0, 4.0, "scored") and result.item_scores[1].item == "a"
+    assert result.item_scores[1].get_status_display() == "缺少数据（按0分计）"
 
 
 def test_ledger_values_page_shows_what_the_ledgers_give_the_unit(tree, users, login):

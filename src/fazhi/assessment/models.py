@@ -1,4 +1,6 @@
 """Assessment runs and their results, and self-assessments of qualitative items."""
+from typing import NamedTuple
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -19,6 +21,18 @@ class ItemStatus(models.TextChoices):
     MISSING = "missing", "缺少数据（按0分计）"
     EXCLUDED = "excluded", "缺少数据（不计入满分）"
     PENDING = "pending", "自评未审核（按0分计）"
+
+
+class ItemScore(NamedTuple):  # a tuple: a run scores every item of every unit, and stores them as lists
+    item: str
+    value: float | None
+    source: str
+    points: float
+    max_points: float
+    status: str
+
+    def get_status_display(self) -> str:
+        return ItemStatus(self.status).label
 
 
 class AssessmentRun(models.Model):
@@ -53,6 +67,10 @@ class UnitResult(models.Model):
     light = models.CharField("等次", max_length=8, choices=Light.choices)
     missing_items = models.PositiveIntegerField("缺数据项")
     area_scores = models.JSONField("各领域得分", default=dict)
+    # Every applicable item's score in the framework's order, each as [item, value, source, points, max_points,
+    # status] (see ItemScore). A run is written once and read a unit at a time (scorecard) or whole (export):
+    # a row per unit and item, ~2,000 a run, cost more to write than the rest of the run's results together.
+    items = models.JSONField("各项得分", default=list)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -60,25 +78,9 @@ class UnitResult(models.Model):
         ordering = ["unit_type", "rank", "unit_id"]
         constraints = [models.UniqueConstraint(fields=["run", "unit"], name="one_result_per_unit")]
 
-
-class ItemResult(models.Model):
-    # A run writes a row per unit and item (~2,000), so: no index on either foreign key (every read is of one
-    # run, and unit, which the unique index serves), and no database constraint either, whose check PostgreSQL
-    # runs row by row at COMMIT (~10 µs each here, 40 ms a run). The rows are written only by `run_assessment`,
-    # with the run it has just created and the units it has just read; Django still cascades and protects.
-    run = models.ForeignKey(AssessmentRun, models.CASCADE, related_name="item_results", db_index=False, db_constraint=False)
-    unit = models.ForeignKey("org.Unit", models.PROTECT, related_name="+", db_index=False, db_constraint=False)
-    item = models.CharField("指标项", max_length=64)
-    value = models.FloatField("数值", null=True)
-    source = models.CharField("数据来源", max_length=10, blank=True)
-    points = models.FloatField("得分")
-    max_points = models.FloatField("分值")
-    status = models.CharField("状态", max_length=10, choices=ItemStatus.choices)
-
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["run", "unit", "item"], name="one_result_per_item")]
+    @property
+    def item_scores(self) -> list["ItemScore"]:
+        return [ItemScore(*item) for item in self.items]
 
 
 class SelfAssessment(LedgerModel):

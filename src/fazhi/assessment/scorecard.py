@@ -30,7 +30,7 @@ def scorecard_docx(run, result, rows, costly, framework) -> bytes:
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, ["指标项", "数值", "得分", "分值", "状态"]):
         _font(cell.paragraphs[0].add_run(text), "黑体", 11)
-    for item, row in rows:
+    for item, row, _shown, _source in rows:
         cells = table.add_row().cells
         for cell, text in zip(cells, [item.name if item else row.item, "" if row.value is None else f"{row.value:g}",
                                       f"{row.points:g}", f"{row.max_points:g}", row.get_status_display()]):

@@ -3,17 +3,15 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from typing import NamedTuple
-
 from django.db import transaction
 
-from fazhi.core.bulk import insert, insert_values
+from fazhi.core.bulk import insert
 from fazhi.metrics.registry import Period
 from fazhi.metrics.store import choose_values, compute_period, current_values
 from fazhi.org.models import Unit
 
 from .framework import Framework, Item, load_framework
-from .models import AssessmentRun, ItemResult, ItemStatus, Light, SelfAssessment, UnitResult
+from .models import AssessmentRun, ItemScore, ItemStatus, Light, SelfAssessment, UnitResult
 
 
 def rule_share(rule: dict, value: float) -> float:
@@ -30,15 +28,6 @@ def rule_share(rule: dict, value: float) -> float:
     if kind == "boolean":
         return 1.0 if value >= float(rule.get("threshold", 1)) else 0.0
     raise ValueError(f"not a computed rule: {kind}")
-
-
-class ItemScore(NamedTuple):  # a tuple: a run scores every item of every unit
-    item: str
-    value: float | None
-    source: str
-    points: float
-    max_points: float
-    status: str
 
 
 def score_item(item: Item, values: dict, sources: dict, reviewed: dict) -> ItemScore:
@@ -135,7 +124,7 @@ def run_assessment(year: int, user=None, framework: Framework | None = None, com
     for unit in units:
         total, maximum, _, _ = scores[unit.pk]
         by_type[unit.unit_type].append((-(total / maximum if maximum else 0), unit.code, unit))
-    unit_rows, item_rows = [], []
+    unit_rows = []
     for unit_type, entries in by_type.items():
         entries.sort(key=lambda e: (e[0], e[1]))
         rank, previous = 0, None
@@ -147,17 +136,13 @@ def run_assessment(year: int, user=None, framework: Framework | None = None, com
             unit_rows.append(UnitResult(
                 run=run, unit=unit, unit_type=unit_type, score=total, max_score=maximum, share=share, rank=rank,
                 rank_of=len(entries), light=light_of(share, framework.lights), area_scores=areas,
-                missing_items=sum(1 for s in items if s.status != ItemStatus.SCORED),
+                missing_items=sum(1 for s in items if s.status != ItemStatus.SCORED), items=items,
             ))
-            item_rows += [(unit.pk, s.item, s.value, s.source, s.points, s.max_points, s.status) for s in items]
     insert(UnitResult, unit_rows, returning_ids=False)
-    insert_values(ItemResult, ["unit_id", "item", "value", "source", "points", "max_points", "status"], item_rows,
-                  common={"run_id": run.pk})
     return run
 
 
-def costly_items(run: AssessmentRun, unit, limit: int = 5):
+def costly_items(result: UnitResult, limit: int = 5) -> list[ItemScore]:
     """The items that cost a unit the most points, largest loss first."""
-    rows = list(ItemResult.objects.filter(run=run, unit=unit))
-    rows.sort(key=lambda r: (-(r.max_points - r.points), r.item))
-    return [r for r in rows if r.max_points - r.points > 0][:limit]
+    scores = sorted(result.item_scores, key=lambda s: (-(s.max_points - s.points), s.item))
+    return [s for s in scores if s.max_points - s.points > 0][:limit]

@@ -21,7 +21,7 @@ from fazhi.org.choices import UnitType
 from fazhi.org.models import Unit
 
 from .framework import load_framework
-from .models import AssessmentRun, ItemResult, SelfAssessment, UnitResult
+from .models import AssessmentRun, SelfAssessment, UnitResult
 from .scoring import costly_items, run_assessment
 from .scorecard import scorecard_docx
 
@@ -105,10 +105,10 @@ def run_export(request, pk):
                       r.rank, r.rank_of, r.get_light_display(), r.missing_items])
     detail = workbook.create_sheet("各项得分")
     detail.append(["单位", "指标项", "数值", "数据来源", "得分", "分值", "状态"])
-    items = ItemResult.objects.visible_to(request.user, within=current_unit(request)).filter(run=run).select_related("unit")
-    for row in items.order_by("unit__code", "item"):
-        detail.append([row.unit.name, item_names.get(row.item, row.item), row.value, row.source, row.points, row.max_points,
-                       row.get_status_display()])
+    for r in sorted(results, key=lambda r: r.unit.code):
+        for score in sorted(r.item_scores, key=lambda s: s.item):
+            detail.append([r.unit.name, item_names.get(score.item, score.item), score.value, score.source, score.points,
+                           score.max_points, score.get_status_display()])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -133,11 +133,10 @@ def scorecard(request, pk):
     items = {item.code: item for item in framework.items}
     rows = []
     if result:
-        for row in ItemResult.objects.filter(run=run, unit=unit).order_by("item"):
-            row.display_value = display_item_value(items.get(row.item), row.value)
-            row.source_label = SOURCE_LABELS.get(row.source, row.source)
-            rows.append((items.get(row.item), row))
-        rows.sort(key=lambda pair: framework.items.index(pair[0]) if pair[0] else 999)
+        # (framework item, its score, the value as shown, where the value came from), in the framework's order
+        rows = [(items.get(s.item), s, display_item_value(items.get(s.item), s.value), SOURCE_LABELS.get(s.source, s.source))
+                for s in result.item_scores]
+        rows.sort(key=lambda row: framework.items.index(row[0]) if row[0] else len(framework.items))
     radar = {
         "indicators": [{"name": area.name.split("、", 1)[-1], "max": 100} for area in framework.areas],
         "values": [
@@ -146,7 +145,7 @@ def scorecard(request, pk):
             for area in framework.areas
         ],
     }
-    costly = [(items.get(c.item), c) for c in costly_items(run, unit)] if result else []
+    costly = [(items.get(c.item), c) for c in costly_items(result)] if result else []
     if request.GET.get("format") == "docx" and result:
         response = HttpResponse(
             scorecard_docx(run, result, rows, costly, framework),
