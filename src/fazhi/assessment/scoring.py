@@ -5,7 +5,7 @@ import hashlib
 from collections import defaultdict
 from django.db import transaction
 
-from fazhi.core.bulk import insert
+from fazhi.core.bulk import insert_values
 from fazhi.metrics.registry import Period
 from fazhi.metrics.store import choose_values, compute_period, current_values
 from fazhi.org.models import Unit
@@ -133,12 +133,11 @@ def run_assessment(year: int, user=None, framework: Framework | None = None, com
                 rank, previous = position, negative_share
             total, maximum, items, areas = scores[unit.pk]
             share = round(-negative_share, 6)
-            unit_rows.append(UnitResult(
-                run=run, unit=unit, unit_type=unit_type, score=total, max_score=maximum, share=share, rank=rank,
-                rank_of=len(entries), light=light_of(share, framework.lights), area_scores=areas,
-                missing_items=sum(1 for s in items if s.status != ItemStatus.SCORED), items=items,
-            ))
-    insert(UnitResult, unit_rows, returning_ids=False)
+            missing = sum(1 for s in items if s.status != ItemStatus.SCORED)
+            unit_rows.append((unit.pk, unit_type, total, maximum, share, rank, len(entries), light_of(share, framework.lights),
+                              areas, missing, items))
+    insert_values(UnitResult, ["unit_id", "unit_type", "score", "max_score", "share", "rank", "rank_of", "light",
+                               "area_scores", "missing_items", "items"], unit_rows, common={"run_id": run.pk})
     return run
 
 
