@@ -129,7 +129,7 @@ def test_identical_reruns(tree, framework):
 
     def snapshot(run):
         return sorted(UnitResult.objects.filter(run=run).values_list(
-            "unit_id", "score", "max_score", "share", "rank", "light", "area_scores", "items"))
+            "unit_id", "score", "max_score", "share", "rank", "light", "area_scores", "items_json"))
 
     first, second = run_assessment(YEAR, framework=framework, compute=False), run_assessment(YEAR, framework=framework, compute=False)
     assert snapshot(first) == snapshot(second) and first.inputs_digest == second.inputs_digest
@@ -291,7 +291,7 @@ def test_migration_moves_item_rows_into_their_unit_result_and_back(tree):
                                        framework_digest="d", inputs_digest="i")
     UnitResult.objects.create(run=run, unit=tree["dept"], unit_type="department", score=3, max_score=9, share=1 / 3,
                               rank=1, rank_of=1, light="red", missing_items=1,
-                              items=[["b", 0.5, "ledger", 3.0, 4.0, "scored"], ["a", None, "", 0.0, 5.0, "missing"]])
+                              items_json='[["b", 0.5, "ledger", 3.0, 4.0, "scored"], ["a", null, "", 0.0, 5.0, "missing"]]')
     call_command("migrate", "assessment", "0003", verbosity=0)
     try:
         with connection.cursor() as cursor:

@@ -1,4 +1,5 @@
 """Assessment runs and their results, and self-assessments of qualitative items."""
+import json
 from typing import NamedTuple
 
 from django.conf import settings
@@ -67,10 +68,11 @@ class UnitResult(models.Model):
     light = models.CharField("等次", max_length=8, choices=Light.choices)
     missing_items = models.PositiveIntegerField("缺数据项")
     area_scores = models.JSONField("各领域得分", default=dict)
-    # Every applicable item's score in the framework's order, each as [item, value, source, points, max_points,
-    # status] (see ItemScore). A run is written once and read a unit at a time (scorecard) or whole (export):
-    # a row per unit and item, ~2,000 a run, cost more to write than the rest of the run's results together.
-    items = models.JSONField("各项得分", default=list)
+    # Every applicable item's score in the framework's order, as JSON text: a list of [item, value, source,
+    # points, max_points, status] (see ItemScore). A run is written once and read a unit at a time (scorecard)
+    # or whole (export): a row per unit and item, ~2,000 a run, cost more to write than the rest of the run,
+    # and jsonb would parse every number of it again.
+    items_json = models.TextField("各项得分", default="[]")
 
     objects = ScopedQuerySet.as_manager()
 
@@ -80,7 +82,7 @@ class UnitResult(models.Model):
 
     @property
     def item_scores(self) -> list["ItemScore"]:
-        return [ItemScore(*item) for item in self.items]
+        return [ItemScore(*item) for item in json.loads(self.items_json)]
 
 
 class SelfAssessment(LedgerModel):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from django.db import transaction
 
@@ -135,9 +136,9 @@ def run_assessment(year: int, user=None, framework: Framework | None = None, com
             share = round(-negative_share, 6)
             missing = sum(1 for s in items if s.status != ItemStatus.SCORED)
             unit_rows.append((unit.pk, unit_type, total, maximum, share, rank, len(entries), light_of(share, framework.lights),
-                              areas, missing, items))
+                              areas, missing, json.dumps(items)))
     insert_values(UnitResult, ["unit_id", "unit_type", "score", "max_score", "share", "rank", "rank_of", "light",
-                               "area_scores", "missing_items", "items"], unit_rows, common={"run_id": run.pk})
+                               "area_scores", "missing_items", "items_json"], unit_rows, common={"run_id": run.pk})
     return run
 
 

@@ -1,5 +1,7 @@
 # Item scores move from a row per unit and item into their unit result, as lists in the framework's order
-# (the order the rows were written in). Backwards, the rows are written again from the lists.
+# (the order the rows were written in), as JSON text. Backwards, the rows are written again from the lists.
+
+import json
 
 from django.db import migrations, models
 
@@ -14,8 +16,8 @@ def rows_to_lists(apps, schema_editor):
         items.setdefault((run_id, unit_id), []).append(score)
     results = list(UnitResult.objects.all())
     for result in results:
-        result.items = items.get((result.run_id, result.unit_id), [])
-    UnitResult.objects.bulk_update(results, ["items"], batch_size=500)
+        result.items_json = json.dumps(items.get((result.run_id, result.unit_id), []))
+    UnitResult.objects.bulk_update(results, ["items_json"], batch_size=500)
 
 
 def lists_to_rows(apps, schema_editor):
@@ -23,7 +25,7 @@ def lists_to_rows(apps, schema_editor):
     UnitResult = apps.get_model("assessment", "UnitResult")
     ItemResult.objects.bulk_create(
         [ItemResult(run_id=result.run_id, unit_id=result.unit_id, **dict(zip(COLUMNS, score)))
-         for result in UnitResult.objects.order_by("id").iterator() for score in result.items],
+         for result in UnitResult.objects.order_by("id").iterator() for score in json.loads(result.items_json)],
         batch_size=1000,
     )
 
@@ -37,8 +39,8 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='unitresult',
-            name='items',
-            field=models.JSONField(default=list, verbose_name='各项得分'),
+            name='items_json',
+            field=models.TextField(default='[]', verbose_name='各项得分'),
         ),
         migrations.RunPython(rows_to_lists, lists_to_rows),
         migrations.DeleteModel(
