@@ -40,7 +40,7 @@ def compute_period(period: Period, user=None, families=None) -> dict[int, dict[s
     previous = {unit_id: (pk, digest) for pk, unit_id, digest in current.values_list("pk", "unit_id", "digest")}
     encoded = {unit_id: LedgerSnapshot.encode(values) for unit_id, values in stored.items()}
     changed = sorted(unit_id for unit_id, (_, digest) in encoded.items() if previous.get(unit_id, (None, None))[1] != digest)
-    gone = [pk for unit_id, (pk, _) in previous.items() if unit_id not in stored or unit_id in changed]
+    gone = [pk for unit_id, (pk, digest) in previous.items() if encoded.get(unit_id, (None, None))[1] != digest]
     batch = ObservationBatch.objects.create(
         source=Source.LEDGER, period_start=period.start, period_end=period.end, created_by=user,
         note=f"由台账计算（{period.label}）",
