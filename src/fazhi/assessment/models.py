@@ -81,7 +81,7 @@ class UnitResult(models.Model):
         constraints = [models.UniqueConstraint(fields=["run", "unit"], name="one_result_per_unit")]
 
     @property
-    def item_scores(self) -> list["ItemScore"]:
+    def item_scores(self) -> list[ItemScore]:
         return [ItemScore(*item) for item in json.loads(self.items_json)]
 
 
