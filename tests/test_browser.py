@@ -55,8 +55,8 @@ def test_login_dashboard_switch_unit_and_ledger_list(live_server, page, users, t
     page.wait_for_selector("#ledger-cards")
     assert "工作台" in page.inner_text("h1")
 
-    page.select_option("#unit-select", str(tree["county"].pk))
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():  # the select submits its form on change; networkidle could come before it
+        page.select_option("#unit-select", str(tree["county"].pk))
     assert "测试县人民政府" in page.inner_text("h1")
 
     page.click("text=政务服务")
