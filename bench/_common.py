@@ -29,6 +29,7 @@ import os
 import re
 import resource
 import sqlite3
+import statistics
 import subprocess
 import sys
 import time
@@ -102,20 +103,26 @@ def best_of(fn, n: int = 5, warmup: int = 1):
     return best, value
 
 
-def interleaved_best(cases: dict, n: int = 5, warmup: int = 1) -> dict[str, float]:
-    """{name: best seconds} of cases that take turns, one run of each per round, `warmup` rounds untimed.
+def interleaved(cases: dict, n: int = 5, warmup: int = 1) -> dict[str, list[float]]:
+    """{name: [seconds of each round]} of cases that take turns, one run of each per round, `warmup` rounds untimed.
 
     Each case is a callable returning the seconds it measured (untimed preparation stays out of them). Taking
     turns puts the cases that a ratio compares under the same conditions: a machine that slows down for a
     while slows all of them, where running one case n times and then the other would charge it to one side.
+    The rounds line up, so a ratio can also be taken round by round (see `paired_median`).
     """
-    best = dict.fromkeys(cases, float("inf"))
+    seconds = {name: [] for name in cases}
     for round_ in range(warmup + n):
         for name, case in cases.items():
-            seconds = case()
+            elapsed = case()
             if round_ >= warmup:
-                best[name] = min(best[name], seconds)
-    return best
+                seconds[name].append(elapsed)
+    return seconds
+
+
+def paired_median(measured: list[float], baseline: list[float]) -> float:
+    """The median over rounds of measured / baseline, each pair taken in the same round."""
+    return statistics.median(m / b for m, b in zip(measured, baseline))
 
 
 def commit_time_checks():

@@ -15,8 +15,10 @@ own (year 1900) before the timed run and moved back after it (and at the start, 
 short in between).
 On PostgreSQL the tables a run writes are vacuumed, untimed, before every case (the baseline too), as autovacuum
 does between two assessments: every repetition is rolled back, and its dead rows would otherwise slow the next.
-The three cases take turns, round after round (best of --repeat rounds each), so that a slower spell of the
-machine weighs on the baseline and on the assessment alike.
+The three cases take turns, round after round, so that a slower spell of the machine weighs on the baseline and
+on the assessment alike. Reported: the best time of --repeat rounds of each case and the ratio of the bests, and
+the median over rounds of each round's own ratio (the pair measured a few seconds apart), which one unlucky
+round on either side moves less.
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import commit_time_checks, interleaved_best, parse_args, result, say, setup  # noqa: E402
+from _common import commit_time_checks, interleaved, paired_median, parse_args, result, say, setup  # noqa: E402
 
 PARKED = "1900-01-01", "1900-12-31"  # where the stored values of the period wait while the first computation runs
 
@@ -94,16 +96,20 @@ def main():
     move_stored_values(PARKED, stored)  # a run cut short while they were parked
     counts = []
     table = registry.compute_own(period)
-    best = interleaved_best({"queries": metric_queries, "rerun": rerun, "first": first_computation}, n=args.repeat)
-    queries_s, assess_s, first_s = best["queries"], best["rerun"], best["first"]
+    rounds = interleaved({"queries": metric_queries, "rerun": rerun, "first": first_computation}, n=args.repeat)
+    queries_s, assess_s, first_s = min(rounds["queries"]), min(rounds["rerun"]), min(rounds["first"])
+    ratio_median = paired_median(rounds["rerun"], rounds["queries"])
+    first_ratio_median = paired_median(rounds["first"], rounds["queries"])
     units, items = counts
     say(f"{info['vendor']}: {applications} applications, {Unit.objects.count()} units, {len(table)} metric quantities")
     say(f"metric queries alone: {queries_s:.3f}s; full assessment of {units} units ({items} item scores): "
         f"re-run {assess_s:.3f}s (ratio {assess_s / queries_s:.2f}), first computation of the year {first_s:.3f}s "
-        f"(ratio {first_s / queries_s:.2f})")
+        f"(ratio {first_s / queries_s:.2f}); best times of {args.repeat} rounds. Ratio round by round, median: "
+        f"re-run {ratio_median:.2f}, first computation {first_ratio_median:.2f}")
     result(db=info["vendor"], applications=applications, units_assessed=units, item_scores=items,
            quantities=len(table), queries_s=queries_s, assessment_s=assess_s, ratio=assess_s / queries_s,
-           first_s=first_s, first_ratio=first_s / queries_s)
+           first_s=first_s, first_ratio=first_s / queries_s, ratio_median=ratio_median,
+           first_ratio_median=first_ratio_median)
 
 
 if __name__ == "__main__":
