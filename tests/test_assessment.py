@@ -315,5 +315,6 @@ def test_ledger_values_page_shows_what_the_ledgers_give_the_unit(tree, users, lo
     assert "政务服务事项数" in page and "网上可办率" in page and "100.00%" in page and "计算时间" in page
     assert "四级深度事项数" not in page  # internal quantities are not shown
     assert "尚未由台账计算指标" in office.get(f"/assessment/ledger-values/?year={YEAR - 1}&unit={tree['dept'].pk}").content.decode()
+    assert office.get(f"/assessment/ledger-values/?year=abc&unit={tree['dept'].pk}").status_code == 200  # last year instead
     county_admin = login(users["unit_admin"])
     assert county_admin.get(f"/assessment/ledger-values/?year={YEAR}&unit={tree['dept'].pk}").status_code == 404  # out of scope

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
-from fazhi.core.current import current_unit
+from fazhi.core.current import current_unit, year_of
 from fazhi.core.scope import WHOLE_TREE_ROLES
 from fazhi.core.testing import serves
 from fazhi.metrics.catalogue import catalogue
@@ -198,7 +198,7 @@ def gaps(request):
 @login_required
 def ledger_values(request):
     """What the ledgers give a unit for a year, metric by metric and family by family, with when it was computed."""
-    year = int(request.GET.get("year") or timezone.localdate().year - 1)
+    year = year_of(request)
     unit = chosen_unit(request)
     period = Period.year(year)
     snapshots = LedgerSnapshot.objects.filter(unit=unit, period_start=period.start, period_end=period.end) if unit else LedgerSnapshot.objects.none()

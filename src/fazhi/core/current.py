@@ -1,5 +1,6 @@
-"""The unit a user is working on (the unit switcher). It only ever narrows the user's scope."""
+"""The unit a user is working on (the unit switcher; it only ever narrows the user's scope), and the year."""
 from django.apps import apps
+from django.utils import timezone
 
 from .scope import check_unit_in_scope, scope_of
 
@@ -24,3 +25,11 @@ def set_current_unit(request, unit) -> None:
         return
     check_unit_in_scope(request.user, unit)
     request.session[SESSION_KEY] = unit.pk
+
+
+def year_of(request) -> int:
+    """The year asked for in the query (`?year=`), else last year: the one whose report and figures are due."""
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year - 1)
+    except ValueError:
+        return timezone.localdate().year - 1

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from fazhi.core.current import current_unit
+from fazhi.core.current import current_unit, year_of
 from fazhi.core.ledgers import registry
 from fazhi.metrics.catalogue import catalogue
 from fazhi.metrics.registry import Period, unit_metrics
@@ -19,13 +19,6 @@ from fazhi.org.models import Unit
 def focus_unit(request):
     """The chosen unit, else the top of the user's scope."""
     return current_unit(request) or Unit.objects.visible_to(request.user).order_by("depth", "sort_order", "pk").first()
-
-
-def year_of(request) -> int:
-    try:
-        return int(request.GET.get("year") or timezone.localdate().year - 1)
-    except ValueError:
-        return timezone.localdate().year - 1
 
 
 def figures_view(title: str, area: str, families: list[str], extra_codes: tuple[str, ...] = ()):
