@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from fazhi.law.calendar import default_calendar
 from fazhi.law.errors import RuleViolation
 from fazhi.services import rules
+from fazhi.services.deadlines import due_date, is_on_time
 from fazhi.services.choices import ApplicationStatus, ClockStopReason, Outcome, RatingChannel
 from fazhi.services.models import ClockStop, MissingDocument, Rating, ServiceItem
 
@@ -85,7 +86,7 @@ workdays_2025 = st.dates(dt.date(2025, 1, 2), dt.date(2025, 11, 30)).filter(lamb
 @settings(max_examples=60, deadline=None)
 @given(accepted=workdays_2025, limit=st.integers(0, 30))
 def test_decided_on_the_deadline_is_on_time_and_a_working_day_later_is_not(accepted, limit):
-    due = rules.due_date(accepted, limit)
-    assert rules.is_on_time(due, due)
-    assert not rules.is_on_time(default_calendar().next_workday(due), due)
+    due = due_date(accepted, limit)
+    assert is_on_time(due, due)
+    assert not is_on_time(default_calendar().next_workday(due), due)
     assert default_calendar().workdays_between(accepted, due) == limit

@@ -4,6 +4,8 @@ from rest_framework.routers import DefaultRouter
 
 from fazhi.core.ledgers import registry
 
+from fazhi.services.api import ApplicationSyncView
+
 from .views import UnitViewSet, viewset_for
 
 router = DefaultRouter()
@@ -15,5 +17,6 @@ app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("applications/sync/", ApplicationSyncView.as_view(), name="applications-sync"),
     path("", include(router.urls)),
 ]

@@ -1,24 +1,31 @@
 """REST API: one scoped viewset per registered ledger, generated from the same declaration as the UI."""
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import JsonResponse
 from django.views import defaults
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from fazhi.core.forms import scoped_choices
-from fazhi.core.scope import scope_of
 from fazhi.core.serializers import LedgerModelSerializer
+from fazhi.core.steps import StateConflict
 from fazhi.org.models import Unit
+
+from .schema import DETAIL
 
 BOOKKEEPING = ("deleted_at", "deleted_by", "deletion_reason")
 
 
 def api_error(error: DjangoValidationError) -> ApiValidationError:
     return ApiValidationError(error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages})
+
+
+def conflict(error: StateConflict) -> Response:
+    return Response({"detail": "；".join(error.messages)}, status=status.HTTP_409_CONFLICT)
 
 
 class LedgerSerializer(LedgerModelSerializer):
@@ -46,7 +53,8 @@ class LedgerSerializer(LedgerModelSerializer):
 def serializer_for(ledger):
     if ledger.serializer_class:
         return ledger.serializer_class
-    meta = type("Meta", (), {"model": ledger.model, "exclude": BOOKKEEPING, "read_only_fields": ("created_at", "updated_at")})
+    meta = type("Meta", (), {"model": ledger.model, "exclude": BOOKKEEPING,
+                             "read_only_fields": ("created_at", "updated_at", *ledger.state_fields)})
     return type(f"{ledger.model.__name__}Serializer", (LedgerSerializer,), {"Meta": meta})
 
 
@@ -102,7 +110,65 @@ class LedgerViewSet(KnownQueryParametersMixin, viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+FORM_FIELD_SERIALIZERS = [
+    (forms.ModelMultipleChoiceField, lambda f: serializers.ListField(child=serializers.IntegerField())),
+    (forms.ModelChoiceField, lambda f: serializers.IntegerField()),
+    (forms.TypedChoiceField, lambda f: serializers.ChoiceField(choices=f.choices)),
+    (forms.ChoiceField, lambda f: serializers.ChoiceField(choices=[c for c in f.choices if c[0] != ""])),
+    (forms.DateField, lambda f: serializers.DateField()),
+    (forms.BooleanField, lambda f: serializers.BooleanField()),
+    (forms.IntegerField, lambda f: serializers.IntegerField(min_value=f.min_value, max_value=f.max_value)),
+    (forms.DecimalField, lambda f: serializers.DecimalField(max_digits=f.max_digits or 20, decimal_places=f.decimal_places or 2)),
+    (forms.FileField, lambda f: serializers.FileField()),
+    (forms.CharField, lambda f: serializers.CharField(max_length=f.max_length)),
+]
+
+
+def step_request_serializer(ledger, step):
+    """The step form's fields as a serializer: the OpenAPI description of the route's body (the form validates)."""
+    fields = {}
+    for name, field in step.form.base_fields.items():
+        make = next(make for kind, make in FORM_FIELD_SERIALIZERS if isinstance(field, kind))
+        made = make(field)
+        made.required = field.required
+        if not field.required and hasattr(made, "allow_blank"):
+            made.allow_blank = True
+        made.label, made.help_text = field.label, field.help_text or None
+        fields[name] = made
+    return type(f"{ledger.model.__name__}{step.name.title().replace('-', '')}Step", (serializers.Serializer,), fields)
+
+
+def step_route(ledger, step):
+    """POST /api/<ledger>/{id}/<step>/: the same form and step function as the detail page's button."""
+
+    @extend_schema(
+        summary=step.label,
+        description=f"办理步骤“{step.label}”：与网页详情页的同名操作调用同一规则函数。"
+                    "不符合当前状态（例如已被他人办理）时返回 409，违反规则时返回 400 并说明依据。",
+        request=step_request_serializer(ledger, step),
+        responses={200: serializer_for(ledger), 409: OpenApiResponse(DETAIL, description="当前状态不允许该步骤")},
+    )
+    @action(detail=True, methods=["post"], url_path=step.name, url_name=step.name)
+    def route(self, request, pk=None):
+        obj = self.get_object()
+        form = step.form_for(obj, request.data)
+        if not form.is_valid():
+            raise ApiValidationError({name: list(errors) for name, errors in form.errors.items()})
+        try:
+            step.run(obj, form.cleaned_data, request.user)
+        except StateConflict as error:
+            return conflict(error)
+        except DjangoValidationError as error:
+            raise api_error(error) from None
+        obj = self.get_queryset().model._base_manager.get(pk=obj.pk)
+        return Response(self.get_serializer(obj).data)
+
+    route.__name__ = f"step_{step.name.replace('-', '_')}"
+    return route
+
+
 def viewset_for(ledger):
+    routes = {f"step_{step.name.replace('-', '_')}": step_route(ledger, step) for step in ledger.actions}
     return type(
         f"{ledger.model.__name__}ViewSet",
         (LedgerViewSet,),
@@ -111,6 +177,7 @@ def viewset_for(ledger):
             "queryset": ledger.model.objects.all(),  # for schema generation; requests use get_queryset
             "serializer_class": serializer_for(ledger),
             "filterset_fields": ledger.filter_fields,
+            **routes,
         },
     )
 

@@ -5,6 +5,7 @@ import copy
 
 import django_filters
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -51,10 +52,13 @@ def ledger_form_class(ledger, user):
     """A ModelForm for the ledger whose foreign-key choices are limited to the user's scope."""
     base = ledger.form_class or forms.ModelForm
     declared = getattr(getattr(ledger.form_class, "Meta", None), "fields", None)
+    step_fields = set(ledger.step_fields)
+    field_names = {f.name for f in ledger.model._meta.get_fields()}
     fields = ledger.form_fields or declared or [
         f.name for f in ledger.model._meta.get_fields()
         if getattr(f, "editable", False) and not f.auto_created and f.concrete
         and f.name not in {"created_at", "updated_at", "deleted_at", "deleted_by", "deletion_reason"}
+        and f.name not in step_fields
     ]
 
     class LedgerForm(base):
@@ -85,6 +89,23 @@ def ledger_form_class(ledger, user):
                         field.widget = fast_select(widget)
                 else:
                     widget.attrs.setdefault("class", "form-control form-control-sm")
+
+        def add_error(self, field, error):
+            # The model's rules may name a field this form does not show (a step date checked against an edited
+            # one): the clerk sees it as an error of the whole form, with the field's name, never a crash.
+            if field is None and hasattr(error, "error_dict"):
+                hidden = {name: errors for name, errors in error.error_dict.items()
+                          if name != NON_FIELD_ERRORS and name not in self.fields}
+                if hidden:
+                    shown = {name: errors for name, errors in error.error_dict.items() if name not in hidden}
+                    for name, errors in hidden.items():
+                        label = ledger.label(name) if name in field_names else name
+                        for message in ValidationError(errors).messages:
+                            super().add_error(None, f"{label}：{message}")
+                    if not shown:
+                        return
+                    error = ValidationError(shown)
+            super().add_error(field, error)
 
     return LedgerForm
 

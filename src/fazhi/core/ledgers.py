@@ -20,6 +20,7 @@ AREAS = [
     ("reports", "年度报告"),
 ]
 AREA_NAMES = dict(AREAS)
+BOOKKEEPING = ("created_at", "updated_at", "deleted_at", "deleted_by", "deletion_reason")
 
 
 @dataclass
@@ -42,6 +43,9 @@ class Ledger:
     importer: object | None = None  # a fazhi.core.importing.ImportSpec
     actions: list = field(default_factory=list)  # workflow steps shown on the detail page (Action)
     extra_filters: dict = field(default_factory=dict)  # name -> django_filters.Filter beyond filter_fields
+    # Fields only the workflow steps write (status, step dates, …); with the non-editable derived fields (due
+    # dates, on-time flags) they are read-only in the generic form and the API.
+    state_fields: list[str] = field(default_factory=list)
 
     def __post_init__(self):
         if self.area not in AREA_NAMES:
@@ -49,10 +53,24 @@ class Ledger:
         for name in self.sort_fields:
             if self.model._meta.get_field(name).null:
                 raise ValueError(f"{self.slug}: sort field {name} must not be nullable (keyset pagination)")
+        for name in self.state_fields:
+            self.model._meta.get_field(name)
+        editable_state = set(self.form_fields or ()) & set(self.step_fields)
+        if editable_state:
+            raise ValueError(f"{self.slug}: form fields {sorted(editable_state)} are written by workflow steps only")
 
     @property
     def title(self) -> str:
         return str(self.model._meta.verbose_name_plural)
+
+    @property
+    def step_fields(self) -> list[str]:
+        """Every field the generic form and the API may not write: declared state and derived (editable=False)."""
+        derived = [
+            f.name for f in self.model._meta.concrete_fields
+            if not f.editable and f.name not in BOOKKEEPING and not f.primary_key
+        ]
+        return list(dict.fromkeys([*self.state_fields, *derived]))
 
     @property
     def fields_for_export(self) -> list[str]:

@@ -1,6 +1,8 @@
 """The base of every ledger serializer: the API accepts what its schema documents and returns what it promises."""
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from .text import CONTROL_CHARACTER_MESSAGE, CONTROL_CHARACTERS
 
@@ -43,3 +45,50 @@ class LedgerModelSerializer(serializers.ModelSerializer):
             if model_field.null:
                 kwargs["allow_null"] = True
         return field_class, kwargs
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in self.step_fields():
+            if name in fields:
+                fields[name].read_only = True
+        return fields
+
+    def step_fields(self) -> list[str]:
+        from .ledgers import registry
+
+        ledger = registry.for_model(self.Meta.model)
+        return ledger.step_fields if ledger else []
+
+    def to_internal_value(self, data):
+        refused = self.refused_step_fields(data) if hasattr(data, "keys") else {}
+        if refused:
+            raise ApiValidationError(refused)
+        return super().to_internal_value(data)
+
+    def refused_step_fields(self, data) -> dict[str, list[str]]:
+        """Step-owned fields sent with a value other than the stored one (a GET body sent back unchanged passes)."""
+        from .ledgers import registry
+
+        ledger = registry.for_model(self.Meta.model)
+        if ledger is None:
+            return {}
+        refused = {}
+        for name in ledger.step_fields:
+            if name not in data:
+                continue
+            field = self.Meta.model._meta.get_field(name)
+            current = field.value_from_object(self.instance) if self.instance is not None else field.get_default()
+            try:
+                sent = field.to_python(data[name])
+            except (DjangoValidationError, TypeError, ValueError):
+                sent = object()
+            if sent != current and not (sent in (None, "") and current in (None, "")):
+                refused[name] = [step_hint(ledger, field)]
+        return refused
+
+
+def step_hint(ledger, field) -> str:
+    """Why a field cannot be written, and which steps write it."""
+    routes = "；".join(f"{action.label}：POST /api/{ledger.slug}/{{id}}/{action.name}/" for action in ledger.actions)
+    how = f"请通过办理步骤办理（{routes}）" if routes else "由系统根据其他字段计算"
+    return f"“{field.verbose_name}”由办理步骤或系统计算设置，不能直接修改；{how}"

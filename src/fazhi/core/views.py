@@ -141,8 +141,10 @@ class LedgerActionView(LedgerViewMixin, View):
         self.require_write()
         obj = self.get_object(pk)
         step = self.ledger.action(action)
-        if step is None or not step.available(obj):
-            raise Http404("该操作不可用")
+        if step is None:
+            raise Http404("该操作不存在")
+        # `available` only decides which buttons the page shows: the step itself checks the rule, so a page shown
+        # before someone else acted gets the step's own refusal.
         form = step.form_for(obj, request.POST)
         if not form.is_valid():
             messages.error(request, f"{step.label}未执行：" + "；".join(

@@ -11,3 +11,7 @@ class ParameterNotInForce(ValidationError):
 
 class RuleViolation(ValidationError):
     """An action the law forbids; the message names the rule and where it is set."""
+
+
+class StateConflict(ValidationError):
+    """The step does not fit the row's current state (already done, moved on, one already open): HTTP 409."""

@@ -10,7 +10,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 
 from .calendar import WorkCalendar
-from .errors import ParameterNotInForce, RuleViolation
+from .errors import ParameterNotInForce, RuleViolation, StateConflict
 from .params import ParameterVersion, param
 
 
@@ -23,7 +23,7 @@ def not_before(day: dt.date, earliest: dt.date | None, what: str, earlier_what: 
 def require_status(record, what: str, *statuses) -> None:
     """Refuse a step the record's current status does not allow."""
     if record.status not in statuses:
-        raise ValidationError(f"当前状态为“{record.get_status_display()}”，不能{what}")
+        raise StateConflict(f"当前状态为“{record.get_status_display()}”，不能{what}")
 
 
 def require_text(value: str, refusal: Exception) -> str:
@@ -65,7 +65,7 @@ def end_pause(pauses, on: dt.date, *, none_open: str, resumed: str, started: str
     """Close the open pause among `pauses` (a queryset of intervals) on `on`; it is returned."""
     pause = pauses.filter(ended_on__isnull=True).first()
     if pause is None:
-        raise ValidationError(none_open)
+        raise StateConflict(none_open)
     not_before(on, pause.started_on, resumed, started)
     pause.ended_on = on
     pause.save()

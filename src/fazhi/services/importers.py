@@ -4,9 +4,9 @@ from fazhi.core.importing import Column, CellError, ImportSpec, boolean, choice,
 from fazhi.law.calendar import default_calendar
 from fazhi.org.models import Unit
 
-from .choices import ApplicantType, ApplicationStatus, Channel, ItemType, OnlineDepth, Outcome
+from .choices import ApplicantType, Channel, ItemType, OnlineDepth, Outcome
 from .models import Application, ServiceItem
-from .rules import due_date, is_on_time
+from .sync import build_new
 
 IMPORT_REASON = "Excel导入"
 
@@ -96,25 +96,7 @@ class ApplicationImport(ImportSpec):
         item = context["items"].get(values["item"])
         if item is None:
             raise CellError(f"事项编码“{values['item']}”不存在或不在您的数据范围内")
-        app = Application(
-            unit_id=item.unit_id, item=item, number=values["number"], applicant_type=values["applicant_type"],
-            applicant_name=values["applicant_name"], applicant_id_number=values["applicant_id_number"].upper(),
-            channel=values["channel"], received_on=values["received_on"], accepted_on=values["accepted_on"],
-            decided_on=values["decided_on"], outcome=values["outcome"] or "",
-        )
-        if app.decided_on and not app.accepted_on:
-            raise CellError("有办结日期的办件必须填写受理日期")
-        if app.decided_on and not app.outcome:
-            raise CellError("已办结的办件必须填写办理结果")
-        if app.accepted_on:
-            app.due_on = due_date(app.accepted_on, item.promised_limit, calendar=context["calendar"])
-        if app.decided_on:
-            app.status = ApplicationStatus.DECIDED
-            app.on_time = is_on_time(app.decided_on, app.due_on)
-        elif app.accepted_on:
-            app.status = ApplicationStatus.ACCEPTED
-        app.clean()  # the column parsers have checked types, lengths and choices already
-        return app
+        return build_new(values, item, context["calendar"])
 
     def key(self, instance):
         return instance.number

@@ -67,6 +67,7 @@ registry.register(Ledger(
     sample=sample_application,
     importer=ApplicationImport(),
     actions=APPLICATION_ACTIONS,
+    state_fields=["status", "accepted_on", "decided_on", "outcome"],
     extra_filters={"overdue": django_filters.BooleanFilter(label="逾期", method=overdue_filter)},
 ))
 
@@ -78,4 +79,5 @@ registry.register(Ledger(
     select_related=["unit", "application"],
     sample=sample_rating,
     actions=RATING_ACTIONS,
+    state_fields=["rectified_on"],
 ))

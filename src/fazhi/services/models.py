@@ -11,6 +11,7 @@ from fazhi.law.params import rule
 from .choices import (
     ApplicantType, ApplicationStatus, Channel, ClockStopReason, ItemType, OnlineDepth, Outcome, RatingChannel,
 )
+from .deadlines import derive_application, derive_rating
 
 
 class ServiceItem(LedgerModel):
@@ -117,6 +118,14 @@ class Application(LedgerModel):
         if errors:
             raise ValidationError(errors)
 
+    def refresh_derived(self, calendar=None) -> None:
+        """Recompute the due date and the on-time flag from this row's dates, item and clock stops."""
+        stops = list(self.clock_stops.all()) if self.pk and self.accepted_on else []
+        derive_application(self, self.item.promised_limit if self.item_id else 0, stops, calendar)
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
+        super().save(*args, **kwargs)
 
     def detail_sections(self):
         return [
@@ -138,6 +147,11 @@ class ClockStop(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "不计时环节"
+        constraints = [
+            # 中止计时 refuses a second open stop; the database says it too, for two clerks acting at once.
+            models.UniqueConstraint(fields=["application"], condition=models.Q(ended_on__isnull=True),
+                                    name="clock_stop_one_open"),
+        ]
 
 
 class MissingDocument(models.Model):
@@ -181,11 +195,7 @@ class Rating(LedgerModel):
         return self.stars <= 2
 
     def save(self, *args, **kwargs):
-        # A bad rating opens a rectification due within the period the 好差评 rules set.
-        if self.is_bad and self.rectification_due_on is None and self.rated_on:
-            from fazhi.law.deadlines import deadline
-
-            self.rectification_due_on = deadline("services.bad_rating_rectification", self.rated_on).due
+        derive_rating(self)
         super().save(*args, **kwargs)
 
     def clean(self):

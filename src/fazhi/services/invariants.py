@@ -1,0 +1,87 @@
+"""What must hold of the 政务服务 ledgers, whatever road wrote them (see fazhi.core.invariants)."""
+from django.db.models import F, Q
+
+from fazhi.core.invariants import invariant
+from fazhi.law.calendar import default_calendar
+
+from .choices import ApplicationStatus
+from .deadlines import derive_application, due_date
+from .models import Application, ClockStop, MissingDocument, Rating
+
+S = ApplicationStatus
+
+
+@invariant("applications", "办件状态与各步骤日期一致（已收件无受理/办结日期；已受理有受理日期、无办结日期；已办结有受理、办结日期和办理结果；不予受理有决定日期、无受理日期）")
+def status_matches_dates():
+    rows = Application.all_objects.filter(
+        Q(status=S.RECEIVED) & (Q(accepted_on__isnull=False) | Q(decided_on__isnull=False))
+        | Q(status=S.ACCEPTED) & (Q(accepted_on__isnull=True) | Q(decided_on__isnull=False))
+        | Q(status=S.DECIDED) & (Q(accepted_on__isnull=True) | Q(decided_on__isnull=True) | Q(outcome=""))
+        | Q(status=S.NOT_ACCEPTED) & (Q(accepted_on__isnull=False) | Q(decided_on__isnull=True))
+    )
+    for app in rows.order_by("pk"):
+        yield app, f"状态“{app.get_status_display()}”，受理日期{app.accepted_on or '—'}，办结日期{app.decided_on or '—'}"
+
+
+@invariant("applications", "步骤日期顺序：受理不早于收件，办结不早于受理")
+def dates_in_order():
+    rows = Application.all_objects.filter(Q(accepted_on__lt=F("received_on")) | Q(decided_on__lt=F("accepted_on")))
+    for app in rows.order_by("pk"):
+        yield app, f"收件{app.received_on}，受理{app.accepted_on}，办结{app.decided_on}"
+
+
+@invariant("applications", "已受理的办件都有承诺办结日期")
+def accepted_has_due_date():
+    yield from Application.all_objects.filter(accepted_on__isnull=False, due_on__isnull=True).order_by("pk")
+
+
+@invariant("applications", "已办结办件的“按时办结”与办结日期、承诺办结日期一致（未受理的办件没有该标志）")
+def on_time_matches_dates():
+    rows = Application.all_objects.filter(
+        Q(decided_on__isnull=False, due_on__isnull=False)
+        & (Q(on_time__isnull=True) | Q(on_time=True, decided_on__gt=F("due_on")) | Q(on_time=False, decided_on__lte=F("due_on")))
+        | Q(accepted_on__isnull=True, on_time__isnull=False)
+        | Q(decided_on__isnull=True, on_time__isnull=False)
+    )
+    for app in rows.order_by("pk"):
+        yield app, f"办结{app.decided_on}，承诺办结{app.due_on}，记为{'按时' if app.on_time else '超时' if app.on_time is False else '未标记'}"
+
+
+@invariant("applications", "承诺办结日期 = 受理日期起按事项承诺时限（工作日）加不计时天数计算的日期")
+def due_date_follows_the_promise():
+    calendar = default_calendar()
+    stopped = set(ClockStop.objects.values_list("application_id", flat=True).distinct())
+    rows = (Application.all_objects.filter(accepted_on__isnull=False)
+            .values_list("pk", "accepted_on", "item__promised_limit", "due_on").order_by("pk").iterator(chunk_size=5000))
+    expected = {}
+    for pk, accepted_on, limit, due_on in rows:
+        if pk in stopped:
+            app = Application.all_objects.select_related("item").get(pk=pk)
+            derive_application(app, limit, list(app.clock_stops.all()), calendar)
+            want = app.due_on
+        else:
+            key = (accepted_on, limit)
+            if key not in expected:
+                expected[key] = due_date(accepted_on, limit, (), calendar)
+            want = expected[key]
+        if want != due_on:
+            app = Application.all_objects.get(pk=pk)
+            yield app, f"记录为{due_on}，按规则应为{want}"
+
+
+@invariant("applications", "有未补齐容缺材料的办件不得办结")
+def decided_without_missing_documents():
+    ids = (MissingDocument.objects.filter(supplied_on__isnull=True, application__status=S.DECIDED)
+           .values_list("application_id", flat=True))
+    yield from Application.all_objects.filter(pk__in=ids).order_by("pk")
+
+
+@invariant("ratings", "好差评只针对已办结的办件；差评都有整改期限，整改完成日期不早于评价日期")
+def ratings_follow_the_rules():
+    rows = Rating.all_objects.filter(
+        ~Q(application__status=S.DECIDED)
+        | Q(stars__lte=2, rectification_due_on__isnull=True)
+        | Q(stars__gt=2, rectified_on__isnull=False)
+        | Q(rectified_on__lt=F("rated_on"))
+    ).select_related("application")
+    yield from rows.order_by("pk")
