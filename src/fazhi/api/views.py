@@ -105,6 +105,8 @@ class LedgerViewSet(KnownQueryParametersMixin, viewsets.ModelViewSet):
         reason = reason or request.query_params.get("reason", "")
         try:
             obj.soft_delete(request.user, reason)
+        except StateConflict as error:
+            return conflict(error)
         except DjangoValidationError as error:
             return Response({"detail": "；".join(error.messages)}, status=status.HTTP_400_BAD_REQUEST)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -141,14 +143,6 @@ def step_request_serializer(ledger, step):
 def step_route(ledger, step):
     """POST /api/<ledger>/{id}/<step>/: the same form and step function as the detail page's button."""
 
-    @extend_schema(
-        summary=step.label,
-        description=f"办理步骤“{step.label}”：与网页详情页的同名操作调用同一规则函数。"
-                    "不符合当前状态（例如已被他人办理）时返回 409，违反规则时返回 400 并说明依据。",
-        request=step_request_serializer(ledger, step),
-        responses={200: serializer_for(ledger), 409: OpenApiResponse(DETAIL, description="当前状态不允许该步骤")},
-    )
-    @action(detail=True, methods=["post"], url_path=step.name, url_name=step.name)
     def route(self, request, pk=None):
         obj = self.get_object()
         form = step.form_for(obj, request.data)
@@ -163,12 +157,44 @@ def step_route(ledger, step):
         obj = self.get_queryset().model._base_manager.get(pk=obj.pk)
         return Response(self.get_serializer(obj).data)
 
-    route.__name__ = f"step_{step.name.replace('-', '_')}"
-    return route
+    route.__name__ = route_name(step)
+    route = action(detail=True, methods=["post"], url_path=step.name, url_name=step.name)(route)
+    return extend_schema(
+        summary=step.label,
+        description=f"办理步骤“{step.label}”：与网页详情页的同名操作调用同一规则函数。"
+                    "不符合当前状态（例如已被他人办理）时返回 409，违反规则时返回 400 并说明依据。",
+        request=step_request_serializer(ledger, step),
+        responses={200: serializer_for(ledger), 409: OpenApiResponse(DETAIL, description="当前状态不允许该步骤")},
+    )(route)
+
+
+def restore_route(ledger):
+    """POST /api/<ledger>/{id}/restore/: a row in the recycle bin back in the ledger (the bin keeps every deletion)."""
+
+    def restore(self, request, pk=None):
+        queryset = ledger.model.all_objects.visible_to(request.user)
+        obj = queryset.filter(pk=pk).first() if str(pk).isdigit() else None
+        if obj is None:
+            return Response({"detail": "记录不存在或不在您的数据范围内"}, status=status.HTTP_404_NOT_FOUND)
+        try:
+            obj.restore(request.user)
+        except StateConflict as error:
+            return conflict(error)
+        return Response(self.get_serializer(obj).data)
+
+    restore = action(detail=True, methods=["post"])(restore)
+    return extend_schema(
+        summary="从回收站恢复", request=None, description="恢复已删除（移入回收站）的记录；恢复记入变更记录。",
+        responses={200: serializer_for(ledger), 409: OpenApiResponse(DETAIL, description="该记录不在回收站中")},
+    )(restore)
+
+
+def route_name(step) -> str:
+    return f"step_{step.name.replace('-', '_')}"
 
 
 def viewset_for(ledger):
-    routes = {f"step_{step.name.replace('-', '_')}": step_route(ledger, step) for step in ledger.actions}
+    routes = {route_name(step): step_route(ledger, step) for step in ledger.actions}
     return type(
         f"{ledger.model.__name__}ViewSet",
         (LedgerViewSet,),
@@ -177,6 +203,7 @@ def viewset_for(ledger):
             "queryset": ledger.model.objects.all(),  # for schema generation; requests use get_queryset
             "serializer_class": serializer_for(ledger),
             "filterset_fields": ledger.filter_fields,
+            "restore": restore_route(ledger),
             **routes,
         },
     )

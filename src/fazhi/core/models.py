@@ -1,11 +1,14 @@
 """The ledger base: every ledger row belongs to a unit, keeps its history and is never lost on delete."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from fazhi.law.errors import StateConflict
+
 from .scope import ScopedQuerySet
+from .steps import step
 
 
 class LedgerQuerySet(ScopedQuerySet):
@@ -55,27 +58,37 @@ class LedgerModel(models.Model):
         reason = (reason or "").strip()
         if not reason:
             raise ValidationError("删除台账记录必须填写删除原因")
-        if self.is_deleted:
-            raise ValidationError("该记录已在回收站中")
-        with transaction.atomic():
-            self.deleted_at = timezone.now()
-            self.deleted_by = user if getattr(user, "is_authenticated", False) else None
-            self.deletion_reason = reason
-            self._change_reason = f"删除：{reason}"
-            self.save(update_fields=["deleted_at", "deleted_by", "deletion_reason", "updated_at"])
+        move_to_recycle_bin(self, user, reason)
 
     def restore(self, user):
-        if not self.is_deleted:
-            raise ValidationError("该记录未被删除，无需恢复")
-        with transaction.atomic():
-            self.deleted_at = None
-            self.deleted_by = None
-            self.deletion_reason = ""
-            self._change_reason = "从回收站恢复"
-            self.save(update_fields=["deleted_at", "deleted_by", "deletion_reason", "updated_at"])
+        restore_from_recycle_bin(self, user)
 
     def delete(self, *args, **kwargs):
         raise ValidationError("台账记录不能物理删除，请使用“删除”移入回收站")
+
+
+BIN_FIELDS = ["deleted_at", "deleted_by", "deletion_reason", "updated_at"]
+
+
+@step("删除", allow_deleted=True)
+def move_to_recycle_bin(row, user, reason: str) -> None:
+    if row.is_deleted:
+        raise StateConflict("该记录已在回收站中")
+    row.deleted_at = timezone.now()
+    row.deleted_by = user if getattr(user, "is_authenticated", False) else None
+    row.deletion_reason = reason
+    row._change_reason = f"删除：{reason}"
+    row.save(update_fields=BIN_FIELDS)
+
+
+@step("从回收站恢复", allow_deleted=True)
+def restore_from_recycle_bin(row, user) -> None:
+    if not row.is_deleted:
+        raise StateConflict("该记录未被删除，无需恢复")
+    row.deleted_at = None
+    row.deleted_by = None
+    row.deletion_reason = ""
+    row.save(update_fields=BIN_FIELDS)
 
 
 class ImportJob(models.Model):

@@ -35,11 +35,12 @@ def copy_state(target, source) -> None:
     target.__dict__.pop("_prefetched_objects_cache", None)
 
 
-def step(label: str, *, parent: str | None = None):
+def step(label: str, *, parent: str | None = None, allow_deleted: bool = False):
     """Make `function(record, …)` a locked workflow step labelled `label` in the row's history.
 
     `parent`: for a step on a child row (a 容缺材料 of a 办件), the name of the foreign key whose ledger row
     is locked first, so that steps on the parent and on its children are serialised too.
+    `allow_deleted`: the step may act on a row in the recycle bin (restoring it).
     """
 
     def decorate(function):
@@ -51,7 +52,8 @@ def step(label: str, *, parent: str | None = None):
                         holder = lock(getattr(record, parent))
                         refuse_deleted(holder, label)
                     locked = lock(record)
-                    refuse_deleted(locked, label)
+                    if not allow_deleted:
+                        refuse_deleted(locked, label)
                     locked._change_reason = label
                     result = function(locked, *args, **kwargs)
             except IntegrityError as error:

@@ -18,11 +18,13 @@ SOURCE = "services_application"
 TABLE = "services_applicationday"
 COUNTS = ("accepted", "decided", "decided_on_time")
 
-# (the date column a row is counted on, {count: SQL expression over the row}); a row counts only while live
-# and only where that date is set.
+# (the date column a row is counted on, {count: SQL expression over the row}, extra condition); a row counts only
+# while live and only where that date is set. A refusal of acceptance (不予受理) is dated in decided_on but was never
+# accepted: it is no 办结 and has no deadline to meet.
 CONTRIBUTIONS = (
-    ("accepted_on", {"accepted": "1"}),
-    ("decided_on", {"decided": "1", "decided_on_time": "CASE WHEN {row}on_time THEN 1 ELSE 0 END"}),
+    ("accepted_on", {"accepted": "1"}, ""),
+    ("decided_on", {"decided": "1", "decided_on_time": "CASE WHEN {row}on_time THEN 1 ELSE 0 END"},
+     " AND {row}accepted_on IS NOT NULL"),
 )
 # A change to any other column leaves the totals as they are.
 WATCHED = ("unit_id", "deleted_at", "accepted_on", "decided_on", "on_time")
@@ -31,13 +33,13 @@ WATCHED = ("unit_id", "deleted_at", "accepted_on", "decided_on", "on_time")
 def _rows_of(row: str, sign: int, source: str = "") -> list[str]:
     """SELECTs giving the signed contributions of the rows named by `row` (`NEW.`, `n.` …) from `source`."""
     selects = []
-    for date_column, counts in CONTRIBUTIONS:
+    for date_column, counts, condition in CONTRIBUTIONS:
         values = ", ".join(
             f"{sign} * ({counts[name].format(row=row)}) AS {name}" if name in counts else f"0 AS {name}" for name in COUNTS
         )
         selects.append(
             f"SELECT {row}unit_id AS unit_id, {row}{date_column} AS day, {values} {source} "
-            f"WHERE {row}deleted_at IS NULL AND {row}{date_column} IS NOT NULL"
+            f"WHERE {row}deleted_at IS NULL AND {row}{date_column} IS NOT NULL{condition.format(row=row)}"
         )
     return selects
 

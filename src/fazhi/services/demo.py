@@ -6,6 +6,7 @@ from fazhi.demo.generator import BATCH, DEMO_YEAR, DemoBuilder, DemoCity, demo_s
 from fazhi.law.calendar import default_calendar
 
 from .choices import ApplicantType, ApplicationStatus, Channel, ItemType, OnlineDepth, Outcome, RatingChannel
+from .deadlines import derive_application, derive_rating
 from .models import Application, Rating, ServiceItem
 
 
@@ -62,20 +63,20 @@ def build_services(city: DemoCity, builder: DemoBuilder) -> None:
             )
             if rng.random() < 0.015:
                 app.status = ApplicationStatus.NOT_ACCEPTED
+                app.decided_on = calendar.add_workdays(received, rng.randint(0, 5))
             else:
                 app.accepted_on = received
                 app.tolerance_acceptance = item.tolerance_allowed and rng.random() < 0.1
                 app.commitment_acceptance = item.commitment_allowed and rng.random() < 0.3
-                app.due_on = calendar.add_workdays(received, item.promised_limit)
                 spent = item.promised_limit if rng.random() > 0.02 else item.promised_limit + rng.randint(1, 5)
                 decided = calendar.add_workdays(received, rng.randint(0, spent) if spent else 0)
                 if decided <= today_limit and rng.random() > 0.01:
                     app.decided_on = decided
                     app.status = ApplicationStatus.DECIDED
                     app.outcome = Outcome.APPROVED if rng.random() > 0.03 else Outcome.DENIED
-                    app.on_time = decided <= app.due_on
                 else:
                     app.status = ApplicationStatus.ACCEPTED
+                derive_application(app, item.promised_limit, (), calendar)
             applications.append(app)
         Application.objects.bulk_create(applications, batch_size=BATCH)
         rated = [a for a in applications if a.status == ApplicationStatus.DECIDED and rng.random() < 0.2]
@@ -89,7 +90,7 @@ def build_services(city: DemoCity, builder: DemoBuilder) -> None:
                             channel=rng.choice(list(RatingChannel.values)), rated_on=rated_on)
             if stars <= 2:
                 rating.comment = rng.choice(["等候时间较长", "材料要求说明不清", "窗口人员态度需改进", "系统操作不便"])
-                rating.rectification_due_on = calendar.add_workdays(rated_on, 5)
+                derive_rating(rating)
                 if rng.random() < 0.9:
                     rating.rectified_on = calendar.add_workdays(rated_on, rng.randint(1, 5))
             ratings.append(rating)
