@@ -165,32 +165,36 @@ def sync_batch(raw_records, user) -> SyncResult:
     records, errors = [], []
     for position, raw in enumerate(raw_records, 1):
         values, problems = parse_record(raw, position)
-        records.append(values)
+        records.append(None if problems else values)
         errors.extend(problems)
-    if errors:
-        raise SyncRefused(errors)
-    codes = {record["item"] for record in records}
+    codes = {record["item"] for record in records if record}
     items = {item.code: item for item in ServiceItem.objects.visible_to(user).filter(code__in=codes)
              .only("id", "code", "unit_id", "promised_limit")}
-    return sync_applications(records, user, items=items)
+    return sync_applications(records, user, items=items, errors=errors)
 
 
-def sync_applications(records: list[dict], user, *, items: dict[str, ServiceItem]) -> SyncResult:
+def sync_applications(records: list[dict | None], user, *, items: dict[str, ServiceItem],
+                      errors: list[RecordError] | None = None) -> SyncResult:
     """Apply a batch of parsed records (keys as Application fields, `item` an item code, optional `refused`).
 
-    `items`: the service items the user may write, by code. Raises SyncRefused listing every problem.
+    `items`: the service items the user may write, by code; `errors`: problems found already (their records are
+    None), reported with the rest. Raises SyncRefused listing every problem.
     """
     calendar = default_calendar()
-    errors: list[RecordError] = []
-    numbers = [record.get("number") for record in records]
+    errors = list(errors or ())
+    numbers = [record.get("number") if record else None for record in records]
     seen: dict[str, int] = {}
     for position, number in enumerate(numbers, 1):
+        if number is None:
+            continue
         if number in seen:
             errors.append(RecordError(position, "number", f"办件编号“{number}”在本批中重复（第{seen[number]}件）"))
         seen.setdefault(number, position)
     stored = {app.number: app for app in Application.all_objects.filter(number__in=[n for n in numbers if n])}
     new, advance, result = [], [], SyncResult()
     for position, record in enumerate(records, 1):
+        if record is None:
+            continue
         item = items.get(record.get("item"))
         if item is None:
             errors.append(RecordError(position, "item", f"事项编码“{record.get('item')}”不存在或不在您的数据范围内"))
