@@ -37,7 +37,6 @@ def build(args) -> None:
     rng = random.Random(args.seed)
     builder = DemoBuilder(seed=args.seed, scale=args.scale, log=say)
     city = builder.build_org()
-    builder.build_users(city)
     units = city.service_units
     ServiceItem.objects.bulk_create([
         ServiceItem(unit=units[i % len(units)], code=f"SYNC-{i:05d}", name=f"同步测试事项{i}", item_type=ItemType.LICENSING,
