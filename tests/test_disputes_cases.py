@@ -83,12 +83,12 @@ def test_lawsuit_workflow_and_late_defence_list_through_the_web(tree, users, log
     make_lawsuit(tree["town"], "ON-TIME", served_on=D(2025, 3, 5), defence_submitted_on=D(2025, 3, 18))
     url = f"/ledgers/lawsuits/{suit.pk}/do/"
     client.post(url + "hearing/", {"held_on": "2025-05-06", "head_appearance": "head", "head_name": "镇长 周某", "staff_appeared": "on"})
-    client.post(url + "close/", {"on": "2025-06-30", "outcome": "lost_confirmed_illegal"})
+    client.post(url + "close/", {"closed_on": "2025-06-30", "outcome": "lost_confirmed_illegal"})
     suit.refresh_from_db()
     assert suit.status == "closed" and suit.lost and suit.hearings.get().head_name == "镇长 周某"
     page = client.get("/ledgers/lawsuits/?overdue=true").content.decode()
     assert "行初1号" in page and "ON-TIME" not in page  # no defence recorded and 3-20 has passed
-    client.post(url + "defence/", {"on": "2025-03-21"})
+    client.post(url + "defence/", {"defence_submitted_on": "2025-03-21"})
     page = client.get("/ledgers/lawsuits/?overdue=true").content.decode()
     assert "行初1号" in page  # handed in a day late
 

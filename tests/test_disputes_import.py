@@ -21,7 +21,7 @@ def row(number, **overrides):
         "知道行政行为之日": D(2025, 2, 12), "已告知复议权利": "是", "知道复议权利之日": None, "涉及不动产": "否",
         "涉及金额（元）": 2000, "收到申请日期": D(2025, 3, 3), "受理日期": D(2025, 3, 5), "审理程序": "普通程序",
         "适用简易程序情形": None, "不予受理决定日期": None, "不予受理理由": None, "延长审理期限（日）": None,
-        "结案日期": D(2025, 4, 20), "结案方式": "撤销",
+        "批准延长日期": None, "延长理由": None, "结案日期": D(2025, 4, 20), "结案方式": "撤销",
     }
     values.update(overrides)
     return [values[h] for h in HEADERS]
@@ -32,14 +32,15 @@ def test_rows_import_with_their_derived_deadlines(users, tree, tmp_path):
         row("R1"),
         row("R2", 审理程序="简易程序", 适用简易程序情形="案件涉及款额在法定限额以下", 结案日期=D(2025, 4, 20)),
         row("R3", 受理日期=None, 结案日期=None, 结案方式=None, 不予受理决定日期=D(2025, 3, 6), 不予受理理由="不属于受案范围"),
-        row("R4", 结案日期=None, 结案方式=None, **{"延长审理期限（日）": 30}),
+        row("R4", 结案日期=None, 结案方式=None, 批准延长日期=D(2025, 4, 1), 延长理由="案情复杂", **{"延长审理期限（日）": 30}),
     ]
     assert run_import(SPEC, workbook_file(tmp_path, HEADERS, rows), users["clerk"]).rows == 4
     r1, r2, r3, r4 = (ReconsiderationCase.objects.get(number=n) for n in ("R1", "R2", "R3", "R4"))
     assert r1.status == "closed" and r1.due_on == D(2025, 5, 6) and r1.on_time  # 60 days is Sunday 5-4; 5-5 a holiday
     assert r2.procedure == "simplified" and r2.due_on == D(2025, 4, 7) and r2.on_time is False  # 4-4 清明, 4-5/6 weekend
     assert r3.status == "not_accepted" and r3.due_on is None
-    assert r4.status == "accepted" and r4.due_on == D(2025, 6, 3)
+    assert r4.status == "accepted" and r4.due_on == D(2025, 6, 3) and r4.extended_on == D(2025, 4, 1)
+    assert r4.extension_reason == "案情复杂"
     assert r1.history.get().history_change_reason == "Excel导入"
 
 
@@ -50,7 +51,11 @@ def test_rows_import_with_their_derived_deadlines(users, tree, tmp_path):
     ({"知道行政行为之日": D(2024, 12, 1), "行政行为作出日期": D(2024, 12, 1)}, "", "行政复议申请期限60日"),
     ({"受理日期": None, "结案日期": None, "结案方式": None, "不予受理决定日期": D(2025, 3, 20), "不予受理理由": "x"},
      "不予受理决定日期", "视为受理"),
-    ({"延长审理期限（日）": 31}, "延长审理期限（日）", "最长延长30日"),
+    ({"延长审理期限（日）": 31, "批准延长日期": D(2025, 4, 1), "延长理由": "案情复杂"}, "延长审理期限（日）", "最长延长30日"),
+    ({"延长审理期限（日）": 10}, "", "延长审理期限（日）与批准延长日期应同时填写"),
+    ({"延长审理期限（日）": 10, "批准延长日期": D(2025, 5, 7), "延长理由": "来不及"}, "延长审理期限（日）", "届满前"),
+    ({"审理程序": "简易程序", "适用简易程序情形": "案件涉及款额在法定限额以下", "延长审理期限（日）": 10,
+      "批准延长日期": D(2025, 3, 20), "延长理由": "复杂"}, "延长审理期限（日）", "第五十五条"),
     ({"结案方式": None}, "", "结案日期与结案方式应同时填写"),
 ])
 def test_a_row_breaking_a_rule_refuses_the_whole_file(users, tree, tmp_path, overrides, column, message):

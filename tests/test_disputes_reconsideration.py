@@ -45,11 +45,11 @@ def test_the_refusal_reaches_the_clerk_through_the_web(tree, users, login):
     case = make_case(tree["town"], received=D(2023, 12, 20), amount=Decimal("2000"))
     client = login(users["clerk"])
     response = client.post(f"/ledgers/reconsideration-cases/{case.pk}/do/accept/",
-                           {"on": "2023-12-22", "procedure": "simplified", "ground": "small_amount"}, follow=True)
+                           {"accepted_on": "2023-12-22", "procedure": "simplified", "simplified_ground": "small_amount"}, follow=True)
     [message] = messages_of(response)
     assert message.startswith("受理未执行") and "行政复议决定期限（简易程序）" in message and "没有有效的法律规定" in message
     response = client.post(f"/ledgers/reconsideration-cases/{case.pk}/do/accept/",
-                           {"on": "2023-12-22", "procedure": "ordinary"}, follow=True)
+                           {"accepted_on": "2023-12-22", "procedure": "ordinary"}, follow=True)
     assert messages_of(response) == ["受理：已完成"]
     case.refresh_from_db()
     assert case.due_on == D(2024, 2, 20)  # 60 days under the 1999/2017 law (第三十一条)
@@ -247,16 +247,16 @@ def test_workflow_steps_through_the_web(tree, users, login):
     case = make_case(tree["town"], received=D(2025, 6, 3))
     client = login(users["clerk"])
     url = f"/ledgers/reconsideration-cases/{case.pk}/do/"
-    assert messages_of(client.post(url + "accept/", {"on": "2025-06-04", "procedure": "ordinary"}, follow=True)) == ["受理：已完成"]
-    client.post(url + "suspend/", {"on": "2025-06-10", "reason": "mediation"})
-    client.post(url + "resume/", {"on": "2025-06-20"})
-    client.post(url + "hearing/", {"notified_on": "2025-06-23", "held_on": "2025-06-30", "head_attended": "on", "attendee": "副局长 李某"})
-    response = client.post(url + "extend/", {"on": "2025-07-01", "days": 40, "reason": "复杂"}, follow=True)
+    assert messages_of(client.post(url + "accept/", {"accepted_on": "2025-06-04", "procedure": "ordinary"}, follow=True)) == ["受理：已完成"]
+    client.post(url + "suspend/", {"started_on": "2025-06-10", "reason": "mediation"})
+    client.post(url + "resume/", {"ended_on": "2025-06-20"})
+    client.post(url + "hearing/", {"notified_on": "2025-06-23", "held_on": "2025-06-30", "respondent_head_attended": "on", "attendee": "副局长 李某"})
+    response = client.post(url + "extend/", {"extended_on": "2025-07-01", "days": 40, "reason": "复杂"}, follow=True)
     assert "超过行政复议决定期限最长延长30日" in messages_of(response)[-1]
-    assert messages_of(client.post(url + "decide/", {"on": "2025-07-15", "outcome": "altered"}, follow=True))[-1] == "结案：已完成"
+    assert messages_of(client.post(url + "decide/", {"closed_on": "2025-07-15", "outcome": "altered"}, follow=True))[-1] == "结案：已完成"
     case.refresh_from_db()
     assert case.status == "closed" and case.outcome == "altered" and case.due_on == D(2025, 8, 13) and case.on_time
     detail = client.get(f"/ledgers/reconsideration-cases/{case.pk}/").content.decode()
     assert "副局长 李某" in detail and "调解、和解期间" in detail
     leader = login(users["leader"])
-    assert leader.post(url + "decide/", {"on": "2025-07-15", "outcome": "upheld"}).status_code == 403
+    assert leader.post(url + "decide/", {"closed_on": "2025-07-15", "outcome": "upheld"}).status_code == 403

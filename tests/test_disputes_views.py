@@ -42,12 +42,15 @@ def test_overdue_page_counts_late_rows_per_unit_in_scope(tree, users, login):
 def test_api_creates_cases_but_leaves_the_workflow_to_the_rules(tree, users, client):
     client.force_login(users["clerk"])
     payload = {"unit": tree["town"].pk, "number": "API-FY-1", "applicant_name": "张三", "respondent_name": "某局",
-               "act_type": "penalty", "known_on": "2025-03-10", "received_on": "2025-03-03", "status": "closed"}
+               "act_type": "penalty", "known_on": "2025-03-10", "received_on": "2025-03-03"}
     response = client.post("/api/reconsideration-cases/", payload, content_type="application/json")
     assert response.status_code == 400 and "不能早于知道行政行为之日" in str(response.json())
     payload["known_on"] = "2025-03-01"
+    # The status is set by the steps only: a new case sent as closed is refused, naming the step routes.
+    response = client.post("/api/reconsideration-cases/", {**payload, "status": "closed"}, content_type="application/json")
+    assert response.status_code == 400 and "/api/reconsideration-cases/{id}/decide/" in response.json()["status"][0]
     response = client.post("/api/reconsideration-cases/", payload, content_type="application/json")
-    assert response.status_code == 201 and response.json()["status"] == "received"  # status is set by the steps only
+    assert response.status_code == 201 and response.json()["status"] == "received"
     payload.update(number="API-FY-2", unit=tree["other_county"].pk)
     assert client.post("/api/reconsideration-cases/", payload, content_type="application/json").status_code == 400
     response = client.post("/api/suggestions/", {

@@ -1,14 +1,14 @@
 """The demo city's disputes at scale 1: about 150 reconsideration cases, 100 lawsuits, 500 mediation organisations
-with 2,000 mediators, 8,000 mediated disputes and 3,000 petitions a year. Deadlines come from rules.py."""
+with 2,000 mediators, 8,000 mediated disputes and 3,000 petitions a year. Deadlines and flags come from the
+same pure functions as the model's save (deadlines.py), so the rows pass `fazhi check`."""
 import datetime as dt
 from decimal import Decimal
 
 from fazhi.demo import names
 from fazhi.demo.generator import BATCH, DEMO_YEAR, DemoBuilder, DemoCity, demo_step
 from fazhi.law.calendar import default_calendar
-from fazhi.law.deadlines import deadline
 
-from . import rules
+from .deadlines import acceptance_deadline, derive_lawsuit, derive_petition, derive_reconsideration
 from .choices import (
     LAWSUIT_DECIDED, AbsenceReason, ActType, AgreementForm, DisputeType, HeadAppearance, Instance, LawsuitOutcome, LawsuitStatus,
     MediationOrgType, MediationStatus, PartyType, PetitionChannel, PetitionStatus, Procedure, ReconsiderationOutcome,
@@ -76,11 +76,12 @@ def build_reconsideration_and_litigation(city: DemoCity, builder: DemoBuilder) -
             known_on=received - dt.timedelta(days=rng.randint(3, 55)), received_on=received, amount=amount,
         )
         case.act_on = case.known_on - dt.timedelta(days=rng.randint(0, 5))
-        review_due = rules.acceptance_deadline(case, calendar).due
+        review_due = acceptance_deadline(case, calendar).due
         if rng.random() < 0.1:
             case.status = ReconsiderationStatus.NOT_ACCEPTED
             case.not_accepted_on = min(review_due, calendar.add_workdays(received, rng.randint(1, 5)))
             case.not_accepted_reason = rng.choice(["不属于行政复议受案范围", "申请人与被申请行政行为没有利害关系", "已向人民法院提起行政诉讼"])
+            derive_reconsideration(case, (), calendar)
             cases.append((case, [], []))
             continue
         case.accepted_on = calendar.add_workdays(received, rng.randint(1, 5))
@@ -92,8 +93,6 @@ def build_reconsideration_and_litigation(city: DemoCity, builder: DemoBuilder) -
             case.procedure = Procedure.ORDINARY
         case.status = ReconsiderationStatus.ACCEPTED
         case.copy_sent_on = calendar.add_workdays(case.accepted_on, rng.randint(1, 3))
-        answer = "reconsideration.simplified_respondent_answer" if case.procedure == Procedure.SIMPLIFIED else "reconsideration.respondent_answer"
-        case.answer_due_on = deadline(answer, case.copy_sent_on, on=received).due
         case.answer_received_on = calendar.add_workdays(case.copy_sent_on, rng.randint(3, 5))
         stops, heard = [], []
         if case.procedure == Procedure.ORDINARY and rng.random() < 0.06:
@@ -102,8 +101,9 @@ def build_reconsideration_and_litigation(city: DemoCity, builder: DemoBuilder) -
                                                    ended_on=start + dt.timedelta(days=rng.randint(10, 40))))
         if case.procedure == Procedure.ORDINARY and rng.random() < 0.1:
             case.extension_days, case.extension_reason = 30, "案情复杂，需要进一步调查取证"
-            case.extended_on = case.accepted_on + dt.timedelta(days=50)
-        case.due_on = rules.decision_deadline(case, stops, calendar).due
+            # approved before the limit ends and never while suspended (rules.check_extend)
+            case.extended_on = max([case.accepted_on + dt.timedelta(days=50)] + [s.ended_on + dt.timedelta(days=1) for s in stops])
+        derive_reconsideration(case, stops, calendar)
         if case.procedure == Procedure.ORDINARY and rng.random() < 0.12:
             notified = calendar.add_workdays(case.answer_received_on, 2)
             attended = rng.random() < 0.8
@@ -119,8 +119,7 @@ def build_reconsideration_and_litigation(city: DemoCity, builder: DemoBuilder) -
         if closed <= YEAR_END:
             case.closed_on, case.status = closed, ReconsiderationStatus.CLOSED
             case.outcome = rng.choices(outcomes, weights=weights)[0]
-            case.on_time = closed <= case.due_on
-        case.suspended = any(s.ended_on is None for s in stops)
+        derive_reconsideration(case, stops, calendar)
         cases.append((case, stops, heard))
     ReconsiderationCase.objects.bulk_create([c for c, _, _ in cases], batch_size=BATCH)
     for case, stops, heard in cases:
@@ -149,12 +148,12 @@ def build_reconsideration_and_litigation(city: DemoCity, builder: DemoBuilder) -
             act_type=rng.choices(list(ActType.values), weights=[30, 12, 12, 8, 8, 8, 8, 8, 3, 3])[0],
             cause="不服行政行为", filed_on=filed, served_on=filed + dt.timedelta(days=rng.randint(2, 8)),
         )
-        suit.defence_due_on = rules.defence_due(suit.served_on)
         suit.defence_submitted_on = suit.served_on + dt.timedelta(days=rng.randint(5, 15) if rng.random() < 0.97 else rng.randint(16, 20))
         closed = filed + dt.timedelta(days=rng.randint(60, 180))
         if closed <= YEAR_END:
             suit.status, suit.closed_on = LawsuitStatus.CLOSED, closed
             suit.outcome = rng.choices(first_outcomes, weights=[60, 9, 3, 2, 1, 1, 20, 4])[0]
+        derive_lawsuit(suit, calendar)
         suits.append(suit)
     Lawsuit.objects.bulk_create(suits, batch_size=BATCH)
     appeals = []
@@ -167,13 +166,13 @@ def build_reconsideration_and_litigation(city: DemoCity, builder: DemoBuilder) -
                 previous_instance=first, plaintiff=first.plaintiff, act_type=first.act_type, cause=first.cause,
                 filed_on=filed, served_on=filed + dt.timedelta(days=3),
             )
-            appeal.defence_due_on = rules.defence_due(appeal.served_on)
             appeal.defence_submitted_on = appeal.served_on + dt.timedelta(days=rng.randint(5, 14))
             closed = filed + dt.timedelta(days=rng.randint(40, 90))
             if closed <= YEAR_END:
                 appeal.status, appeal.closed_on = LawsuitStatus.CLOSED, closed
                 appeal.outcome = rng.choices([LawsuitOutcome.WON, LawsuitOutcome.LOST_REVOKED, LawsuitOutcome.REMANDED,
                                               LawsuitOutcome.WITHDRAWN], weights=[80, 6, 4, 10])[0]
+            derive_lawsuit(appeal, calendar)
             appeals.append(appeal)
     Lawsuit.objects.bulk_create(appeals, batch_size=BATCH)
     court_hearings = []
@@ -260,7 +259,6 @@ def build_mediation_and_petitions(city: DemoCity, builder: DemoBuilder) -> None:
             subject=rng.choice(["反映拖欠工资问题", "反映征地补偿问题", "反映物业服务问题", "反映环境污染问题", "反映社保待遇问题", "反映邻里纠纷处理问题"]),
             received_on=received, repeated=rng.random() < 0.12,
         )
-        petition.registration_due_on = rules.petition_registration_due(received)
         answered = received + dt.timedelta(days=rng.randint(1, 15))
         if rng.random() < 0.1:
             petition.status, petition.accepted_on = PetitionStatus.NOT_ACCEPTED, answered
@@ -269,11 +267,10 @@ def build_mediation_and_petitions(city: DemoCity, builder: DemoBuilder) -> None:
             petition.status, petition.accepted_on = PetitionStatus.ACCEPTED, answered
             if rng.random() < 0.04:
                 petition.extension_days, petition.extended_on = 30, answered + dt.timedelta(days=50)
-            petition.due_on = rules.petition_due(answered, petition.extension_days)
             concluded = answered + dt.timedelta(days=rng.randint(10, 58) if rng.random() < 0.96 else rng.randint(60, 100))
             if concluded <= YEAR_END:
                 petition.status, petition.concluded_on = PetitionStatus.CONCLUDED, concluded
-                petition.on_time = concluded <= petition.due_on
+        derive_petition(petition, calendar)
         petitions.append(petition)
     Petition.objects.bulk_create(petitions, batch_size=BATCH)
     builder.log(f"信访事项：{len(petitions)} 件")

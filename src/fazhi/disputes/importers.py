@@ -1,4 +1,4 @@
-"""Excel import of 行政复议 cases and 人民调解 cases: each row passes the same rules as the workflow steps."""
+"""Excel import of 行政复议 cases and 人民调解 cases: each row passes the same checks as the workflow steps (rules.check_*)."""
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -6,14 +6,13 @@ from django.core.exceptions import ValidationError
 from fazhi.core.bulk import insert_with_history
 from fazhi.core.importing import CellError, Column, ImportSpec, boolean, choice, date, integer, text
 from fazhi.law.calendar import default_calendar
-from fazhi.law.params import param, rule
 from fazhi.org.models import Unit
 
 from . import rules
 from .choices import (
-    ActType, AgreementForm, DisputeType, MediationStatus, PartyType, Procedure, ReconsiderationOutcome,
-    ReconsiderationStatus, SimplifiedGround,
+    ActType, AgreementForm, DisputeType, MediationStatus, PartyType, Procedure, ReconsiderationOutcome, SimplifiedGround,
 )
+from .deadlines import derive_reconsideration
 from .models import MediatedDispute, MediationOrganisation, ReconsiderationCase
 
 IMPORT_REASON = "Excel导入"
@@ -81,6 +80,8 @@ class ReconsiderationImport(KeyedImport):
                 Column("不予受理决定日期", "not_accepted_on", date(), required=False),
                 Column("不予受理理由", "not_accepted_reason", text(300), required=False),
                 Column("延长审理期限（日）", "extension_days", integer(0, 366), required=False),
+                Column("批准延长日期", "extended_on", date(), required=False, note="延长审理期限的必填"),
+                Column("延长理由", "extension_reason", text(300), required=False, note="延长审理期限的必填"),
                 Column("结案日期", "closed_on", date(), required=False, example="2025-03-28"),
                 Column("结案方式", "outcome", choice(ReconsiderationOutcome.choices), required=False, example="维持",
                        note="、".join(ReconsiderationOutcome.labels)),
@@ -97,7 +98,7 @@ class ReconsiderationImport(KeyedImport):
             raise CellError("复议机关单位编码不存在或不在您的数据范围内")
         workflow = {k: values.pop(k) for k in (
             "accepted_on", "procedure", "simplified_ground", "not_accepted_on", "not_accepted_reason",
-            "extension_days", "closed_on", "outcome",
+            "extension_days", "extended_on", "extension_reason", "closed_on", "outcome",
         )}
         fields = {k: v for k, v in values.items() if v is not None}
         case = ReconsiderationCase(unit=unit, **fields)
@@ -106,50 +107,39 @@ class ReconsiderationImport(KeyedImport):
         return case
 
 
+def as_field(name: str, check, *args) -> None:
+    """A step's refusal, attributed to the column that asked for the step (a refusal naming its field keeps it)."""
+    try:
+        check(*args)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise
+        raise ValidationError({name: error.messages}) from None
+
+
 def apply_workflow(case, *, accepted_on, procedure, simplified_ground, not_accepted_on, not_accepted_reason,
-                   extension_days, closed_on, outcome, calendar):
-    """The state an imported row reached, checked by the same rules as the steps that lead there."""
+                   extension_days, extended_on, extension_reason, closed_on, outcome, calendar):
+    """Take, in memory, the steps an imported row's dates say were taken, through the steps' own checks."""
     if accepted_on and not_accepted_on:
         raise CellError("同一案件不能既受理又不予受理")
     if (closed_on or outcome) and not accepted_on:
         raise CellError("已结案的案件必须填写受理日期")
     if bool(closed_on) != bool(outcome):
         raise CellError("结案日期与结案方式应同时填写")
+    if (extension_days or extended_on or extension_reason) and not accepted_on:
+        raise CellError("延长审理期限的案件必须填写受理日期")
     if not_accepted_on:
-        if not_accepted_on < case.received_on:
-            raise ValidationError({"not_accepted_on": "不予受理决定日期不能早于收到申请日期"})
-        if not (not_accepted_reason or "").strip():
-            raise ValidationError({"not_accepted_reason": rule("reconsideration.not_accepted_needs_reason").violation()})
-        review = rules.acceptance_deadline(case, calendar)
-        if not_accepted_on > review.due:
-            raise ValidationError({"not_accepted_on": rule("reconsideration.deemed_accepted").violation(review.explanation)})
-        case.not_accepted_on, case.not_accepted_reason = not_accepted_on, not_accepted_reason
-        case.status = ReconsiderationStatus.NOT_ACCEPTED
-        return case
-    if not accepted_on:
-        return case
-    if accepted_on < case.received_on:
-        raise ValidationError({"accepted_on": "受理日期不能早于收到申请日期"})
-    rules.check_application_period(case, calendar)
-    procedure = procedure or Procedure.ORDINARY
-    if procedure == Procedure.SIMPLIFIED:
-        rules.check_simplified(case, simplified_ground or "")
-    case.procedure, case.simplified_ground = procedure, simplified_ground if procedure == Procedure.SIMPLIFIED else ""
-    case.accepted_on, case.status = accepted_on, ReconsiderationStatus.ACCEPTED
-    case.deemed_accepted = accepted_on > rules.acceptance_deadline(case, calendar).due
-    if extension_days:
-        if procedure == Procedure.SIMPLIFIED:
-            raise ValidationError({"extension_days": rule("reconsideration.simplified_no_extension").violation()})
-        cap = param("reconsideration.decision_extension_max", case.received_on)
-        if extension_days > cap.value:
-            raise ValidationError({"extension_days": rules.over_limit("reconsideration.extension_cap", f"延长{extension_days}日", cap)})
-        case.extension_days = extension_days
-    case.due_on = rules.decision_deadline(case, calendar=calendar).due
-    if closed_on:
-        if closed_on < accepted_on:
-            raise ValidationError({"closed_on": "结案日期不能早于受理日期"})
-        case.closed_on, case.outcome, case.status = closed_on, outcome, ReconsiderationStatus.CLOSED
-        case.on_time = closed_on <= case.due_on
+        as_field("not_accepted_on", rules.check_refuse, case, not_accepted_on, not_accepted_reason, calendar)
+    elif accepted_on:
+        rules.check_accept(case, accepted_on, procedure or Procedure.ORDINARY, simplified_ground or "", calendar)
+        derive_reconsideration(case, (), calendar)  # the extension is checked against the decision deadline
+        if extension_days or extended_on:
+            if not (extension_days and extended_on):
+                raise CellError("延长审理期限（日）与批准延长日期应同时填写")
+            as_field("extension_days", rules.check_extend, case, extension_days, extended_on, extension_reason)
+        if closed_on:
+            as_field("closed_on", rules.check_decide, case, outcome, closed_on)
+    derive_reconsideration(case, (), calendar)
     return case
 
 
@@ -197,10 +187,5 @@ class MediatedDisputeImport(KeyedImport):
         else:
             if not closed_on:
                 raise CellError("已结案的纠纷必须填写结案日期")
-            if closed_on < dispute.received_on:
-                raise ValidationError({"closed_on": "结案日期不能早于受理日期"})
-            if status == MediationStatus.RESOLVED and not agreement_form:
-                raise ValidationError({"agreement_form": "调解成功的，请填写协议形式"})
-            dispute.status, dispute.closed_on = status, closed_on
-            dispute.agreement_form = agreement_form if status == MediationStatus.RESOLVED else ""
+            as_field("closed_on", rules.check_close_mediation, dispute, status, closed_on, agreement_form or "")
         return dispute

@@ -74,6 +74,11 @@ registry.register(Ledger(
     sample=sample_reconsideration,
     importer=ReconsiderationImport(),
     actions=RECONSIDERATION_ACTIONS,
+    state_fields=[
+        "status", "correction_requested_on", "correction_received_on", "procedure", "simplified_ground", "accepted_on",
+        "not_accepted_on", "not_accepted_reason", "copy_sent_on", "answer_received_on", "converted_on",
+        "extension_days", "extended_on", "extension_reason", "outcome", "closed_on",
+    ],
     extra_filters={"overdue": django_filters.BooleanFilter(label="逾期", method=reconsideration_overdue)},
 ))
 
@@ -89,10 +94,11 @@ registry.register(Ledger(
     search_fields=["number", "plaintiff", "court"],
     form_fields=[
         "unit", "number", "court", "trial_level", "previous_instance", "plaintiff", "act_type", "cause",
-        "reconsideration_case", "filed_on", "served_on", "defence_submitted_on",
+        "reconsideration_case", "filed_on", "served_on",
     ],
     sample=sample_lawsuit,
     actions=LAWSUIT_ACTIONS,
+    state_fields=["status", "defence_submitted_on", "outcome", "closed_on"],
     extra_filters={"overdue": django_filters.BooleanFilter(label="逾期", method=lawsuit_overdue)},
 ))
 
@@ -126,6 +132,7 @@ registry.register(Ledger(
     sample=sample_dispute,
     importer=MediatedDisputeImport(),
     actions=MEDIATION_ACTIONS,
+    state_fields=["status", "agreement_form", "closed_on", "confirmation_requested_on"],
 ))
 
 registry.register(Ledger(
@@ -137,5 +144,6 @@ registry.register(Ledger(
     form_fields=["unit", "number", "petitioner", "channel", "subject", "received_on", "repeated", "repeat_of"],
     sample=sample_petition,
     actions=PETITION_ACTIONS,
+    state_fields=["status", "accepted_on", "not_accepted_reason", "extension_days", "extended_on", "concluded_on"],
     extra_filters={"overdue": django_filters.BooleanFilter(label="逾期", method=petition_overdue)},
 ))

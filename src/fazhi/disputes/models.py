@@ -1,7 +1,8 @@
 """Models of 行政争议与矛盾纠纷化解: 行政复议, 行政应诉, 人民调解 and 信访.
 
-Deadlines are never typed in: they are derived (rules.py) from the dates recorded here and the law in force
-on the day a matter was received, and stored only so that lists can filter and sort on them.
+Deadlines are never typed in: they are derived (deadlines.py, pure functions of a row's fields) from the dates
+recorded here and the law in force on the day a matter was received, and stored only so that lists can filter
+and sort on them. Status and step dates are written by the workflow steps only.
 """
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,10 +10,11 @@ from django.db import models
 from fazhi.core.models import LedgerModel
 
 from .choices import (
-    AbsenceReason, ActType, AgreementForm, DisputeType, HeadAppearance, Instance, LawsuitOutcome, LawsuitStatus,
-    MediationOrgType, MediationStatus, PartyType, PetitionChannel, PetitionStatus, Procedure, ReconsiderationOutcome,
-    ReconsiderationStatus, SimplifiedGround, SuspensionReason,
+    LAWSUIT_LOST, AbsenceReason, ActType, AgreementForm, DisputeType, HeadAppearance, Instance, LawsuitOutcome,
+    LawsuitStatus, MediationOrgType, MediationStatus, PartyType, PetitionChannel, PetitionStatus, Procedure,
+    ReconsiderationOutcome, ReconsiderationStatus, SimplifiedGround, SuspensionReason,
 )
+from .deadlines import derive_lawsuit, derive_petition, derive_reconsideration
 
 
 def _order(errors, field, earlier, later, message):
@@ -25,7 +27,7 @@ class ReconsiderationCase(LedgerModel):
     """An application for 行政复议, kept by the reconsideration body (`unit`).
 
     The clock is stored as events (receipt, 补正, acceptance, suspensions, extension) like the xzfy ledger's
-    dated intervals; `due_on` is derived from them by rules.refresh_deadline.
+    dated intervals; `due_on` and the other derived values follow from them (deadlines.derive_reconsideration).
     """
 
     number = models.CharField("案号", max_length=60, unique=True)
@@ -80,12 +82,13 @@ class ReconsiderationCase(LedgerModel):
     def __str__(self):
         return f"{self.number}（{self.applicant_name}诉{self.respondent_name}）"
 
-    def save(self, *args, **kwargs):
-        # An open case's deadline follows its events and the dates a form may still correct.
-        if self.status == ReconsiderationStatus.ACCEPTED:
-            from .rules import refresh_deadline
+    def refresh_derived(self, calendar=None) -> None:
+        """Recompute the deadlines and flags from this row's dates and its suspensions."""
+        suspensions = list(self.suspensions.all()) if self.pk and self.accepted_on else []
+        derive_reconsideration(self, suspensions, calendar)
 
-            refresh_deadline(self)
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -97,6 +100,10 @@ class ReconsiderationCase(LedgerModel):
             errors["rights_known_on"] = ValidationError("已告知复议权利的，无需填写知道复议权利之日")
         if self.amount is not None and self.amount < 0:
             errors["amount"] = ValidationError("涉及金额不能为负数")
+        # The steps dated their acts after the receipt: a corrected receipt date may not overtake them.
+        _order(errors, "correction_requested_on", self.received_on, self.correction_requested_on, "补正通知日期不能早于收到申请日期")
+        _order(errors, "accepted_on", self.received_on, self.accepted_on, "受理日期不能早于收到申请日期")
+        _order(errors, "not_accepted_on", self.received_on, self.not_accepted_on, "不予受理决定日期不能早于收到申请日期")
         if errors:
             raise ValidationError(errors)
 
@@ -122,6 +129,11 @@ class ReconsiderationSuspension(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "行政复议中止"
         ordering = ["started_on", "id"]
+        constraints = [
+            # 中止审理 refuses a second open suspension; the database says it too, for two clerks acting at once.
+            models.UniqueConstraint(fields=["case"], condition=models.Q(ended_on__isnull=True),
+                                    name="reconsideration_suspension_one_open"),
+        ]
 
 
 class ReconsiderationHearing(models.Model):
@@ -171,21 +183,18 @@ class Lawsuit(LedgerModel):
         return f"{self.number}（{self.get_trial_level_display()}）"
 
     def save(self, *args, **kwargs):
-        from .rules import defence_due
-
-        self.defence_due_on = defence_due(self.served_on) if self.served_on else None
+        derive_lawsuit(self)
         super().save(*args, **kwargs)
 
     @property
     def lost(self) -> bool:
-        from .choices import LAWSUIT_LOST
-
         return self.outcome in LAWSUIT_LOST
 
     def clean(self):
         errors = {}
         _order(errors, "served_on", self.filed_on, self.served_on, "收到起诉状副本日期不能早于立案日期")
         _order(errors, "defence_submitted_on", self.served_on, self.defence_submitted_on, "提交答辩状日期不能早于收到起诉状副本日期")
+        _order(errors, "closed_on", self.filed_on, self.closed_on, "结案日期不能早于立案日期")
         if self.defence_submitted_on and not self.served_on:
             errors["served_on"] = ValidationError("已提交答辩状的，应填写收到起诉状副本日期")
         previous = self.previous_instance if self.previous_instance_id else None
@@ -305,6 +314,7 @@ class MediatedDispute(LedgerModel):
             errors["organisation"] = ValidationError("纠纷所属单位必须与调解组织的单位一致")
         if self.amount is not None and self.amount < 0:
             errors["amount"] = ValidationError("涉及金额不能为负数")
+        _order(errors, "closed_on", self.received_on, self.closed_on, "结案日期不能早于受理日期")
         if errors:
             raise ValidationError(errors)
 
@@ -340,10 +350,7 @@ class Petition(LedgerModel):
         return f"{self.number}（{self.petitioner}）"
 
     def save(self, *args, **kwargs):
-        from .rules import petition_registration_due
-
-        if self.received_on:
-            self.registration_due_on = petition_registration_due(self.received_on)
+        derive_petition(self)
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -355,6 +362,7 @@ class Petition(LedgerModel):
                 errors["repeat_of"] = ValidationError("此前的同一事项应早于本件收到")
             if not self.repeated:
                 errors["repeated"] = ValidationError("关联了此前同一事项的，应标为重复信访")
+        _order(errors, "accepted_on", self.received_on, self.accepted_on, "受理（告知）日期不能早于收到日期")
         if errors:
             raise ValidationError(errors)
 
