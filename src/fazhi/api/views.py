@@ -1,4 +1,6 @@
 """REST API: one scoped viewset per registered ledger, generated from the same declaration as the UI."""
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -11,7 +13,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from fazhi.core.forms import scoped_choices
-from fazhi.core.serializers import LedgerModelSerializer
+from fazhi.core.serializers import LedgerModelSerializer, StrictCharField
 from fazhi.core.steps import StateConflict
 from fazhi.org.models import Unit
 
@@ -122,12 +124,13 @@ FORM_FIELD_SERIALIZERS = [
     (forms.IntegerField, lambda f: serializers.IntegerField(min_value=f.min_value, max_value=f.max_value)),
     (forms.DecimalField, lambda f: serializers.DecimalField(max_digits=f.max_digits or 20, decimal_places=f.decimal_places or 2)),
     (forms.FileField, lambda f: serializers.FileField()),
-    (forms.CharField, lambda f: serializers.CharField(max_length=f.max_length)),
+    (forms.CharField, lambda f: StrictCharField(max_length=f.max_length)),
 ]
 
 
 def step_request_serializer(ledger, step):
-    """The step form's fields as a serializer: the OpenAPI description of the route's body (the form validates)."""
+    """The step form's fields as a serializer: the route's body is checked against it (JSON types, as the OpenAPI
+    schema documents), then handed to the step's own form, which checks it as the web page's does."""
     fields = {}
     for name, field in step.form.base_fields.items():
         make = next(make for kind, make in FORM_FIELD_SERIALIZERS if isinstance(field, kind))
@@ -143,9 +146,13 @@ def step_request_serializer(ledger, step):
 def step_route(ledger, step):
     """POST /api/<ledger>/{id}/<step>/: the same form and step function as the detail page's button."""
 
+    body_serializer = step_request_serializer(ledger, step)
+
     def route(self, request, pk=None):
         obj = self.get_object()
-        form = step.form_for(obj, request.data)
+        body = body_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        form = step.form_for(obj, form_data(body.validated_data))
         if not form.is_valid():
             raise ApiValidationError({name: list(errors) for name, errors in form.errors.items()})
         try:
@@ -163,7 +170,7 @@ def step_route(ledger, step):
         summary=step.label,
         description=f"办理步骤“{step.label}”：与网页详情页的同名操作调用同一规则函数。"
                     "不符合当前状态（例如已被他人办理）时返回 409，违反规则时返回 400 并说明依据。",
-        request=step_request_serializer(ledger, step),
+        request=body_serializer,
         responses={200: serializer_for(ledger), 409: OpenApiResponse(DETAIL, description="当前状态不允许该步骤")},
     )(route)
 
@@ -187,6 +194,12 @@ def restore_route(ledger):
         summary="从回收站恢复", request=None, description="恢复已删除（移入回收站）的记录；恢复记入变更记录。",
         responses={200: serializer_for(ledger), 409: OpenApiResponse(DETAIL, description="该记录不在回收站中")},
     )(restore)
+
+
+def form_data(values: dict) -> dict:
+    """Checked JSON values as a form reads posted data: dates and decimals as text, the rest as they are."""
+    return {name: value.isoformat() if hasattr(value, "isoformat") else str(value) if isinstance(value, Decimal) else value
+            for name, value in values.items()}
 
 
 def route_name(step) -> str:
