@@ -5,6 +5,7 @@ what each 办件 should be. After every call: no 5xx, a refused call changed not
 step says. At the end of each run `fazhi check`'s invariants find nothing in the database.
 """
 import datetime as dt
+import itertools
 
 from django.test import Client
 from hypothesis import HealthCheck, settings
@@ -30,6 +31,7 @@ PATCHES = [
     {"outcome": "denied"}, {"channel": "window"},
 ]
 START = dt.date(2025, 6, 2)
+RUNS = itertools.count(1)
 
 
 class ApplicationMachine(RuleBasedStateMachine):
@@ -45,7 +47,8 @@ class ApplicationMachine(RuleBasedStateMachine):
     def setup(self):
         # The fixture's tree and users are made once per test; a run adds its own item so runs don't collide.
         world = ApplicationMachine.world
-        self.item = make_item(world["tree"]["town"], code=f"M-{id(self)}", promised=3)
+        self.run = next(RUNS)
+        self.item = make_item(world["tree"]["town"], code=f"M-{self.run}", promised=3)
         for role in ROLES:
             client = Client()
             client.force_login(world["users"][role])
@@ -60,7 +63,7 @@ class ApplicationMachine(RuleBasedStateMachine):
     @rule(target=applications, role=st.sampled_from(ROLES), offset=st.integers(0, 20))
     def create(self, role, offset):
         self.count += 1
-        body = {"unit": self.item.unit_id, "item": self.item.pk, "number": f"M{id(self)}-{self.count}",
+        body = {"unit": self.item.unit_id, "item": self.item.pk, "number": f"M{self.run}-{self.count}",
                 "applicant_type": "person", "applicant_name": "张三", "applicant_id_number": valid_id(self.count),
                 "channel": "online", "received_on": (START + dt.timedelta(days=offset)).isoformat()}
         response = self.call(role, "post", "/api/applications/", body)
