@@ -15,3 +15,14 @@ def test_document_number_prefixes_are_unique_when_departments_share_their_first_
     for seed in range(20):  # every sample of the departments
         prefixes = [prefix for *_, prefix in _issuers(city, random.Random(seed))]
         assert len(set(prefixes)) == len(prefixes), prefixes
+
+
+def test_a_small_demo_city_keeps_every_ledger_invariant(db):
+    """What `fazhi check` runs over a real deployment holds for the generated city (CI also checks the default scale)."""
+    from fazhi.core.invariants import load, violations
+    from fazhi.demo.generator import DemoBuilder
+
+    DemoBuilder(seed=7, scale=0.003, log=lambda *_: None).build()
+    assert len(load()) >= 7
+    found = [str(v) for v in violations(limit=5)]
+    assert found == [], found
