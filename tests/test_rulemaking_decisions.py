@@ -43,6 +43,11 @@ def pass_legality(decision, submitted=D(2025, 5, 6)):
     return rules.complete_legality_review(decision, done, "市司法局", "符合法定权限和程序", True)
 
 
+def exempt_expert_and_risk(decision):
+    rules.exempt_procedure(decision, "expert", "决策事项专业性、技术性不强")
+    rules.exempt_procedure(decision, "risk", "决策实施不会对社会稳定、公共安全造成不利影响")
+
+
 def discuss(decision, on=D(2025, 6, 10), outcome=DiscussionOutcome.ADOPTED):
     return rules.discuss(decision, on=on, meeting="市政府第20次常务会议", decided_by="李强（市长）",
                          attendees="市政府领导班子成员", outcome=outcome)
@@ -116,6 +121,7 @@ def test_discussion_refused_without_a_passed_legality_review(tree):
     assert decision.status == DecisionStatus.PLANNED and decision.discussed_on is None
     rules.submit_legality_review(decision, D(2025, 6, 2))
     rules.complete_legality_review(decision, D(2025, 6, 20), "市司法局", "修改后合法", True)
+    exempt_expert_and_risk(decision)
     discuss(decision, on=D(2025, 6, 25))
     assert decision.status == DecisionStatus.DECIDED
 
@@ -152,6 +158,9 @@ def test_discussion_waits_for_the_feedback_on_public_opinions(tree):
     with pytest.raises(RuleViolation, match="意见采纳情况尚未公布"):
         discuss(decision)
     rules.publish_feedback(second, D(2025, 7, 2), "第二轮采纳情况")
+    decision.refresh_from_db()
+    assert decision.participation_completed_on == D(2025, 7, 2), "participation ends with the latest feedback"
+    exempt_expert_and_risk(decision)
     discuss(decision, on=D(2025, 7, 3))
     assert decision.status == DecisionStatus.DECIDED
     with pytest.raises(ValidationError) as refused:
@@ -179,6 +188,7 @@ def test_publication_refused_before_an_adopting_decision_and_evaluation_before_p
     with pytest.raises(ValidationError, match="公布实施后方可进行后评估"):
         rules.evaluate_decision(decision, D(2025, 7, 1), "第三方", "良好")
     rules.exempt_procedure(decision, "participation", "依法不予公开的事项")
+    exempt_expert_and_risk(decision)
     pass_legality(decision)
     discuss(decision, outcome=DiscussionOutcome.REJECTED)
     assert decision.status == DecisionStatus.NOT_ADOPTED
@@ -211,7 +221,8 @@ def test_accountability_record_names_who_entered_each_step(tree, users, login):
     rules.exempt_procedure(decision, "participation", "依法不予公开的事项")
     rules.submit_legality_review(decision, D(2025, 5, 6))
     response = client.post(f"/ledgers/major-decisions/{decision.pk}/do/legality/", {
-        "on": "2025-05-30", "reviewer": "市司法局 赵敏", "opinion": "合法", "passed": "1", "short_reason": "",
+        "legality_reviewed_on": "2025-05-30", "legality_reviewer": "市司法局 赵敏", "legality_opinion": "合法",
+        "legality_passed": "1", "legality_short_reason": "",
     })
     assert response.status_code == 302
     decision.refresh_from_db()
@@ -225,7 +236,8 @@ def test_refusal_is_shown_on_the_detail_page(tree, users, login):
     client = login(users["office"])
     decision = make_decision(tree["gov"])
     response = client.post(f"/ledgers/major-decisions/{decision.pk}/do/discuss/", {
-        "on": "2025-06-10", "meeting": "常务会议", "decided_by": "李强", "attendees": "", "outcome": "adopted",
+        "discussed_on": "2025-06-10", "meeting": "常务会议", "decided_by": "李强", "attendees": "",
+        "discussion_outcome": "adopted",
     }, follow=True)
     page = response.content.decode()
     assert "集体讨论决定未执行" in page and "未经合法性审查或者经审查不合法的，不得提交集体讨论" in page
@@ -238,7 +250,8 @@ def test_workflow_fields_cannot_be_set_through_the_api(tree, users, login):
     decision = make_decision(tree["gov"])
     response = client.patch(f"/api/major-decisions/{decision.pk}/", {"legality_passed": True, "status": "decided"},
                             content_type="application/json")
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert "POST /api/major-decisions/{id}/discuss/" in response.json()["status"][0]
     decision.refresh_from_db()
     assert decision.legality_passed is None and decision.status == DecisionStatus.PLANNED
 
@@ -336,9 +349,11 @@ def ledger(tree, adviser):
     failed = make_doc(town, title="未通过")
     rules.submit_for_review(failed, D(2025, 5, 5))
     rules.complete_review(failed, D(2025, 5, 9), "县司法局", "不合法", False)
-    old = NormativeDocument.objects.create(unit=county, title="旧文件", status="published", number="OLD",
-                                           published_on=D(2024, 3, 1), effective_from=D(2024, 3, 1),
-                                           valid_until=D(2028, 12, 31), reviewed_on=D(2024, 2, 1), review_passed=True)
+    old = NormativeDocument.objects.create(  # a document of 2024, as the import of published documents stores it
+        unit=county, title="旧文件", status="published", number="OLD", review_submitted_on=D(2024, 2, 1),
+        reviewed_on=D(2024, 2, 1), reviewer="县司法局", review_opinion="经审核合法", review_passed=True,
+        deliberated_on=D(2024, 2, 20), meeting="县政府常务会议", published_on=D(2024, 3, 1),
+        effective_from=D(2024, 3, 1), valid_until=D(2028, 12, 31))
     campaign = CleanupCampaign.objects.create(unit=county, title="清理", started_on=D(2025, 6, 2))
     rules.add_documents_in_force(campaign)
     outcomes = {"旧文件": CleanupOutcomeKind.REPEAL, "县文件1": CleanupOutcomeKind.RETAIN, "县文件2": CleanupOutcomeKind.AMEND,
@@ -350,12 +365,20 @@ def ledger(tree, adviser):
 
     full_decision(county, "全程序决策")
     full_decision(county, "不公开决策", consult=False)
+    # Decided without expert argument or a reason why it did not apply: the steps refuse that now, but a record
+    # from before (written here directly) still counts as a decision without the full procedure.
     partial = make_decision(county, "未专家论证")
     rules.exempt_procedure(partial, "participation", "依法不予公开的事项")
+    rules.exempt_procedure(partial, "risk", "决策实施不会对社会稳定、公共安全造成不利影响")
     pass_legality(partial)
-    discuss(partial)
+    with pytest.raises(RuleViolation, match="尚未专家论证"):
+        discuss(partial)
+    MajorDecision.all_objects.filter(pk=partial.pk).update(
+        status=DecisionStatus.PUBLISHED, discussed_on=D(2025, 6, 10), meeting="县政府常务会议", decided_by="县长",
+        discussion_outcome=DiscussionOutcome.ADOPTED, published_on=D(2025, 6, 20), publication_channel="政府网站")
     deferred = make_decision(county, "暂缓")
     rules.exempt_procedure(deferred, "participation", "依法不予公开的事项")
+    exempt_expert_and_risk(deferred)
     pass_legality(deferred)
     discuss(deferred, outcome=DiscussionOutcome.DEFERRED)
 

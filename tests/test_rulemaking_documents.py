@@ -12,6 +12,7 @@ from fazhi.law.deadlines import deadline
 from fazhi.law.errors import RuleViolation
 from fazhi.law.params import param
 from fazhi.rulemaking import rules
+from fazhi.rulemaking.deadlines import filing_due, validity_limit
 from fazhi.rulemaking.choices import CleanupOutcomeKind, DocumentStatus
 from fazhi.rulemaking.models import CleanupCampaign, Consultation, NormativeDocument
 
@@ -35,6 +36,12 @@ def deliberated(doc, on=D(2025, 3, 14)):
 def published(doc, number="云测府规〔2025〕1号", on=D(2025, 3, 20), effective=D(2025, 4, 1), valid_until=None):
     deliberated(doc)
     return rules.publish_document(doc, number=number, published_on=on, effective_from=effective, valid_until=valid_until)
+
+
+def repeal(doc, on):
+    """A document repealed as a clean-up campaign repeals it (a campaign of its own is more than these tests need)."""
+    NormativeDocument.all_objects.filter(pk=doc.pk).update(status=DocumentStatus.REPEALED, ended_on=on, end_reason="废止")
+    doc.refresh_from_db()
 
 
 def assert_rule(excinfo, code):
@@ -118,7 +125,7 @@ def test_effective_date_before_publication_is_refused(tree):
 def test_validity_beyond_the_limit_is_refused(tree):
     doc = make_doc(tree["gov"])
     deliberated(doc)
-    limit, _ = rules.validity_limit(doc, D(2025, 4, 1))
+    limit, _ = validity_limit(doc, D(2025, 4, 1))
     with pytest.raises(RuleViolation) as refused:
         rules.publish_document(doc, number="X1", published_on=D(2025, 3, 20), effective_from=D(2025, 4, 1),
                                valid_until=limit + dt.timedelta(days=1))
@@ -228,7 +235,7 @@ def test_filing_overdue_is_flagged_when_late_or_missing(tree):
 def test_filing_deadline_falls_back_when_the_holiday_calendar_lacks_the_year():
     # 2099 is in no holiday notice: the unrolled date is used rather than refusing the publication.
     version = param("normative.filing_deadline", D(2099, 12, 20))
-    assert rules.filing_due(D(2099, 12, 20)) == D(2099, 12, 20) + dt.timedelta(days=version.value)
+    assert filing_due(D(2099, 12, 20)) == D(2099, 12, 20) + dt.timedelta(days=version.value)
 
 
 def test_expiry_reminder_starts_at_the_evaluation_date_and_ends_with_an_evaluation(tree):
@@ -304,8 +311,7 @@ def test_search_finds_documents_in_force_by_title_body_or_number(tree):
     dog = published(make_doc(tree["gov"], title="云测市城市养犬管理办法"), number="云测府规〔2025〕1号")
     NormativeDocument.objects.filter(pk=dog.pk).update(body="第一条 携犬出户应当束犬链。")
     gone = published(make_doc(tree["gov"], title="养犬登记暂行规定"), number="云测府规〔2025〕2号")
-    gone.status = DocumentStatus.REPEALED
-    gone.save()
+    repeal(gone, D(2025, 5, 1))
     make_doc(tree["gov"], title="养犬收费办法（草案）")
     qs = NormativeDocument.objects.all()
     day = D(2025, 6, 1)
@@ -348,8 +354,9 @@ def test_import_of_published_documents_computes_their_deadlines(users, tree, tmp
     assert result.rows == 2
     doc = NormativeDocument.objects.get(number="县规1")
     assert doc.status == DocumentStatus.PUBLISHED and doc.unit == tree["county"] and doc.review_passed
-    assert doc.valid_until == rules.validity_limit(doc, D(2024, 3, 1))[0]
-    assert doc.filing_due_on == rules.filing_due(D(2024, 2, 20)) and not doc.filing_overdue()
+    assert doc.valid_until == validity_limit(doc, D(2024, 3, 1))[0]
+    assert doc.filing_due_on == filing_due(D(2024, 2, 20)) and not doc.filing_overdue() and doc.filed_on_time
+    assert doc.review_submitted_on == doc.reviewed_on == D(2024, 2, 1) and doc.meeting == "县政府常务会议"
     provisional = NormativeDocument.objects.get(number="县规2")
     assert provisional.valid_until < doc.valid_until
 

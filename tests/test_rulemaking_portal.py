@@ -9,11 +9,10 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from fazhi.rulemaking import rules
-from fazhi.rulemaking.choices import DocumentStatus
 from fazhi.rulemaking.models import Consultation, DecisionCatalogue, NormativeDocument, PublicComment
 
 from .test_rulemaking_decisions import make_decision
-from .test_rulemaking_documents import make_doc, published
+from .test_rulemaking_documents import make_doc, published, repeal
 
 D = dt.date
 
@@ -39,8 +38,7 @@ def test_documents_page_shows_only_documents_in_force(tree, client):
     in_force = published(make_doc(tree["gov"], title="现行有效的养犬办法"), number="P1", on=D(2025, 3, 20),
                          effective=D(2025, 4, 1))
     repealed = published(make_doc(tree["gov"], title="已废止的办法"), number="P2")
-    repealed.status = DocumentStatus.REPEALED
-    repealed.save()
+    repeal(repealed, D(2025, 5, 1))
     published(make_doc(tree["gov"], title="已过期的办法"), number="P3", valid_until=D(2025, 5, 31))
     make_doc(tree["gov"], title="尚在起草的办法")
     deleted = published(make_doc(tree["gov"], title="已删除的办法"), number="P4")
@@ -162,7 +160,8 @@ def test_staff_answer_every_opinion_before_publishing_the_feedback(tree, users, 
     client = login(users["office"])
     client.post(f"/ledgers/consultations/{item.pk}/do/answer/", {"comment": first.pk, "adopted": "1", "reply": "已采纳"})
     client.post(f"/ledgers/consultations/{item.pk}/do/answer/", {"comment": second.pk, "adopted": "0", "reply": "超出调整范围"})
-    response = client.post(f"/ledgers/consultations/{item.pk}/do/feedback/", {"on": now.isoformat(), "feedback": "采纳1条"})
+    response = client.post(f"/ledgers/consultations/{item.pk}/do/feedback/",
+                           {"feedback_published_on": now.isoformat(), "feedback": "采纳1条"})
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.feedback_published_on == now and item.feedback == "采纳1条"

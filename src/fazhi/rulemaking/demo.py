@@ -23,7 +23,7 @@ from .models import (
     CleanupCampaign, CleanupItem, Consultation, DecisionCatalogue, LegalAdviser, LegalityReview, LegislationProject,
     MajorDecision, NormativeDocument, PublicComment, in_force_q,
 )
-from .rules import expiry_evaluation_due, filing_due, validity_limit
+from .deadlines import derive_document, derive_review, legality_review_shortfall, validity_limit
 
 FIRST_YEAR = DEMO_YEAR - 4
 TOPICS = [
@@ -163,9 +163,9 @@ def _documents(city, builder, issuers, city_name):
                 doc.status, doc.number, doc.published_on = DocumentStatus.PUBLISHED, f"{prefix}〔{year}〕{n}号", published
                 doc.effective_from = published + dt.timedelta(days=rng.choice([0, 0, 10, 30]))
                 limit, _ = validity_limit(doc, doc.effective_from)
-                doc.valid_until = limit if rng.random() < 0.85 else doc.effective_from + relativedelta(years=3, days=-1)
-                doc.filing_due_on = filing_due(published)
-                doc.evaluation_due_on = expiry_evaluation_due(doc.valid_until, published)
+                shorter = min(limit, doc.effective_from + relativedelta(years=3, days=-1))
+                doc.valid_until = limit if rng.random() < 0.85 else shorter
+                derive_document(doc)  # the 备案期限 and the expiry evaluation date, as the steps set them
                 doc.filing_body = "江岚省人民政府、云川市人大常委会" if unit == city.government else (
                     "云川市人民政府" if level == "city" or unit in city.counties + city.zones else "")
                 roll = rng.random()
@@ -173,6 +173,7 @@ def _documents(city, builder, issuers, city_name):
                     doc.filed_on = published + dt.timedelta(days=rng.randint(3, max(3, (doc.filing_due_on - published).days)))
                 elif roll < 0.985:
                     doc.filed_on = doc.filing_due_on + dt.timedelta(days=rng.randint(1, 25))
+                derive_document(doc)  # flags a late filing
                 if doc.evaluation_due_on <= dt.date(DEMO_YEAR, 12, 31) and rng.random() < 0.6:
                     doc.evaluated_on = doc.evaluation_due_on + dt.timedelta(days=rng.randint(5, 60))
                     doc.evaluation_kind, doc.evaluation_conclusion = "expiry", rng.choice(["continue", "amend", "repeal"])
@@ -309,7 +310,8 @@ def _decision(rng, unit, catalogue, title, category, year):
         decision.risk_assessed_on = day + dt.timedelta(days=rng.randint(5, 20))
         decision.risk_level = rng.choices([RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH], weights=[70, 27, 3])[0]
         decision.risk_summary = "风险总体可控，已制定风险防范和化解措施。"
-    elif rng.random() < 0.7:
+    else:
+        # A decision neither assessed nor recorded as not applicable could not go to collective discussion.
         decision.risk_exempt_reason = "决策实施不会对社会稳定、公共安全等造成不利影响。"
     day = max(d for d in (day, decision.expert_review_on, decision.risk_assessed_on) if d)
     late_in_year = year == DEMO_YEAR and day > dt.date(DEMO_YEAR, 10, 15)
@@ -319,6 +321,8 @@ def _decision(rng, unit, catalogue, title, category, year):
         return decision  # still going through its procedures at year end
     decision.legality_submitted_on = on_workday(day + dt.timedelta(days=2))
     decision.legality_reviewed_on = on_workday(decision.legality_submitted_on + dt.timedelta(days=rng.randint(11, 25)))
+    if legality_review_shortfall(decision.legality_submitted_on, decision.legality_reviewed_on):  # a holiday fell in it
+        decision.legality_short_reason = "决策事项时间紧迫，经决策机关同意缩短审查时间。"
     decision.legality_reviewer, decision.legality_passed = f"{short(unit)}司法局", True
     decision.legality_opinion = "决策草案符合法定权限，程序合法，内容不违反法律法规规定。"
     decision.discussed_on = on_workday(decision.legality_reviewed_on + dt.timedelta(days=rng.randint(5, 20)))
@@ -400,8 +404,7 @@ def _reviews(city, builder, advisers):
                 review.reviewer_name = f"{short(unit)}{'法制科' if review.reviewer_kind == ReviewerKind.LEGAL_OFFICE else '公职律师 ' + person(rng)}"
             days = rng.randint(1, 12)
             review.opinion_on = on_workday(requested + dt.timedelta(days=days))
-            review.workdays_taken = sum(1 for i in range(1, (review.opinion_on - requested).days + 1)
-                                        if (requested + dt.timedelta(days=i)).weekday() < 5)
+            derive_review(review)  # the working days taken, by the 工作日 calendar
             review.conclusion = rng.choices([ReviewConclusion.LAWFUL, ReviewConclusion.LAWFUL_IF_AMENDED,
                                              ReviewConclusion.UNLAWFUL], weights=[55, 40, 5])[0]
             review.opinion = {"lawful": "经审查，未发现违反法律法规的内容。",

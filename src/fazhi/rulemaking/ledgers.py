@@ -68,15 +68,22 @@ def sample_project(unit, marker):
 # -- 制度建设 --------------------------------------------------------------------------------------------------
 registry.register(Ledger(
     model=NormativeDocument, area="rulemaking", slug="normative-documents",
-    columns=["number", "title", "unit", "status", "published_on", "valid_until", "filing_due_on", "filed_on"],
+    columns=["number", "title", "unit", "status", "published_on", "valid_until", "filing_due_on", "filed_on",
+             "filed_on_time"],
     sort_fields=["id", "title", "status"], default_sort="-id",
-    filter_fields=["unit", "status", "provisional", "affects_market", "published_on", "filed_on"],
+    filter_fields=["unit", "status", "provisional", "affects_market", "published_on", "filed_on", "filed_on_time"],
     search_fields=["number", "title", "body", "drafted_by"],
     form_fields=["unit", "title", "drafted_by", "body", "provisional", "affects_market", "consultation_exempt_reason",
                  "filing_required"],
     sample=sample_document,
     importer=NormativeDocumentImport(),
     actions=DOCUMENT_ACTIONS,
+    state_fields=[
+        "status", "review_submitted_on", "reviewer", "review_opinion", "review_passed", "reviewed_on",
+        "deliberated_on", "meeting", "number", "published_on", "effective_from", "valid_until", "filing_body",
+        "filed_on", "evaluated_on", "evaluation_kind", "evaluation_conclusion", "evaluation_report", "ended_on",
+        "end_reason",
+    ],
     extra_filters=DOCUMENT_FILTERS,
 ))
 
@@ -90,6 +97,7 @@ registry.register(Ledger(
     form_fields=["unit", "document", "decision", "title", "draft_text", "explanation", "starts_on", "ends_on", "short_reason"],
     sample=sample_consultation,
     actions=CONSULTATION_ACTIONS,
+    state_fields=["feedback", "feedback_published_on"],
 ))
 
 registry.register(Ledger(
@@ -100,6 +108,7 @@ registry.register(Ledger(
     search_fields=["title"],
     sample=sample_campaign,
     actions=CAMPAIGN_ACTIONS,
+    state_fields=["completed_on", "published_on"],
 ))
 
 registry.register(Ledger(
@@ -120,6 +129,7 @@ registry.register(Ledger(
     search_fields=["title"],
     sample=sample_catalogue,
     actions=CATALOGUE_ACTIONS,
+    state_fields=["party_approved_on", "published_on"],
 ))
 
 registry.register(Ledger(
@@ -132,6 +142,14 @@ registry.register(Ledger(
     form_fields=["unit", "catalogue", "title", "category", "sponsor", "proposed_by", "proposed_on", "description"],
     sample=sample_decision,
     actions=DECISION_ACTIONS,
+    state_fields=[
+        "status", "participation_exempt_reason", "participation_completed_on", "expert_review_on", "expert_names",
+        "expert_opinion", "expert_exempt_reason", "risk_assessed_on", "risk_level", "risk_summary",
+        "risk_exempt_reason", "legality_submitted_on", "legality_reviewer", "legality_opinion", "legality_passed",
+        "legality_reviewed_on", "legality_short_reason", "discussed_on", "meeting", "decided_by", "attendees",
+        "discussion_outcome", "published_on", "publication_channel", "evaluated_on", "evaluator",
+        "evaluation_summary",
+    ],
 ))
 
 registry.register(Ledger(
@@ -144,6 +162,8 @@ registry.register(Ledger(
     form_fields=["unit", "number", "subject_type", "subject", "requested_by", "requested_on", "amount"],
     sample=sample_review,
     actions=REVIEW_ACTIONS,
+    state_fields=["status", "reviewer_kind", "adviser", "reviewer_name", "opinion", "conclusion", "opinion_on",
+                  "adoption", "closed_on"],
 ))
 
 registry.register(Ledger(

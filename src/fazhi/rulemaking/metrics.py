@@ -2,7 +2,7 @@
 
 regulations_drafted comes from the 立法项目 ledger (projects whose draft went to deliberation in the period).
 """
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 
 from fazhi.metrics.registry import Period, by_unit, registry, within
 
@@ -28,7 +28,7 @@ def normative_document_metrics(period: Period):
             normative_docs_reviewed=Count("id", filter=reviewed),
             normative_docs_to_file=Count("id", filter=to_file),
             normative_docs_filed=Count("id", filter=filed),
-            normative_docs_filed_on_time=Count("id", filter=filed & Q(filed_on__lte=F("filing_due_on"))),
+            normative_docs_filed_on_time=Count("id", filter=filed & Q(filed_on_time=True)),
         )
     )
     return by_unit(rows, normative_document_metrics.codes)

@@ -2,7 +2,8 @@
 public consultations, 合法性审查 of other matters, 法律顾问 and 立法项目.
 
 Workflow fields (review, deliberation, publication, filing …) are not editable in forms or the API: they are
-set only by the functions in rules.py, which refuse illegal moves with the rule they break.
+set only by the app's workflow steps, which refuse illegal moves with the law they break. Derived values
+(备案期限, 按时备案, 审查用时) come from the pure functions in deadlines.py, which `save()` calls.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from .choices import (
     DiscussionOutcome, DocumentStatus, EvaluationConclusion, EvaluationKind, LegislationKind, LegislationStage,
     ReviewAdoption, ReviewConclusion, ReviewerKind, ReviewStatus, ReviewSubject, RiskLevel,
 )
+from .deadlines import check_comment_period, derive_document, derive_review
 
 
 def in_force_q(day: dt.date, prefix: str = "") -> Q:
@@ -33,7 +35,7 @@ def in_force_q(day: dt.date, prefix: str = "") -> Q:
 
 
 class NormativeDocument(LedgerModel):
-    """A 行政规范性文件. `unit` is the issuing body (制定机关); the lifecycle is kept by rules.py."""
+    """A 行政规范性文件. `unit` is the issuing body (制定机关); the lifecycle is kept by the workflow steps."""
 
     title = models.CharField("文件名称", max_length=200)
     drafted_by = models.CharField("起草科室（单位）", max_length=100, blank=True)
@@ -64,6 +66,7 @@ class NormativeDocument(LedgerModel):
     filing_due_on = models.DateField("备案期限", null=True, blank=True, editable=False)
     filing_body = models.CharField("备案机关", max_length=100, blank=True, editable=False)
     filed_on = models.DateField("报送备案日期", null=True, blank=True, editable=False)
+    filed_on_time = models.BooleanField("按时备案", null=True, editable=False, help_text="报送备案日期不晚于备案期限；未报送的为空")
     # 评估
     evaluation_due_on = models.DateField("届满前评估提示日期", null=True, blank=True, editable=False)
     evaluated_on = models.DateField("评估日期", null=True, blank=True, editable=False)
@@ -98,6 +101,10 @@ class NormativeDocument(LedgerModel):
             changed = [name for column, name in columns.items() if column in stored and stored[column] != getattr(self, column)]
             if changed:
                 raise ValidationError({name: "文件已公布，不能修改；需要修改的，应当按程序制发修改文件" for name in changed})
+
+    def save(self, *args, **kwargs):
+        derive_document(self)
+        super().save(*args, **kwargs)
 
     def is_in_force(self, day: dt.date | None = None) -> bool:
         day = day or timezone.localdate()
@@ -206,9 +213,34 @@ class MajorDecision(LedgerModel):
     def __str__(self):
         return self.title
 
+    STEP_DATES = (("expert_review_on", "专家论证日期"), ("risk_assessed_on", "风险评估日期"),
+                  ("legality_submitted_on", "合法性审查送审日期"), ("discussed_on", "集体讨论日期"))
+
     def clean(self):
+        errors = {}
         if self.catalogue_id and self.unit_id and self.catalogue.unit_id != self.unit_id:
-            raise ValidationError({"catalogue": "决策事项只能列入本决策机关的事项目录"})
+            errors["catalogue"] = ValidationError("决策事项只能列入本决策机关的事项目录")
+        # The steps date every procedure from the start; an edited start may not come after one already done.
+        if self.proposed_on:
+            for name, label in self.STEP_DATES:
+                day = getattr(self, name)
+                if day is not None and day < self.proposed_on:
+                    errors["proposed_on"] = ValidationError(f"启动（立项）日期不能晚于{label}（{day:%Y-%m-%d}）")
+                    break
+        if errors:
+            raise ValidationError(errors)
+
+    PROCEDURES = (
+        ("公众参与", "participation_completed_on", "participation_exempt_reason"),
+        ("专家论证", "expert_review_on", "expert_exempt_reason"),
+        ("风险评估", "risk_assessed_on", "risk_exempt_reason"),
+    )
+
+    def missing_procedures(self) -> list[str]:
+        """The procedures the law requires only in some cases that are neither done nor lawfully not applicable
+        (with the reason recorded): a decision draft goes to collective discussion only when this is empty."""
+        return [label for label, done, exempt in self.PROCEDURES
+                if getattr(self, done) is None and not getattr(self, exempt).strip()]
 
     # The five procedures: each is done, lawfully not applicable (with the reason recorded), or pending.
     def procedures(self):
@@ -239,12 +271,8 @@ class MajorDecision(LedgerModel):
 
     @property
     def full_procedure(self) -> bool:
-        return bool(
-            (self.participation_completed_on or self.participation_exempt_reason)
-            and (self.expert_review_on or self.expert_exempt_reason)
-            and (self.risk_assessed_on or self.risk_exempt_reason)
-            and self.legality_passed and self.discussion_outcome in ADOPTING_OUTCOMES
-        )
+        return bool(not self.missing_procedures() and self.legality_passed
+                    and self.discussion_outcome in ADOPTING_OUTCOMES)
 
     def accountability_record(self):
         """Who proposed, reviewed, decided and published, with dates: the record 终身责任追究 relies on.
@@ -297,6 +325,12 @@ class Consultation(LedgerModel):
     class Meta:
         verbose_name = verbose_name_plural = "公开征求意见"
         indexes = [models.Index(fields=["starts_on", "ends_on"], name="consultation_period")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(document__isnull=False, decision__isnull=True) | Q(document__isnull=True, decision__isnull=False),
+                name="consultation_one_subject",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -318,21 +352,27 @@ class Consultation(LedgerModel):
         return self.starts_on <= day <= self.ends_on
 
     def clean(self):
-        from .rules import check_comment_period
-
         errors = {}
+        adding = self._state.adding
         if bool(self.document_id) == bool(self.decision_id):
             errors["document"] = ValidationError("须且只能选择一项征求意见的规范性文件或重大行政决策")
         elif self.unit_id and self.subject.unit_id != self.unit_id:
             errors["unit"] = ValidationError("征求意见的单位须与文件或决策的单位一致")
-        elif self._state.adding and self.document_id and self.document.status not in (
+        elif adding and self.document_id and self.document.status not in (
                 DocumentStatus.DRAFTING, DocumentStatus.REVIEW_FAILED):
             errors["document"] = ValidationError(f"文件状态为“{self.document.get_status_display()}”，不能再公开征求意见")
-        elif self._state.adding and self.decision_id and self.decision.status != DecisionStatus.PLANNED:
+        elif adding and self.decision_id and self.decision.status != DecisionStatus.PLANNED:
             errors["decision"] = ValidationError(f"决策状态为“{self.decision.get_status_display()}”，决策前程序已经结束")
+        elif adding and self.decision_id and self.decision.participation_exempt_reason.strip():
+            errors["decision"] = ValidationError("该决策已载明不公开征求意见的理由")
+        elif adding and self.starts_on and self.subject.consultations.filter(ends_on__gte=self.starts_on).exists():
+            errors["starts_on"] = ValidationError("已有尚未结束的征求意见，不能重复发起")
         if self.starts_on and self.ends_on:
             if self.ends_on < self.starts_on:
                 errors["ends_on"] = ValidationError("截止日期不能早于开始日期")
+            elif self.feedback_published_on and self.ends_on >= self.feedback_published_on:
+                errors["ends_on"] = ValidationError(
+                    f"意见采纳情况已于{self.feedback_published_on:%Y-%m-%d}公布，截止日期须早于该日")
             elif not errors:
                 try:
                     check_comment_period(self)
@@ -388,6 +428,15 @@ class CleanupCampaign(LedgerModel):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        # Outcomes and completion are dated from the start; an edited start may not come after them.
+        if self.pk and self.started_on:
+            earliest = self.items.filter(decided_on__isnull=False).order_by("decided_on").values_list(
+                "decided_on", flat=True).first()
+            for day, label in ((earliest, "最早的清理结论日期"), (self.completed_on, "完成日期")):
+                if day is not None and day < self.started_on:
+                    raise ValidationError({"started_on": f"开始日期不能晚于{label}（{day:%Y-%m-%d}）"})
 
     def detail_sections(self):
         items = self.items.select_related("document").order_by("document__number", "id")
@@ -479,6 +528,14 @@ class LegalityReview(LedgerModel):
 
     def __str__(self):
         return f"{self.number} {self.subject}"
+
+    def clean(self):
+        if self.requested_on and self.opinion_on and self.requested_on > self.opinion_on:
+            raise ValidationError({"requested_on": f"送审日期不能晚于出具意见日期（{self.opinion_on:%Y-%m-%d}）"})
+
+    def save(self, *args, **kwargs):
+        derive_review(self)
+        super().save(*args, **kwargs)
 
 
 class LegislationProject(LedgerModel):
