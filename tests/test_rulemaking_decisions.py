@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from fazhi.core.invariants import violations
 from fazhi.law.calendar import default_calendar
 from fazhi.law.errors import RuleViolation
 from fazhi.law.params import param
@@ -376,6 +377,7 @@ def ledger(tree, adviser):
     MajorDecision.all_objects.filter(pk=partial.pk).update(
         status=DecisionStatus.PUBLISHED, discussed_on=D(2025, 6, 10), meeting="县政府常务会议", decided_by="县长",
         discussion_outcome=DiscussionOutcome.ADOPTED, published_on=D(2025, 6, 20), publication_channel="政府网站")
+    assert [v.pk for v in violations(["rulemaking.decided_without_mandatory_procedures"])] == [partial.pk]
     deferred = make_decision(county, "暂缓")
     rules.exempt_procedure(deferred, "participation", "依法不予公开的事项")
     exempt_expert_and_risk(deferred)
