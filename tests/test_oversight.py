@@ -162,11 +162,11 @@ def test_disclosure_steps_through_the_web(tree, users, login):
     request = make_request(tree["town"])
     client = login(users["clerk"])
     url = f"/ledgers/disclosure-requests/{request.pk}/do/"
-    client.post(url + "stop-clock/", {"on": "2025-06-10", "reason": "third_party"})
-    client.post(url + "resume-clock/", {"on": "2025-06-17"})
-    response = client.post(url + "reply/", {"on": "2025-07-08", "reply_type": "refused", "reason": ""}, follow=True)
+    client.post(url + "stop-clock/", {"started_on": "2025-06-10", "reason": "third_party"})
+    client.post(url + "resume-clock/", {"ended_on": "2025-06-17"})
+    response = client.post(url + "reply/", {"replied_on": "2025-07-08", "reply_type": "refused", "reply_reason": ""}, follow=True)
     assert "第三十六条" in [str(m) for m in response.context["messages"]][-1]
-    client.post(url + "reply/", {"on": "2025-07-08", "reply_type": "refused", "reason": "属于商业秘密"})
+    client.post(url + "reply/", {"replied_on": "2025-07-08", "reply_type": "refused", "reply_reason": "属于商业秘密"})
     request.refresh_from_db()
     assert request.reply_type == "refused" and request.on_time is True
     assert "征求第三方意见" in client.get(f"/ledgers/disclosure-requests/{request.pk}/").content.decode()

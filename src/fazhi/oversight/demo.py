@@ -1,5 +1,5 @@
 """The demo city's oversight at scale 1: about 300 deputies' suggestions, 250 CPPCC proposals and 600 requests
-for government information a year, with deadlines from rules.py."""
+for government information a year, every row stepped through the checks of rules.py, its deadlines from deadlines.py."""
 import datetime as dt
 
 from fazhi.demo.generator import BATCH, DEMO_YEAR, DemoBuilder, DemoCity, demo_step
@@ -7,10 +7,8 @@ from fazhi.disputes.demo import day_in_year, person, volume
 from fazhi.law.calendar import default_calendar
 
 from . import rules
-from .choices import (
-    ApplicantType, DisclosureChannel, DisclosureReply, DisclosureStatus, ReplyCategory, Satisfaction, SuggestionKind,
-    SuggestionStatus,
-)
+from .choices import ApplicantType, DisclosureChannel, DisclosureReply, ReplyCategory, Satisfaction, SuggestionKind
+from .deadlines import derive_disclosure, derive_suggestion
 from .models import DisclosureRequest, Suggestion, SuggestionCoHandler
 
 YEAR_END = dt.date(DEMO_YEAR, 12, 31)
@@ -34,16 +32,17 @@ def build_oversight(city: DemoCity, builder: DemoBuilder) -> None:
                 title=f"关于加强{rng.choice(TOPICS)}的{'建议' if kind == SuggestionKind.NPC else '提案'}",
                 proposer=person(rng), assigned_on=assigned + dt.timedelta(days=rng.randint(0, 14)),
             )
+            # The steps' own checks, replayed in memory: 延期 (said before the ordinary limit), 答复, 意见.
             if rng.random() < 0.05:
-                suggestion.difficult, suggestion.difficult_reason = True, "涉及多个部门，需统筹协调"
-            suggestion.due_on = rules.suggestion_due(kind, suggestion.assigned_on, suggestion.difficult)
+                said = suggestion.assigned_on + dt.timedelta(days=rng.randint(10, 60))
+                rules.check_difficult(suggestion, said, "涉及多个部门，需统筹协调")
+            derive_suggestion(suggestion)
             replied = suggestion.due_on - dt.timedelta(days=rng.randint(0, 40)) if rng.random() < 0.98 else suggestion.due_on + dt.timedelta(days=rng.randint(1, 15))
-            suggestion.replied_on, suggestion.status = replied, SuggestionStatus.REPLIED
-            suggestion.reply_category = rng.choices(list(ReplyCategory.values), weights=[55, 35, 10])[0]
-            suggestion.on_time = replied <= suggestion.due_on
+            rules.check_reply(suggestion, replied, rng.choices(list(ReplyCategory.values), weights=[55, 35, 10])[0])
             if rng.random() < 0.92:
-                suggestion.feedback_on = replied + dt.timedelta(days=rng.randint(5, 20))
-                suggestion.satisfaction = rng.choices(list(Satisfaction.values), weights=[85, 13, 2])[0]
+                rules.check_feedback(suggestion, replied + dt.timedelta(days=rng.randint(5, 20)),
+                                     rng.choices(list(Satisfaction.values), weights=[85, 13, 2])[0])
+            derive_suggestion(suggestion)
             others = [u for u in city.departments if u != unit]
             suggestion._co = rng.sample(others, k=rng.choice([0, 0, 1, 2]))
             suggestions.append(suggestion)
@@ -69,22 +68,23 @@ def build_oversight(city: DemoCity, builder: DemoBuilder) -> None:
             received_on=received,
         )
         if rng.random() < 0.05:
-            request.correction_requested_on = calendar.add_workdays(received, rng.randint(1, 7))
-            request.correction_received_on = request.correction_requested_on + dt.timedelta(days=rng.randint(3, 15))
-        if rng.random() < 0.03:
-            request.extension_days, request.extension_approver = 20, f"政务公开办主任 {person(rng)}"
-            request.extended_on = calendar.add_workdays(received, 18)
-        request.due_on = rules.disclosure_deadline(request, calendar=calendar).due
+            rules.check_request_correction(request, calendar.add_workdays(received, rng.randint(1, 7)))
+            rules.check_receive_correction(request, request.correction_requested_on + dt.timedelta(days=rng.randint(3, 15)))
         start = request.correction_received_on or received
+        derive_disclosure(request, (), calendar)
+        if rng.random() < 0.03:
+            rules.check_extend(request, 20, calendar.add_workdays(start, 18), f"政务公开办主任 {person(rng)}")
+            derive_disclosure(request, (), calendar)
         replied = calendar.add_workdays(start, rng.randint(3, 20 + request.extension_days) if rng.random() < 0.97 else 20 + request.extension_days + rng.randint(1, 5))
         if replied <= YEAR_END:
-            request.replied_on, request.status = replied, DisclosureStatus.REPLIED
-            request.reply_type = rng.choices(list(DisclosureReply.values), weights=[10, 45, 8, 20, 10, 3, 4])[0]
-            if request.reply_type == DisclosureReply.REFUSED:
-                request.reply_reason = rng.choice(REFUSAL_REASONS)
-            elif request.reply_type == DisclosureReply.NOT_RESPONSIBLE:
-                request.reply_reason = f"该信息由{rng.choice(city.departments).name}负责公开"
-            request.on_time = replied <= request.due_on
+            reply_type = rng.choices(list(DisclosureReply.values), weights=[10, 45, 8, 20, 10, 3, 4])[0]
+            reason = ""
+            if reply_type == DisclosureReply.REFUSED:
+                reason = rng.choice(REFUSAL_REASONS)
+            elif reply_type == DisclosureReply.NOT_RESPONSIBLE:
+                reason = f"该信息由{rng.choice(city.departments).name}负责公开"
+            rules.check_reply_disclosure(request, reply_type, replied, reason)
+            derive_disclosure(request, (), calendar)
         requests.append(request)
     DisclosureRequest.objects.bulk_create(requests, batch_size=BATCH)
     builder.log(f"依申请公开：{len(requests)} 件")

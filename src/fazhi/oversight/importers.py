@@ -5,18 +5,29 @@ from django.core.exceptions import ValidationError
 
 from fazhi.core.bulk import insert_with_history
 from fazhi.core.importing import CellError, Column, ImportSpec, boolean, choice, date, integer, text
-from fazhi.law.params import param, rule
+from fazhi.law.calendar import default_calendar
+from fazhi.law.params import rule
+from fazhi.law.steps import require_text
 from fazhi.org.models import Unit
 
 from . import rules
-from .choices import (
-    ApplicantType, DisclosureChannel, DisclosureReply, DisclosureStatus, ReplyCategory, Satisfaction, SuggestionKind,
-    SuggestionStatus,
-)
+from .choices import ApplicantType, DisclosureChannel, DisclosureReply, ReplyCategory, Satisfaction, SuggestionKind
+from .deadlines import derive_disclosure, derive_suggestion
 from .models import DisclosureRequest, Suggestion, SuggestionCoHandler
 
 IMPORT_REASON = "Excel导入"
 SEPARATORS = re.compile(r"[、,，;；\s]+")
+
+
+def as_field(name: str, check, *args, by_rule: dict[str, str] | None = None) -> None:
+    """A step's refusal, attributed to the column that asked for the step (or, by the rule's code, to the column
+    the rule is about)."""
+    try:
+        check(*args)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise
+        raise ValidationError({(by_rule or {}).get(error.code, name): error.messages}) from None
 
 
 class SuggestionImport(ImportSpec):
@@ -51,39 +62,35 @@ class SuggestionImport(ImportSpec):
         unit = context["units"].get(values["unit"])
         if unit is None:
             raise CellError("主办单位编码不存在或不在您的数据范围内")
+        suggestion = Suggestion(
+            unit=unit, kind=values["kind"], session=values["session"], number=values["number"], title=values["title"],
+            proposer=values["proposer"], assigned_on=values["assigned_on"],
+        )
+        # The row's steps, replayed in memory with the checks the steps use: 协办, 延期, 答复, 代表（委员）意见.
         co_ids = []
         for code in SEPARATORS.split(values["co_units"] or ""):
             if not code:
                 continue
             if code not in context["all_units"]:
                 raise ValidationError({"co_units": f"协办单位编码“{code}”不存在"})
-            if context["all_units"][code] == unit.pk:
-                raise ValidationError({"co_units": "主办单位不能同时作为协办单位"})
+            as_field("co_units", rules.check_co_handler, suggestion, context["all_units"][code], set(co_ids), code)
             co_ids.append(context["all_units"][code])
-        suggestion = Suggestion(
-            unit=unit, kind=values["kind"], session=values["session"], number=values["number"], title=values["title"],
-            proposer=values["proposer"], assigned_on=values["assigned_on"], difficult=bool(values["difficult"]),
-            difficult_reason=values["difficult_reason"] or "",
-        )
-        if suggestion.difficult and not suggestion.difficult_reason:
-            raise ValidationError({"difficult_reason": "延期答复的，请说明涉及面广、处理难度大的情况"})
-        suggestion.due_on = rules.suggestion_due(suggestion.kind, suggestion.assigned_on, suggestion.difficult)
+        if values["difficult"]:
+            as_field("difficult_reason", rules.check_difficult, suggestion, None, values["difficult_reason"] or "")
+        elif values["difficult_reason"]:
+            raise ValidationError({"difficult": "填写了延期答复说明的，“涉及面广、处理难度大”应填“是”"})
         replied_on = values["replied_on"]
         if bool(replied_on) != bool(values["reply_category"]):
             raise CellError("答复日期与答复类别应同时填写")
         if replied_on:
-            if replied_on < suggestion.assigned_on:
-                raise ValidationError({"replied_on": "答复日期不能早于交办日期"})
-            suggestion.replied_on, suggestion.reply_category = replied_on, values["reply_category"]
-            suggestion.status, suggestion.on_time = SuggestionStatus.REPLIED, replied_on <= suggestion.due_on
+            as_field("replied_on", rules.check_reply, suggestion, replied_on, values["reply_category"])
         if values["satisfaction"] or values["feedback_on"]:
             if not replied_on:
                 raise CellError("尚未答复的建议提案不能填写代表（委员）意见")
             if not (values["satisfaction"] and values["feedback_on"]):
                 raise CellError("代表（委员）意见与反馈日期应同时填写")
-            if values["feedback_on"] < replied_on:
-                raise ValidationError({"feedback_on": "反馈日期不能早于答复日期"})
-            suggestion.satisfaction, suggestion.feedback_on = values["satisfaction"], values["feedback_on"]
+            as_field("feedback_on", rules.check_feedback, suggestion, values["feedback_on"], values["satisfaction"])
+        derive_suggestion(suggestion)
         suggestion._co_unit_ids = co_ids
         return suggestion
 
@@ -131,7 +138,7 @@ class DisclosureImport(ImportSpec):
         self.field_headers = {c.key: c.header for c in self.columns}
 
     def prepare(self, user):
-        return {"units": {u.code: u for u in Unit.objects.visible_to(user)}}
+        return {"units": {u.code: u for u in Unit.objects.visible_to(user)}, "calendar": default_calendar()}
 
     def build(self, values, context):
         unit = context["units"].get(values["unit"])
@@ -142,25 +149,21 @@ class DisclosureImport(ImportSpec):
             applicant_name=values["applicant_name"], channel=values["channel"], content=values["content"],
             received_on=values["received_on"],
         )
+        # The 台账 records the extension without its date: the cap and the approver are checked as the step does.
         days = values["extension_days"] or 0
         if days:
-            cap = param("disclosure.reply_extension_max", request.received_on)
-            if days > cap.value:
-                raise ValidationError({"extension_days": rules.over_limit("disclosure.reply_extension_max", f"延长{days}个工作日", cap)})
-            if not values["extension_approver"]:
-                raise ValidationError({"extension_approver": rule("disclosure.extension_before_due").violation("未填写同意延长的负责人")})
-            request.extension_days, request.extension_approver = days, values["extension_approver"]
-        request.due_on = rules.disclosure_deadline(request).due
+            as_field("extension_days", rules.check_extension_days, request, days)
+            approver = require_text(values["extension_approver"], ValidationError({
+                "extension_approver": rule("disclosure.extension_before_due").violation("未填写同意延长的负责人")}))
+            request.extension_days, request.extension_approver = days, approver
+        elif values["extension_approver"]:
+            raise ValidationError({"extension_days": "填写了同意延长的负责人的，请填写延长答复期限（工作日）"})
         if bool(values["replied_on"]) != bool(values["reply_type"]):
             raise CellError("答复日期与答复类型应同时填写")
         if values["replied_on"]:
-            if values["replied_on"] < request.received_on:
-                raise ValidationError({"replied_on": "答复日期不能早于收到申请日期"})
-            if values["reply_type"] in rules.REASON_RULES and not values["reply_reason"]:
-                raise ValidationError({"reply_reason": rule(rules.REASON_RULES[values["reply_type"]]).violation()})
-            request.replied_on, request.reply_type = values["replied_on"], values["reply_type"]
-            request.reply_reason = values["reply_reason"] or ""
-            request.status, request.on_time = DisclosureStatus.REPLIED, request.replied_on <= request.due_on
+            as_field("replied_on", rules.check_reply_disclosure, request, values["reply_type"], values["replied_on"],
+                     values["reply_reason"] or "", by_rule=dict.fromkeys(rules.REASON_RULES.values(), "reply_reason"))
+        derive_disclosure(request, (), context["calendar"])
         return request
 
     def key(self, instance):

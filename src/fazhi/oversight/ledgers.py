@@ -38,6 +38,7 @@ registry.register(Ledger(
     sample=sample_suggestion,
     importer=SuggestionImport(),
     actions=SUGGESTION_ACTIONS,
+    state_fields=["status", "difficult", "difficult_reason", "replied_on", "reply_category", "satisfaction", "feedback_on"],
     extra_filters={"overdue": django_filters.BooleanFilter(label="逾期", method=suggestion_overdue)},
 ))
 
@@ -56,5 +57,9 @@ registry.register(Ledger(
     sample=sample_disclosure,
     importer=DisclosureImport(),
     actions=DISCLOSURE_ACTIONS,
+    state_fields=[
+        "status", "correction_requested_on", "correction_received_on", "extension_days", "extended_on",
+        "extension_approver", "reply_type", "reply_reason", "replied_on",
+    ],
     extra_filters={"overdue": django_filters.BooleanFilter(label="逾期", method=disclosure_overdue)},
 ))

@@ -3,11 +3,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from fazhi.core.models import LedgerModel
+from fazhi.law.steps import over_limit
 
 from .choices import (
     ApplicantType, DisclosureChannel, DisclosureReply, DisclosureStatus, DisclosureStopReason, ReplyCategory,
     Satisfaction, SuggestionKind, SuggestionStatus,
 )
+from .deadlines import awaiting_correction, correction_notice_deadline, derive_disclosure, derive_suggestion
 
 
 class Suggestion(LedgerModel):
@@ -37,12 +39,26 @@ class Suggestion(LedgerModel):
     def __str__(self):
         return f"{self.session}第{self.number}号{self.get_kind_display()}"
 
-    def save(self, *args, **kwargs):
-        from .rules import suggestion_due
+    def refresh_derived(self) -> None:
+        """Recompute the reply due date and the on-time flag from this row's own fields."""
+        derive_suggestion(self)
 
-        if self.assigned_on and self.kind:
-            self.due_on = suggestion_due(self.kind, self.assigned_on, self.difficult)
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # The fields a clerk may still edit must not contradict the steps already taken.
+        errors = {}
+        if self.assigned_on:
+            if self.replied_on and self.replied_on < self.assigned_on:
+                errors["assigned_on"] = "交办日期不能晚于答复日期"
+            elif self.pk and self.co_handlers.filter(opinion_sent_on__lt=self.assigned_on).exists():
+                errors["assigned_on"] = "交办日期不能晚于协办意见送达日期"
+        if self.pk and self.unit_id and self.co_handlers.filter(unit_id=self.unit_id).exists():
+            errors["unit"] = "主办单位不能同时作为协办单位"
+        if errors:
+            raise ValidationError(errors)
 
     def detail_sections(self):
         return [("协办单位", ["单位", "协办意见送达日期"], [(c.unit.name, c.opinion_sent_on) for c in self.co_handlers.select_related("unit")])]
@@ -89,18 +105,33 @@ class DisclosureRequest(LedgerModel):
 
     @property
     def awaiting_correction(self) -> bool:
-        return bool(self.correction_requested_on) and not self.correction_received_on
+        return awaiting_correction(self)
+
+    def refresh_derived(self, calendar=None) -> None:
+        """Recompute the consultation flag, the due date and the on-time flag from this row and its clock stops."""
+        stops = list(self.clock_stops.all()) if self.pk else []
+        derive_disclosure(self, stops, calendar)
 
     def save(self, *args, **kwargs):
-        if self.status == DisclosureStatus.RECEIVED and self.received_on:
-            from .rules import refresh_disclosure_deadline
-
-            refresh_disclosure_deadline(self)
+        self.refresh_derived()
         super().save(*args, **kwargs)
 
     def clean(self):
-        if self.replied_on and self.received_on and self.replied_on < self.received_on:
-            raise ValidationError({"received_on": "收到申请日期不能晚于答复日期"})
+        # The received date a clerk may still edit must not contradict the steps already taken.
+        if not self.received_on:
+            return
+        later = [(self.replied_on, "答复日期"), (self.correction_requested_on, "补正告知日期"), (self.extended_on, "同意延长日期")]
+        if self.pk:
+            first_stop = self.clock_stops.order_by("started_on").values_list("started_on", flat=True).first()
+            later.append((first_stop, "征求意见开始日期"))
+        for day, what in later:
+            if day and day < self.received_on:
+                raise ValidationError({"received_on": f"收到申请日期不能晚于{what}"})
+        if self.correction_requested_on:
+            limit = correction_notice_deadline(self.received_on)
+            if self.correction_requested_on > limit.due:
+                raise ValidationError({"received_on": over_limit(
+                    "disclosure.correction_notice", f"收到申请后至{self.correction_requested_on:%Y年%m月%d日}才告知补正", limit.basis)})
 
     def detail_sections(self):
         return [("不计入答复期限的环节", ["事由", "开始", "结束"],
@@ -116,3 +147,8 @@ class DisclosureClockStop(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "征求意见期间"
         ordering = ["started_on", "id"]
+        constraints = [
+            # 征求意见 refuses a second open consultation; the database says it too, for two clerks acting at once.
+            models.UniqueConstraint(fields=["request"], condition=models.Q(ended_on__isnull=True),
+                                    name="disclosure_stop_one_open"),
+        ]
