@@ -36,6 +36,7 @@ registry.register(Ledger(
     form_fields=["unit", "year", "title", "recipient", "issuer", "issue_date"],
     sample=sample_report,
     actions=REPORT_ACTIONS,
+    state_fields=["status", "reviewed_at", "published_at"],
     extra_filters={"overdue": django_filters.BooleanFilter(label="逾期未公开", method=overdue)},
 ))
 
@@ -48,4 +49,5 @@ registry.register(Ledger(
     form_fields=["unit", "report", "section", "position", "text"],
     sample=sample_block,
     actions=BLOCK_ACTIONS,
+    state_fields=["approved"],
 ))

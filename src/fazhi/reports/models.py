@@ -1,10 +1,12 @@
 """The annual 法治政府建设 report of a unit: its settings, narrative blocks written by staff, publication."""
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from fazhi.core.models import LedgerModel
 from fazhi.core.scope import ScopedQuerySet
-from fazhi.law.deadlines import annual_due_date
+
+from .deadlines import derive_report, is_late
 
 
 class Section(models.TextChoices):
@@ -27,6 +29,7 @@ class AnnualReport(LedgerModel):
     issuer = models.CharField("落款", max_length=200, blank=True, help_text="留空则为本单位名称")
     issue_date = models.DateField("成文日期", null=True, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
     published_at = models.DateTimeField("公开时间", null=True, blank=True, editable=False)
     due_on = models.DateField("公开截止日期", editable=False)
 
@@ -58,14 +61,15 @@ class AnnualReport(LedgerModel):
 
     @property
     def is_overdue(self):
-        from django.utils import timezone
+        published = timezone.localdate(self.published_at) if self.published_at else None
+        return is_late(published, self.due_on, timezone.localdate())
 
-        published = self.published_at.date() if self.published_at else None
-        return (published or timezone.localdate()) > self.due_on
+    def refresh_derived(self) -> None:
+        """Recompute the publication due date from the year."""
+        derive_report(self)
 
     def save(self, *args, **kwargs):
-        # Due by the statutory date of the following year (督察工作规定第二十四条: before April 1).
-        self.due_on = annual_due_date("annual_report.publication", self.year + 1).due
+        self.refresh_derived()
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -98,6 +102,23 @@ class NarrativeBlock(LedgerModel):
 
     def __str__(self):
         return f"{self.report.year}·{self.get_section_display()}·{self.position}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        block = super().from_db(db, field_names, values)
+        block._approved_text = block._reviewed_content()
+        return block
+
+    def _reviewed_content(self):
+        return self.__dict__.get("section"), self.__dict__.get("position"), self.__dict__.get("text")
+
+    def save(self, *args, **kwargs):
+        # An approval is of the text as it read: a passage edited after it was approved is to be approved again
+        # (审核段落) before its report is reviewed or published.
+        if self.approved and getattr(self, "_approved_text", None) not in (None, self._reviewed_content()):
+            self.approved = False
+        super().save(*args, **kwargs)
+        self._approved_text = self._reviewed_content()
 
     def clean(self):
         if self.report_id and self.unit_id and self.report.unit_id != self.unit_id:

@@ -1,0 +1,45 @@
+"""What must hold of the annual reports and their passages, whatever road wrote them (see fazhi.core.invariants)."""
+from django.db.models import Exists, F, OuterRef, Q
+
+from fazhi.core.invariants import invariant
+
+from .deadlines import publication_due
+from .models import AnnualReport, NarrativeBlock
+
+Status = AnnualReport.Status
+
+
+@invariant("annual-reports", "年度报告状态与审核、公开时间一致：起草中的未审核、未公开；已审核的有审核时间、未公开；"
+                             "已公开的先经审核（有审核时间且不晚于公开时间）")
+def report_status_matches_steps():
+    rows = AnnualReport.all_objects.filter(
+        Q(status=Status.DRAFT) & (Q(reviewed_at__isnull=False) | Q(published_at__isnull=False))
+        | Q(status=Status.REVIEWED) & (Q(reviewed_at__isnull=True) | Q(published_at__isnull=False))
+        | Q(status=Status.PUBLISHED) & (Q(reviewed_at__isnull=True) | Q(published_at__isnull=True)
+                                        | Q(reviewed_at__gt=F("published_at")))
+    ).select_related("unit")
+    for report in rows.order_by("pk"):
+        yield report, (f"状态“{report.get_status_display()}”，审核时间{report.reviewed_at or '—'}，"
+                       f"公开时间{report.published_at or '—'}")
+
+
+@invariant("annual-reports", "公开截止日期 = 报告年度次年的法定公开截止日（法治政府建设与责任落实督察工作规定第二十四条）")
+def report_due_date_recomputes():
+    expected = {}
+    for pk, year, due_on in AnnualReport.all_objects.values_list("pk", "year", "due_on").order_by("pk"):
+        if year not in expected:
+            expected[year] = publication_due(year)
+        if expected[year] != due_on:
+            yield AnnualReport.all_objects.select_related("unit").get(pk=pk), f"记录为{due_on}，按规则应为{expected[year]}"
+
+
+@invariant("annual-reports", "已公开报告的段落都已审核（审核后修改过的段落须重新审核后才能公开）")
+def published_report_has_approved_blocks():
+    pending = NarrativeBlock.objects.filter(report=OuterRef("pk"), approved=False)
+    rows = AnnualReport.all_objects.filter(Q(status=Status.PUBLISHED) & Exists(pending)).select_related("unit")
+    yield from rows.order_by("pk")
+
+
+@invariant("report-blocks", "报告段落的单位与所属报告的单位一致")
+def block_unit_matches_report():
+    yield from NarrativeBlock.all_objects.exclude(unit_id=F("report__unit_id")).select_related("report").order_by("pk")
