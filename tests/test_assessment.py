@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from fazhi.assessment.formula import Formula, FormulaError
 from fazhi.assessment.framework import FrameworkError, load_framework
 from fazhi.assessment.models import SelfAssessment, UnitResult
+from fazhi.assessment.rules import review
 from fazhi.assessment.scoring import rule_share, run_assessment
 from fazhi.metrics.models import Observation, Source
 
@@ -104,8 +105,8 @@ def test_scores_ranks_lights_and_missing_data(tree, framework):
     observe(dept, "law_publicity_events", 7)     # 4 × 0.5 = 2
     observe(dept, "litigation_loss_rate", 0.1)   # 6 × 0.5 = 3
     observe(dept2, "online_rate", 1.0)           # 10; events missing → 0 of 4, shown missing; losses missing → excluded
-    SelfAssessment.objects.create(unit=dept2, year=YEAR, item="duties", self_score=5, explanation="述职述法",
-                                  status="reviewed", reviewed_score=4)
+    review(SelfAssessment.objects.create(unit=dept2, year=YEAR, item="duties", self_score=5, explanation="述职述法"),
+           4, "佐证材料齐全")
     observe(county, "online_rate", 0.4, source=Source.REPORT)  # report value used when no ledger value
     run = run_assessment(YEAR, framework=framework, compute=False)
 
@@ -199,11 +200,11 @@ def test_stored_ledger_values_follow_the_ledgers_family_by_family(tree):
 def test_self_assessment_is_reviewed_by_the_office_only(tree, users, login, framework):
     assessment = SelfAssessment.objects.create(unit=tree["town"], year=YEAR, item="duties", self_score=5, explanation="说明")
     clerk = login(users["clerk"])
-    clerk.post(f"/ledgers/self-assessments/{assessment.pk}/do/review/", {"score": 5, "comment": "自己审核"})
+    clerk.post(f"/ledgers/self-assessments/{assessment.pk}/do/review/", {"reviewed_score": 5, "review_comment": "自己审核"})
     assessment.refresh_from_db()
     assert assessment.status == "submitted" and assessment.reviewed_score is None
     office = login(users["office"])
-    office.post(f"/ledgers/self-assessments/{assessment.pk}/do/review/", {"score": 3.5, "comment": "佐证不足，酌情扣分"})
+    office.post(f"/ledgers/self-assessments/{assessment.pk}/do/review/", {"reviewed_score": 3.5, "review_comment": "佐证不足，酌情扣分"})
     assessment.refresh_from_db()
     assert (assessment.status, assessment.reviewed_score, assessment.reviewed_by) == ("reviewed", 3.5, users["office"])
     assert assessment.history.first().history_change_reason == "审核自评"

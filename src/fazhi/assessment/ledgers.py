@@ -20,4 +20,5 @@ registry.register(Ledger(
     form_fields=["unit", "year", "item", "self_score", "explanation", "evidence"],
     sample=sample_self_assessment,
     actions=SELF_ASSESSMENT_ACTIONS,
+    state_fields=["status", "reviewed_score", "review_comment", "reviewed_by", "reviewed_at"],
 ))

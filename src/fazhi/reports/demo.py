@@ -1,6 +1,7 @@
 """The demo city's 2025 report, with staff-written passages, and a first assessment run on the data."""
 from fazhi.assessment.framework import load_framework
 from fazhi.assessment.models import SelfAssessment
+from fazhi.assessment.rules import check_review
 from fazhi.assessment.scoring import assessed_units, run_assessment
 from fazhi.demo.generator import DEMO_YEAR, DemoBuilder, DemoCity, demo_step
 
@@ -38,16 +39,16 @@ def build_report(city: DemoCity, builder: DemoBuilder) -> None:
             )
     framework = load_framework()
     qualitative = [item for item in framework.items if item.qualitative]
-    reviewer = city.government  # reviews are by the 法治办; the demo records them as done
     for unit in assessed_units(framework):
         for item in qualitative:
             if not item.applies(unit.unit_type) or builder.rng.random() < 0.08:
                 continue  # a few units have not submitted: they show as pending
             own = round(item.points * builder.rng.uniform(0.7, 1.0) * 2) / 2
-            SelfAssessment.objects.create(
-                unit=unit, year=DEMO_YEAR, item=item.code, self_score=own, explanation=f"{unit.name}{item.name}自评说明",
-                status=SelfAssessment.Status.REVIEWED, reviewed_score=max(0, own - builder.rng.choice([0, 0, 0.5, 1])),
-                review_comment="经审核，佐证材料齐全" if reviewer else "",
-            )
+            assessment = SelfAssessment(unit=unit, year=DEMO_YEAR, item=item.code, self_score=own,
+                                        explanation=f"{unit.name}{item.name}自评说明")
+            # Reviewed through the review step's own check (by the 法治办; the demo records no reviewer).
+            check_review(assessment, max(0, own - builder.rng.choice([0, 0, 0.5, 1])), "经审核，佐证材料齐全", False,
+                         maximum=item.points)
+            assessment.save()
     run = run_assessment(DEMO_YEAR)
     builder.log(f"{run}：{run.unit_results.count()} 个单位")
