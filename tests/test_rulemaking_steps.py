@@ -243,6 +243,20 @@ def test_the_generic_forms_create_reviews_and_refuse_an_overlapping_consultation
     assert response.status_code == 400 and "尚未结束的征求意见" in str(response.json())
 
 
+def test_an_edited_start_may_not_come_after_a_step_already_taken(tree, office):
+    decision = make_decision(tree["gov"])  # proposed 2025-03-03
+    rules.record_expert_review(decision, D(2025, 4, 1), "张三", "可行")
+    response = api(office, "patch", f"/api/major-decisions/{decision.pk}/", {"proposed_on": "2025-04-02"})
+    assert response.status_code == 400 and "不能晚于专家论证日期" in response.json()["proposed_on"][0]
+    review = make_review(tree["town"])
+    rules.give_opinion(review, on=D(2025, 3, 10), reviewer_kind=ReviewerKind.LEGAL_OFFICE, reviewer_name="法制科",
+                       opinion="合法", conclusion=ReviewConclusion.LAWFUL)
+    response = api(office, "patch", f"/api/legality-reviews/{review.pk}/", {"requested_on": "2025-03-11"})
+    assert response.status_code == 400 and "不能晚于出具意见日期" in response.json()["requested_on"][0]
+    response = api(office, "patch", f"/api/legality-reviews/{review.pk}/", {"requested_on": "2025-03-04"})
+    assert response.status_code == 200 and response.json()["workdays_taken"] == 4, "derived again on save"
+
+
 # -- the recycle bin, stale pages, refusals the page did not offer ---------------------------------------------
 def test_a_step_on_a_row_in_the_recycle_bin_is_refused(tree, users, office):
     doc = make_doc(tree["gov"])
