@@ -52,9 +52,17 @@ class LedgerSerializer(LedgerModelSerializer):
         return attrs
 
 
+SERIALIZERS: dict[str, type] = {}
+
+
 def serializer_for(ledger):
-    if ledger.serializer_class:
-        return ledger.serializer_class
+    """The ledger's serializer class, made once (the schema tells components apart by class)."""
+    if ledger.slug not in SERIALIZERS:
+        SERIALIZERS[ledger.slug] = ledger.serializer_class or _generated_serializer(ledger)
+    return SERIALIZERS[ledger.slug]
+
+
+def _generated_serializer(ledger):
     meta = type("Meta", (), {"model": ledger.model, "exclude": BOOKKEEPING,
                              "read_only_fields": ("created_at", "updated_at", *ledger.state_fields)})
     return type(f"{ledger.model.__name__}Serializer", (LedgerSerializer,), {"Meta": meta})
@@ -114,18 +122,20 @@ class LedgerViewSet(KnownQueryParametersMixin, viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+# (form field class, serializer field class, its arguments from the form field); the first match wins.
 FORM_FIELD_SERIALIZERS = [
-    (forms.ModelMultipleChoiceField, lambda f: serializers.ListField(child=serializers.IntegerField())),
-    (forms.ModelChoiceField, lambda f: serializers.IntegerField()),
-    (forms.TypedChoiceField, lambda f: serializers.ChoiceField(choices=f.choices)),
-    (forms.ChoiceField, lambda f: serializers.ChoiceField(choices=[c for c in f.choices if c[0] != ""])),
-    (forms.DateField, lambda f: serializers.DateField()),
-    (forms.BooleanField, lambda f: serializers.BooleanField()),
-    (forms.IntegerField, lambda f: serializers.IntegerField(min_value=f.min_value, max_value=f.max_value)),
-    (forms.DecimalField, lambda f: serializers.DecimalField(max_digits=f.max_digits or 20, decimal_places=f.decimal_places or 2)),
-    (forms.FileField, lambda f: serializers.FileField()),
-    (forms.CharField, lambda f: StrictCharField(max_length=f.max_length)),
+    (forms.ModelMultipleChoiceField, serializers.ListField, lambda f: {"child": serializers.IntegerField()}),
+    (forms.ModelChoiceField, serializers.IntegerField, lambda f: {}),
+    (forms.ChoiceField, serializers.ChoiceField, lambda f: {"choices": [c for c in f.choices if c[0] != ""]}),
+    (forms.DateField, serializers.DateField, lambda f: {}),
+    (forms.BooleanField, serializers.BooleanField, lambda f: {}),
+    (forms.IntegerField, serializers.IntegerField, lambda f: {"min_value": f.min_value, "max_value": f.max_value}),
+    (forms.DecimalField, serializers.DecimalField,
+     lambda f: {"max_digits": f.max_digits or 20, "decimal_places": f.decimal_places or 2}),
+    (forms.FileField, serializers.FileField, lambda f: {}),
+    (forms.CharField, StrictCharField, lambda f: {"max_length": f.max_length}),
 ]
+BLANK_ALLOWED = (serializers.ChoiceField, serializers.CharField)
 
 
 def step_request_serializer(ledger, step):
@@ -133,13 +143,13 @@ def step_request_serializer(ledger, step):
     schema documents), then handed to the step's own form, which checks it as the web page's does."""
     fields = {}
     for name, field in step.form.base_fields.items():
-        make = next(make for kind, make in FORM_FIELD_SERIALIZERS if isinstance(field, kind))
-        made = make(field)
-        made.required = field.required
-        if not field.required and hasattr(made, "allow_blank"):
-            made.allow_blank = True
-        made.label, made.help_text = field.label, field.help_text or None
-        fields[name] = made
+        kind, arguments = next((kind, arguments) for form_kind, kind, arguments in FORM_FIELD_SERIALIZERS
+                               if isinstance(field, form_kind))
+        # DRF rebuilds declared fields from their constructor arguments: everything goes in there.
+        options = {"required": field.required, "label": field.label, "help_text": field.help_text or None}
+        if not field.required and issubclass(kind, BLANK_ALLOWED):
+            options["allow_blank"] = True
+        fields[name] = kind(**arguments(field), **options)
     return type(f"{ledger.model.__name__}{step.name.title().replace('-', '')}Step", (serializers.Serializer,), fields)
 
 

@@ -50,7 +50,13 @@ class LedgerModelSerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         for name in self.step_fields():
             if name in fields:
-                fields[name].read_only = True
+                field = fields[name]
+                field.read_only = True
+                # A step-owned choice is empty ("" or null) until its step is taken: documented as such.
+                model_field = self.Meta.model._meta.get_field(name)
+                if isinstance(field, serializers.ChoiceField):
+                    field.allow_blank = field.allow_blank or model_field.blank
+                    field.allow_null = field.allow_null or model_field.null
         return fields
 
     def step_fields(self) -> list[str]:

@@ -33,7 +33,8 @@ SYNC_RESULT = inline_serializer("ApplicationSyncResult", {
 })
 SYNC_ERRORS = inline_serializer("ApplicationSyncErrors", {
     "detail": serializers.CharField(),
-    "errors": serializers.ListField(child=inline_serializer("ApplicationSyncError", {
+    # absent when the body itself could not be read (not JSON, not an object)
+    "errors": serializers.ListField(required=False, child=inline_serializer("ApplicationSyncError", {
         "record": serializers.IntegerField(help_text="第几件（从1开始）"),
         "field": serializers.CharField(),
         "message": serializers.CharField(),
