@@ -175,3 +175,7 @@ def test_the_demo_city_draws_real_tasks(db):
     values = unit_metrics(Period.year(2025), [city], families=["enforcement"])[city.pk]
     assert values["enforcement_cases"] > 0 and values["spot_check_batches"] == InspectionTask.objects.count()
     assert values["spot_check_entities"] > 0 and 0 < values["spot_check_published_rate"] <= 1
+    from fazhi.core.invariants import load, violations
+
+    ours = [code for code in load() if code.split(".")[0] in ("enforcement", "inspections")]
+    assert len(ours) >= 20 and [str(v) for v in violations(ours, limit=3)] == []

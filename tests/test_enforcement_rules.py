@@ -225,7 +225,7 @@ def test_major_decision_refused_through_the_detail_page_action(setup, users, log
     case = open_case(make_matter(setup["body"], "M-MAJ2", is_major=True), setup["officers"][:2])
     client = login(users["office"])
     response = client.post(f"/ledgers/cases/{case.pk}/do/decide/",
-                           {"on": "2025-04-01", "outcome": Outcome.PENALTY, "fine_amount": "100"}, follow=True)
+                           {"decided_on": "2025-04-01", "outcome": Outcome.PENALTY, "fine_amount": "100"}, follow=True)
     assert "重大执法决定未经法制审核" in response.content.decode()
     case.refresh_from_db()
     assert case.status == CaseStatus.OPEN

@@ -1,4 +1,6 @@
-"""The 行政执法 workflow steps shown on detail pages: thin forms over the functions in rules.py."""
+"""The 行政执法 workflow steps shown on detail pages and served at POST /api/<ledger>/{id}/<step>/: thin forms over
+the locked steps in rules.py. Each form names its fields after those the step writes (`decided_on`, `published_on`,
+…), so the API body reads like the row it changes."""
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -7,7 +9,7 @@ from fazhi.core.ledgers import Action
 
 from . import rules
 from .choices import CaseStatus, DiscretionGrade, FileGrade, Outcome, RecordKind, ReviewResult
-from .models import Case, Officer
+from .models import Case, Officer, valid_certificates
 
 SMALL = {"class": "form-control form-control-sm"}
 SELECT = {"class": "form-select form-select-sm"}
@@ -31,12 +33,22 @@ def money_field(label, required=False):
                               widget=forms.NumberInput(attrs=SMALL))
 
 
-class DateForm(forms.Form):
-    on = date_field()
+class RevokeForm(forms.Form):
+    revoked_on = date_field("注销日期")
+    revocation_reason = text_field("注销原因")
 
 
-class ReasonDateForm(DateForm):
-    reason = text_field("理由")
+class ExtendForm(forms.Form):
+    extended_on = date_field("延期批准日期")
+    extension_reason = text_field("延期理由")
+
+
+class PublishForm(forms.Form):
+    published_on = date_field("公示日期")
+
+
+class CloseForm(forms.Form):
+    closed_on = date_field("结案日期")
 
 
 class TrainingForm(forms.Form):
@@ -86,11 +98,11 @@ class ReviewForm(forms.Form):
 
 
 class DecideForm(forms.Form):
-    on = date_field("决定日期")
+    decided_on = date_field("决定日期")
     outcome = forms.ChoiceField(label="处理决定", choices=Outcome.choices, widget=forms.Select(attrs=SELECT))
     fine_amount = money_field("罚款金额（元）")
     confiscation_amount = money_field("没收金额（元）")
-    grade = forms.ChoiceField(label="适用裁量档次", required=False, choices=[("", "—")] + DiscretionGrade.choices,
+    discretion_grade = forms.ChoiceField(label="适用裁量档次", required=False, choices=[("", "—")] + DiscretionGrade.choices,
                               widget=forms.Select(attrs=SELECT))
     deviation_reason = text_field("超出裁量基准的理由", required=False)
 
@@ -109,8 +121,8 @@ def status_is(*statuses):
 
 
 CERTIFICATE_ACTIONS = [
-    Action("revoke", "注销证件", ReasonDateForm,
-           lambda cert, data, user: rules.revoke_certificate(cert, data["on"], data["reason"]),
+    Action("revoke", "注销证件", RevokeForm,
+           lambda cert, data, user: rules.revoke_certificate(cert, data["revoked_on"], data["revocation_reason"]),
            lambda cert: cert.revoked_on is None),
 ]
 
@@ -137,18 +149,18 @@ CASE_ACTIONS = [
                case, reviewer=data["reviewer"], reviewed_on=data["reviewed_on"], result=data["result"],
                opinion=data["opinion"]),
            status_is(CaseStatus.OPEN)),
-    Action("extend", "延长办案期限", ReasonDateForm,
-           lambda case, data, user: rules.extend(case, on=data["on"], reason=data["reason"]),
+    Action("extend", "延长办案期限", ExtendForm,
+           lambda case, data, user: rules.extend(case, on=data["extended_on"], reason=data["extension_reason"]),
            lambda case: case.status == CaseStatus.OPEN and case.due_on is not None and case.extended_on is None),
     Action("decide", "作出决定", DecideForm,
            lambda case, data, user: rules.decide(
-               case, on=data["on"], outcome=data["outcome"], fine_amount=data["fine_amount"],
-               confiscation_amount=data["confiscation_amount"], grade=data["grade"],
+               case, on=data["decided_on"], outcome=data["outcome"], fine_amount=data["fine_amount"],
+               confiscation_amount=data["confiscation_amount"], grade=data["discretion_grade"],
                deviation_reason=data["deviation_reason"]),
            status_is(CaseStatus.OPEN)),
-    Action("publish", "公示决定", DateForm, lambda case, data, user: rules.publish(case, on=data["on"]),
+    Action("publish", "公示决定", PublishForm, lambda case, data, user: rules.publish(case, on=data["published_on"]),
            lambda case: case.status != CaseStatus.OPEN and case.published_on is None),
-    Action("close", "结案", DateForm, lambda case, data, user: rules.close(case, on=data["on"]),
+    Action("close", "结案", CloseForm, lambda case, data, user: rules.close(case, on=data["closed_on"]),
            status_is(CaseStatus.DECIDED)),
     Action("file-review", "案卷评查", FileReviewForm,
            lambda case, data, user: rules.review_file(
@@ -178,7 +190,7 @@ def certified_filter(queryset, name, value):
     """Officers holding a valid 执法证 today (the 执法检查人员名录库 is drawn from them)."""
     if value is None:
         return queryset
-    holders = rules.valid_certificates(today()).values("officer_id")
+    holders = valid_certificates(today()).values("officer_id")
     return queryset.filter(pk__in=holders) if value else queryset.exclude(pk__in=holders)
 
 
@@ -196,6 +208,7 @@ class CaseForm(forms.ModelForm):
         if officers is not None and opened_on and unit:
             try:
                 rules.check_officers(officers, opened_on, unit)
+                rules.check_reviewers_not_handling(self.instance, officers)
             except forms.ValidationError as error:
                 self.add_error("officers", error)
         return data

@@ -7,12 +7,12 @@ from fazhi.core.identifiers import uscc_check_char
 from fazhi.demo import names
 from fazhi.demo.generator import BATCH, DEMO_YEAR, DemoBuilder, DemoCity, demo_step, entity_code, person_id
 from fazhi.law.calendar import default_calendar
-from fazhi.law.deadlines import deadline
 
 from .choices import (
-    SHORT_PUBLICITY_TYPES, BodyType, CaseStatus, CertificateKind, DiscretionGrade, FileGrade, MatterType, Outcome,
+    BodyType, CaseStatus, CertificateKind, DiscretionGrade, FileGrade, MatterType, Outcome,
     PartyType, RecordKind, ReviewResult,
 )
+from .deadlines import derive_case
 from .models import (
     Case, CaseFileReview, CaseRecord, Certificate, DiscretionStandard, EnforcementBody, LegalReview, Matter, Officer,
     Training,
@@ -155,7 +155,7 @@ def build_enforcement(city: DemoCity, builder: DemoBuilder) -> None:
                 party_id_number=person_id(rng, region) if person else entity_code(rng, region),
                 opened_on=opened, facts="经调查核实，当事人存在违法行为", is_major=matter.is_major,
             )
-            case.due_on = deadline("penalty.decision_limit", opened).due if matter.matter_type == MatterType.PENALTY else None
+            derive_case(case, matter.matter_type, matter.is_major)
             if rng.random() < 0.93:
                 decided = opened + dt.timedelta(days=rng.randint(5, 80))
                 if decided <= year_end:
@@ -163,7 +163,6 @@ def build_enforcement(city: DemoCity, builder: DemoBuilder) -> None:
                         case.legal_review_passed_on = decided - dt.timedelta(days=rng.randint(1, 4))
                     case.decided_on = decided
                     case.status = CaseStatus.DECIDED
-                    case.decided_late = case.due_on is not None and decided > case.due_on
                     if matter.matter_type == MatterType.PENALTY and rng.random() < 0.92:
                         case.outcome = Outcome.PENALTY
                         standard_top = matter.fine_max or Decimal(5000)
@@ -176,17 +175,15 @@ def build_enforcement(city: DemoCity, builder: DemoBuilder) -> None:
                     else:
                         case.outcome = {MatterType.PENALTY: Outcome.NO_PENALTY, MatterType.COERCION: Outcome.COERCION}.get(
                             matter.matter_type, Outcome.OTHER)
-                    code = ("enforcement.publicity_penalty_licensing" if matter.matter_type in SHORT_PUBLICITY_TYPES
-                            else "enforcement.publicity_other")
-                    case.publicity_due_on = deadline(code, decided).due
+                    derive_case(case, matter.matter_type, matter.is_major)  # the 公示 limit from the decision
                     if rng.random() < 0.97:
                         late = rng.random() < 0.04
                         case.published_on = calendar.add_workdays(decided, rng.randint(1, 3)) if not late \
                             else case.publicity_due_on + dt.timedelta(days=rng.randint(1, 20))
-                        case.published_on_time = case.published_on <= case.publicity_due_on
                     if rng.random() < 0.8 and decided + dt.timedelta(days=30) <= year_end:
                         case.closed_on = decided + dt.timedelta(days=rng.randint(5, 30))
                         case.status = CaseStatus.CLOSED
+            derive_case(case, matter.matter_type, matter.is_major)  # what Case.save would (bulk_create does not call it)
             batch.append(case)
         Case.objects.bulk_create(batch, batch_size=BATCH)
         links, records, reviews, file_reviews = [], [], [], []

@@ -77,6 +77,7 @@ class CaseSerializer(ManyToManyLedgerSerializer):
             officers = list(instance.officers.all())
         if officers is not None and instance.opened_on and instance.unit_id:
             rules.check_officers(officers, instance.opened_on, instance.unit)
+            rules.check_reviewers_not_handling(instance, officers)
 
 
 registry.register(Ledger(
@@ -112,6 +113,7 @@ registry.register(Ledger(
     form_fields=["unit", "officer", "kind", "number", "issued_on", "expires_on"],
     sample=sample_certificate,
     actions=CERTIFICATE_ACTIONS,
+    state_fields=["revoked_on", "revocation_reason"],
 ))
 
 registry.register(Ledger(
@@ -138,6 +140,10 @@ registry.register(Ledger(
     serializer_class=serializer_class(Case, CaseSerializer),
     sample=sample_case,
     actions=CASE_ACTIONS,
+    state_fields=[
+        "status", "extended_on", "extension_reason", "legal_review_passed_on", "decided_on", "outcome", "fine_amount",
+        "confiscation_amount", "discretion_grade", "deviation_reason", "published_on", "closed_on",
+    ],
     extra_filters={
         "publicity_overdue": django_filters.BooleanFilter(label="公示逾期", method=publicity_overdue_filter),
         "handling_overdue": django_filters.BooleanFilter(label="办案超期", method=handling_overdue_filter),

@@ -8,7 +8,7 @@ from fazhi.metrics.registry import Period, by_unit, registry
 
 from .choices import CertificateKind, Outcome
 from .models import Case, CaseFileReview, Certificate, EnforcementBody
-from .rules import valid_certificate_q
+from .deadlines import valid_certificate_q
 
 
 @registry.provides("enforcement_bodies")

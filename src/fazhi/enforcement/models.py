@@ -14,6 +14,7 @@ from .choices import (
     BodyType, CaseStatus, CertificateKind, DiscretionGrade, FileGrade, MatterType, Outcome, PartyType, RecordKind,
     ReviewResult,
 )
+from .deadlines import certificate_valid_on, derive_case, valid_certificate_q
 
 SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 
@@ -59,7 +60,7 @@ class EnforcementBody(LedgerModel):
 
 
 class Officer(LedgerModel):
-    """An enforcement officer (执法人员). May act only while holding a valid certificate (see rules)."""
+    """An enforcement officer (执法人员). May act only while holding a valid certificate (`certified_officer_ids`)."""
 
     name = models.CharField("姓名", max_length=50)
     id_number = models.CharField("身份证号", max_length=18, unique=True)
@@ -90,8 +91,6 @@ class Officer(LedgerModel):
             raise ValidationError(errors)
 
     def certificate_on(self, day: dt.date, kind: str = CertificateKind.ENFORCEMENT):
-        from .rules import valid_certificates
-
         return valid_certificates(day, kind).filter(officer=self).order_by("-issued_on").first()
 
     def detail_sections(self):
@@ -137,7 +136,21 @@ class Certificate(LedgerModel):
             raise ValidationError(errors)
 
     def valid_on(self, day: dt.date) -> bool:
-        return self.issued_on <= day <= self.expires_on and (self.revoked_on is None or day < self.revoked_on)
+        return certificate_valid_on(self.issued_on, self.expires_on, self.revoked_on, day)
+
+
+def valid_certificates(day: dt.date, kind: str = CertificateKind.ENFORCEMENT, until: dt.date | None = None):
+    """Certificates (in use, not in the recycle bin) valid on `day`, and still on `until` when given."""
+    return Certificate.objects.filter(valid_certificate_q(day, until), kind=kind)
+
+
+def certified_officer_ids(officer_ids, day: dt.date, until: dt.date | None = None) -> set[int]:
+    """Which of these officers hold a valid 执法证 on `day` (through `until`) and are in post."""
+    return set(
+        valid_certificates(day, until=until)
+        .filter(officer_id__in=list(officer_ids), officer__is_active=True, officer__deleted_at__isnull=True)
+        .values_list("officer_id", flat=True)
+    )
 
 
 class Training(models.Model):
@@ -212,7 +225,8 @@ class DiscretionStandard(models.Model):
 
 
 class Case(LedgerModel):
-    """An enforcement case (行政执法案件) from 立案 to 结案. Workflow fields are set by the rules, not by forms."""
+    """An enforcement case (行政执法案件) from 立案 to 结案. Workflow fields are set by the workflow steps, not by
+    forms; derived ones (limits, on-time flags) by `deadlines.derive_case` on every save."""
 
     number = models.CharField("案件编号", max_length=64, unique=True)
     matter = models.ForeignKey(Matter, models.PROTECT, related_name="cases", verbose_name="执法事项")
@@ -267,16 +281,25 @@ class Case(LedgerModel):
                 errors["matter"] = ValidationError("案件所属单位必须与执法事项的实施单位一致")
             if self.matter.is_major:
                 self.is_major = True
+            if self.extended_on and self.matter.matter_type != MatterType.PENALTY:
+                errors["matter"] = ValidationError("办案期限已延长的案件，执法事项只能是行政处罚事项")
+        if self.opened_on:
+            # 立案 information edited while the case is open may not move 立案 after a step already taken.
+            for name in ("extended_on", "legal_review_passed_on"):
+                taken = getattr(self, name)
+                if taken and taken < self.opened_on:
+                    label = self._meta.get_field(name).verbose_name
+                    errors["opened_on"] = ValidationError(f"立案日期不能晚于已记录的{label}（{taken:%Y年%m月%d日}）")
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
-        if self.matter_id and self.matter.is_major:
-            self.is_major = True
-        if self.opened_on and self.status == CaseStatus.OPEN:
-            from .rules import handling_due
+    def refresh_derived(self) -> None:
+        """Recompute the 重大 flag, the handling and 公示 limits and the on-time flags from this row and its matter."""
+        if self.matter_id:
+            derive_case(self, self.matter.matter_type, self.matter.is_major)
 
-            self.due_on = handling_due(self)
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
         super().save(*args, **kwargs)
 
     @property
@@ -284,8 +307,6 @@ class Case(LedgerModel):
         return self.matter.matter_type == MatterType.PENALTY
 
     def detail_sections(self):
-        from .rules import certified_officer_ids
-
         officers = list(self.officers.order_by("name"))
         certified = certified_officer_ids([o.pk for o in officers], self.opened_on) if self.opened_on else set()
         return [

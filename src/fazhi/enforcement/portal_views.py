@@ -4,8 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from .choices import PartyType
-from .models import Case, EnforcementBody, Matter
-from .rules import valid_certificates
+from .models import Case, EnforcementBody, Matter, valid_certificates
 
 PAGE = 50
 

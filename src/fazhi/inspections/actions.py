@@ -1,12 +1,14 @@
-"""双随机 workflow steps on detail pages, and the forms that need more than the generic ledger form."""
+"""双随机 workflow steps on detail pages and at POST /api/<ledger>/{id}/<step>/, and the forms that need more than
+the generic ledger form. Step forms name their fields after those the step writes (`published_on`, …)."""
 from django import forms
 from django.core.exceptions import ValidationError
 
 from fazhi.core.ledgers import Action
-from fazhi.enforcement.actions import SELECT, DateForm, date_field, text_field, today
+from fazhi.enforcement.actions import SELECT, PublishForm, date_field, text_field, today
 
 from . import rules
 from .choices import Result, TaskStatus
+from .deadlines import result_overdue_q
 from .models import Conflict, InspectionTask, MarketEntity
 
 
@@ -36,23 +38,25 @@ def run_verify(task, data, user):
 
 
 MATTER_ACTIONS = [
-    Action("publish", "向社会公开", DateForm, lambda matter, data, user: rules.publish_matter(matter, data["on"]),
+    Action("publish", "向社会公开", PublishForm,
+           lambda matter, data, user: rules.publish_matter(matter, data["published_on"]),
            lambda matter: matter.published_on is None),
 ]
 
 PLAN_ACTIONS = [
-    Action("publish", "公开年度计划", DateForm, lambda plan, data, user: rules.publish_plan(plan, data["on"]),
+    Action("publish", "公开年度计划", PublishForm, lambda plan, data, user: rules.publish_plan(plan, data["published_on"]),
            lambda plan: plan.published_on is None),
 ]
 
 TASK_ACTIONS = [
     Action("draw", "随机抽取检查对象和检查人员", DrawForm, run_draw,
            lambda task: task.published_on is None),
-    Action("publish", "公示抽查任务及抽取结果", DateForm, lambda task, data, user: rules.publish_task(task, data["on"]),
+    Action("publish", "公示抽查任务及抽取结果", PublishForm,
+           lambda task, data, user: rules.publish_task(task, data["published_on"]),
            lambda task: task.status == TaskStatus.DRAWN and task.published_on is None),
     Action("verify", "复核抽取结果", NoFields, run_verify, lambda task: task.status == TaskStatus.DRAWN),
-    Action("publish-results", "公示全部已录入的检查结果", DateForm,
-           lambda task, data, user: rules.publish_results(task, data["on"]),
+    Action("publish-results", "公示全部已录入的检查结果", PublishForm,
+           lambda task, data, user: rules.publish_results(task, data["published_on"]),
            lambda task: task.status == TaskStatus.DRAWN),
 ]
 
@@ -61,7 +65,8 @@ TARGET_ACTIONS = [
            lambda target, data, user: rules.enter_result(
                target, inspected_on=data["inspected_on"], result=data["result"], disposal=data["disposal"]),
            lambda target: target.current and target.published_on is None),
-    Action("publish", "公示检查结果", DateForm, lambda target, data, user: rules.publish_result(target, data["on"]),
+    Action("publish", "公示检查结果", PublishForm,
+           lambda target, data, user: rules.publish_result(target, data["published_on"]),
            lambda target: bool(target.result) and target.published_on is None),
 ]
 
@@ -69,7 +74,7 @@ TARGET_ACTIONS = [
 def result_overdue_filter(queryset, name, value):
     if value is None:
         return queryset
-    late = rules.result_overdue_q(today())
+    late = result_overdue_q(today())
     return queryset.filter(late) if value else queryset.exclude(late)
 
 

@@ -6,11 +6,11 @@ from fazhi.demo import names
 from fazhi.demo.generator import BATCH, DEMO_YEAR, DemoBuilder, DemoCity, demo_step, entity_code
 from fazhi.enforcement.models import EnforcementBody, Officer
 from fazhi.law.calendar import default_calendar
-from fazhi.law.deadlines import deadline
 from fazhi.org.models import Region
 
 from . import rules
 from .choices import PROBLEM_RESULTS, EntityType, MatterCategory, Result
+from .deadlines import derive_target
 from .models import Conflict, InspectionMatter, InspectionPlan, InspectionTask, MarketEntity, TaskEntity
 
 RISK_WEIGHTS = {"A": 38, "B": 36, "C": 16, "D": 7, "E": 3}
@@ -123,12 +123,10 @@ def build_inspections(city: DemoCity, builder: DemoBuilder) -> None:
                 continue  # not inspected yet
             target.inspected_on = min(task.end_on, task.start_on + dt.timedelta(days=rng.randrange(60)))
             target.result = rng.choices(results, weights=list(RESULT_WEIGHTS.values()))[0]
-            target.problem_found = target.result in PROBLEM_RESULTS
-            target.disposal = "责令限期整改，已复查" if target.problem_found else ""
-            target.result_due_on = deadline("inspection.result_publication", target.inspected_on).due
+            target.disposal = "责令限期整改，已复查" if target.result in PROBLEM_RESULTS else ""
             if rng.random() < 0.95:
                 target.published_on = calendar.add_workdays(target.inspected_on, rng.choice([3, 5, 10, 15, 18, 25]))
-                target.published_on_time = target.published_on <= target.result_due_on
+            derive_target(target)  # what TaskEntity.save would (bulk_update does not call it)
         TaskEntity.objects.bulk_update(
             targets, ["inspected_on", "result", "problem_found", "disposal", "result_due_on", "published_on",
                       "published_on_time"], batch_size=1000,

@@ -111,6 +111,7 @@ registry.register(Ledger(
     select_related=["unit", "body"],
     sample=lambda unit, marker: sample_inspection_matter(unit, marker),
     actions=MATTER_ACTIONS,
+    state_fields=["published_on"],
 ))
 
 registry.register(Ledger(
@@ -121,6 +122,7 @@ registry.register(Ledger(
     search_fields=["code", "name"],
     sample=sample_plan,
     actions=PLAN_ACTIONS,
+    state_fields=["published_on"],
 ))
 
 registry.register(Ledger(
@@ -133,6 +135,7 @@ registry.register(Ledger(
     serializer_class=serializer_class(InspectionTask, TaskSerializer),
     sample=lambda unit, marker: sample_task(unit, marker),
     actions=TASK_ACTIONS,
+    state_fields=["status", "drawn_on", "published_on"],
 ))
 
 registry.register(Ledger(
@@ -144,6 +147,7 @@ registry.register(Ledger(
     form_fields=["unit"],
     sample=sample_target,
     actions=TARGET_ACTIONS,
+    state_fields=["current", "inspected_on", "result", "disposal", "published_on"],
     extra_filters={"overdue": django_filters.BooleanFilter(label="公示逾期", method=result_overdue_filter)},
 ))
 

@@ -8,9 +8,11 @@ from django.db import models
 from fazhi.core.identifiers import validate_uscc
 from fazhi.core.models import LedgerModel
 from fazhi.core.scope import ScopedQuerySet
+from fazhi.enforcement.models import Officer
 from fazhi.law.params import param, rule
 
 from .choices import RISK_CLASSES, EntityType, Industry, MatterCategory, Result, RiskClass, TaskStatus
+from .deadlines import derive_target
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -206,7 +208,13 @@ class DrawRun(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "抽取记录"
-        constraints = [models.UniqueConstraint(fields=["task", "number"], name="draw_run_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "number"], name="draw_run_number"),
+            # A redraw supersedes the run in force before adding its own: one run in force per task, which the
+            # database says too, for two people drawing the same task at once.
+            models.UniqueConstraint(fields=["task"], condition=models.Q(superseded_at__isnull=True),
+                                    name="draw_run_one_current"),
+        ]
 
     def __str__(self):
         return f"{self.task.code} 第{self.number}次抽取"
@@ -280,6 +288,10 @@ class TaskEntity(LedgerModel):
     def soft_delete(self, user, reason):
         raise ValidationError("抽取结果不能删除；如需调整请重新抽取并说明理由，原抽取记录保留")
 
+    def save(self, *args, **kwargs):
+        derive_target(self)
+        super().save(*args, **kwargs)
+
     @property
     def team_ids(self) -> list[int]:
         return [int(part) for part in self.team.split(",") if part]
@@ -292,8 +304,6 @@ class TaskEntity(LedgerModel):
                 | models.Q(team__contains=f",{key},"))
 
     def detail_sections(self):
-        from fazhi.enforcement.models import Officer
-
         ids = self.team_ids
         officers = {o.pk: o for o in Officer.all_objects.filter(pk__in=ids).select_related("body")}
         return [

@@ -1,4 +1,10 @@
-"""Rules of 双随机、一公开 as plain functions: the draw and its verification, publication, results."""
+"""The 双随机、一公开 workflow steps: the draw and its verification, publication, results.
+
+Each step runs locked (`@step`); where it can, a pure `check_*` validates the move against the row's fields and
+makes it in memory, and the step loads what the check needs and saves. A step the row's current state does not
+allow raises StateConflict (HTTP 409); a broken rule is a ValidationError naming it (400). Derived values (the
+result's publication limit and on-time flag) come from `deadlines.derive_target`, which the model's save calls.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,18 +15,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
-from fazhi.enforcement.rules import certified_officer_ids, valid_certificates
-from fazhi.enforcement.models import Officer
-from fazhi.law.deadlines import deadline
+from fazhi.core.steps import StateConflict, step
+from fazhi.enforcement.models import Officer, certified_officer_ids, valid_certificates
 from fazhi.law.params import param, rule
+from fazhi.law.steps import not_before, require_status
 from fazhi.org.models import Region
 
 from . import draw as engine
 from .choices import PROBLEM_RESULTS, RISK_CLASSES, TaskStatus
+from .deadlines import result_overdue_q  # noqa: F401  (the rules' public name)
 from .models import (
     Conflict, DrawRun, InspectionMatter, InspectionPlan, InspectionTask, MarketEntity, TaskEntity,
 )
@@ -162,14 +169,14 @@ def gc_paused():
 
 
 def _check_task(task: InspectionTask, on: dt.date, reason: str):
+    if task.published_on is not None:
+        raise StateConflict("抽取结果已公示，不能重新抽取")
     previous = task.current_run()
     if previous is not None:
+        if previous.targets.filter(inspected_on__isnull=False).exists():
+            raise StateConflict("已有检查结果录入，不能重新抽取")
         if not (reason or "").strip():
             raise ValidationError("重新抽取必须说明理由（原抽取记录将保留）")
-        if task.published_on is not None:
-            raise ValidationError("抽取结果已公示，不能重新抽取")
-        if previous.targets.filter(inspected_on__isnull=False).exists():
-            raise ValidationError("已有检查结果录入，不能重新抽取")
     if on > task.end_on:
         raise ValidationError("抽取日期不能晚于检查结束日期")
     matters = list(task.matters.all())
@@ -187,11 +194,12 @@ def _check_task(task: InspectionTask, on: dt.date, reason: str):
     return previous
 
 
-@transaction.atomic
+@step("随机抽取")
 def draw_task(task: InspectionTask, *, user=None, reason: str = "", on: dt.date | None = None,
               seed: int | None = None) -> DrawRun:
-    """Draw entities and inspectors for a task, record the run, and write the drawn rows in bulk."""
-    given, task = task, InspectionTask.objects.select_for_update().get(pk=task.pk)  # one draw of a task at a time
+    """Draw entities and inspectors for a task, record the run, and write the drawn rows in bulk.
+
+    The task is locked for the draw: one draw of a task at a time."""
     on = on or timezone.localdate()
     previous = _check_task(task, on, reason)
     window = exclusion_window(task, on)
@@ -233,7 +241,6 @@ def draw_task(task: InspectionTask, *, user=None, reason: str = "", on: dt.date 
     task.is_joint = task.bodies.values("unit").distinct().count() > 1  # 部门联合: bodies of several units
     task._change_reason = f"第{run.number}次随机抽取" + (f"：{run.reason}" if run.reason else "")
     task.save()
-    given.refresh_from_db()
     return run
 
 
@@ -321,7 +328,7 @@ def verify(task: InspectionTask, run: DrawRun | None = None) -> Verification:
     """Re-run a draw: from its frozen inputs and seed, and from the inputs as the database gives them now."""
     run = run or task.current_run()
     if run is None:
-        raise ValidationError("该任务尚未抽取")
+        raise StateConflict("该任务尚未抽取")
     lines = [f"任务 {task.code} 第{run.number}次抽取（{run.drawn_at:%Y-%m-%d %H:%M}），算法 {run.algorithm}，种子 {run.seed}"]
     if run.algorithm != engine.ALGORITHM:
         lines.append(f"不一致：本系统的抽取算法为 {engine.ALGORITHM}，无法复核 {run.algorithm}")
@@ -377,91 +384,106 @@ def verify(task: InspectionTask, run: DrawRun | None = None) -> Verification:
 
 
 # -- publication ---------------------------------------------------------------------------------------------
-def _publish(obj, on: dt.date, what: str):
+def check_publish(obj, on: dt.date, what: str) -> None:
     if obj.published_on is not None:
-        raise ValidationError(f"该{what}已公开")
+        raise StateConflict(f"该{what}已公开（{obj.published_on:%Y年%m月%d日}）")
     obj.published_on = on
-    obj._change_reason = f"公开{what}"
-    obj.save()
-    return obj
 
 
-@transaction.atomic
+@step("公开抽查事项")
 def publish_matter(matter: InspectionMatter, on: dt.date) -> InspectionMatter:
-    return _publish(matter, on, "抽查事项")
+    check_publish(matter, on, "抽查事项")
+    matter.save()
+    return matter
 
 
-@transaction.atomic
-def publish_plan(plan: InspectionPlan, on: dt.date) -> InspectionPlan:
-    if on.year > plan.year:
+def check_publish_plan(plan: InspectionPlan, on: dt.date) -> None:
+    if plan.published_on is None and on.year > plan.year:
         raise ValidationError("年度抽查计划应在计划年度结束前公开")
-    return _publish(plan, on, "年度抽查计划")
+    check_publish(plan, on, "年度抽查计划")
 
 
-@transaction.atomic
-def publish_task(task: InspectionTask, on: dt.date) -> InspectionTask:
+@step("公开年度抽查计划")
+def publish_plan(plan: InspectionPlan, on: dt.date) -> InspectionPlan:
+    check_publish_plan(plan, on)
+    plan.save()
+    return plan
+
+
+def check_publish_task(task: InspectionTask, on: dt.date) -> None:
     """公示 the task with its draw: seed, algorithm, counts and hashes become public."""
     if task.status != TaskStatus.DRAWN:
-        raise ValidationError("任务尚未抽取，不能公示")
-    if on < task.drawn_on:
-        raise ValidationError("公示日期不能早于抽取日期")
-    return _publish(task, on, "抽查任务")
+        raise StateConflict("任务尚未抽取，不能公示")
+    not_before(on, task.drawn_on, "公示日期", "抽取日期")
+    check_publish(task, on, "抽查任务")
+
+
+@step("公示抽查任务")
+def publish_task(task: InspectionTask, on: dt.date) -> InspectionTask:
+    check_publish_task(task, on)
+    task.save()
+    return task
 
 
 # -- results -------------------------------------------------------------------------------------------------
-@transaction.atomic
-def enter_result(target: TaskEntity, *, inspected_on: dt.date, result: str, disposal: str = "") -> TaskEntity:
-    """Record the inspection of one entity; its inspectors must hold valid certificates on the day."""
+def check_result(target: TaskEntity, inspected_on: dt.date, result: str, disposal: str = "", *, drawn_on: dt.date,
+                 certified: int) -> None:
+    """Record the inspection of one entity in memory; `certified`: how many of its inspectors held a valid
+    certificate on the day (at least `inspection.min_inspectors`)."""
     if not target.current:
-        raise ValidationError("该对象属于已被替代的抽取，不能录入结果")
+        raise StateConflict("该对象属于已被替代的抽取，不能录入结果")
     if target.published_on is not None:
-        raise ValidationError("检查结果已公示，不能修改")
-    if inspected_on < target.run.drawn_on:
-        raise ValidationError("检查日期不能早于抽取日期")
+        raise StateConflict("检查结果已公示，不能修改")
+    not_before(inspected_on, drawn_on, "检查日期", "抽取日期")
     minimum = param("inspection.min_inspectors", inspected_on).value
-    assigned = target.team_ids
-    certified = certified_officer_ids(assigned, inspected_on)
-    if len(certified) < minimum:
+    if certified < minimum:
         raise rule("inspection.two_certified_inspectors").violation(
-            f"{inspected_on:%Y年%m月%d日}持有效执法证件的检查人员{len(certified)}人")
+            f"{inspected_on:%Y年%m月%d日}持有效执法证件的检查人员{certified}人")
     if result in PROBLEM_RESULTS and not (disposal or "").strip():
         raise ValidationError("发现问题的，必须填写后续处置")
     target.inspected_on = inspected_on
     target.result = result
-    target.problem_found = result in PROBLEM_RESULTS
     target.disposal = (disposal or "").strip()
-    target.result_due_on = deadline("inspection.result_publication", inspected_on).due
-    target._change_reason = "录入检查结果"
-    target.save()
+
+
+@step("录入检查结果", parent="task")
+def enter_result(target: TaskEntity, *, inspected_on: dt.date, result: str, disposal: str = "") -> TaskEntity:
+    """Record the inspection of one entity; its inspectors must hold valid certificates on the day.
+
+    The task is locked first, so that a redraw and a result entered at the same time are served one by one."""
+    check_result(target, inspected_on, result, disposal, drawn_on=target.run.drawn_on,
+                 certified=len(certified_officer_ids(target.team_ids, inspected_on)))
+    target.save()  # derives whether a problem was found and the publication limit
     return target
 
 
-@transaction.atomic
-def publish_result(target: TaskEntity, on: dt.date) -> TaskEntity:
+def check_publish_result(target: TaskEntity, on: dt.date) -> None:
     if not target.result:
-        raise ValidationError("尚未录入检查结果，不能公示")
+        raise StateConflict("尚未录入检查结果，不能公示")
     if target.published_on is not None:
-        raise ValidationError("检查结果已公示")
-    if on < target.inspected_on:
-        raise ValidationError("公示日期不能早于检查日期")
+        raise StateConflict(f"检查结果已公示（{target.published_on:%Y年%m月%d日}）")
+    not_before(on, target.inspected_on, "公示日期", "检查日期")
     target.published_on = on
-    target.published_on_time = on <= target.result_due_on
-    target._change_reason = "公示检查结果"
-    target.save()
+
+
+@step("公示检查结果", parent="task")
+def publish_result(target: TaskEntity, on: dt.date) -> TaskEntity:
+    check_publish_result(target, on)
+    target.save()  # derives whether it was published on time
     return target
 
 
-@transaction.atomic
+@step("公示全部已录入的检查结果")
 def publish_results(task: InspectionTask, on: dt.date) -> int:
-    """Publish every entered, unpublished result of the task at once (one UPDATE)."""
+    """Publish every entered, unpublished result of the task at once (one UPDATE, on time as `derive_target` says)."""
+    require_status(task, "公示检查结果", TaskStatus.DRAWN)
     pending = TaskEntity.objects.filter(run=task.current_run(), published_on__isnull=True, result__gt="",
                                         inspected_on__lte=on)
-    return pending.update(
+    count = pending.update(
         published_on=on,
         published_on_time=Case(When(result_due_on__gte=on, then=Value(True)), default=Value(False)),
         updated_at=timezone.now(),
     )
-
-
-def result_overdue_q(today: dt.date) -> Q:
-    return Q(published_on_time=False) | Q(published_on__isnull=True, result_due_on__lt=today)
+    task._change_reason = f"公示检查结果{count}条"
+    task.save()
+    return count
