@@ -18,7 +18,7 @@ from fazhi.core.steps import StateConflict, step
 from fazhi.law.calendar import WorkCalendar
 from fazhi.law.deadlines import add_period
 from fazhi.law.errors import RuleViolation
-from fazhi.law.params import param, rule
+from fazhi.law.params import ParameterVersion, param, rule
 from fazhi.law.steps import end_pause, not_before, optional_param, over_limit, require_status, require_text
 
 from .choices import (
@@ -30,6 +30,22 @@ from .models import (
     CourtHearing, Lawsuit, MediatedDispute, Petition, ReconsiderationCase, ReconsiderationHearing,
     ReconsiderationSuspension,
 )
+
+
+# -- shared by the steps of several ledgers -----------------------------------------------------------------
+def extended_total(record, days: int, on: dt.date, *, limit: str, before_due: str, cap: ParameterVersion,
+                   cap_rule: str) -> int:
+    """The total extension of `record`'s limit (`record.due_on`, counted from `record.accepted_on`) after one of
+    `days` approved `on`: approved after acceptance and before the limit ends, the total within `cap`."""
+    if days < 1:
+        raise ValidationError("延长天数应为正整数")
+    not_before(on, record.accepted_on, "批准延长日期", "受理日期")
+    if on > record.due_on:
+        raise rule(before_due).violation(f"{limit}已于{record.due_on:%Y年%m月%d日}届满")
+    total = record.extension_days + days
+    if total > cap.value:
+        raise over_limit(cap_rule, f"累计延长{total}{'个工作日' if cap.unit == 'working_days' else '日'}", cap)
+    return total
 
 
 # -- 行政复议: pure checks ----------------------------------------------------------------------------------
@@ -96,17 +112,12 @@ def check_extend(case: ReconsiderationCase, days: int, on: dt.date, reason: str)
         raise rule("reconsideration.simplified_no_extension").violation()
     if case.suspended:
         raise StateConflict("本案中止期间不能延长审理期限")
-    if days < 1:
-        raise ValidationError("延长天数应为正整数")
     reason = require_text(reason, ValidationError("请填写延长理由"))
-    not_before(on, case.accepted_on, "批准延长日期", "受理日期")
-    if on > case.due_on:
-        raise rule("reconsideration.extension_before_due").violation(f"审理期限已于{case.due_on:%Y年%m月%d日}届满")
-    cap = param("reconsideration.decision_extension_max", case.received_on)
-    total = case.extension_days + days
-    if total > cap.value:
-        raise over_limit("reconsideration.extension_cap", f"累计延长{total}{'个工作日' if cap.unit == 'working_days' else '日'}", cap)
-    case.extension_days, case.extended_on = total, on
+    case.extension_days = extended_total(
+        case, days, on, limit="审理期限", before_due="reconsideration.extension_before_due",
+        cap=param("reconsideration.decision_extension_max", case.received_on), cap_rule="reconsideration.extension_cap",
+    )
+    case.extended_on = on
     case.extension_reason = "；".join(filter(None, [case.extension_reason, reason]))[:300]
 
 
@@ -377,16 +388,11 @@ def refuse_petition(petition: Petition, on: dt.date, reason: str) -> Petition:
 @step("延长办理期限")
 def extend_petition(petition: Petition, days: int, on: dt.date) -> Petition:
     require_status(petition, "延长办理期限", PetitionStatus.ACCEPTED)
-    if days < 1:
-        raise ValidationError("延长天数应为正整数")
-    not_before(on, petition.accepted_on, "批准延长日期", "受理日期")
-    if on > petition.due_on:
-        raise rule("petition.extension_before_due").violation(f"办理期限已于{petition.due_on:%Y年%m月%d日}届满")
-    cap = param("petition.handling_extension_max", petition.accepted_on)
-    total = petition.extension_days + days
-    if total > cap.value:
-        raise over_limit("petition.handling_extension_max", f"累计延长{total}日", cap)
-    petition.extension_days, petition.extended_on = total, on
+    petition.extension_days = extended_total(
+        petition, days, on, limit="办理期限", before_due="petition.extension_before_due",
+        cap=param("petition.handling_extension_max", petition.accepted_on), cap_rule="petition.handling_extension_max",
+    )
+    petition.extended_on = on
     petition.save()  # derives the extended limit
     return petition
 
