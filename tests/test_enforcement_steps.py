@@ -42,12 +42,10 @@ def post(client, path, **data):
 def decision(decided_on, **extra):
     """A 作出决定 body: a fine above the 一般 grade (1000—5000) with the reason the 裁量基准 asks for.
 
-    Every field is sent, in whole yuan: the step route's body check currently treats the form's optional fields
-    as required (fazhi.api.views.step_request_serializer sets `required` after building each field, and DRF
-    rebuilds the fields from their constructor arguments), and takes a DecimalField for an IntegerField (a
-    subclass of it, listed first), so a body without them, or with fen, is refused before the step."""
-    return {"decided_on": decided_on, "outcome": "penalty", "fine_amount": "6000", "confiscation_amount": "0",
-            "discretion_grade": "ordinary", "deviation_reason": "多次违法，从重处罚", **extra}
+    In whole yuan: the step route's body check takes the form's DecimalField for an IntegerField (a subclass of
+    it, listed first in fazhi.api.views.FORM_FIELD_SERIALIZERS), so an amount with fen is refused before the step."""
+    return {"decided_on": decided_on, "outcome": "penalty", "fine_amount": "6000", "discretion_grade": "ordinary",
+            "deviation_reason": "多次违法，从重处罚", **extra}
 
 
 def graded_matter(body, code, **extra):
@@ -118,8 +116,7 @@ def test_the_whole_case_through_the_api_step_routes(setup, api):
     assert response.status_code == 200 and response.json()["published_on_time"] is True
     response = post(api, f"{base}/close/", closed_on="2025-05-10")
     assert response.status_code == 200 and response.json()["status"] == CaseStatus.CLOSED
-    response = post(api, f"{base}/file-review/", reviewed_on="2025-06-01", reviewer="评查组", score="88", grade="pass",
-                    findings="卷宗完整")
+    response = post(api, f"{base}/file-review/", reviewed_on="2025-06-01", reviewer="评查组", score="88", grade="pass")
     assert response.status_code == 200 and case.file_reviews.get().score == 88
     history = [h.history_change_reason for h in Case.history.filter(id=case.pk).order_by("history_id")]
     assert history[-6:] == ["法制审核：审核通过", "延长办案期限：需检验检测", "作出决定：给予行政处罚", "公示执法决定", "结案", "案卷评查"]
@@ -176,14 +173,13 @@ def test_steps_in_the_wrong_state_are_409(setup, api):
     assert post(api, f"{base}/extend/", extended_on="2025-04-01", extension_reason="复杂").status_code == 200
     again = post(api, f"{base}/extend/", extended_on="2025-04-02", extension_reason="再延")
     assert again.status_code == 409 and "不能再次延长" in again.json()["detail"]
-    assert post(api, f"{base}/decide/", **decision("2025-04-01")).status_code == 200
-    twice = post(api, f"{base}/decide/", **decision("2025-04-02"))
+    assert post(api, f"{base}/decide/", decided_on="2025-04-01", outcome="no_penalty").status_code == 200
+    twice = post(api, f"{base}/decide/", decided_on="2025-04-02", outcome="no_penalty")
     assert twice.status_code == 409 and "不能作出决定" in twice.json()["detail"]
-    review = post(api, f"{base}/legal-review/", reviewer=setup["reviewer"].pk, reviewed_on="2025-04-02", result="passed",
-                  opinion="同意")
+    review = post(api, f"{base}/legal-review/", reviewer=setup["reviewer"].pk, reviewed_on="2025-04-02", result="passed")
     assert review.status_code == 409
-    assert post(api, f"{base}/file-review/", reviewed_on="2025-05-01", reviewer="组", score="80", grade="pass",
-                findings="无").status_code == 409
+    assert post(api, f"{base}/file-review/", reviewed_on="2025-05-01", reviewer="组", score="80",
+                grade="pass").status_code == 409
     assert post(api, f"{base}/publish/", published_on="2025-04-02").status_code == 200
     assert post(api, f"{base}/publish/", published_on="2025-04-03").status_code == 409
 
@@ -204,7 +200,7 @@ def test_a_step_on_a_deleted_row_is_refused(setup, users, api):
     with pytest.raises(StateConflict, match="回收站"):
         rules.decide(stale, on=D(2025, 4, 1), outcome=Outcome.NO_PENALTY)
     assert Case.all_objects.get(pk=case.pk).status == CaseStatus.OPEN
-    assert post(api, f"/api/cases/{case.pk}/decide/", **decision("2025-04-01")).status_code == 404
+    assert post(api, f"/api/cases/{case.pk}/decide/", decided_on="2025-04-01", outcome="no_penalty").status_code == 404
     certificate = setup["officers"][0].certificates.get()
     certificate.soft_delete(users["office"], "录入错误")
     with pytest.raises(StateConflict, match="回收站"):

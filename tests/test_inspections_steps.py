@@ -32,12 +32,6 @@ def post(client, path, **data):
     return client.post(path, data, content_type="application/json")
 
 
-# The step route's body check currently treats the form's optional fields (a redraw's reason, a disposal) as
-# required: fazhi.api.views.step_request_serializer sets `required` after building each field, and DRF rebuilds
-# the fields from their constructor arguments. The bodies below send them.
-NO_DISPOSAL = "无需处置"
-
-
 def found(name):
     return {v.pk for v in violations([f"inspections.{name}"])}
 
@@ -90,11 +84,13 @@ def test_a_task_is_drawn_and_verified_through_the_api(world, api):  # noqa: F811
     assert post(api, f"{base}/publish/", published_on=str(today)).status_code == 409  # not drawn yet
     assert post(api, f"{base}/publish-results/", published_on=str(today)).status_code == 409
     assert post(api, f"{base}/verify/").status_code == 409
-    rules.draw_task(world["task"])
-    response = post(api, f"{base}/draw/", reason="检查人员名录更新")  # a redraw, with its reason
+    response = post(api, f"{base}/draw/")
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["status"] == TaskStatus.DRAWN and body["drawn_on"] == str(today) and body["drawn_total"] == 20
+    refused = post(api, f"{base}/draw/")
+    assert refused.status_code == 400 and "说明理由" in refused.content.decode()
+    assert post(api, f"{base}/draw/", reason="检查人员名录更新").status_code == 200
     assert world["task"].runs.get(superseded_at__isnull=True).number == 2
     assert post(api, f"{base}/verify/").status_code == 200
     history = [h.history_change_reason for h in InspectionTask.history.filter(id=world["task"].pk).order_by("history_id")]
@@ -116,7 +112,7 @@ def test_results_are_entered_and_published_through_the_api(world, api):  # noqa:
     assert redraw.status_code == 409 and "已有检查结果" in redraw.json()["detail"]
     response = post(api, f"{path}/publish/", published_on="2025-04-14")
     assert response.status_code == 200 and response.json()["published_on_time"] is True
-    again = post(api, f"{path}/result/", inspected_on="2025-04-10", result="no_problem", disposal=NO_DISPOSAL)
+    again = post(api, f"{path}/result/", inspected_on="2025-04-10", result="no_problem")
     assert again.status_code == 409 and "已公示" in again.json()["detail"]
     assert post(api, f"{path}/publish/", published_on="2025-04-15").status_code == 409
 
@@ -163,8 +159,7 @@ def test_a_result_on_a_superseded_draw_is_409(world, api):  # noqa: F811
     rules.draw_task(world["task"], on=DRAW_DAY)
     old = current_targets(world["task"])[0]
     rules.draw_task(world["task"], on=DRAW_DAY, reason="名录更新")
-    response = post(api, f"/api/inspection-targets/{old.pk}/result/", inspected_on="2025-04-10", result="no_problem",
-                    disposal=NO_DISPOSAL)
+    response = post(api, f"/api/inspection-targets/{old.pk}/result/", inspected_on="2025-04-10", result="no_problem")
     assert response.status_code == 409 and "已被替代" in response.json()["detail"]
 
 
