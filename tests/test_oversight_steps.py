@@ -347,3 +347,12 @@ def test_disclosure_invariants_find_rows_written_around_the_steps(tree):
     rows(pk=corrected.pk).update(reply_reason="涉及商业秘密")
 
     assert [str(v) for v in violations(oversight_invariants())] == []
+
+
+def test_an_assignment_date_past_the_calendar_is_a_400(tree, users, client):
+    client.force_login(users["clerk"])
+    payload = {"unit": tree["town"].pk, "kind": "npc", "session": "十五届人大三次会议", "number": "9999", "title": "建议",
+               "proposer": "王代表", "assigned_on": "9999-12-31"}
+    response = client.post("/api/suggestions/", payload, **JSON)
+    assert response.status_code == 400 and "超出可计算答复期限的范围" in str(response.json())
+    assert not Suggestion.all_objects.filter(number="9999").exists()

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
+
 from fazhi.law.calendar import WorkCalendar, default_calendar
 from fazhi.law.deadlines import Deadline, add_period, deadline
 from fazhi.law.params import param
@@ -23,7 +25,10 @@ def suggestion_limit_code(kind: str, difficult: bool) -> str:
 
 def suggestion_deadline(kind: str, assigned_on: dt.date, difficult: bool = False) -> Deadline:
     """Reply due within the limit from 交办 (代表法第五十一条; the local rule for 提案)."""
-    return deadline(suggestion_limit_code(kind, difficult), assigned_on)
+    try:
+        return deadline(suggestion_limit_code(kind, difficult), assigned_on)
+    except (OverflowError, ValueError):  # months past the calendar's last year (9999)
+        raise ValidationError({"assigned_on": f"交办日期{assigned_on}超出可计算答复期限的范围"}) from None
 
 
 def suggestion_due(kind: str, assigned_on: dt.date, difficult: bool = False) -> dt.date:
