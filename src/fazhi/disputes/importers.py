@@ -133,7 +133,7 @@ def apply_workflow(case, *, accepted_on, procedure, simplified_ground, not_accep
     elif accepted_on:
         rules.check_accept(case, accepted_on, procedure or Procedure.ORDINARY, simplified_ground or "", calendar)
         derive_reconsideration(case, (), calendar)  # the extension is checked against the decision deadline
-        if extension_days or extended_on:
+        if extension_days or extended_on or extension_reason:
             if not (extension_days and extended_on):
                 raise CellError("延长审理期限（日）与批准延长日期应同时填写")
             as_field("extension_days", rules.check_extend, case, extension_days, extended_on, extension_reason)

@@ -43,7 +43,8 @@ def reconsideration_status_matches_steps():
         | Q(status=R.ACCEPTED) & ~(Q(accepted_on__isnull=False, not_accepted_on__isnull=True) & ~Q(procedure="") & no_decision)
         | Q(status=R.NOT_ACCEPTED) & ~(Q(not_accepted_on__isnull=False, accepted_on__isnull=True) & ~Q(not_accepted_reason="")
                                       & no_decision)
-        | Q(status=R.CLOSED) & (Q(accepted_on__isnull=True) | Q(closed_on__isnull=True) | Q(outcome=""))
+        | Q(status=R.CLOSED) & (Q(accepted_on__isnull=True) | Q(not_accepted_on__isnull=False) | Q(closed_on__isnull=True)
+                                | Q(outcome=""))
     )
     for case in rows.order_by("pk"):
         yield case, (f"状态“{case.get_status_display()}”，受理{case.accepted_on or '—'}，不予受理{case.not_accepted_on or '—'}，"
