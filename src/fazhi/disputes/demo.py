@@ -8,12 +8,12 @@ from fazhi.demo import names
 from fazhi.demo.generator import BATCH, DEMO_YEAR, DemoBuilder, DemoCity, demo_step
 from fazhi.law.calendar import default_calendar
 
-from .deadlines import acceptance_deadline, derive_lawsuit, derive_petition, derive_reconsideration
 from .choices import (
     LAWSUIT_DECIDED, AbsenceReason, ActType, AgreementForm, DisputeType, HeadAppearance, Instance, LawsuitOutcome, LawsuitStatus,
     MediationOrgType, MediationStatus, PartyType, PetitionChannel, PetitionStatus, Procedure, ReconsiderationOutcome,
     ReconsiderationStatus, SimplifiedGround, SuspensionReason,
 )
+from .deadlines import acceptance_deadline, derive_lawsuit, derive_petition, derive_reconsideration
 from .models import (
     CourtHearing, Lawsuit, MediatedDispute, MediationOrganisation, Mediator, Petition, ReconsiderationCase,
     ReconsiderationHearing, ReconsiderationSuspension,
