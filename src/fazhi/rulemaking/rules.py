@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max, Q
 
 from fazhi.core.steps import StateConflict, lock, step
-from fazhi.law.params import Rule, rule
+from fazhi.law.params import rule
 from fazhi.law.steps import not_before
 
 from .choices import (
@@ -34,17 +34,6 @@ from .models import (
 S = DocumentStatus
 DRAFTS = (S.DRAFTING, S.REVIEW_FAILED)
 PUBLIC = (S.PUBLISHED, S.REPEALED, S.INVALIDATED)
-
-# 条例 requires public participation, expert argument and risk assessment where the matter calls for them, and the
-# ledger records either the procedure or why it does not apply. This rule belongs in
-# law/data/parameters/decisions.yaml with the others; until it is there it is declared here.
-PROCEDURES_BEFORE_DISCUSSION = Rule(
-    code="decision.procedures_before_discussion",
-    text="决策草案提交集体讨论前，应当依法履行公众参与、专家论证、风险评估程序；依法不适用的，应当载明理由",
-    law="重大行政决策程序暂行条例（国务院令第713号）",
-    article="第十四条、第十九条、第二十二条",
-)
-
 
 def _require(condition: bool, message: str) -> None:
     if not condition:
@@ -543,7 +532,8 @@ def discuss(decision: MajorDecision, *, on: dt.date, meeting: str, decided_by: s
         raise rule("decision.opinions_before_discussion").violation("意见采纳情况尚未公布")
     missing = decision.missing_procedures()
     if missing:
-        raise PROCEDURES_BEFORE_DISCUSSION.violation(f"“{decision.title}”尚未{'、'.join(missing)}，也未载明不适用的理由")
+        # The ledger records either each procedure or why it does not apply.
+        raise rule("decision.procedures_before_discussion").violation(f"“{decision.title}”尚未{'、'.join(missing)}，也未载明不适用的理由")
     not_before(on, decision.participation_completed_on, "讨论日期", "公众参与完成日期")
     for done, label in ((decision.expert_review_on, "专家论证日期"), (decision.risk_assessed_on, "风险评估日期")):
         not_before(on, done, "讨论日期", label)
