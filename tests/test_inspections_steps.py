@@ -215,7 +215,7 @@ def test_the_derived_values_are_one_pure_function():
 # -- invariants -------------------------------------------------------------------------------------------------
 ALL = [f"inspections.{name}" for name in (
     "plan_published_within_its_year", "task_matches_its_draw", "drawn_from_published_matters",
-    "results_only_on_current_draws", "result_matches_fields", "result_due_follows_the_law",
+    "results_only_on_current_draws", "one_row_per_entity_per_draw", "result_matches_fields", "result_due_follows_the_law",
     "published_on_time_matches_dates", "inspected_by_certified_inspectors",
 )]
 
@@ -264,6 +264,14 @@ def test_results_on_superseded_draws_are_found(stepped):
     TaskEntity.all_objects.filter(pk=old.pk).update(current=False)
     TaskEntity.all_objects.filter(pk=target.pk).update(current=False)  # a row of the draw in force marked superseded
     assert found("results_only_on_current_draws") == {target.pk}
+
+
+def test_an_entity_drawn_twice_in_one_draw_is_found(stepped):
+    first, second = stepped["targets"][:2]
+    TaskEntity.all_objects.filter(pk=second.pk).update(entity_id=first.entity_id)
+    assert found("one_row_per_entity_per_draw") == {first.pk}
+    TaskEntity.all_objects.filter(pk=second.pk).update(entity_id=second.entity_id, position=first.position)
+    assert found("one_row_per_entity_per_draw") == {first.pk}
 
 
 @pytest.mark.parametrize("index, change", [

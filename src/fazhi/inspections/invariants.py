@@ -1,7 +1,7 @@
 """What must hold of the 双随机、一公开 ledgers, whatever road wrote them (see fazhi.core.invariants)."""
 from collections import defaultdict
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
 from fazhi.core.invariants import invariant
 from fazhi.enforcement.choices import CertificateKind
@@ -59,6 +59,18 @@ def results_only_on_current_draws():
     )
     for target in rows.select_related("task").order_by("pk"):
         yield target, f"有效抽取：{'是' if target.current else '否'}，检查结果：{target.get_result_display() or '—'}"
+
+
+@invariant("inspection-targets", "一次抽取中同一检查对象至多抽中一次，抽取序号不重复，抽取对象数与抽取记录相同")
+def one_row_per_entity_per_draw():
+    runs = DrawRun.objects.annotate(
+        rows=Count("targets"), entities=Count("targets__entity", distinct=True),
+        positions=Count("targets__position", distinct=True),
+    ).filter(~Q(rows=F("drawn_total")) | ~Q(entities=F("rows")) | ~Q(positions=F("rows")))
+    for run in runs.order_by("pk"):
+        target = TaskEntity.all_objects.filter(run=run).select_related("task").order_by("position", "pk").first()
+        if target is not None:
+            yield target, f"{run}：记录抽取{run.drawn_total}个，保存{run.rows}行、{run.entities}个对象、{run.positions}个序号"
 
 
 @invariant("inspection-targets", "检查结果与各字段一致（未录入的没有检查日期、公示；录入的有检查日期，“发现问题”与检查结果一致，"
