@@ -129,9 +129,11 @@ FORM_FIELD_SERIALIZERS = [
     (forms.ChoiceField, serializers.ChoiceField, lambda f: {"choices": [c for c in f.choices if c[0] != ""]}),
     (forms.DateField, serializers.DateField, lambda f: {}),
     (forms.BooleanField, serializers.BooleanField, lambda f: {}),
-    (forms.IntegerField, serializers.IntegerField, lambda f: {"min_value": f.min_value, "max_value": f.max_value}),
+    # DecimalField and FloatField are IntegerFields to Django's forms: they come first.
     (forms.DecimalField, serializers.DecimalField,
-     lambda f: {"max_digits": f.max_digits or 20, "decimal_places": f.decimal_places or 2}),
+     lambda f: {"max_digits": f.max_digits or 20, "decimal_places": f.decimal_places or 2, "coerce_to_string": False}),
+    (forms.FloatField, serializers.FloatField, lambda f: {"min_value": f.min_value, "max_value": f.max_value}),
+    (forms.IntegerField, serializers.IntegerField, lambda f: {"min_value": f.min_value, "max_value": f.max_value}),
     (forms.FileField, serializers.FileField, lambda f: {}),
     (forms.CharField, StrictCharField, lambda f: {"max_length": f.max_length}),
 ]
