@@ -4,7 +4,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -56,17 +55,16 @@ def changes(row):
 
 
 # -- the API step routes -----------------------------------------------------------------------------------
-# Bodies carry every field of the step's form (the optional ones too): see the note in the final report on
-# optional step-form fields in the API body.
 def test_reconsideration_steps_through_the_api(tree, clerk):
     case = make_case(tree["town"], received=D(2025, 6, 3))
     slug = "reconsideration-cases"
-    rules.accept(case, D(2025, 6, 3))
-    assert case.due_on == D(2025, 8, 4)
-    suspension = {"started_on": "2025-06-10", "reason": "mediation", "note": "各方同意调解"}
+    response = api(clerk, "post", step_url(slug, case, "accept"), {"accepted_on": "2025-06-03", "procedure": "ordinary"})
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "accepted" and response.json()["due_on"] == "2025-08-04"
+    suspension = {"started_on": "2025-06-10", "reason": "mediation"}
     response = api(clerk, "post", step_url(slug, case, "suspend"), suspension)
     assert response.status_code == 200, response.content
-    assert response.json()["suspended"] is True and case.suspensions.get().note == "各方同意调解"
+    assert response.json()["suspended"] is True and case.suspensions.get().note == ""
     again = api(clerk, "post", step_url(slug, case, "suspend"), {**suspension, "started_on": "2025-06-11"})
     assert again.status_code == 409 and "本案已中止" in again.json()["detail"]
     decided = api(clerk, "post", step_url(slug, case, "decide"), {"closed_on": "2025-06-15", "outcome": "upheld"})
@@ -92,8 +90,8 @@ def test_reconsideration_correction_and_copy_refusals_are_409(tree, clerk):
     assert api(clerk, "post", step_url(slug, case, "request-correction"), {"correction_requested_on": "2025-06-04"}).status_code == 200
     again = api(clerk, "post", step_url(slug, case, "request-correction"), {"correction_requested_on": "2025-06-05"})
     assert again.status_code == 409 and "一次性" in again.json()["detail"]
-    with pytest.raises(StateConflict, match="收到补正材料后方可受理"):
-        rules.accept(case, D(2025, 6, 5))
+    waiting = api(clerk, "post", step_url(slug, case, "accept"), {"accepted_on": "2025-06-05", "procedure": "ordinary"})
+    assert waiting.status_code == 409 and "收到补正材料后方可受理" in waiting.json()["detail"]
     assert api(clerk, "post", step_url(slug, case, "receive-answer"), {"answer_received_on": "2025-06-05"}).status_code == 409
     assert api(clerk, "post", step_url(slug, case, "convert"), {"converted_on": "2025-06-05"}).status_code == 409
     case.refresh_from_db()
@@ -123,15 +121,18 @@ def test_lawsuit_steps_through_the_api(tree, clerk):
     assert response.status_code == 200 and response.json()["defence_submitted_on"] == "2025-03-18"
     again = api(clerk, "post", step_url(slug, suit, "defence"), {"defence_submitted_on": "2025-03-19"})
     assert again.status_code == 409 and "已登记提交答辩状" in again.json()["detail"]
-    rules.record_court_hearing(suit, D(2025, 4, 1), HeadAppearance.NONE, absence_reason="duties", staff_appeared=True)
+    hearing = {"held_on": "2025-04-01", "head_appearance": HeadAppearance.NONE, "staff_appeared": True}
+    refused = api(clerk, "post", step_url(slug, suit, "hearing"), hearing)
+    assert refused.status_code == 400 and "负责人出庭应诉" in str(refused.json())
+    assert api(clerk, "post", step_url(slug, suit, "hearing"), {**hearing, "absence_reason": "duties"}).status_code == 200
     early = api(clerk, "post", step_url(slug, suit, "close"), {"closed_on": "2025-03-01", "outcome": "won"})
     assert early.status_code == 400 and "结案日期不能早于立案日期" in str(early.json())
     response = api(clerk, "post", step_url(slug, suit, "close"), {"closed_on": "2025-06-01", "outcome": "won"})
     assert response.status_code == 200 and response.json()["status"] == "closed"
     late = api(clerk, "post", step_url(slug, suit, "close"), {"closed_on": "2025-06-02", "outcome": "withdrawn"})
     assert late.status_code == 409 and "已审结" in late.json()["detail"]
-    with pytest.raises(StateConflict, match="已审结"):
-        rules.record_court_hearing(suit, D(2025, 6, 2), HeadAppearance.NONE, absence_reason="duties")
+    late = api(clerk, "post", step_url(slug, suit, "hearing"), {**hearing, "held_on": "2025-06-02", "absence_reason": "duties"})
+    assert late.status_code == 409 and "已审结" in late.json()["detail"]
     assert suit.hearings.count() == 1 and changes(suit) == ["提交答辩状", "登记开庭", "结案"]
 
 
@@ -146,9 +147,8 @@ def test_mediation_steps_through_the_api(tree, clerk):
     slug = "mediated-disputes"
     early = api(clerk, "post", step_url(slug, dispute, "confirmation"), {"confirmation_requested_on": "2025-03-12"})
     assert early.status_code == 409 and "调解成功" in early.json()["detail"]
-    with pytest.raises(ValidationError) as refused:
-        rules.close_mediation(dispute, "resolved", D(2025, 3, 10))
-    assert "协议形式" in refused.value.message_dict["agreement_form"][0]
+    no_form = api(clerk, "post", step_url(slug, dispute, "close"), {"closed_on": "2025-03-10", "status": "resolved"})
+    assert no_form.status_code == 400 and "协议形式" in no_form.json()["agreement_form"][0]
     body = {"closed_on": "2025-03-10", "status": "resolved", "agreement_form": "written"}
     response = api(clerk, "post", step_url(slug, dispute, "close"), body)
     assert response.status_code == 200 and response.json()["status"] == "resolved"
