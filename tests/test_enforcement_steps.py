@@ -40,11 +40,8 @@ def post(client, path, **data):
 
 
 def decision(decided_on, **extra):
-    """A 作出决定 body: a fine above the 一般 grade (1000—5000) with the reason the 裁量基准 asks for.
-
-    In whole yuan: the step route's body check takes the form's DecimalField for an IntegerField (a subclass of
-    it, listed first in fazhi.api.views.FORM_FIELD_SERIALIZERS), so an amount with fen is refused before the step."""
-    return {"decided_on": decided_on, "outcome": "penalty", "fine_amount": "6000", "discretion_grade": "ordinary",
+    """A 作出决定 body: a fine (in yuan and fen) above the 一般 grade (1000—5000) with the reason the 裁量基准 asks for."""
+    return {"decided_on": decided_on, "outcome": "penalty", "fine_amount": "6000.50", "discretion_grade": "ordinary",
             "deviation_reason": "多次违法，从重处罚", **extra}
 
 
@@ -109,7 +106,7 @@ def test_the_whole_case_through_the_api_step_routes(setup, api):
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["status"] == CaseStatus.DECIDED and body["decided_on"] == "2025-04-25" and body["decided_late"] is False
-    assert body["fine_amount"] == "6000.00" and body["deviation_reason"] == "多次违法，从重处罚"
+    assert body["fine_amount"] == "6000.50" and body["deviation_reason"] == "多次违法，从重处罚"
     assert body["publicity_due_on"] == str(publicity_due(MatterType.PENALTY, D(2025, 4, 25)))
 
     response = post(api, f"{base}/publish/", published_on="2025-04-28")
