@@ -47,13 +47,14 @@ def test_review_return_and_resubmit_through_the_api(tree, users, client, framewo
     assert steps == ["审核自评", "重新提交自评", "审核自评"]
 
 
-@pytest.mark.xfail(reason="core: step_request_serializer maps forms.FloatField (a subclass of IntegerField) to an integer "
-                          "serializer, so a half-point score cannot be sent; an optional boolean is also required", strict=False)
 def test_a_half_point_score_through_the_api(tree, users, client, framework):  # noqa: F811
     assessment = submit(tree["town"])
     client.force_login(users["office"])
     response = client.post(f"/api/self-assessments/{assessment.pk}/review/", {"reviewed_score": 3.5, "review_comment": "酌情扣分"}, **JSON)
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.json()["reviewed_score"] == 3.5
+    returned = submit(tree["dept"])
+    response = client.post(f"/api/self-assessments/{returned.pk}/review/", {"review_comment": "请补充佐证", "returned": True}, **JSON)
+    assert response.status_code == 200 and response.json()["status"] == "returned"  # no score to give
 
 
 def test_review_state_is_read_only_in_the_api(tree, users, client, framework):  # noqa: F811
@@ -119,3 +120,13 @@ def test_self_assessment_invariants_find_rows_written_around_the_steps(tree, fra
     rows(pk=waiting.pk).update(item="duties")
 
     assert [str(v) for v in violations([c for c in load() if c.startswith("assessment.")])] == []
+
+
+def test_a_second_self_assessment_of_an_item_is_a_400_not_a_database_error(tree, users, client, framework):  # noqa: F811
+    submit(tree["town"])
+    client.force_login(users["clerk"])
+    payload = {"unit": tree["town"].pk, "year": YEAR, "item": "duties", "self_score": 4, "explanation": "再次自评"}
+    response = client.post("/api/self-assessments/", payload, **JSON)
+    assert response.status_code == 400 and "已提交该指标项的自评" in str(response.json())
+    SelfAssessment.objects.get().soft_delete(users["clerk"], "重新自评")
+    assert client.post("/api/self-assessments/", payload, **JSON).status_code == 201

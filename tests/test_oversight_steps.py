@@ -168,9 +168,6 @@ def test_disclosure_steps_through_the_api(tree, users, client):
     assert client.post(url + "reply/", {"replied_on": "2025-07-11", **reply}, **JSON).status_code == 409
 
 
-@pytest.mark.xfail(reason="core: step_request_serializer sets required/allow_blank after building the field, and DRF "
-                          "rebuilds declared fields from their constructor arguments, so an optional form field is "
-                          "required in the API body", strict=False)
 def test_an_optional_text_may_be_left_out_of_a_step_body(tree, users, client):
     request = make_request(tree["town"])
     client.force_login(users["clerk"])

@@ -146,3 +146,14 @@ def test_report_invariants_find_rows_written_around_the_steps(tree):
     NarrativeBlock.all_objects.filter(pk=block.pk).update(unit=tree["town"])
 
     assert [str(v) for v in violations([c for c in load() if c.startswith("reports.")])] == []
+
+
+def test_a_second_report_for_the_year_is_a_400_not_a_database_error(tree, users, client, login):
+    make_report(tree["town"], blocks=())
+    client.force_login(users["clerk"])
+    response = client.post("/api/annual-reports/", {"unit": tree["town"].pk, "year": 2025}, **JSON)
+    assert response.status_code == 400 and "2025年度的报告已存在" in str(response.json())
+    page = login(users["clerk"]).post("/ledgers/annual-reports/add/", {"unit": tree["town"].pk, "year": 2025})
+    assert page.status_code == 400 and "2025年度的报告已存在" in page.content.decode()
+    AnnualReport.objects.get(unit=tree["town"]).soft_delete(users["clerk"], "重新起草")
+    assert client.post("/api/annual-reports/", {"unit": tree["town"].pk, "year": 2025}, **JSON).status_code == 201

@@ -141,3 +141,7 @@ class SelfAssessment(LedgerModel):
             raise ValidationError({"item": "该指标项由数据计算，不需要自评"})
         if self.self_score is not None and not 0 <= self.self_score <= item.points:
             raise ValidationError({"self_score": f"自评分应在0到{item.points:g}分之间"})
+        # one_self_assessment holds only outside the recycle bin, a condition the form's own check skips
+        if self.unit_id and self.year and SelfAssessment.objects.filter(
+                unit_id=self.unit_id, year=self.year, item=self.item).exclude(pk=self.pk).exists():
+            raise ValidationError({"item": f"本单位{self.year}年度已提交该指标项的自评"})

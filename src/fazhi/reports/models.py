@@ -76,6 +76,9 @@ class AnnualReport(LedgerModel):
         if self.year and not 2019 <= self.year <= 2100:
             # The duty (and its due date) comes from the 2019 督察工作规定, in force from 2019-04-15.
             raise ValidationError({"year": "年度报告的年度应为2019年及以后（《法治政府建设与责任落实督察工作规定》自2019年4月15日起施行）"})
+        # one_report_per_unit_year holds only outside the recycle bin, a condition the form's own check skips
+        if self.year and self.unit_id and AnnualReport.objects.filter(unit_id=self.unit_id, year=self.year).exclude(pk=self.pk).exists():
+            raise ValidationError({"year": f"本单位{self.year}年度的报告已存在"})
 
     def detail_sections(self):
         blocks = self.blocks.order_by("section", "position", "pk")
