@@ -23,7 +23,7 @@ def today():
     return timezone.localdate()
 
 
-def date_field(label="日期", initial=today):
+def date_field(label, initial=today):
     return forms.DateField(
         label=label, initial=initial,
         widget=forms.DateInput(attrs={"type": "date", **TEXT}, format="%Y-%m-%d"),
@@ -39,16 +39,10 @@ def text_field(label, required=False, max_length=300):
     return forms.CharField(label=label, required=required, max_length=max_length, widget=forms.TextInput(attrs=TEXT))
 
 
-class DateForm(forms.Form):
-    """A step that only takes a date (the oversight ledgers' steps build on it too)."""
-
-    on = date_field()
-
-
-def dated(name: str, label: str, **fields) -> type:
-    """A step form whose date is named after the field the step writes, so an API body reads like the row."""
-    return type(f"{''.join(part.title() for part in name.split('_'))}Form", (forms.Form,),
-                {name: date_field(label), **fields})
+def dated(name: str, label: str) -> type:
+    """The form of a step that only takes a date, named after the field the step writes (the API body reads like
+    the row)."""
+    return type(f"{''.join(part.title() for part in name.split('_'))}Form", (forms.Form,), {name: date_field(label)})
 
 
 # -- 行政复议 ----------------------------------------------------------------------------------------------
