@@ -160,7 +160,7 @@ def step_route(ledger, step):
 
     body_serializer = step_request_serializer(ledger, step)
 
-    def route(self, request, pk=None):
+    def route(self, request, pk=None, **kwargs):
         obj = self.get_object()
         body = body_serializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -190,7 +190,7 @@ def step_route(ledger, step):
 def restore_route(ledger):
     """POST /api/<ledger>/{id}/restore/: a row in the recycle bin back in the ledger (the bin keeps every deletion)."""
 
-    def restore(self, request, pk=None):
+    def restore(self, request, pk=None, **kwargs):
         queryset = ledger.model.all_objects.visible_to(request.user)
         obj = queryset.filter(pk=pk).first() if str(pk).isdigit() else None
         if obj is None:
