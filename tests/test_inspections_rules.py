@@ -12,6 +12,7 @@ from fazhi.enforcement.models import Officer
 from fazhi.enforcement.rules import revoke_certificate
 from fazhi.inspections import draw as engine
 from fazhi.inspections import rules
+from fazhi.inspections.deadlines import result_overdue_q
 from fazhi.inspections.choices import Industry, Result, TaskStatus
 from fazhi.inspections.models import (
     Conflict, DrawRun, InspectionMatter, InspectionTask, MarketEntity, TaskEntity,
@@ -317,7 +318,7 @@ def test_late_and_missing_publications_are_flagged(world, users, login):
     rules.publish_result(late, D(2025, 8, 1))
     rules.publish_result(fine, D(2025, 4, 8))
     assert late.published_on_time is False
-    overdue = TaskEntity.objects.filter(rules.result_overdue_q(D(2025, 9, 1)))
+    overdue = TaskEntity.objects.filter(result_overdue_q(D(2025, 9, 1)))
     assert set(overdue) == {late, waiting}
     page = login(users["office"]).get("/ledgers/inspection-targets/?overdue=true")
     assert page.status_code == 200

@@ -1,5 +1,3 @@
-import datetime as dt
-
 from fazhi.core.ledgers import Ledger, registry
 
 from .actions import SELF_ASSESSMENT_ACTIONS

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import functools
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from fazhi.law.errors import StateConflict
 
-__all__ = ["StateConflict", "copy_state", "lock", "step"]
+__all__ = ["StateConflict", "check_for_field", "copy_state", "lock", "step"]
 
 
 def lock(record):
@@ -72,3 +73,16 @@ def step(label: str, *, parent: str | None = None, allow_deleted: bool = False):
 def refuse_deleted(record, label: str) -> None:
     if getattr(record, "deleted_at", None) is not None:
         raise StateConflict(f"该记录已在回收站中，不能{label}")
+
+
+def check_for_field(field, check, *args, by_code: dict[str, str] | None = None, **kwargs) -> None:
+    """Run a step's pure check for a row that an import or a sync builds; a refusal is attributed to the column
+    that asked for the step: `field` (or `field(error)` when it is a function), or by the refusal's rule code
+    through `by_code`. A refusal that names its own field keeps it."""
+    try:
+        check(*args, **kwargs)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise
+        name = (by_code or {}).get(error.code) or (field(error) if callable(field) else field)
+        raise ValidationError({name: error.error_list}) from None

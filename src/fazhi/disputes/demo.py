@@ -52,7 +52,6 @@ def build_disputes(city: DemoCity, builder: DemoBuilder) -> None:
 
 def build_reconsideration_and_litigation(city: DemoCity, builder: DemoBuilder) -> None:
     rng, calendar = builder.rng, default_calendar()
-    bodies = [city.government] + city.counties  # 县级以上人民政府 are the reconsideration bodies since 2024
     departments = city.departments
     outcomes = list(ReconsiderationOutcome.values)
     weights = [45, 10, 5, 6, 1, 3, 2, 7, 5, 13]  # about the national 纠错率 of 12–13%

@@ -1,10 +1,10 @@
 """Excel import of 行政复议 cases and 人民调解 cases: each row passes the same checks as the workflow steps (rules.check_*)."""
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
 
 from fazhi.core.bulk import insert_with_history
 from fazhi.core.importing import CellError, Column, ImportSpec, boolean, choice, date, integer, text
+from fazhi.core.steps import check_for_field
 from fazhi.law.calendar import default_calendar
 from fazhi.org.models import Unit
 
@@ -107,16 +107,6 @@ class ReconsiderationImport(KeyedImport):
         return case
 
 
-def as_field(name: str, check, *args) -> None:
-    """A step's refusal, attributed to the column that asked for the step (a refusal naming its field keeps it)."""
-    try:
-        check(*args)
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            raise
-        raise ValidationError({name: error.messages}) from None
-
-
 def apply_workflow(case, *, accepted_on, procedure, simplified_ground, not_accepted_on, not_accepted_reason,
                    extension_days, extended_on, extension_reason, closed_on, outcome, calendar):
     """Take, in memory, the steps an imported row's dates say were taken, through the steps' own checks."""
@@ -129,16 +119,16 @@ def apply_workflow(case, *, accepted_on, procedure, simplified_ground, not_accep
     if (extension_days or extended_on or extension_reason) and not accepted_on:
         raise CellError("延长审理期限的案件必须填写受理日期")
     if not_accepted_on:
-        as_field("not_accepted_on", rules.check_refuse, case, not_accepted_on, not_accepted_reason, calendar)
+        check_for_field("not_accepted_on", rules.check_refuse, case, not_accepted_on, not_accepted_reason, calendar)
     elif accepted_on:
         rules.check_accept(case, accepted_on, procedure or Procedure.ORDINARY, simplified_ground or "", calendar)
         derive_reconsideration(case, (), calendar)  # the extension is checked against the decision deadline
         if extension_days or extended_on or extension_reason:
             if not (extension_days and extended_on):
                 raise CellError("延长审理期限（日）与批准延长日期应同时填写")
-            as_field("extension_days", rules.check_extend, case, extension_days, extended_on, extension_reason)
+            check_for_field("extension_days", rules.check_extend, case, extension_days, extended_on, extension_reason)
         if closed_on:
-            as_field("closed_on", rules.check_decide, case, outcome, closed_on)
+            check_for_field("closed_on", rules.check_decide, case, outcome, closed_on)
     derive_reconsideration(case, (), calendar)
     return case
 
@@ -187,5 +177,5 @@ class MediatedDisputeImport(KeyedImport):
         else:
             if not closed_on:
                 raise CellError("已结案的纠纷必须填写结案日期")
-            as_field("closed_on", rules.check_close_mediation, dispute, status, closed_on, agreement_form or "")
+            check_for_field("closed_on", rules.check_close_mediation, dispute, status, closed_on, agreement_form or "")
         return dispute

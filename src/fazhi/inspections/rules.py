@@ -27,7 +27,6 @@ from fazhi.org.models import Region
 
 from . import draw as engine
 from .choices import PROBLEM_RESULTS, RISK_CLASSES, TaskStatus
-from .deadlines import result_overdue_q  # noqa: F401  (the rules' public name)
 from .models import (
     Conflict, DrawRun, InspectionMatter, InspectionPlan, InspectionTask, MarketEntity, TaskEntity,
 )

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from fazhi.core.bulk import insert_with_history
 from fazhi.core.importing import CellError, Column, ImportSpec, boolean, choice, date, integer, text
+from fazhi.core.steps import check_for_field
 from fazhi.law.calendar import default_calendar
 from fazhi.law.params import rule
 from fazhi.law.steps import require_text
@@ -17,17 +18,6 @@ from .models import DisclosureRequest, Suggestion, SuggestionCoHandler
 
 IMPORT_REASON = "Excel导入"
 SEPARATORS = re.compile(r"[、,，;；\s]+")
-
-
-def as_field(name: str, check, *args, by_rule: dict[str, str] | None = None) -> None:
-    """A step's refusal, attributed to the column that asked for the step (or, by the rule's code, to the column
-    the rule is about)."""
-    try:
-        check(*args)
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            raise
-        raise ValidationError({(by_rule or {}).get(error.code, name): error.messages}) from None
 
 
 class SuggestionImport(ImportSpec):
@@ -73,23 +63,23 @@ class SuggestionImport(ImportSpec):
                 continue
             if code not in context["all_units"]:
                 raise ValidationError({"co_units": f"协办单位编码“{code}”不存在"})
-            as_field("co_units", rules.check_co_handler, suggestion, context["all_units"][code], set(co_ids), code)
+            check_for_field("co_units", rules.check_co_handler, suggestion, context["all_units"][code], set(co_ids), code)
             co_ids.append(context["all_units"][code])
         if values["difficult"]:
-            as_field("difficult_reason", rules.check_difficult, suggestion, None, values["difficult_reason"] or "")
+            check_for_field("difficult_reason", rules.check_difficult, suggestion, None, values["difficult_reason"] or "")
         elif values["difficult_reason"]:
             raise ValidationError({"difficult": "填写了延期答复说明的，“涉及面广、处理难度大”应填“是”"})
         replied_on = values["replied_on"]
         if bool(replied_on) != bool(values["reply_category"]):
             raise CellError("答复日期与答复类别应同时填写")
         if replied_on:
-            as_field("replied_on", rules.check_reply, suggestion, replied_on, values["reply_category"])
+            check_for_field("replied_on", rules.check_reply, suggestion, replied_on, values["reply_category"])
         if values["satisfaction"] or values["feedback_on"]:
             if not replied_on:
                 raise CellError("尚未答复的建议提案不能填写代表（委员）意见")
             if not (values["satisfaction"] and values["feedback_on"]):
                 raise CellError("代表（委员）意见与反馈日期应同时填写")
-            as_field("feedback_on", rules.check_feedback, suggestion, values["feedback_on"], values["satisfaction"])
+            check_for_field("feedback_on", rules.check_feedback, suggestion, values["feedback_on"], values["satisfaction"])
         derive_suggestion(suggestion)
         suggestion._co_unit_ids = co_ids
         return suggestion
@@ -152,7 +142,7 @@ class DisclosureImport(ImportSpec):
         # The 台账 records the extension without its date: the cap and the approver are checked as the step does.
         days = values["extension_days"] or 0
         if days:
-            as_field("extension_days", rules.check_extension_days, request, days)
+            check_for_field("extension_days", rules.check_extension_days, request, days)
             approver = require_text(values["extension_approver"], ValidationError({
                 "extension_approver": rule("disclosure.extension_before_due").violation("未填写同意延长的负责人")}))
             request.extension_days, request.extension_approver = days, approver
@@ -161,8 +151,8 @@ class DisclosureImport(ImportSpec):
         if bool(values["replied_on"]) != bool(values["reply_type"]):
             raise CellError("答复日期与答复类型应同时填写")
         if values["replied_on"]:
-            as_field("replied_on", rules.check_reply_disclosure, request, values["reply_type"], values["replied_on"],
-                     values["reply_reason"] or "", by_rule=dict.fromkeys(rules.REASON_RULES.values(), "reply_reason"))
+            check_for_field("replied_on", rules.check_reply_disclosure, request, values["reply_type"], values["replied_on"],
+                     values["reply_reason"] or "", by_code=dict.fromkeys(rules.REASON_RULES.values(), "reply_reason"))
         derive_disclosure(request, (), context["calendar"])
         return request
 

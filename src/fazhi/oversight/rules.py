@@ -17,10 +17,7 @@ from fazhi.law.steps import end_pause, not_before, over_limit, require_status, r
 from fazhi.org.models import Unit
 
 from .choices import DisclosureReply, DisclosureStatus, ReplyCategory, Satisfaction, SuggestionStatus
-from .deadlines import (  # noqa: F401  (re-exported: the limits are part of this module's vocabulary)
-    awaiting_correction, correction_notice_deadline, disclosure_deadline, suggestion_deadline, suggestion_due,
-    suggestion_limit_code,
-)
+from .deadlines import awaiting_correction, correction_notice_deadline, suggestion_deadline
 from .models import DisclosureClockStop, DisclosureRequest, Suggestion, SuggestionCoHandler
 
 

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 
 from fazhi.core.bulk import insert_with_history
 from fazhi.core.importing import CellError, Column, ImportSpec, boolean, date, text
+from fazhi.core.steps import check_for_field
 from fazhi.org.models import Unit
 
 from .models import NormativeDocument
@@ -70,13 +71,13 @@ def replay(doc: NormativeDocument, values: dict) -> None:
     review, deliberation, publication, then filing. A refusal names the rule and the column that asked for it.
     The consultation of a document touching market entities took place before it came here: not checked."""
     reviewed_on = values["reviewed_on"]
-    _as_field("reviewed_on", check_submit_review, doc, reviewed_on)
-    _as_field("reviewed_on", check_complete_review, doc, reviewed_on, values["reviewer"], IMPORTED_OPINION, True)
-    _as_field("deliberated_on", check_deliberate, doc, values["deliberated_on"], values["meeting"])
-    _as_field(publish_column, check_publish, doc, number=values["number"], published_on=values["published_on"],
+    check_for_field("reviewed_on", check_submit_review, doc, reviewed_on)
+    check_for_field("reviewed_on", check_complete_review, doc, reviewed_on, values["reviewer"], IMPORTED_OPINION, True)
+    check_for_field("deliberated_on", check_deliberate, doc, values["deliberated_on"], values["meeting"])
+    check_for_field(publish_column, check_publish, doc, number=values["number"], published_on=values["published_on"],
               effective_from=values["effective_from"], valid_until=values["valid_until"])
     if values["filed_on"]:
-        _as_field("filed_on" if values["filing_body"] else "filing_body", check_file, doc, values["filed_on"],
+        check_for_field("filed_on" if values["filing_body"] else "filing_body", check_file, doc, values["filed_on"],
                   values["filing_body"] or "")
     elif values["filing_body"]:
         doc.filing_body = values["filing_body"]
@@ -94,11 +95,3 @@ def publish_column(error: ValidationError) -> str:
     return PUBLISH_COLUMNS.get(getattr(error, "code", None), "published_on")
 
 
-def _as_field(name, check, *args, **kwargs) -> None:
-    """A step's refusal, attributed to the column that asked for the step (`name`, or a function of the error)."""
-    try:
-        check(*args, **kwargs)
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            raise
-        raise ValidationError({name(error) if callable(name) else name: error.error_list}) from None

@@ -4,7 +4,7 @@ from fazhi.core.importing import Column, CellError, ImportSpec, boolean, choice,
 from fazhi.law.calendar import default_calendar
 from fazhi.org.models import Unit
 
-from .choices import ApplicantType, Channel, ItemType, OnlineDepth, Outcome
+from .choices import ApplicantType, Channel, ItemType, Outcome
 from .models import Application, ServiceItem
 from .sync import build_new
 

@@ -20,6 +20,7 @@ from fazhi.law.calendar import WorkCalendar, default_calendar
 
 from . import rules
 from fazhi.core.text import CONTROL_CHARACTERS
+from fazhi.core.steps import check_for_field
 
 from .choices import ApplicantType, ApplicationStatus, Channel, Outcome
 from .deadlines import derive_application
@@ -133,27 +134,17 @@ def replay(application: Application, promised_limit: int, *, accepted_on: dt.dat
             raise ValidationError({"accepted_on": "不予受理的办件不能有受理日期"})
         if decided_on is None:
             raise ValidationError({"decided_on": "不予受理的办件须填写不予受理决定日期（办结日期）"})
-        _as_field("decided_on", rules.check_refuse, application, decided_on)
+        check_for_field("decided_on", rules.check_refuse, application, decided_on)
     else:
         if decided_on is not None and accepted_on is None:
             raise ValidationError({"accepted_on": "有办结日期的办件必须填写受理日期"})
         if accepted_on is not None:
-            _as_field("accepted_on", rules.check_accept, application, accepted_on)
+            check_for_field("accepted_on", rules.check_accept, application, accepted_on)
         if decided_on is not None:
-            _as_field("decided_on", rules.check_decide, application, decided_on, outcome)
+            check_for_field("decided_on", rules.check_decide, application, decided_on, outcome)
         elif outcome:
             raise ValidationError({"outcome": "未办结的办件不能有办理结果"})
     derive_application(application, promised_limit, (), calendar)
-
-
-def _as_field(name: str, check, *args) -> None:
-    """A step's refusal, attributed to the date field that asked for the step."""
-    try:
-        check(*args)
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            raise
-        raise ValidationError({name: error.messages}) from None
 
 
 def sync_batch(raw_records, user) -> SyncResult:
