@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from importlib import import_module
 
 from django.apps import apps
+from django.db.models import F, Q
 from django.urls import reverse
 
 
@@ -74,3 +75,12 @@ def violations(codes: Iterable[str] | None = None, limit: int | None = None) -> 
                 break
             row, detail = hit if isinstance(hit, tuple) else (hit, "")
             yield Violation(found, row.pk, str(row), detail)
+
+
+def flag_disagrees(flag: str, done: str, due: str) -> Q:
+    """Rows whose on-time `flag` disagrees with its dates: set while `done` or `due` is missing, missing while both
+    are there, or saying the opposite of `done` ≤ `due`."""
+    both = Q(**{f"{done}__isnull": False, f"{due}__isnull": False})
+    wrong = (Q(**{f"{flag}__isnull": True}) | Q(**{flag: True, f"{done}__gt": F(due)})
+             | Q(**{flag: False, f"{done}__lte": F(due)}))
+    return both & wrong | ~both & Q(**{f"{flag}__isnull": False})

@@ -1,7 +1,7 @@
 """What must hold of the 行政执法 ledgers, whatever road wrote them (see fazhi.core.invariants)."""
 from django.db.models import Count, Exists, F, OuterRef, Q
 
-from fazhi.core.invariants import invariant
+from fazhi.core.invariants import flag_disagrees, invariant
 from fazhi.law.params import parameter_book
 from fazhi.law.steps import optional_param
 
@@ -123,14 +123,8 @@ def publicity_due_follows_the_law():
 
 @invariant("cases", "“按时公示”与公示日期、公示期限一致（未公示的没有该标志）")
 def published_on_time_matches_dates():
-    rows = Case.all_objects.filter(
-        Q(published_on__isnull=True, published_on_time__isnull=False)
-        | Q(published_on__isnull=False) & (
-            Q(published_on_time__isnull=True) | Q(publicity_due_on__isnull=True)
-            | Q(published_on_time=True, published_on__gt=F("publicity_due_on"))
-            | Q(published_on_time=False, published_on__lte=F("publicity_due_on"))
-        )
-    )
+    rows = Case.all_objects.filter(flag_disagrees("published_on_time", "published_on", "publicity_due_on")
+                                   | Q(published_on__isnull=False, publicity_due_on__isnull=True))
     for case in rows.order_by("pk"):
         yield case, f"公示{case.published_on or '—'}，公示期限{case.publicity_due_on or '无'}，记为{case.published_on_time}"
 

@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
-from fazhi.core.invariants import invariant
+from fazhi.core.invariants import flag_disagrees, invariant
 from fazhi.enforcement.choices import CertificateKind
 from fazhi.enforcement.deadlines import certificate_valid_on
 from fazhi.enforcement.models import Certificate
@@ -106,14 +106,8 @@ def result_due_follows_the_law():
 
 @invariant("inspection-targets", "“按时公示”与公示日期、结果公示期限一致（未公示的没有该标志）")
 def published_on_time_matches_dates():
-    rows = TaskEntity.all_objects.filter(
-        Q(published_on__isnull=True, published_on_time__isnull=False)
-        | Q(published_on__isnull=False) & (
-            Q(published_on_time__isnull=True) | Q(result_due_on__isnull=True)
-            | Q(published_on_time=True, published_on__gt=F("result_due_on"))
-            | Q(published_on_time=False, published_on__lte=F("result_due_on"))
-        )
-    )
+    rows = TaskEntity.all_objects.filter(flag_disagrees("published_on_time", "published_on", "result_due_on")
+                                         | Q(published_on__isnull=False, result_due_on__isnull=True))
     for target in rows.select_related("task").order_by("pk"):
         yield target, f"公示{target.published_on or '—'}，期限{target.result_due_on or '无'}，记为{target.published_on_time}"
 

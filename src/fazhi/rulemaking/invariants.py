@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 
-from fazhi.core.invariants import invariant
+from fazhi.core.invariants import flag_disagrees, invariant
 from fazhi.law.calendar import default_calendar
 
 from .choices import (
@@ -120,12 +120,7 @@ def filing_due_follows_publication():
 @invariant("normative-documents", "报送备案晚于备案期限的文件标记为逾期备案（按时备案＝否），按期报送的标记为按时（是），"
                                   "未报送的不作标记")
 def late_filing_flagged():
-    rows = NormativeDocument.all_objects.filter(
-        Q(filed_on__isnull=False, filing_due_on__isnull=False)
-        & (Q(filed_on_time__isnull=True) | Q(filed_on_time=True, filed_on__gt=F("filing_due_on"))
-           | Q(filed_on_time=False, filed_on__lte=F("filing_due_on")))
-        | (Q(filed_on__isnull=True) | Q(filing_due_on__isnull=True)) & Q(filed_on_time__isnull=False)
-    )
+    rows = NormativeDocument.all_objects.filter(flag_disagrees("filed_on_time", "filed_on", "filing_due_on"))
     for doc in rows.order_by("pk"):
         flag = {True: "按时", False: "逾期", None: "未标记"}[doc.filed_on_time]
         yield doc, f"备案期限{day(doc.filing_due_on)}，报送备案{day(doc.filed_on)}，记为{flag}"

@@ -1,7 +1,7 @@
 """What must hold of the 政务服务 ledgers, whatever road wrote them (see fazhi.core.invariants)."""
 from django.db.models import F, Q
 
-from fazhi.core.invariants import invariant
+from fazhi.core.invariants import flag_disagrees, invariant
 from fazhi.law.calendar import default_calendar
 
 from .choices import ApplicationStatus
@@ -38,10 +38,7 @@ def accepted_has_due_date():
 @invariant("applications", "已办结办件的“按时办结”与办结日期、承诺办结日期一致（未受理的办件没有该标志）")
 def on_time_matches_dates():
     rows = Application.all_objects.filter(
-        Q(decided_on__isnull=False, due_on__isnull=False)
-        & (Q(on_time__isnull=True) | Q(on_time=True, decided_on__gt=F("due_on")) | Q(on_time=False, decided_on__lte=F("due_on")))
-        | Q(accepted_on__isnull=True, on_time__isnull=False)
-        | Q(decided_on__isnull=True, on_time__isnull=False)
+        flag_disagrees("on_time", "decided_on", "due_on") | Q(accepted_on__isnull=True, on_time__isnull=False)
     )
     for app in rows.order_by("pk"):
         yield app, f"办结{app.decided_on}，承诺办结{app.due_on}，记为{'按时' if app.on_time else '超时' if app.on_time is False else '未标记'}"
