@@ -21,7 +21,8 @@ def counted_from_applications() -> dict:
     live = Application.objects.all()  # the default manager: live rows only
     for unit_id, day, n in live.filter(accepted_on__isnull=False).values_list("unit_id", "accepted_on").annotate(n=Count("*")):
         totals[(unit_id, day)] = [n, 0, 0]
-    decided = live.filter(decided_on__isnull=False).values_list("unit_id", "decided_on").annotate(
+    # a refusal of acceptance (decided_on without accepted_on) is no 办结
+    decided = live.filter(decided_on__isnull=False, accepted_on__isnull=False).values_list("unit_id", "decided_on").annotate(
         n=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))
     for unit_id, day, n, on_time in decided:
         row = totals.setdefault((unit_id, day), [0, 0, 0])
