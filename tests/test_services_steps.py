@@ -80,6 +80,15 @@ def test_a_new_application_cannot_be_created_accepted(tree, clerk):
     body.pop("status"), body.pop("accepted_on")
     response = api(clerk, "post", reverse("api:applications-list"), body)
     assert response.status_code == 201 and response.json()["status"] == "received" and response.json()["due_on"] is None
+    # the third move: PATCHing the new 办件 to accepted is refused; the step accepts it with a due date
+    url = reverse("api:applications-detail", args=[response.json()["id"]])
+    patched = api(clerk, "patch", url, {"status": "accepted", "accepted_on": "2026-12-28"})
+    assert patched.status_code == 400 and "/accept/" in patched.json()["accepted_on"][0]
+    # its due date would fall in 2027, whose holidays are not published yet: refused rather than guessed
+    unknown_year = api(clerk, "post", url + "accept/", {"accepted_on": "2026-12-28"})
+    assert unknown_year.status_code == 400 and "2027" in str(unknown_year.json())
+    accepted = api(clerk, "post", url + "accept/", {"accepted_on": "2025-06-03"})
+    assert accepted.status_code == 200 and accepted.json()["due_on"] == "2025-06-10"
 
 
 def test_a_get_body_sent_back_unchanged_is_accepted(tree, clerk):
