@@ -84,3 +84,20 @@ def flag_disagrees(flag: str, done: str, due: str) -> Q:
     wrong = (Q(**{f"{flag}__isnull": True}) | Q(**{flag: True, f"{done}__gt": F(due)})
              | Q(**{flag: False, f"{done}__lte": F(due)}))
     return both & wrong | ~both & Q(**{f"{flag}__isnull": False})
+
+
+def recomputed_differs(queryset, inputs: list[str], stored: str, compute):
+    """Rows whose stored derived value differs from `compute(*inputs)`, computed once per distinct combination of
+    inputs (a city's rows share few): yields (row, "记录为…，按规定应为…")."""
+    expected = {}
+    rows = queryset.values_list("pk", *inputs, stored).order_by("pk").iterator(chunk_size=5000)
+    for pk, *key, value in rows:
+        key = tuple(key)
+        if key not in expected:
+            expected[key] = compute(*key)
+        if expected[key] != value:
+            yield queryset.get(pk=pk), f"记录为{_shown(value)}，按规定应为{_shown(expected[key])}"
+
+
+def _shown(value) -> str:
+    return "无" if value is None else str(value)

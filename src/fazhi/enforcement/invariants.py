@@ -1,7 +1,7 @@
 """What must hold of the 行政执法 ledgers, whatever road wrote them (see fazhi.core.invariants)."""
 from django.db.models import Count, Exists, F, OuterRef, Q
 
-from fazhi.core.invariants import flag_disagrees, invariant
+from fazhi.core.invariants import flag_disagrees, invariant, recomputed_differs
 from fazhi.law.params import parameter_book
 from fazhi.law.steps import optional_param
 
@@ -83,15 +83,8 @@ def handled_by_certified_officers():
 
 @invariant("cases", "办案期限 = 立案日期起按法定办案期限（经批准延期的加上延长期间）计算的日期；非行政处罚案件没有办案期限")
 def handling_due_follows_the_law():
-    rows = (Case.all_objects.values_list("pk", "matter__matter_type", "opened_on", "extended_on", "due_on")
-            .order_by("pk").iterator(chunk_size=5000))
-    expected = {}
-    for pk, matter_type, opened_on, extended_on, due_on in rows:
-        key = (matter_type, opened_on, extended_on)
-        if key not in expected:
-            expected[key] = handling_due(*key)
-        if expected[key] != due_on:
-            yield Case.all_objects.get(pk=pk), f"记录为{due_on or '无'}，按规定应为{expected[key] or '无'}"
+    yield from recomputed_differs(Case.all_objects, ["matter__matter_type", "opened_on", "extended_on"], "due_on",
+                                  handling_due)
 
 
 @invariant("cases", "“超期作出决定”与决定日期、办案期限一致（未作出决定的没有该标志）")
@@ -110,15 +103,10 @@ def decided_late_matches_dates():
 
 @invariant("cases", "公示期限 = 决定日期起按决定类型的公示期限（工作日）计算的日期；未作出决定的没有公示期限")
 def publicity_due_follows_the_law():
-    rows = (Case.all_objects.values_list("pk", "matter__matter_type", "decided_on", "publicity_due_on")
-            .order_by("pk").iterator(chunk_size=5000))
-    expected = {}
-    for pk, matter_type, decided_on, due_on in rows:
-        key = (matter_type, decided_on)
-        if key not in expected:
-            expected[key] = publicity_due(matter_type, decided_on) if decided_on else None
-        if expected[key] != due_on:
-            yield Case.all_objects.get(pk=pk), f"记录为{due_on or '无'}，按规定应为{expected[key] or '无'}"
+    yield from recomputed_differs(
+        Case.all_objects, ["matter__matter_type", "decided_on"], "publicity_due_on",
+        lambda matter_type, decided_on: publicity_due(matter_type, decided_on) if decided_on else None,
+    )
 
 
 @invariant("cases", "“按时公示”与公示日期、公示期限一致（未公示的没有该标志）")

@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
-from fazhi.core.invariants import flag_disagrees, invariant
+from fazhi.core.invariants import flag_disagrees, invariant, recomputed_differs
 from fazhi.enforcement.choices import CertificateKind
 from fazhi.enforcement.deadlines import certificate_valid_on
 from fazhi.enforcement.models import Certificate
@@ -94,14 +94,10 @@ def result_matches_fields():
 
 @invariant("inspection-targets", "结果公示期限 = 检查日期起按法定公示期限（工作日）计算的日期；未检查的没有公示期限")
 def result_due_follows_the_law():
-    rows = (TaskEntity.all_objects.filter(Q(inspected_on__isnull=False) | Q(result_due_on__isnull=False))
-            .values_list("pk", "inspected_on", "result_due_on").order_by("pk").iterator(chunk_size=5000))
-    expected = {}
-    for pk, inspected_on, due_on in rows:
-        if inspected_on not in expected:
-            expected[inspected_on] = result_due(inspected_on) if inspected_on else None
-        if expected[inspected_on] != due_on:
-            yield TaskEntity.all_objects.get(pk=pk), f"记录为{due_on or '无'}，按规定应为{expected[inspected_on] or '无'}"
+    yield from recomputed_differs(
+        TaskEntity.all_objects.filter(Q(inspected_on__isnull=False) | Q(result_due_on__isnull=False)),
+        ["inspected_on"], "result_due_on", lambda inspected_on: result_due(inspected_on) if inspected_on else None,
+    )
 
 
 @invariant("inspection-targets", "“按时公示”与公示日期、结果公示期限一致（未公示的没有该标志）")

@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from django.db.models import Exists, F, OuterRef, Q
 
-from fazhi.core.invariants import invariant
+from fazhi.core.invariants import invariant, recomputed_differs
 from fazhi.law.calendar import default_calendar
 from fazhi.law.params import param
 
@@ -56,14 +56,7 @@ def suggestion_dates_in_order():
 
 @invariant("suggestions", "答复期限 = 交办日期起按类别（人大代表建议、政协提案）和是否延期答复计算的期限（代表法第五十一条等）")
 def suggestion_due_date_recomputes():
-    expected = {}
-    rows = Suggestion.all_objects.values_list("pk", "kind", "assigned_on", "difficult", "due_on").order_by("pk")
-    for pk, kind, assigned_on, difficult, due_on in rows.iterator(chunk_size=5000):
-        key = (kind, assigned_on, difficult)
-        if key not in expected:
-            expected[key] = suggestion_due(*key)
-        if expected[key] != due_on:
-            yield Suggestion.all_objects.get(pk=pk), f"记录为{due_on}，按规则应为{expected[key]}"
+    yield from recomputed_differs(Suggestion.all_objects, ["kind", "assigned_on", "difficult"], "due_on", suggestion_due)
 
 
 @invariant("suggestions", "已答复建议提案的“按期答复”与答复日期、答复期限一致（晚于期限答复的记为未按期）；未答复的没有该标志")

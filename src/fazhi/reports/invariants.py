@@ -1,7 +1,7 @@
 """What must hold of the annual reports and their passages, whatever road wrote them (see fazhi.core.invariants)."""
 from django.db.models import Exists, F, OuterRef, Q
 
-from fazhi.core.invariants import invariant
+from fazhi.core.invariants import invariant, recomputed_differs
 
 from .deadlines import publication_due
 from .models import AnnualReport, NarrativeBlock
@@ -25,12 +25,7 @@ def report_status_matches_steps():
 
 @invariant("annual-reports", "公开截止日期 = 报告年度次年的法定公开截止日（法治政府建设与责任落实督察工作规定第二十四条）")
 def report_due_date_recomputes():
-    expected = {}
-    for pk, year, due_on in AnnualReport.all_objects.values_list("pk", "year", "due_on").order_by("pk"):
-        if year not in expected:
-            expected[year] = publication_due(year)
-        if expected[year] != due_on:
-            yield AnnualReport.all_objects.select_related("unit").get(pk=pk), f"记录为{due_on}，按规则应为{expected[year]}"
+    yield from recomputed_differs(AnnualReport.all_objects.select_related("unit"), ["year"], "due_on", publication_due)
 
 
 @invariant("annual-reports", "已公开报告的段落都已审核（审核后修改过的段落须重新审核后才能公开）")

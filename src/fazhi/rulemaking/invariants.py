@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 
-from fazhi.core.invariants import flag_disagrees, invariant
+from fazhi.core.invariants import flag_disagrees, invariant, recomputed_differs
 from fazhi.law.calendar import default_calendar
 
 from .choices import (
@@ -349,15 +349,10 @@ def review_status_matches_steps():
 @invariant("legality-reviews", "审查用时（工作日）按送审日期至出具意见日期之间的工作日计算，与记录一致")
 def review_workdays_follow_the_calendar():
     calendar = default_calendar()
-    rows = (LegalityReview.all_objects.values_list("pk", "requested_on", "opinion_on", "workdays_taken")
-            .order_by("pk").iterator(chunk_size=5000))
-    known = {}
-    for pk, requested_on, opinion_on, taken in rows:
-        key = (requested_on, opinion_on)
-        if key not in known:
-            known[key] = workdays_taken(requested_on, opinion_on, calendar) if opinion_on else None
-        if known[key] != taken:
-            yield LegalityReview.all_objects.get(pk=pk), f"记录为{taken}，按工作日历应为{known[key]}"
+    yield from recomputed_differs(
+        LegalityReview.all_objects, ["requested_on", "opinion_on"], "workdays_taken",
+        lambda requested_on, opinion_on: workdays_taken(requested_on, opinion_on, calendar) if opinion_on else None,
+    )
 
 
 @invariant("legality-reviews", "法律顾问出具的审查意见：审查人类型为法律顾问，意见日期在其聘期内，且该顾问为被审查单位服务")
