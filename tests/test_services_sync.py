@@ -62,6 +62,18 @@ def test_the_same_batch_twice_changes_nothing_and_later_steps_are_taken(clerk):
     assert decided.history.order_by("history_id").last().history_change_reason == "办结"
 
 
+def test_a_stored_application_is_refused_through_the_step_and_needs_its_date(clerk):
+    assert sync(clerk, [record("S-1")]).json()["created"] == 1
+    undated = sync(clerk, [record("S-1", refused=True)])
+    assert undated.status_code == 400 and undated.json()["errors"][0]["field"] == "decided_on"
+    assert sync(clerk, [record("S-1", refused=True, decided_on="2025-06-04")]).json()["advanced"] == 1
+    refused = Application.objects.get(number="S-1")
+    assert (refused.status, refused.decided_on) == ("not_accepted", D(2025, 6, 4))
+    assert refused.history.order_by("history_id").last().history_change_reason == "不予受理"
+    contradicting = sync(clerk, [record("S-1", accepted_on="2025-06-04")])
+    assert contradicting.status_code == 400 and contradicting.json()["errors"][0]["field"] == "status"
+
+
 def test_one_bad_record_writes_nothing_and_names_record_field_and_rule(clerk):
     stored = sync(clerk, [record("S-9", accepted_on="2025-06-03")])
     assert stored.status_code == 200

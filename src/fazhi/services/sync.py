@@ -27,6 +27,7 @@ from .deadlines import derive_application
 from .models import Application, ServiceItem
 
 MAX_BATCH = 10_000
+REFUSAL_NEEDS_DATE = "不予受理的办件须填写不予受理决定日期（办结日期）"
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def replay(application: Application, promised_limit: int, *, accepted_on: dt.dat
         if accepted_on is not None:
             raise ValidationError({"accepted_on": "不予受理的办件不能有受理日期"})
         if decided_on is None:
-            raise ValidationError({"decided_on": "不予受理的办件须填写不予受理决定日期（办结日期）"})
+            raise ValidationError({"decided_on": REFUSAL_NEEDS_DATE})
         check_for_field("decided_on", rules.check_refuse, application, decided_on)
     else:
         if decided_on is not None and accepted_on is None:
@@ -240,15 +241,17 @@ def compare(stored: Application, record: dict, item: ServiceItem) -> list:
         raise ValidationError({"received_on": f"与台账中该办件的收件日期（{stored.received_on:%Y-%m-%d}）不一致"})
     accepted_on, decided_on = record.get("accepted_on"), record.get("decided_on")
     outcome, refused = record.get("outcome") or "", bool(record.get("refused"))
-    plan = []
-    if refused or stored.status == ApplicationStatus.NOT_ACCEPTED:
-        if not (refused and stored.status == ApplicationStatus.NOT_ACCEPTED):
-            if stored.status != ApplicationStatus.RECEIVED:
-                raise ValidationError({"status": f"台账中该办件状态为“{stored.get_status_display()}”，与本记录不一致"})
-            return [(rules.refuse_acceptance, (decided_on,))]
+    if refused != (stored.status == ApplicationStatus.NOT_ACCEPTED):
+        if not refused or stored.status != ApplicationStatus.RECEIVED:
+            raise ValidationError({"status": f"台账中该办件状态为“{stored.get_status_display()}”，与本记录不一致"})
+        if decided_on is None:
+            raise ValidationError({"decided_on": REFUSAL_NEEDS_DATE})
+        return [(rules.refuse_acceptance, (decided_on,))]
+    if refused:
         if stored.decided_on != decided_on:
             raise ValidationError({"decided_on": f"与台账中的不予受理日期（{stored.decided_on:%Y-%m-%d}）不一致"})
-        return plan
+        return []
+    plan = []
     for name, value in (("accepted_on", accepted_on), ("decided_on", decided_on)):
         kept = getattr(stored, name)
         if kept is not None and kept != value:
