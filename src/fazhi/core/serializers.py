@@ -48,22 +48,22 @@ class LedgerModelSerializer(serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        for name in self.step_fields():
+        ledger = self.ledger()
+        for name in ledger.step_fields if ledger else ():
             if name in fields:
                 field = fields[name]
                 field.read_only = True
-                # A step-owned choice is empty ("" or null) until its step is taken: documented as such.
-                model_field = self.Meta.model._meta.get_field(name)
                 if isinstance(field, serializers.ChoiceField):
+                    # A step-owned choice is empty ("" or null) until its step is taken: documented as such.
+                    model_field = self.Meta.model._meta.get_field(name)
                     field.allow_blank = field.allow_blank or model_field.blank
                     field.allow_null = field.allow_null or model_field.null
         return fields
 
-    def step_fields(self) -> list[str]:
+    def ledger(self):
         from .ledgers import registry
 
-        ledger = registry.for_model(self.Meta.model)
-        return ledger.step_fields if ledger else []
+        return registry.for_model(self.Meta.model)
 
     def to_internal_value(self, data):
         refused = self.refused_step_fields(data) if hasattr(data, "keys") else {}
@@ -73,13 +73,9 @@ class LedgerModelSerializer(serializers.ModelSerializer):
 
     def refused_step_fields(self, data) -> dict[str, list[str]]:
         """Step-owned fields sent with a value other than the stored one (a GET body sent back unchanged passes)."""
-        from .ledgers import registry
-
-        ledger = registry.for_model(self.Meta.model)
-        if ledger is None:
-            return {}
+        ledger = self.ledger()
         refused = {}
-        for name in ledger.step_fields:
+        for name in ledger.step_fields if ledger else ():
             if name not in data:
                 continue
             field = self.Meta.model._meta.get_field(name)
