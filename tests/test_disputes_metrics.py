@@ -8,8 +8,7 @@ from fazhi.disputes.choices import (
     AgreementForm, DisputeType, HeadAppearance, Instance, MediationOrgType, MediationStatus, PetitionChannel,
 )
 from fazhi.disputes.models import Lawsuit, MediatedDispute, MediationOrganisation, Mediator, Petition
-from fazhi.metrics.catalogue import catalogue
-from fazhi.metrics.registry import Period, registry, unit_metrics
+from fazhi.metrics.registry import Period, unit_metrics
 
 from .test_disputes_reconsideration import make_case
 
@@ -161,10 +160,3 @@ def test_petitions_received_repeated_and_concluded_within_the_limit(tree):
     values = unit_metrics(YEAR, [county], subtree=False)[county.pk]
     assert values["petitions_received"] == 4 and values["petitions_repeated"] == 1
     assert values["petitions_closed"] == 4 and values["petitions_on_time_rate"] == 0.75
-
-
-def test_every_disputes_metric_of_the_catalogue_is_computed():
-    disputes = {m.code for m in catalogue().in_family("disputes", include_internal=True)}
-    manual = {"legal_aid_cases", "legal_consultations"}  # no ledger here: entered by hand or read from reports
-    assert disputes - manual <= registry.computable
-    assert not manual & registry.computable

@@ -13,8 +13,7 @@ from fazhi.enforcement.models import Certificate, EnforcementBody, Matter, Offic
 from fazhi.inspections import rules as inspection_rules
 from fazhi.inspections.choices import Result
 from fazhi.inspections.models import MarketEntity, TaskEntity
-from fazhi.metrics.catalogue import catalogue
-from fazhi.metrics.registry import Period, registry as metric_registry, unit_metrics
+from fazhi.metrics.registry import Period, unit_metrics
 
 from .factories import valid_id, valid_uscc
 from .test_enforcement_rules import make_body, make_matter, make_officer, open_case
@@ -53,6 +52,9 @@ def ledger(tree):
     rules.publish(b, on=D(2025, 7, 1))  # late
     c = open_case(plain, officers[:2], number="C", opened_on=D(2025, 12, 1))
     rules.decide(c, on=D(2025, 12, 5), outcome=Outcome.NO_PENALTY)  # not yet published
+    seized = open_case(plain, officers[:2], number="D", opened_on=D(2025, 8, 4))
+    rules.decide(seized, on=D(2025, 8, 6), outcome=Outcome.COERCION)
+    rules.publish(seized, on=D(2025, 8, 7))
     open_case(make_matter(town_body, "M-TOWN"), town_officers, number="T", opened_on=D(2025, 6, 2))
     last_year = open_case(plain, officers[:2], number="OLD", opened_on=D(2025, 2, 3))
     rules.decide(last_year, on=D(2025, 2, 10), outcome=Outcome.PENALTY, fine_amount=Decimal("100"))
@@ -66,12 +68,13 @@ def test_enforcement_metrics_of_a_unit(ledger):
     assert values["enforcement_officers"] == 4  # 1, 2, 3 and the reviewer; 4 expired, 5 revoked
     assert values["certificates_issued"] == 3
     assert values["certificates_revoked"] == 1
-    assert values["enforcement_cases"] == 4  # A, B, C, OLD
+    assert values["enforcement_cases"] == 5  # A, B, C, D, OLD
     assert values["penalty_cases"] == 3  # A, B, OLD
+    assert values["coercive_measures"] == 1  # D
     assert values["penalty_amount"] == pytest.approx((20000 + 5000 + 3000 + 100) / 10000)
     assert values["major_decisions_reviewed"] == 1
-    assert values["decisions_to_publish"] == 4
-    assert values["enforcement_publicity_on_time_rate"] == pytest.approx(1 / 4)
+    assert values["decisions_to_publish"] == 5
+    assert values["enforcement_publicity_on_time_rate"] == pytest.approx(2 / 5)
     assert values["case_files_reviewed"] == 1
 
 
@@ -81,12 +84,7 @@ def test_enforcement_metrics_roll_up_the_tree(ledger):
     values = unit_metrics(YEAR, [gov, county, town], families=["enforcement"])
     assert values[town.pk]["enforcement_cases"] == 1 and values[town.pk]["enforcement_bodies"] == 1
     assert values[county.pk]["enforcement_officers"] == 2
-    assert values[gov.pk]["enforcement_cases"] == 5 and values[gov.pk]["enforcement_officers"] == 6
-
-
-def test_every_enforcement_metric_but_complaints_is_computed():
-    wanted = {m.code for m in catalogue().in_family("enforcement")}
-    assert wanted - metric_registry.computable == {"enforcement_complaints"}
+    assert values[gov.pk]["enforcement_cases"] == 6 and values[gov.pk]["enforcement_officers"] == 6
 
 
 def test_spot_check_metrics(tree):

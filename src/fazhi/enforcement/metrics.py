@@ -35,8 +35,8 @@ def certificate_metrics(period: Period):
 
 
 @registry.provides(
-    "enforcement_cases", "penalty_cases", "penalty_amount", "major_decisions_reviewed", "decisions_to_publish",
-    "decisions_published_on_time",
+    "enforcement_cases", "penalty_cases", "penalty_amount", "coercive_measures", "major_decisions_reviewed",
+    "decisions_to_publish", "decisions_published_on_time",
 )
 def case_metrics(period: Period):
     opened = Q(opened_on__range=(period.start, period.end))
@@ -51,6 +51,7 @@ def case_metrics(period: Period):
             penalty_cases=Count("id", filter=penalty),
             penalty_amount=Sum(Coalesce("fine_amount", zero) + Coalesce("confiscation_amount", zero),
                                filter=penalty, output_field=money),
+            coercive_measures=Count("id", filter=decided & Q(outcome=Outcome.COERCION)),
             major_decisions_reviewed=Count(
                 "id", filter=decided & Q(is_major=True, legal_review_passed_on__lte=F("decided_on"))),
             decisions_to_publish=Count("id", filter=decided),

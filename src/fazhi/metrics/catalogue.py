@@ -22,6 +22,7 @@ class Metric:
     numerator: str | None = None
     denominator: str | None = None
     internal: bool = False
+    entered: bool = False  # no ledger holds it: entered by hand or read from reports
 
     @property
     def is_ratio(self) -> bool:

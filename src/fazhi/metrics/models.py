@@ -47,7 +47,7 @@ class ObservationBatch(models.Model):
 
 
 def metric_choices():
-    return [(m.code, f"{m.name}（{m.code}）") for m in catalogue().metrics.values() if not m.internal]
+    return [(m.code, f"{m.name}（{m.code}）") for m in catalogue().metrics.values() if m.entered or not m.internal]
 
 
 class LedgerSnapshot(models.Model):

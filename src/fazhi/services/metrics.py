@@ -14,7 +14,8 @@ from .models import ApplicationDay, Rating, ServiceItem
 
 @registry.provides(
     "service_items", "licensing_items", "service_items_online", "depth4_items", "compression_sum",
-    "items_with_statutory_limit", "instant_items", "visits_sum", "zero_visit_items", "tolerance_items",
+    "items_with_statutory_limit", "instant_items", "visits_sum", "zero_visit_items", "max_one_visit_items",
+    "tolerance_items",
     "commitment_items", "cross_province_items",
 )
 def service_item_metrics(period: Period):
@@ -35,6 +36,7 @@ def service_item_metrics(period: Period):
             instant_items=Count("unit", filter=Q(promised_limit=0)),
             visits_sum=Sum("visits_required"),
             zero_visit_items=Count("unit", filter=Q(visits_required=0)),
+            max_one_visit_items=Count("unit", filter=Q(visits_required__lte=1)),
             tolerance_items=Count("unit", filter=Q(tolerance_allowed=True)),
             commitment_items=Count("unit", filter=Q(commitment_allowed=True)),
             cross_province_items=Count("unit", filter=Q(cross_province=True)),
