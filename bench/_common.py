@@ -20,6 +20,7 @@ built once into a database of its own and reused on every later run:
 A finished build writes a row in the marker table `bench_dataset`; a database without the marker is an
 unfinished build: one of ours is wiped and rebuilt, a user-given one is refused rather than overwritten.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -74,7 +75,9 @@ def parse_args(description: str = "", extra=None, argv=None) -> argparse.Namespa
     """
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--scale", type=float, default=1.0, help="data volume; 1 = 1,000,000 applications (default 1)")
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite", help="database backend (default sqlite)")
+    parser.add_argument(
+        "--db", choices=["sqlite", "postgres"], default="sqlite", help="database backend (default sqlite)"
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"demo data seed (default {DEFAULT_SEED})")
     parser.add_argument("--repeat", type=int, default=5, help="timings are the best of this many runs (default 5)")
     if extra is not None:
@@ -247,9 +250,7 @@ def _pg_connect(url: str):
 def _pg_has_marker(url: str, key: str) -> tuple[bool, bool]:
     """(marker for `key` present, database has any tables of ours)."""
     with _pg_connect(url) as conn:
-        tables = {row[0] for row in conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
-        )}
+        tables = {row[0] for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
         if MARKER_TABLE in tables:
             found = conn.execute(f"SELECT 1 FROM {MARKER_TABLE} WHERE key = %s", [key]).fetchone()
             if found:

@@ -20,6 +20,7 @@ on the assessment alike. Reported: the best time of --repeat rounds of each case
 the median over rounds of each round's own ratio (the pair measured a few seconds apart), which one unlucky
 round on either side moves less.
 """
+
 from __future__ import annotations
 
 import sys
@@ -28,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import commit_time_checks, interleaved, paired_median, parse_args, result, say, setup  # noqa: E402
+from _common import commit_time_checks, interleaved, paired_median, parse_args, result, say, setup
 
 PARKED = "1900-01-01", "1900-12-31"  # where the stored values of the period wait while the first computation runs
 
@@ -53,12 +54,15 @@ def main():
         # it: the first statements after a VACUUM run measurably slower here (~20 ms of the metric queries).
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("VACUUM metrics_ledgersnapshot, metrics_observationbatch, assessment_assessmentrun, "
-                               "assessment_unitresult")
+                cursor.execute(
+                    "VACUUM metrics_ledgersnapshot, metrics_observationbatch, assessment_assessmentrun, "
+                    "assessment_unitresult"
+                )
 
     def move_stored_values(from_period, to_period):
         LedgerSnapshot.objects.filter(period_start=from_period[0], period_end=from_period[1]).update(
-            period_start=to_period[0], period_end=to_period[1])
+            period_start=to_period[0], period_end=to_period[1]
+        )
         vacuum()
 
     def metric_queries():
@@ -102,14 +106,26 @@ def main():
     first_ratio_median = paired_median(rounds["first"], rounds["queries"])
     units, items = counts
     say(f"{info['vendor']}: {applications} applications, {Unit.objects.count()} units, {len(table)} metric quantities")
-    say(f"metric queries alone: {queries_s:.3f}s; full assessment of {units} units ({items} item scores): "
+    say(
+        f"metric queries alone: {queries_s:.3f}s; full assessment of {units} units ({items} item scores): "
         f"re-run {assess_s:.3f}s (ratio {assess_s / queries_s:.2f}), first computation of the year {first_s:.3f}s "
         f"(ratio {first_s / queries_s:.2f}); best times of {args.repeat} rounds. Ratio round by round, median: "
-        f"re-run {ratio_median:.2f}, first computation {first_ratio_median:.2f}")
-    result(db=info["vendor"], applications=applications, units_assessed=units, item_scores=items,
-           quantities=len(table), queries_s=queries_s, assessment_s=assess_s, ratio=assess_s / queries_s,
-           first_s=first_s, first_ratio=first_s / queries_s, ratio_median=ratio_median,
-           first_ratio_median=first_ratio_median)
+        f"re-run {ratio_median:.2f}, first computation {first_ratio_median:.2f}"
+    )
+    result(
+        db=info["vendor"],
+        applications=applications,
+        units_assessed=units,
+        item_scores=items,
+        quantities=len(table),
+        queries_s=queries_s,
+        assessment_s=assess_s,
+        ratio=assess_s / queries_s,
+        first_s=first_s,
+        first_ratio=first_s / queries_s,
+        ratio_median=ratio_median,
+        first_ratio_median=first_ratio_median,
+    )
 
 
 if __name__ == "__main__":

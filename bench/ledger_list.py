@@ -20,6 +20,7 @@ through django.db.connection.cursor(). Ratios are page/baseline. Each page is al
 (all statements it ran) and the rest (Python: middleware, filters, template); when a page's slowest
 statement costs more than SLOW_RATIO baselines its plan is printed (EXPLAIN; EXPLAIN ANALYZE on PostgreSQL).
 """
+
 from __future__ import annotations
 
 import html
@@ -29,9 +30,7 @@ from _common import QueryTimer, best_of, explain, parse_args, peak_rss_mib, resu
 
 DEEP_HOPS = 20
 SLOW_RATIO = 20
-BASELINE_SQL = (
-    "SELECT id, number, received_on FROM services_application ORDER BY received_on DESC, id DESC LIMIT 51"
-)
+BASELINE_SQL = "SELECT id, number, received_on FROM services_application ORDER BY received_on DESC, id DESC LIMIT 51"
 NEXT_LINK = re.compile(r'id="next-page" href="([^"]+)"')
 ROW_LINK = re.compile(r'<tr><td><a href="/ledgers/applications/\d+/">')
 COUNT_TEXT = re.compile(r'id="ledger-count">([^<]*)<')
@@ -97,11 +96,17 @@ def main() -> None:
             count_text = (COUNT_TEXT.search(page) or [None, "?"])[1].strip()
             slowest_s, slowest_sql, slowest_params = max(queries.detailed, key=lambda q: q[0])
             key = f"{tag}_{name}"
-            figures.update({
-                f"{key}_s": seconds, f"{key}_ratio": seconds / baseline_s, f"{key}_sql_s": queries.seconds,
-                f"{key}_sql_ratio": queries.seconds / baseline_s, f"{key}_queries": queries.queries,
-                f"{key}_slowest_sql_s": slowest_s, f"{key}_rows": shown,
-            })
+            figures.update(
+                {
+                    f"{key}_s": seconds,
+                    f"{key}_ratio": seconds / baseline_s,
+                    f"{key}_sql_s": queries.seconds,
+                    f"{key}_sql_ratio": queries.seconds / baseline_s,
+                    f"{key}_queries": queries.queries,
+                    f"{key}_slowest_sql_s": slowest_s,
+                    f"{key}_rows": shown,
+                }
+            )
             say(
                 f"  {name:9s} {seconds * 1000:9.2f} ms  = {seconds / baseline_s:8.1f} × baseline   "
                 f"SQL {queries.seconds * 1000:8.2f} ms in {queries.queries} queries "
@@ -142,11 +147,17 @@ def main() -> None:
         count_s, (count, capped) = best_of(lambda: bounded_count(visible), n=n)
         fcount_s, (fcount, fcapped) = best_of(lambda: bounded_count(visible.filter(status="accepted")), n=n)
         exact_s, _ = best_of(visible.count, n=min(n, 3))
-        figures.update({
-            f"{tag}_count_s": count_s, f"{tag}_count_ratio": count_s / baseline_s, f"{tag}_count": count,
-            f"{tag}_count_filtered_s": fcount_s, f"{tag}_count_filtered_ratio": fcount_s / baseline_s,
-            f"{tag}_count_filtered": fcount, f"{tag}_count_exact_s": exact_s,
-        })
+        figures.update(
+            {
+                f"{tag}_count_s": count_s,
+                f"{tag}_count_ratio": count_s / baseline_s,
+                f"{tag}_count": count,
+                f"{tag}_count_filtered_s": fcount_s,
+                f"{tag}_count_filtered_ratio": fcount_s / baseline_s,
+                f"{tag}_count_filtered": fcount,
+                f"{tag}_count_exact_s": exact_s,
+            }
+        )
         say(
             f"  bounded count     {count_s * 1000:9.2f} ms = {count_s / baseline_s:8.1f} × baseline ({'> ' if capped else ''}{count})\n"
             f"  bounded count (status=accepted) {fcount_s * 1000:.2f} ms = {fcount_s / baseline_s:.1f} × ({'> ' if fcapped else ''}{fcount})\n"
@@ -169,10 +180,14 @@ def _interpolated(sql: str, params) -> str:
         return sql
     text = sql.replace("%s", "{}") if "%s" in sql else sql.replace("?", "{}")
     try:
-        return text.format(*(
-            str(p) if isinstance(p, (int, float)) and not isinstance(p, bool) else "'" + str(p).replace("'", "''") + "'"
-            for p in params
-        ))
+        return text.format(
+            *(
+                str(p)
+                if isinstance(p, (int, float)) and not isinstance(p, bool)
+                else "'" + str(p).replace("'", "''") + "'"
+                for p in params
+            )
+        )
     except (IndexError, KeyError, ValueError):
         return f"{sql}  -- params {list(params)!r}"
 

@@ -38,6 +38,7 @@ gunicorn workers, the local PostgreSQL server (all its databases) and other proc
 ran, e.g. someone's test suite), and prints the load average before and after: figures taken while other
 processes hold the CPU are lower than the machine can do.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -61,8 +62,14 @@ from _common import DATA_DIR, ROOT, _safe_url, _with_db, parse_args, result, say
 ROLES = ["fzb", "county_admin", "clerk", "leader"]
 PASSWORD = "fazhi-demo-2026"  # fazhi.demo.generator.DEMO_PASSWORD
 MIX = {
-    "list_first": 12, "list_filter": 12, "list_next": 18, "detail": 22, "dashboard": 5, "figures": 8,
-    "api_list": 8, "write": 15,
+    "list_first": 12,
+    "list_filter": 12,
+    "list_next": 18,
+    "detail": 22,
+    "dashboard": 5,
+    "figures": 8,
+    "api_list": 8,
+    "write": 15,
 }
 WRITE_KINDS = ("api_create", "accept", "decide")
 MAX_HOPS = 25
@@ -76,11 +83,16 @@ FIGURE_PAGES = ["/services/figures/", "/enforcement/figures/", "/disputes/figure
 def extra_options(parser) -> None:
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients (default 50)")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of the mixed load (default 60)")
-    parser.add_argument("--baseline-duration", type=float, default=20.0,
-                        help="seconds of the /healthz baseline (default 20)")
+    parser.add_argument(
+        "--baseline-duration", type=float, default=20.0, help="seconds of the /healthz baseline (default 20)"
+    )
     parser.add_argument("--warmup", type=float, default=5.0, help="untimed seconds of the mix first (default 5)")
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1,
-                        help="gunicorn sync workers (default 2 × cores + 1)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2 * (os.cpu_count() or 1) + 1,
+        help="gunicorn sync workers (default 2 × cores + 1)",
+    )
 
 
 # -- the database copy ---------------------------------------------------------------------------------
@@ -104,6 +116,7 @@ def clone_database(info) -> tuple[str, object]:
             connection.close()
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
+
         return f"sqlite:///{target}", drop
 
     import psycopg
@@ -128,6 +141,7 @@ def clone_database(info) -> tuple[str, object]:
         connection.close()
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+
     return _with_db(url, target), drop
 
 
@@ -152,14 +166,23 @@ def prepare(rng: random.Random) -> dict:
             ids = list(model.objects.visible_to(user).order_by("pk").values_list("pk", flat=True))
             details += [f"/ledgers/{slug}/{pk}/" for pk in rng.sample(ids, min(len(ids), DETAIL_SAMPLE))]
         units = list(Unit.objects.visible_to(user).values_list("pk", flat=True))
-        filters = ["?status=accepted", "?channel=window", "?overdue=true", "?sort=received_on", "?status=decided&channel=online"]
+        filters = [
+            "?status=accepted",
+            "?channel=window",
+            "?overdue=true",
+            "?sort=received_on",
+            "?status=decided&channel=online",
+        ]
         filters += [f"?unit={rng.choice(units)}" for _ in range(3)]
         writer = None
         if can_write(user):
             item = ServiceItem.objects.visible_to(user).order_by("pk").first()
             writer = {"unit": item.unit_id, "item": item.pk, "today": timezone.localdate().isoformat()}
         plan[username] = {
-            "role": user.role, "details": details or ["/"], "filters": filters, "writer": writer,
+            "role": user.role,
+            "details": details or ["/"],
+            "filters": filters,
+            "writer": writer,
             "token": Token.objects.get_or_create(user=user)[0].key,
             "visible_applications": Application.objects.visible_to(user).count(),
         }
@@ -211,7 +234,12 @@ class Client:
         problem, body, status = None, "", None
         try:
             async with self.session.request(
-                method, self.base + path, headers=headers, data=data, json=json_body, allow_redirects=False,
+                method,
+                self.base + path,
+                headers=headers,
+                data=data,
+                json=json_body,
+                allow_redirects=False,
             ) as response:
                 raw = await response.read()
                 status = response.status
@@ -227,16 +255,25 @@ class Client:
                     problem = f"{method} {path} as {self.username}: HTTP {status} (expected {expect}) {snippet}"
                 elif location and not response.headers.get("Location", "").endswith(location):
                     problem = f"{method} {path} as {self.username}: redirected to {response.headers.get('Location')}"
-        except Exception as error:  # noqa: BLE001 - a timeout, a reset, anything: an error
+        except Exception as error:
             problem = f"{method} {path} as {self.username}: {type(error).__name__} {error}"
         self.stats.add(kind, time.perf_counter() - start, problem)
         return status, body, problem
 
     async def login(self):
         await self.request("login", "GET", "/login/")
-        status, _, problem = await self.request("login", "POST", "/login/", expect=302, location="/", data={
-            "csrfmiddlewaretoken": self.cookies.get("csrftoken", ""), "username": self.username, "password": PASSWORD,
-        })
+        status, _, problem = await self.request(
+            "login",
+            "POST",
+            "/login/",
+            expect=302,
+            location="/",
+            data={
+                "csrfmiddlewaretoken": self.cookies.get("csrftoken", ""),
+                "username": self.username,
+                "password": PASSWORD,
+            },
+        )
         if problem:
             raise SystemExit(f"login failed: {problem}")
 
@@ -289,7 +326,9 @@ class Client:
             if step == "decide":
                 data["outcome"] = "approved"
             detail = f"/ledgers/applications/{pk}/"
-            _, _, problem = await self.request(step, "POST", f"{detail}do/{step}/", expect=302, data=data, location=detail)
+            _, _, problem = await self.request(
+                step, "POST", f"{detail}do/{step}/", expect=302, data=data, location=detail
+            )
             if not problem:
                 self.done[step] += 1
                 self.expected[pk] = "accepted" if step == "accept" else "decided"
@@ -300,11 +339,23 @@ class Client:
 
         self.made += 1
         number = f"LOAD{self.tag}-{self.n}-{self.made}"
-        status, body, problem = await self.request("api_create", "POST", "/api/applications/", expect=201, token=self.plan["token"], json_body={
-            "unit": writer["unit"], "item": writer["item"], "number": number, "applicant_type": "entity",
-            "applicant_name": f"压测申请人{self.n}", "applicant_id_number": sample_uscc(self.n * 100000 + self.made),
-            "channel": "online", "received_on": writer["today"],
-        })
+        status, body, problem = await self.request(
+            "api_create",
+            "POST",
+            "/api/applications/",
+            expect=201,
+            token=self.plan["token"],
+            json_body={
+                "unit": writer["unit"],
+                "item": writer["item"],
+                "number": number,
+                "applicant_type": "entity",
+                "applicant_name": f"压测申请人{self.n}",
+                "applicant_id_number": sample_uscc(self.n * 100000 + self.made),
+                "channel": "online",
+                "received_on": writer["today"],
+            },
+        )
         if not problem:
             self.done["api_create"] += 1
             pk = json.loads(body)["id"]
@@ -360,11 +411,11 @@ def postgres_cpu() -> float:
             text = (entry / "stat").read_text()
         except OSError:
             continue
-        comm, rest = text[text.index("(") + 1: text.rindex(")")], text[text.rindex(")") + 2:].split()
+        comm, rest = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
         if comm == "postgres":
             rows[int(entry.name)] = (int(rest[1]), *(int(x) for x in rest[11:15]))
     total = 0
-    for pid, (ppid, utime, stime, cutime, cstime) in rows.items():
+    for _pid, (ppid, utime, stime, cutime, cstime) in rows.items():
         total += utime + stime + (cutime + cstime if ppid not in rows else 0)
     return total / tick
 
@@ -395,7 +446,9 @@ class CpuMeter:
         out = {"machine_busy": (b[1] - a[1]) / capacity}
         for name, i in (("client", 3), ("server", 4), ("database", 5)):
             out[f"{name}_cpu_s"], out[f"{name}_share"] = b[i] - a[i], (b[i] - a[i]) / capacity
-        out["other_share"] = max(0.0, out["machine_busy"] - out["client_share"] - out["server_share"] - out["database_share"])
+        out["other_share"] = max(
+            0.0, out["machine_busy"] - out["client_share"] - out["server_share"] - out["database_share"]
+        )
         return out
 
 
@@ -410,17 +463,36 @@ def free_port() -> int:
 
 def start_gunicorn(database_url, port, workers, log_path):
     env = {
-        **os.environ, "DATABASE_URL": database_url, "FAZHI_ENV": "production", "FAZHI_DEBUG": "0",
-        "FAZHI_SECRET_KEY": secrets.token_urlsafe(50), "FAZHI_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "FAZHI_CONN_MAX_AGE": "600", "FAZHI_LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "fazhi.settings",
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "FAZHI_ENV": "production",
+        "FAZHI_DEBUG": "0",
+        "FAZHI_SECRET_KEY": secrets.token_urlsafe(50),
+        "FAZHI_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "FAZHI_CONN_MAX_AGE": "600",
+        "FAZHI_LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "fazhi.settings",
         "PYTHONPATH": str(ROOT / "src"),
     }
     env.pop("FAZHI_SSL_REDIRECT", None)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     command = [
-        str(gunicorn) if gunicorn.exists() else "gunicorn", "fazhi.wsgi:application", "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers), "--worker-class", "sync", "--backlog", "2048", "--timeout", "30",
-        "--error-logfile", str(log_path), "--log-level", "warning",
+        str(gunicorn) if gunicorn.exists() else "gunicorn",
+        "fazhi.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--backlog",
+        "2048",
+        "--timeout",
+        "30",
+        "--error-logfile",
+        str(log_path),
+        "--log-level",
+        "warning",
     ]
     return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -447,23 +519,44 @@ def summarize(stats: Stats, seconds: float) -> dict:
 
         def q(p):
             return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))]
-        out[kind] = {"n": len(ordered), "rps": len(ordered) / seconds, "p50": q(0.50), "p95": q(0.95), "p99": q(0.99),
-                     "max": ordered[-1], "errors": stats.errors.get(kind, 0)}
+
+        out[kind] = {
+            "n": len(ordered),
+            "rps": len(ordered) / seconds,
+            "p50": q(0.50),
+            "p95": q(0.95),
+            "p99": q(0.99),
+            "max": ordered[-1],
+            "errors": stats.errors.get(kind, 0),
+        }
     every = sorted(v for values in stats.samples.values() for v in values)
     if every:
+
         def q(p):
             return every[min(len(every) - 1, int(round(p * (len(every) - 1))))]
-        out["all"] = {"n": len(every), "rps": len(every) / seconds, "p50": q(0.50), "p95": q(0.95), "p99": q(0.99),
-                      "max": every[-1], "errors": sum(stats.errors.values())}
+
+        out["all"] = {
+            "n": len(every),
+            "rps": len(every) / seconds,
+            "p50": q(0.50),
+            "p95": q(0.95),
+            "p99": q(0.99),
+            "max": every[-1],
+            "errors": sum(stats.errors.values()),
+        }
     return out
 
 
 def print_table(title, table):
     say(f"\n{title}")
-    say(f"  {'kind':12s} {'requests':>8s} {'req/s':>8s} {'p50 ms':>9s} {'p95 ms':>9s} {'p99 ms':>9s} {'max ms':>9s} {'errors':>6s}")
+    say(
+        f"  {'kind':12s} {'requests':>8s} {'req/s':>8s} {'p50 ms':>9s} {'p95 ms':>9s} {'p99 ms':>9s} {'max ms':>9s} {'errors':>6s}"
+    )
     for kind, row in sorted(table.items(), key=lambda kv: (kv[0] == "all", kv[0])):
-        say(f"  {kind:12s} {row['n']:8d} {row['rps']:8.1f} {row['p50'] * 1000:9.1f} {row['p95'] * 1000:9.1f} "
-            f"{row['p99'] * 1000:9.1f} {row['max'] * 1000:9.1f} {row['errors']:6d}")
+        say(
+            f"  {kind:12s} {row['n']:8d} {row['rps']:8.1f} {row['p50'] * 1000:9.1f} {row['p95'] * 1000:9.1f} "
+            f"{row['p99'] * 1000:9.1f} {row['max'] * 1000:9.1f} {row['errors']:6d}"
+        )
 
 
 async def drive(args, base, server, plan, tag, vendor):
@@ -472,14 +565,20 @@ async def drive(args, base, server, plan, tag, vendor):
     ncpu = os.cpu_count() or 1
     connector = aiohttp.TCPConnector(limit=args.clients + 5, force_close=True)  # gunicorn sync workers close anyway
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar()) as session:
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar()
+    ) as session:
         await wait_until_up(session, base, server)
         stats = Stats()
-        clients = [Client(n, session, base, ROLES[n % len(ROLES)], plan[ROLES[n % len(ROLES)]], stats, tag)
-                   for n in range(args.clients)]
+        clients = [
+            Client(n, session, base, ROLES[n % len(ROLES)], plan[ROLES[n % len(ROLES)]], stats, tag)
+            for n in range(args.clients)
+        ]
         for client in clients:  # one by one: logins are part of setup, not of the load
             await client.login()
-        say(f"{len(clients)} clients logged in ({', '.join(f'{r}×{sum(c.username == r for c in clients)}' for r in ROLES)})")
+        say(
+            f"{len(clients)} clients logged in ({', '.join(f'{r}×{sum(c.username == r for c in clients)}' for r in ROLES)})"
+        )
 
         meter, figures = CpuMeter(server.pid, vendor), {}
 
@@ -490,7 +589,7 @@ async def drive(args, base, server, plan, tag, vendor):
             await phase(clients, args.warmup, mix)
         # Writes begun in the warm-up finish in the timed mix; count only what the timed mix did.
         for client in clients:
-            client.done = {k: 0 for k in client.done}
+            client.done = dict.fromkeys(client.done, 0)
 
         figures["load_before_baseline"] = os.getloadavg()[0]
         stats.recording, a = True, meter.snapshot()
@@ -551,16 +650,20 @@ def main() -> None:
         rng = random.Random(args.seed)
         plan = prepare(rng)
         for username, p in plan.items():
-            say(f"  {username:12s} ({p['role']}): {p['visible_applications']:,} visible 办件, {len(p['details'])} records to open, "
-                f"{'writes' if p['writer'] else 'read-only'}")
+            say(
+                f"  {username:12s} ({p['role']}): {p['visible_applications']:,} visible 办件, {len(p['details'])} records to open, "
+                f"{'writes' if p['writer'] else 'read-only'}"
+            )
         from django.db import connection
 
         connection.close()  # the server's connections only, during the run
         port, log_path = free_port(), DATA_DIR / f"load-gunicorn-{os.getpid()}.log"
         server = start_gunicorn(database_url, port, args.workers, log_path)
-        say(f"gunicorn: {args.workers} sync workers on 127.0.0.1:{port}; {args.clients} clients; "
+        say(
+            f"gunicorn: {args.workers} sync workers on 127.0.0.1:{port}; {args.clients} clients; "
             f"{os.cpu_count()} CPU cores shared by clients, server and database; load average before: "
-            f"{' '.join(f'{x:.2f}' for x in load_start)}")
+            f"{' '.join(f'{x:.2f}' for x in load_start)}"
+        )
         tag = f"{os.getpid()}"
         stats, baseline, baseline_cpu, mix_stats, mixed, mix_cpu, done, expected, figures = asyncio.run(
             drive(args, f"http://127.0.0.1:{port}", server, plan, tag, info["vendor"])
@@ -581,17 +684,26 @@ def main() -> None:
     print_table(f"baseline: GET /healthz, {args.clients} clients, {args.baseline_duration:g} s", baseline)
     print_table(f"mix: {args.clients} clients, {args.duration:g} s", mixed)
     for name, cpu in (("baseline", baseline_cpu), ("mix", mix_cpu)):
-        say(f"CPU during {name} (share of {os.cpu_count()} cores): machine {cpu['machine_busy']:.0%} busy = clients (this "
+        say(
+            f"CPU during {name} (share of {os.cpu_count()} cores): machine {cpu['machine_busy']:.0%} busy = clients (this "
             f"process) {cpu['client_share']:.0%} + gunicorn {cpu['server_share']:.0%} + PostgreSQL server "
-            f"{cpu['database_share']:.0%} + other processes {cpu['other_share']:.0%}")
-    say(f"writes confirmed to clients in the timed mix: {done}; this run's 办件 in the database by status "
-        f"(warm-up included), all as confirmed: {counts}")
+            f"{cpu['database_share']:.0%} + other processes {cpu['other_share']:.0%}"
+        )
+    say(
+        f"writes confirmed to clients in the timed mix: {done}; this run's 办件 in the database by status "
+        f"(warm-up included), all as confirmed: {counts}"
+    )
     examples = mix_stats.error_examples + stats.error_examples
     if examples:
         say("errors (first ones):\n  " + "\n  ".join(examples))
-    tracebacks = [line for line in server_log.splitlines() if "Traceback" in line or "WORKER TIMEOUT" in line or "Error" in line]
+    tracebacks = [
+        line for line in server_log.splitlines() if "Traceback" in line or "WORKER TIMEOUT" in line or "Error" in line
+    ]
     if tracebacks:
-        say(f"gunicorn error log {log_path} ({len(tracebacks)} lines of errors), first ones:\n  " + "\n  ".join(tracebacks[:10]))
+        say(
+            f"gunicorn error log {log_path} ({len(tracebacks)} lines of errors), first ones:\n  "
+            + "\n  ".join(tracebacks[:10])
+        )
     else:
         log_path.unlink(missing_ok=True)
     for problem in problems:
@@ -600,24 +712,49 @@ def main() -> None:
     all_mix, all_base = mixed.get("all"), baseline.get("all")
     errors = (all_mix["errors"] if all_mix else 0) + (all_base["errors"] if all_base else 0) + len(problems)
     figures_out = {
-        "db": info["vendor"], "scale": args.scale, "seed": args.seed, "clients": args.clients, "duration_s": args.duration,
-        "baseline_duration_s": args.baseline_duration, "workers": args.workers, "cores": os.cpu_count(),
-        "rps": all_mix["rps"], "p50_s": all_mix["p50"], "p95_s": all_mix["p95"], "p99_s": all_mix["p99"],
-        "errors": errors, "baseline_rps": all_base["rps"], "baseline_p50_s": all_base["p50"],
-        "baseline_p99_s": all_base["p99"], "rps_ratio": all_mix["rps"] / all_base["rps"],
+        "db": info["vendor"],
+        "scale": args.scale,
+        "seed": args.seed,
+        "clients": args.clients,
+        "duration_s": args.duration,
+        "baseline_duration_s": args.baseline_duration,
+        "workers": args.workers,
+        "cores": os.cpu_count(),
+        "rps": all_mix["rps"],
+        "p50_s": all_mix["p50"],
+        "p95_s": all_mix["p95"],
+        "p99_s": all_mix["p99"],
+        "errors": errors,
+        "baseline_rps": all_base["rps"],
+        "baseline_p50_s": all_base["p50"],
+        "baseline_p99_s": all_base["p99"],
+        "rps_ratio": all_mix["rps"] / all_base["rps"],
         "p99_ratio": all_mix["p99"] / all_base["p99"],
     }
     for kind, row in sorted(mixed.items()):
         if kind == "all":
             continue
-        figures_out.update({f"{kind}_n": row["n"], f"{kind}_p50_s": row["p50"], f"{kind}_p95_s": row["p95"],
-                            f"{kind}_p99_s": row["p99"], f"{kind}_errors": row["errors"]})
-    figures_out.update({
-        "client_cpu_share": mix_cpu["client_share"], "server_cpu_share": mix_cpu["server_share"],
-        "db_cpu_share": mix_cpu["database_share"], "other_cpu_share": mix_cpu["other_share"],
-        "machine_busy": mix_cpu["machine_busy"], "baseline_other_cpu_share": baseline_cpu["other_share"],
-        "load1_start": load_start[0], **figures,
-    })
+        figures_out.update(
+            {
+                f"{kind}_n": row["n"],
+                f"{kind}_p50_s": row["p50"],
+                f"{kind}_p95_s": row["p95"],
+                f"{kind}_p99_s": row["p99"],
+                f"{kind}_errors": row["errors"],
+            }
+        )
+    figures_out.update(
+        {
+            "client_cpu_share": mix_cpu["client_share"],
+            "server_cpu_share": mix_cpu["server_share"],
+            "db_cpu_share": mix_cpu["database_share"],
+            "other_cpu_share": mix_cpu["other_share"],
+            "machine_busy": mix_cpu["machine_busy"],
+            "baseline_other_cpu_share": baseline_cpu["other_share"],
+            "load1_start": load_start[0],
+            **figures,
+        }
+    )
     if info["build_s"] is not None:
         figures_out["build_s"] = info["build_s"]
     say("")

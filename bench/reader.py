@@ -8,6 +8,7 @@ deterministic from the seed). No database. Baseline, same texts, same run: re.fi
 every text. The similarity step is timed on 250, 500 and 1,000 reports (at scale 1): linear growth gives
 an exponent near 1 (time × 4 for 4 × the reports), quadratic near 2.
 """
+
 from __future__ import annotations
 
 import math
@@ -19,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import best_of, parse_args, peak_rss_mib, result, say, timed  # noqa: E402
+from _common import best_of, parse_args, peak_rss_mib, result, say, timed
 
 NUMBERS = re.compile(r"\d+(?:\.\d+)?")
 
@@ -39,8 +40,10 @@ def main():
     seconds, reports = timed(lambda: corpus(n, args.seed))
     texts = [r.text for r in reports]
     total_kb = sum(len(t.encode("utf-8")) for t in texts) / 1024
-    say(f"{n} synthetic reports, {total_kb / n:.1f} KB mean ({min(len(t.encode()) for t in texts) / 1024:.1f}–"
-        f"{max(len(t.encode()) for t in texts) / 1024:.1f} KB), generated in {seconds:.1f} s; core {core}")
+    say(
+        f"{n} synthetic reports, {total_kb / n:.1f} KB mean ({min(len(t.encode()) for t in texts) / 1024:.1f}–"
+        f"{max(len(t.encode()) for t in texts) / 1024:.1f} KB), generated in {seconds:.1f} s; core {core}"
+    )
 
     regex_s, found = best_of(lambda: sum(len(NUMBERS.findall(t)) for t in texts), n=args.repeat)
     say(f"regex scan: {regex_s:.3f} s ({found} numbers)")
@@ -63,16 +66,26 @@ def main():
         docs = [r.sentences for r in readings[:size]]
         sim[size], outcome = best_of(lambda: corpus_similarity(docs), n=max(1, min(args.repeat, 3)), warmup=0)
         sentences = sum(len(d) for d in docs)
-        say(f"similarity on {size} reports ({sentences} sentences): {sim[size]:.2f} s, "
-            f"boilerplate mean {sum(outcome.boilerplate) / size:.3f}, top pair {outcome.pairs[0] if outcome.pairs else None}")
+        say(
+            f"similarity on {size} reports ({sentences} sentences): {sim[size]:.2f} s, "
+            f"boilerplate mean {sum(outcome.boilerplate) / size:.3f}, top pair {outcome.pairs[0] if outcome.pairs else None}"
+        )
     small, large = sizes[0], sizes[-1]
     exponent = math.log(sim[large] / sim[small]) / math.log(large / small) if large > small else float("nan")
     say(f"similarity growth exponent {exponent:.2f} (1 = linear, 2 = quadratic)")
     result(
-        reports=n, kb_mean=total_kb / n, read_s=read_s, reports_per_s=n / read_s, regex_s=regex_s,
-        regex_reports_per_s=n / regex_s, ratio=read_s / regex_s,
-        **{f"sim_{size}_s": sim[size] for size in sizes}, sim_exponent=exponent,
-        boilerplate_mean=sum(outcome.boilerplate) / large, f1_planted=f1, peak_rss_mib=peak_rss_mib(),
+        reports=n,
+        kb_mean=total_kb / n,
+        read_s=read_s,
+        reports_per_s=n / read_s,
+        regex_s=regex_s,
+        regex_reports_per_s=n / regex_s,
+        ratio=read_s / regex_s,
+        **{f"sim_{size}_s": sim[size] for size in sizes},
+        sim_exponent=exponent,
+        boilerplate_mean=sum(outcome.boilerplate) / large,
+        f1_planted=f1,
+        peak_rss_mib=peak_rss_mib(),
     )
 
 

@@ -9,6 +9,7 @@ qualifier; each gold fact is matched at most once. Scores are given overall and 
 (families of the catalogue), with the accuracy of the required-content check (required_sections), of
 region/level/year, and of the scope of the facts found.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,14 @@ def prf(tp: int, n_pred: int, n_gold: int) -> dict:
     p = tp / n_pred if n_pred else (1.0 if not n_gold else 0.0)
     r = tp / n_gold if n_gold else 1.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"tp": tp, "predicted": n_pred, "gold": n_gold, "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+    return {
+        "tp": tp,
+        "predicted": n_pred,
+        "gold": n_gold,
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(f, 4),
+    }
 
 
 def evaluate(gold_lines: list[dict], readings: dict[str, dict]) -> dict:
@@ -59,11 +67,23 @@ def evaluate(gold_lines: list[dict], readings: dict[str, dict]) -> dict:
                 scope_total += 1
                 scope_right += f.get("scope") == scopes[_key(f)].pop(0)
         for key, n in (g - p).items():
-            errors.append({"file": gold["file"], "kind": "missed", "fact": key,
-                           "quote": next(f["quote"] for f in gold["facts"] if _key(f) == key)})
+            errors.append(
+                {
+                    "file": gold["file"],
+                    "kind": "missed",
+                    "fact": key,
+                    "quote": next(f["quote"] for f in gold["facts"] if _key(f) == key),
+                }
+            )
         for key, n in (p - g).items():
-            errors.append({"file": gold["file"], "kind": "wrong", "fact": key,
-                           "quote": next(f["quote"] for f in reading["facts"] if f.get("metric") and _key(f) == key)})
+            errors.append(
+                {
+                    "file": gold["file"],
+                    "kind": "wrong",
+                    "fact": key,
+                    "quote": next(f["quote"] for f in reading["facts"] if f.get("metric") and _key(f) == key),
+                }
+            )
         for name, value in gold.get("required_sections", {}).items():
             sections_total += 1
             sections_right += bool(reading["required_sections"].get(name)) == bool(value)
@@ -73,7 +93,9 @@ def evaluate(gold_lines: list[dict], readings: dict[str, dict]) -> dict:
     total = [sum(c[i] for c in counts.values()) for i in range(3)]
     return {
         "overall": prf(*total),
-        "families": {fam: {"name": families.get(fam, fam), **prf(*counts[fam])} for fam in [*families, "?"] if fam in counts},
+        "families": {
+            fam: {"name": families.get(fam, fam), **prf(*counts[fam])} for fam in [*families, "?"] if fam in counts
+        },
         "reports": per_report,
         "required_sections_accuracy": round(sections_right / sections_total, 4) if sections_total else None,
         "meta_accuracy": {k: round(v / len(gold_lines), 4) for k, v in meta_right.items()},
@@ -103,7 +125,11 @@ def main(argv=None) -> int:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
     line = "{:<14} {:<16} {:>5} {:>5} {:>5}  P={:.3f} R={:.3f} F1={:.3f}"
-    print("{:<14} {:<16} {:>5} {:>5} {:>5}  precision, recall, F1 of (metric, value, qualifier)".format("family", "", "tp", "pred", "gold"))
+    print(
+        "{:<14} {:<16} {:>5} {:>5} {:>5}  precision, recall, F1 of (metric, value, qualifier)".format(
+            "family", "", "tp", "pred", "gold"
+        )
+    )
     for fam, s in result["families"].items():
         print(line.format(fam, s["name"], s["tp"], s["predicted"], s["gold"], s["precision"], s["recall"], s["f1"]))
     o = result["overall"]
@@ -116,11 +142,18 @@ def main(argv=None) -> int:
     if args.show_errors:
         for e in result["errors"]:
             print(f"{e['kind']:<7} {e['file'][:12]:<12} {e['fact']}  {e['quote']}")
-    print("RESULT " + " ".join([
-        f"f1={o['f1']}", f"precision={o['precision']}", f"recall={o['recall']}",
-        *(f"f1_{fam}={s['f1']}" for fam, s in result["families"].items()),
-        f"sections_accuracy={result['required_sections_accuracy']}",
-    ]))
+    print(
+        "RESULT "
+        + " ".join(
+            [
+                f"f1={o['f1']}",
+                f"precision={o['precision']}",
+                f"recall={o['recall']}",
+                *(f"f1_{fam}={s['f1']}" for fam, s in result["families"].items()),
+                f"sections_accuracy={result['required_sections_accuracy']}",
+            ]
+        )
+    )
     return 0
 
 

@@ -9,6 +9,7 @@ import file of 100,000 applications. Baselines, measured in the same run on the 
 Targets: metrics ≤ 3× the scan; import ≤ 3× the read; import memory flat in the file's size (the peak at
 half the rows is printed beside the peak at all of them).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import best_of, commit_time_checks, parse_args, result, say, setup, timed, traced_peak_mib  # noqa: E402
+from _common import best_of, commit_time_checks, parse_args, result, say, setup, timed, traced_peak_mib
 
 IMPORT_ROWS = 100_000
 
@@ -38,12 +39,24 @@ def make_import_file(path: Path, rows: int, items, seed: int) -> None:
     for n in range(rows):
         item = items[n % len(items)]
         received = calendar.add_workdays(dt.date(2026, 1, 5), rng.randrange(200))
-        body = f"990102{1960 + rng.randrange(40)}0{1 + rng.randrange(9)}{10 + rng.randrange(18)}{rng.randrange(1000):03d}"
+        body = (
+            f"990102{1960 + rng.randrange(40)}0{1 + rng.randrange(9)}{10 + rng.randrange(18)}{rng.randrange(1000):03d}"
+        )
         decided = calendar.add_workdays(received, rng.randint(0, item.promised_limit or 1))
-        sheet.append([
-            f"IMPORT{n:09d}", item.code, "自然人", "导入测试", body + id_check_char(body), "网上办理",
-            received, received, decided, "准予",
-        ])
+        sheet.append(
+            [
+                f"IMPORT{n:09d}",
+                item.code,
+                "自然人",
+                "导入测试",
+                body + id_check_char(body),
+                "网上办理",
+                received,
+                received,
+                decided,
+                "准予",
+            ]
+        )
     workbook.save(path)
 
 
@@ -60,7 +73,9 @@ def main():
 
     units = list(Unit.objects.all())
     counts = {
-        "units": len(units), "items": ServiceItem.objects.count(), "applications": Application.objects.count(),
+        "units": len(units),
+        "items": ServiceItem.objects.count(),
+        "applications": Application.objects.count(),
         "ratings": Rating.objects.count(),
     }
     say(f"{info['vendor']}: {counts}")
@@ -77,9 +92,11 @@ def main():
     scan_s, _ = best_of(plain_scan, n=args.repeat)
     metrics_s, values = best_of(all_metrics, n=args.repeat)
     top = min(units, key=lambda u: u.depth)
-    say(f"plain GROUP BY scan: {scan_s:.3f}s; all 政务服务 metrics for {len(units)} units: {metrics_s:.3f}s "
+    say(
+        f"plain GROUP BY scan: {scan_s:.3f}s; all 政务服务 metrics for {len(units)} units: {metrics_s:.3f}s "
         f"(ratio {metrics_s / scan_s:.2f}); city received {values[top.pk]['applications_received']:.0f}, "
-        f"on-time rate {values[top.pk]['applications_on_time_rate']:.4f}")
+        f"on-time rate {values[top.pk]['applications_on_time_rate']:.4f}"
+    )
 
     rows = max(1000, round(IMPORT_ROWS * args.scale))
     items = list(ServiceItem.objects.order_by("id")[:500])
@@ -105,6 +122,7 @@ def main():
                     commit_time_checks()
                     transaction.set_rollback(True)  # keep the benchmark database as built
                 return imported
+
             return run
 
         read_s, read_rows = best_of(read_only, n=max(1, args.repeat // 2))
@@ -115,14 +133,27 @@ def main():
         read_peak_full, _ = traced_peak_mib(read_only)
     # openpyxl keeps an .xlsx file's shared-string table in memory to read it at all: that part grows with
     # the file for the baseline too; what the import adds on top of it is what must stay flat.
-    say(f"import {rows} rows: {import_s:.2f}s; openpyxl read only: {read_s:.2f}s (ratio {import_s / read_s:.2f}); "
+    say(
+        f"import {rows} rows: {import_s:.2f}s; openpyxl read only: {read_s:.2f}s (ratio {import_s / read_s:.2f}); "
         f"peak Python heap {peak_half:.1f} MiB at {rows // 2} rows, {peak_full:.1f} MiB at {rows} rows; "
-        f"reading alone peaks at {read_peak_full:.1f} MiB, so the import adds {peak_full - read_peak_full:.1f} MiB")
+        f"reading alone peaks at {read_peak_full:.1f} MiB, so the import adds {peak_full - read_peak_full:.1f} MiB"
+    )
     result(
-        db=info["vendor"], units=counts["units"], items=counts["items"], applications=counts["applications"],
-        ratings=counts["ratings"], scan_s=scan_s, metrics_s=metrics_s, metrics_ratio=metrics_s / scan_s,
-        import_rows=rows, read_s=read_s, import_s=import_s, import_ratio=import_s / read_s,
-        import_peak_mib_half=peak_half, import_peak_mib=peak_full, read_peak_mib=read_peak_full,
+        db=info["vendor"],
+        units=counts["units"],
+        items=counts["items"],
+        applications=counts["applications"],
+        ratings=counts["ratings"],
+        scan_s=scan_s,
+        metrics_s=metrics_s,
+        metrics_ratio=metrics_s / scan_s,
+        import_rows=rows,
+        read_s=read_s,
+        import_s=import_s,
+        import_ratio=import_s / read_s,
+        import_peak_mib_half=peak_half,
+        import_peak_mib=peak_full,
+        read_peak_mib=read_peak_full,
         import_extra_mib=peak_full - read_peak_full,
     )
 

@@ -13,6 +13,7 @@ forced inside the timing):
 - baseline: Django's `bulk_create` of the same 10,000 rows, already built and computed (no checks, no history).
 Target: sync ≤ 3× the baseline.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import commit_time_checks, interleaved, paired_median, parse_args, result, say, setup  # noqa: E402
+from _common import commit_time_checks, interleaved, paired_median, parse_args, result, say, setup
 
 BATCH = 10_000
 ITEMS = 3_000
@@ -38,11 +39,20 @@ def build(args) -> None:
     builder = DemoBuilder(seed=args.seed, scale=args.scale, log=say)
     city = builder.build_org()
     units = city.service_units
-    ServiceItem.objects.bulk_create([
-        ServiceItem(unit=units[i % len(units)], code=f"SYNC-{i:05d}", name=f"同步测试事项{i}", item_type=ItemType.LICENSING,
-                    statutory_limit=20, promised_limit=rng.choice([0, 1, 3, 5, 8, 10]), effective_from=dt.date(2023, 1, 1))
-        for i in range(max(len(units), round(ITEMS * min(args.scale, 1))))
-    ])
+    ServiceItem.objects.bulk_create(
+        [
+            ServiceItem(
+                unit=units[i % len(units)],
+                code=f"SYNC-{i:05d}",
+                name=f"同步测试事项{i}",
+                item_type=ItemType.LICENSING,
+                statutory_limit=20,
+                promised_limit=rng.choice([0, 1, 3, 5, 8, 10]),
+                effective_from=dt.date(2023, 1, 1),
+            )
+            for i in range(max(len(units), round(ITEMS * min(args.scale, 1))))
+        ]
+    )
 
 
 def make_batch(items, size: int, seed: int) -> list[dict]:
@@ -54,10 +64,18 @@ def make_batch(items, size: int, seed: int) -> list[dict]:
     for n in range(size):
         item = items[rng.randrange(len(items))]
         received = calendar.add_workdays(dt.date(2025, 1, 2), rng.randrange(230))
-        body = f"990102{1960 + rng.randrange(40)}0{1 + rng.randrange(9)}{10 + rng.randrange(18)}{rng.randrange(1000):03d}"
-        record = {"number": f"SYNC2025{n:08d}", "item": item.code, "applicant_type": "person", "applicant_name": "同步测试",
-                  "applicant_id_number": body + id_check_char(body), "channel": "online",
-                  "received_on": received.isoformat()}
+        body = (
+            f"990102{1960 + rng.randrange(40)}0{1 + rng.randrange(9)}{10 + rng.randrange(18)}{rng.randrange(1000):03d}"
+        )
+        record = {
+            "number": f"SYNC2025{n:08d}",
+            "item": item.code,
+            "applicant_type": "person",
+            "applicant_name": "同步测试",
+            "applicant_id_number": body + id_check_char(body),
+            "channel": "online",
+            "received_on": received.isoformat(),
+        }
         draw = rng.random()
         if draw < 0.015:
             record.update(refused=True, decided_on=calendar.add_workdays(received, 2).isoformat())
@@ -76,7 +94,9 @@ def plain_rows(records, items_by_code) -> list:
     from fazhi.services.sync import build_new, parse_record
 
     calendar = default_calendar()
-    return [build_new(parse_record(raw, n)[0], items_by_code[raw["item"]], calendar) for n, raw in enumerate(records, 1)]
+    return [
+        build_new(parse_record(raw, n)[0], items_by_code[raw["item"]], calendar) for n, raw in enumerate(records, 1)
+    ]
 
 
 def main():
@@ -113,6 +133,7 @@ def main():
                     raise Rollback
             except Rollback:
                 return elapsed
+
         return case
 
     def sync():
@@ -126,17 +147,28 @@ def main():
     def baseline():
         Application.objects.bulk_create([copy.copy(row) for row in rows], batch_size=2000)
 
-    seconds = interleaved({
-        "baseline": rolled_back(baseline),
-        "sync": rolled_back(sync),
-        "resend": _resend_case(records, user, rolled_back(resend)),
-    }, n=args.repeat, warmup=1)
+    seconds = interleaved(
+        {
+            "baseline": rolled_back(baseline),
+            "sync": rolled_back(sync),
+            "resend": _resend_case(records, user, rolled_back(resend)),
+        },
+        n=args.repeat,
+        warmup=1,
+    )
     best = {name: min(values) for name, values in seconds.items()}
-    say(f"bulk_create {best['baseline']:.3f}s; sync {best['sync']:.3f}s; resend of the stored batch {best['resend']:.3f}s")
+    say(
+        f"bulk_create {best['baseline']:.3f}s; sync {best['sync']:.3f}s; resend of the stored batch {best['resend']:.3f}s"
+    )
     result(
-        records=len(records), baseline_s=best["baseline"], sync_s=best["sync"], resend_s=best["resend"],
-        ratio=best["sync"] / best["baseline"], ratio_median=paired_median(seconds["sync"], seconds["baseline"]),
-        resend_ratio=best["resend"] / best["baseline"], target=3,
+        records=len(records),
+        baseline_s=best["baseline"],
+        sync_s=best["sync"],
+        resend_s=best["resend"],
+        ratio=best["sync"] / best["baseline"],
+        ratio_median=paired_median(seconds["sync"], seconds["baseline"]),
+        resend_ratio=best["resend"] / best["baseline"],
+        target=3,
     )
 
 

@@ -1,4 +1,5 @@
 """Shared fixtures: a small unit tree with one user per role, and a unit outside every non-global scope."""
+
 import datetime as dt
 
 import pytest
@@ -14,12 +15,44 @@ def tree(db):
     """云测市: government → 2 departments; a county → a town; and a second county nobody below office sees."""
     city = Region.objects.create(code="990100", name="云测市")
     county_region = Region.objects.create(code="990121", name="测试县", parent=city)
-    gov = Unit.objects.create(code="G", name="云测市人民政府", unit_type=UnitType.GOVERNMENT, level=UnitLevel.CITY, region=city)
-    dept = Unit.objects.create(code="D1", name="云测市司法局", unit_type=UnitType.DEPARTMENT, level=UnitLevel.CITY, region=city, parent=gov)
-    dept2 = Unit.objects.create(code="D2", name="云测市市场监督管理局", unit_type=UnitType.DEPARTMENT, level=UnitLevel.CITY, region=city, parent=gov)
-    county = Unit.objects.create(code="C1", name="测试县人民政府", unit_type=UnitType.COUNTY, level=UnitLevel.COUNTY, region=county_region, parent=gov)
-    town = Unit.objects.create(code="C1-T1", name="测试县城关镇人民政府", unit_type=UnitType.TOWN, level=UnitLevel.TOWNSHIP, region=county_region, parent=county)
-    other_county = Unit.objects.create(code="C2", name="另一县人民政府", unit_type=UnitType.COUNTY, level=UnitLevel.COUNTY, region=county_region, parent=gov)
+    gov = Unit.objects.create(
+        code="G", name="云测市人民政府", unit_type=UnitType.GOVERNMENT, level=UnitLevel.CITY, region=city
+    )
+    dept = Unit.objects.create(
+        code="D1", name="云测市司法局", unit_type=UnitType.DEPARTMENT, level=UnitLevel.CITY, region=city, parent=gov
+    )
+    dept2 = Unit.objects.create(
+        code="D2",
+        name="云测市市场监督管理局",
+        unit_type=UnitType.DEPARTMENT,
+        level=UnitLevel.CITY,
+        region=city,
+        parent=gov,
+    )
+    county = Unit.objects.create(
+        code="C1",
+        name="测试县人民政府",
+        unit_type=UnitType.COUNTY,
+        level=UnitLevel.COUNTY,
+        region=county_region,
+        parent=gov,
+    )
+    town = Unit.objects.create(
+        code="C1-T1",
+        name="测试县城关镇人民政府",
+        unit_type=UnitType.TOWN,
+        level=UnitLevel.TOWNSHIP,
+        region=county_region,
+        parent=county,
+    )
+    other_county = Unit.objects.create(
+        code="C2",
+        name="另一县人民政府",
+        unit_type=UnitType.COUNTY,
+        level=UnitLevel.COUNTY,
+        region=county_region,
+        parent=gov,
+    )
     return {"gov": gov, "dept": dept, "dept2": dept2, "county": county, "town": town, "other_county": other_county}
 
 
@@ -34,7 +67,9 @@ def users(tree):
     }
     made = {}
     for name, (role, unit) in specs.items():
-        user = User(username=name, role=role, unit=unit, is_staff=role == Role.SYSADMIN, is_superuser=role == Role.SYSADMIN)
+        user = User(
+            username=name, role=role, unit=unit, is_staff=role == Role.SYSADMIN, is_superuser=role == Role.SYSADMIN
+        )
         user.set_password(PASSWORD)
         user.save()
         made[name] = user

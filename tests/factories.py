@@ -1,4 +1,5 @@
 """Small builders for ledger rows in tests."""
+
 import datetime as dt
 
 from fazhi.core.identifiers import id_check_char, uscc_check_char
@@ -19,14 +20,26 @@ def valid_id(n: int = 1) -> str:
 def make_item(unit, code="I-1", statutory=20, promised=5, **extra):
     fields = {"item_type": ItemType.LICENSING, "effective_from": dt.date(2024, 1, 1), **extra}
     return ServiceItem.objects.create(
-        unit=unit, code=code, name=f"测试事项{code}", statutory_limit=statutory, promised_limit=promised, **fields,
+        unit=unit,
+        code=code,
+        name=f"测试事项{code}",
+        statutory_limit=statutory,
+        promised_limit=promised,
+        **fields,
     )
 
 
 def make_application(item, number="A-1", received=dt.date(2025, 6, 3), **extra):
     return Application.objects.create(
-        unit=item.unit, item=item, number=number, applicant_type=ApplicantType.PERSON, applicant_name="张三",
-        applicant_id_number=valid_id(), channel=Channel.WINDOW, received_on=received, **extra,
+        unit=item.unit,
+        item=item,
+        number=number,
+        applicant_type=ApplicantType.PERSON,
+        applicant_name="张三",
+        applicant_id_number=valid_id(),
+        channel=Channel.WINDOW,
+        received_on=received,
+        **extra,
     )
 
 
@@ -35,7 +48,9 @@ def ledger_values(unit, year: int, **values):
     from fazhi.metrics.models import LedgerSnapshot, ObservationBatch, Source
 
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    snapshot = LedgerSnapshot.objects.filter(unit=unit, period_start=start, period_end=end, superseded_at__isnull=True).first()
+    snapshot = LedgerSnapshot.objects.filter(
+        unit=unit, period_start=start, period_end=end, superseded_at__isnull=True
+    ).first()
     if snapshot is None:
         batch = ObservationBatch.objects.create(source=Source.LEDGER, period_start=start, period_end=end)
         snapshot = LedgerSnapshot(unit=unit, period_start=start, period_end=end, batch=batch, values_json="{}")

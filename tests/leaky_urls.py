@@ -1,4 +1,5 @@
 """The real URLconf plus two views that forget the data scope, for the test that proves the walk catches it."""
+
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path

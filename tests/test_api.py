@@ -1,4 +1,5 @@
 """The REST API: token auth, data scope, the model's own rules, soft delete, schema and docs."""
+
 from rest_framework.authtoken.models import Token
 
 from fazhi.services.models import ServiceItem
@@ -19,8 +20,13 @@ def test_token_auth_and_scope(users, tree, client):
 def test_api_refuses_what_the_form_refuses(users, tree, client):
     client.force_login(users["clerk"])
     payload = {
-        "unit": tree["town"].pk, "code": "API-1", "name": "接口事项", "item_type": "licensing",
-        "statutory_limit": 10, "promised_limit": 12, "effective_from": "2025-01-01",
+        "unit": tree["town"].pk,
+        "code": "API-1",
+        "name": "接口事项",
+        "item_type": "licensing",
+        "statutory_limit": 10,
+        "promised_limit": 12,
+        "effective_from": "2025-01-01",
     }
     response = client.post("/api/service-items/", payload, content_type="application/json")
     assert response.status_code == 400
@@ -49,8 +55,15 @@ def test_schema_and_offline_docs(users, client):
 
 def test_bad_payloads_get_chinese_errors_and_write_nothing(users, tree, client):
     client.force_login(users["clerk"])
-    base = {"unit": tree["town"].pk, "code": "BAD-1", "name": "事项", "item_type": "licensing",
-            "statutory_limit": 10, "promised_limit": 5, "effective_from": "2025-01-01"}
+    base = {
+        "unit": tree["town"].pk,
+        "code": "BAD-1",
+        "name": "事项",
+        "item_type": "licensing",
+        "statutory_limit": 10,
+        "promised_limit": 5,
+        "effective_from": "2025-01-01",
+    }
     cases = [
         ({"statutory_limit": "十"}, "statutory_limit", "整数"),
         ({"name": "长" * 201}, "name", "200"),
@@ -63,6 +76,8 @@ def test_bad_payloads_get_chinese_errors_and_write_nothing(users, tree, client):
         assert response.status_code == 400, change
         assert words in " ".join(response.json()[field]), response.json()
     assert not ServiceItem.all_objects.exists()
-    stored = client.post("/api/service-items/", {**base, "name": "<b>x</b>'; DROP TABLE org_unit; --"}, content_type="application/json")
+    stored = client.post(
+        "/api/service-items/", {**base, "name": "<b>x</b>'; DROP TABLE org_unit; --"}, content_type="application/json"
+    )
     assert stored.status_code == 201 and ServiceItem.objects.get().name == "<b>x</b>'; DROP TABLE org_unit; --"
     assert client.post("/api/service-items/", "{not json", content_type="application/json").status_code == 400

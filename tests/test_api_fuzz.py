@@ -15,10 +15,12 @@ runs in a savepoint that is rolled back, so each starts from the same data and n
 The number of examples is bounded and the generation derandomized: a run is reproducible and takes about a
 minute or two on a small CI machine.
 """
+
 import os
 from types import SimpleNamespace
 
 import pytest
+import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
@@ -26,12 +28,6 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
-
-import schemathesis
-from fazhi.api.urls import router
-from fazhi.core.ledgers import registry
-from fazhi.core.scope import scope_of
-from fazhi.org.models import Unit
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -40,6 +36,11 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+
+from fazhi.api.urls import router
+from fazhi.core.ledgers import registry
+from fazhi.core.scope import scope_of
+from fazhi.org.models import Unit
 
 ROLES = ["sysadmin", "office", "unit_admin", "clerk", "leader"]
 # Examples per operation, each sent as every role. Bounded so the whole fuzz stays within a few minutes of CI;
@@ -127,8 +128,10 @@ def scope_leaks(user, case, response) -> list[str]:
     for pk in ids:
         unit = owning_unit(model, pk)
         if unit is None or not scope.allows(unit):
-            leaks.append(f"{case.method.upper()} {case.formatted_path}: {model.__name__} {pk} of unit "
-                         f"{getattr(unit, 'code', None)} outside the scope of {user.username}")
+            leaks.append(
+                f"{case.method.upper()} {case.formatted_path}: {model.__name__} {pk} of unit "
+                f"{getattr(unit, 'code', None)} outside the scope of {user.username}"
+            )
     return leaks
 
 
@@ -214,21 +217,45 @@ def test_refusals_the_fuzzer_found_are_clear_400s(users, tree, client):
     client.force_login(users["clerk"])
     town = tree["town"].pk
     # A statutory deadline computed on save, for a date no rule in force covers: was a 500.
-    response = client.post("/api/suggestions/", {
-        "unit": town, "kind": "cppcc", "session": "一届一次", "number": "T-1", "title": "提案", "proposer": "委员",
-        "assigned_on": "0118-07-25",
-    }, content_type="application/json")
+    response = client.post(
+        "/api/suggestions/",
+        {
+            "unit": town,
+            "kind": "cppcc",
+            "session": "一届一次",
+            "number": "T-1",
+            "title": "提案",
+            "proposer": "委员",
+            "assigned_on": "0118-07-25",
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 400 and "没有有效的法律规定" in str(response.json()), response.content
-    item = {"unit": town, "code": "I-1", "name": "事项", "item_type": "licensing", "statutory_limit": 10,
-            "promised_limit": 5, "effective_from": "2025-01-01"}
-    for change, words in [({"name": 12345}, "文本"), ({"name": "事项\x13"}, "控制字符"), ({"name": " " + "长" * 200}, "200")]:
+    item = {
+        "unit": town,
+        "code": "I-1",
+        "name": "事项",
+        "item_type": "licensing",
+        "statutory_limit": 10,
+        "promised_limit": 5,
+        "effective_from": "2025-01-01",
+    }
+    for change, words in [
+        ({"name": 12345}, "文本"),
+        ({"name": "事项\x13"}, "控制字符"),
+        ({"name": " " + "长" * 200}, "200"),
+    ]:
         response = client.post("/api/service-items/", {**item, **change}, content_type="application/json")
         assert response.status_code == 400 and words in str(response.json()), (change, response.content)
     # Form encodings are not accepted (they let "" stand for "not given").
     assert client.post("/api/service-items/", item).status_code == 415
     # Query parameters: a typo or a value of the wrong type is refused, not ignored.
-    for query, words in [("service-items/?unti=5", "不支持的查询参数"), ("service-items/?cross_province=maybe", "true 或 false"),
-                         ("service-items/?page_size=true", "正整数"), ("decision-catalogues/?year=1.5", "整数")]:
+    for query, words in [
+        ("service-items/?unti=5", "不支持的查询参数"),
+        ("service-items/?cross_province=maybe", "true 或 false"),
+        ("service-items/?page_size=true", "正整数"),
+        ("decision-catalogues/?year=1.5", "整数"),
+    ]:
         response = client.get(f"/api/{query}")
         assert response.status_code == 400 and words in str(response.json()), (query, response.content)
     assert client.get("/api/service-items/?cross_province=&page_size=2").status_code == 200

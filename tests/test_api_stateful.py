@@ -4,13 +4,22 @@ A hypothesis state machine drives the real API (Django's test client, session au
 what each 办件 should be. After every call: no 5xx, a refused call changed nothing, an allowed one did what its
 step says. At the end of each run `fazhi check`'s invariants find nothing in the database.
 """
+
 import datetime as dt
 import itertools
 
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, initialize, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    consumes,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
 
 from fazhi.core.invariants import violations
 from fazhi.services.models import Application
@@ -26,9 +35,16 @@ STEPS = {
     "resume-clock": lambda day: {"ended_on": day},
 }
 PATCHES = [
-    {"status": "accepted"}, {"status": "decided"}, {"decided_on": "2026-12-30"}, {"accepted_on": "2025-06-01"},
-    {"on_time": True}, {"due_on": "2030-01-01"}, {"applicant_name": "改名"}, {"received_on": "2025-06-20"},
-    {"outcome": "denied"}, {"channel": "window"},
+    {"status": "accepted"},
+    {"status": "decided"},
+    {"decided_on": "2026-12-30"},
+    {"accepted_on": "2025-06-01"},
+    {"on_time": True},
+    {"due_on": "2030-01-01"},
+    {"applicant_name": "改名"},
+    {"received_on": "2025-06-20"},
+    {"outcome": "denied"},
+    {"channel": "window"},
 ]
 START = dt.date(2025, 6, 2)
 RUNS = itertools.count(1)
@@ -63,9 +79,16 @@ class ApplicationMachine(RuleBasedStateMachine):
     @rule(target=applications, role=st.sampled_from(ROLES), offset=st.integers(0, 20))
     def create(self, role, offset):
         self.count += 1
-        body = {"unit": self.item.unit_id, "item": self.item.pk, "number": f"M{self.run}-{self.count}",
-                "applicant_type": "person", "applicant_name": "张三", "applicant_id_number": valid_id(self.count),
-                "channel": "online", "received_on": (START + dt.timedelta(days=offset)).isoformat()}
+        body = {
+            "unit": self.item.unit_id,
+            "item": self.item.pk,
+            "number": f"M{self.run}-{self.count}",
+            "applicant_type": "person",
+            "applicant_name": "张三",
+            "applicant_id_number": valid_id(self.count),
+            "channel": "online",
+            "received_on": (START + dt.timedelta(days=offset)).isoformat(),
+        }
         response = self.call(role, "post", "/api/applications/", body)
         if role == "leader":
             assert response.status_code == 403
@@ -136,7 +159,14 @@ def snapshot(pk):
 
 def test_random_api_sequences_keep_every_invariant(tree, users):
     ApplicationMachine.world = {"tree": tree, "users": users}
-    run_state_machine_as_test(ApplicationMachine, settings=settings(
-        max_examples=12, stateful_step_count=25, deadline=None, derandomize=True, database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-    ))
+    run_state_machine_as_test(
+        ApplicationMachine,
+        settings=settings(
+            max_examples=12,
+            stateful_step_count=25,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )

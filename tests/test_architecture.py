@@ -1,4 +1,5 @@
 """The layering the code promises: models hold data, steps do the writes, so models import no step module."""
+
 import ast
 from pathlib import Path
 
@@ -29,6 +30,9 @@ def imported_modules(path: Path) -> set[str]:
 @pytest.mark.parametrize("models", sorted(SRC.glob("*/models.py")), ids=lambda p: p.parent.name)
 def test_models_import_no_step_module(models):
     app = models.parent.name
-    forbidden = sorted(name for name in imported_modules(models)
-                       if name.split(".")[0] == app and len(name.split(".")) > 1 and name.split(".")[1] in WRITERS)
+    forbidden = sorted(
+        name
+        for name in imported_modules(models)
+        if name.split(".")[0] == app and len(name.split(".")) > 1 and name.split(".")[1] in WRITERS
+    )
     assert forbidden == [], f"{app}/models.py imports {forbidden}: move the computation to a module without models"

@@ -1,4 +1,5 @@
 """Indicators and assessment: rules on hand-computed examples, missing data, identical re-runs, review, pages."""
+
 import datetime as dt
 import io
 
@@ -50,8 +51,15 @@ def framework(tmp_path, settings):
 
 
 def observe(unit, metric, value, source=Source.MANUAL, qualifier=""):
-    return Observation.objects.create(unit=unit, metric=metric, value=value, source=source, qualifier=qualifier,
-                                      period_start=dt.date(YEAR, 1, 1), period_end=dt.date(YEAR, 12, 31))
+    return Observation.objects.create(
+        unit=unit,
+        metric=metric,
+        value=value,
+        source=source,
+        qualifier=qualifier,
+        period_start=dt.date(YEAR, 1, 1),
+        period_end=dt.date(YEAR, 12, 31),
+    )
 
 
 def test_rules_on_hand_computed_values():
@@ -100,13 +108,16 @@ def test_an_edited_framework_file_is_read_anew(tmp_path):
 
 
 def test_scores_ranks_lights_and_missing_data(tree, framework):
-    dept, dept2, county, other = tree["dept"], tree["dept2"], tree["county"], tree["other_county"]
-    observe(dept, "online_rate", 0.9)            # 10 × 0.8 = 8
-    observe(dept, "law_publicity_events", 7)     # 4 × 0.5 = 2
-    observe(dept, "litigation_loss_rate", 0.1)   # 6 × 0.5 = 3
-    observe(dept2, "online_rate", 1.0)           # 10; events missing → 0 of 4, shown missing; losses missing → excluded
-    review(SelfAssessment.objects.create(unit=dept2, year=YEAR, item="duties", self_score=5, explanation="述职述法"),
-           4, "佐证材料齐全")
+    dept, dept2, county, _other = tree["dept"], tree["dept2"], tree["county"], tree["other_county"]
+    observe(dept, "online_rate", 0.9)  # 10 × 0.8 = 8
+    observe(dept, "law_publicity_events", 7)  # 4 × 0.5 = 2
+    observe(dept, "litigation_loss_rate", 0.1)  # 6 × 0.5 = 3
+    observe(dept2, "online_rate", 1.0)  # 10; events missing → 0 of 4, shown missing; losses missing → excluded
+    review(
+        SelfAssessment.objects.create(unit=dept2, year=YEAR, item="duties", self_score=5, explanation="述职述法"),
+        4,
+        "佐证材料齐全",
+    )
     observe(county, "online_rate", 0.4, source=Source.REPORT)  # report value used when no ledger value
     run = run_assessment(YEAR, framework=framework, compute=False)
 
@@ -129,10 +140,16 @@ def test_identical_reruns(tree, framework):
     observe(tree["county"], "law_publicity_events", 11)
 
     def snapshot(run):
-        return sorted(UnitResult.objects.filter(run=run).values_list(
-            "unit_id", "score", "max_score", "share", "rank", "light", "area_scores", "items_json"))
+        return sorted(
+            UnitResult.objects.filter(run=run).values_list(
+                "unit_id", "score", "max_score", "share", "rank", "light", "area_scores", "items_json"
+            )
+        )
 
-    first, second = run_assessment(YEAR, framework=framework, compute=False), run_assessment(YEAR, framework=framework, compute=False)
+    first, second = (
+        run_assessment(YEAR, framework=framework, compute=False),
+        run_assessment(YEAR, framework=framework, compute=False),
+    )
     assert snapshot(first) == snapshot(second) and first.inputs_digest == second.inputs_digest
     observe(tree["dept2"], "online_rate", 0.6)
     third = run_assessment(YEAR, framework=framework, compute=False)
@@ -180,8 +197,14 @@ def test_stored_ledger_values_follow_the_ledgers_family_by_family(tree):
 
     assert current(tree["dept"]).values == stored[tree["dept"].pk]
     assert current_values(year, units=[tree["dept"]])[tree["dept"].pk]["online_rate"]["ledger"].value == 1.0
-    manual = Observation.objects.create(unit=tree["dept"], metric="online_rate", value=0.5, source=Source.MANUAL,
-                                        period_start=dt.date(YEAR, 1, 1), period_end=dt.date(YEAR, 12, 31))
+    manual = Observation.objects.create(
+        unit=tree["dept"],
+        metric="online_rate",
+        value=0.5,
+        source=Source.MANUAL,
+        period_start=dt.date(YEAR, 1, 1),
+        period_end=dt.date(YEAR, 12, 31),
+    )
     before = current(tree["dept"])
     unchanged = current(tree["dept2"])
     item.soft_delete(None, "测试")  # the unit has no item left: its online rate is 0/0, no longer a value
@@ -198,13 +221,20 @@ def test_stored_ledger_values_follow_the_ledgers_family_by_family(tree):
 
 
 def test_self_assessment_is_reviewed_by_the_office_only(tree, users, login, framework):
-    assessment = SelfAssessment.objects.create(unit=tree["town"], year=YEAR, item="duties", self_score=5, explanation="说明")
+    assessment = SelfAssessment.objects.create(
+        unit=tree["town"], year=YEAR, item="duties", self_score=5, explanation="说明"
+    )
     clerk = login(users["clerk"])
-    clerk.post(f"/ledgers/self-assessments/{assessment.pk}/do/review/", {"reviewed_score": 5, "review_comment": "自己审核"})
+    clerk.post(
+        f"/ledgers/self-assessments/{assessment.pk}/do/review/", {"reviewed_score": 5, "review_comment": "自己审核"}
+    )
     assessment.refresh_from_db()
     assert assessment.status == "submitted" and assessment.reviewed_score is None
     office = login(users["office"])
-    office.post(f"/ledgers/self-assessments/{assessment.pk}/do/review/", {"reviewed_score": 3.5, "review_comment": "佐证不足，酌情扣分"})
+    office.post(
+        f"/ledgers/self-assessments/{assessment.pk}/do/review/",
+        {"reviewed_score": 3.5, "review_comment": "佐证不足，酌情扣分"},
+    )
     assessment.refresh_from_db()
     assert (assessment.status, assessment.reviewed_score, assessment.reviewed_by) == ("reviewed", 3.5, users["office"])
     assert assessment.history.first().history_change_reason == "审核自评"
@@ -247,9 +277,17 @@ def test_evidence_upload_and_scoped_download(tree, users, login, settings, tmp_p
     settings.MEDIA_ROOT = tmp_path
     clerk = login(users["clerk"])
     upload = SimpleUploadedFile("述法报告.pdf", b"%PDF-1.4 evidence", content_type="application/pdf")
-    response = clerk.post("/ledgers/self-assessments/add/", {
-        "unit": tree["town"].pk, "year": YEAR, "item": "leader_duties", "self_score": 4, "explanation": "已述法", "evidence": upload,
-    })
+    response = clerk.post(
+        "/ledgers/self-assessments/add/",
+        {
+            "unit": tree["town"].pk,
+            "year": YEAR,
+            "item": "leader_duties",
+            "self_score": 4,
+            "explanation": "已述法",
+            "evidence": upload,
+        },
+    )
     assert response.status_code == 302
     assessment = SelfAssessment.objects.get()
     assert clerk.get(f"/assessment/evidence/{assessment.pk}/").getvalue() == b"%PDF-1.4 evidence"
@@ -268,10 +306,17 @@ def test_evidence_of_the_wrong_type_or_size_is_refused(tree, users, login, setti
     clerk = login(users["clerk"])
 
     def submit(upload):
-        return clerk.post("/ledgers/self-assessments/add/", {
-            "unit": tree["town"].pk, "year": YEAR, "item": "leader_duties", "self_score": 4, "explanation": "已述法",
-            "evidence": upload,
-        })
+        return clerk.post(
+            "/ledgers/self-assessments/add/",
+            {
+                "unit": tree["town"].pk,
+                "year": YEAR,
+                "item": "leader_duties",
+                "self_score": 4,
+                "explanation": "已述法",
+                "evidence": upload,
+            },
+        )
 
     refused = submit(SimpleUploadedFile("脚本.html", b"<script>alert(1)</script>", content_type="text/html"))
     assert refused.status_code == 400 and "不支持的文件类型" in refused.content.decode()
@@ -288,17 +333,37 @@ def test_migration_moves_item_rows_into_their_unit_result_and_back(tree):
 
     from fazhi.assessment.models import AssessmentRun
 
-    run = AssessmentRun.objects.create(year=YEAR, framework_code="t", framework_name="测试", framework_version="1",
-                                       framework_digest="d", inputs_digest="i")
-    UnitResult.objects.create(run=run, unit=tree["dept"], unit_type="department", score=3, max_score=9, share=1 / 3,
-                              rank=1, rank_of=1, light="red", missing_items=1,
-                              items_json='[["b", 0.5, "ledger", 3.0, 4.0, "scored"], ["a", null, "", 0.0, 5.0, "missing"]]')
+    run = AssessmentRun.objects.create(
+        year=YEAR,
+        framework_code="t",
+        framework_name="测试",
+        framework_version="1",
+        framework_digest="d",
+        inputs_digest="i",
+    )
+    UnitResult.objects.create(
+        run=run,
+        unit=tree["dept"],
+        unit_type="department",
+        score=3,
+        max_score=9,
+        share=1 / 3,
+        rank=1,
+        rank_of=1,
+        light="red",
+        missing_items=1,
+        items_json='[["b", 0.5, "ledger", 3.0, 4.0, "scored"], ["a", null, "", 0.0, 5.0, "missing"]]',
+    )
     call_command("migrate", "assessment", "0003", verbosity=0)
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT item, value, source, points, max_points, status FROM assessment_itemresult ORDER BY id")
+            cursor.execute(
+                "SELECT item, value, source, points, max_points, status FROM assessment_itemresult ORDER BY id"
+            )
             assert cursor.fetchall() == [("b", 0.5, "ledger", 3.0, 4.0, "scored"), ("a", None, "", 0.0, 5.0, "missing")]
-            cursor.execute("UPDATE assessment_itemresult SET points = 2 WHERE item = 'b'")  # a change the way forward must carry
+            cursor.execute(
+                "UPDATE assessment_itemresult SET points = 2 WHERE item = 'b'"
+            )  # a change the way forward must carry
     finally:
         call_command("migrate", "assessment", verbosity=0)
     result = UnitResult.objects.get(run=run)
@@ -315,7 +380,14 @@ def test_ledger_values_page_shows_what_the_ledgers_give_the_unit(tree, users, lo
     page = office.get(f"/assessment/ledger-values/?year={YEAR}&unit={tree['dept'].pk}").content.decode()
     assert "政务服务事项数" in page and "网上可办率" in page and "100.00%" in page and "计算时间" in page
     assert "四级深度事项数" not in page  # internal quantities are not shown
-    assert "尚未由台账计算指标" in office.get(f"/assessment/ledger-values/?year={YEAR - 1}&unit={tree['dept'].pk}").content.decode()
-    assert office.get(f"/assessment/ledger-values/?year=abc&unit={tree['dept'].pk}").status_code == 200  # last year instead
+    assert (
+        "尚未由台账计算指标"
+        in office.get(f"/assessment/ledger-values/?year={YEAR - 1}&unit={tree['dept'].pk}").content.decode()
+    )
+    assert (
+        office.get(f"/assessment/ledger-values/?year=abc&unit={tree['dept'].pk}").status_code == 200
+    )  # last year instead
     county_admin = login(users["unit_admin"])
-    assert county_admin.get(f"/assessment/ledger-values/?year={YEAR}&unit={tree['dept'].pk}").status_code == 404  # out of scope
+    assert (
+        county_admin.get(f"/assessment/ledger-values/?year={YEAR}&unit={tree['dept'].pk}").status_code == 404
+    )  # out of scope

@@ -1,4 +1,5 @@
 """Self-assessments: review and resubmission as locked steps, through the API, and every invariant broken on purpose."""
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -24,10 +25,17 @@ def test_review_return_and_resubmit_through_the_api(tree, users, client, framewo
     assessment = submit(tree["town"])
     url = f"/api/self-assessments/{assessment.pk}/"
     client.force_login(users["clerk"])
-    assert client.post(url + "review/", {"reviewed_score": 5, "review_comment": "自己审核", "returned": False}, **JSON).status_code == 403
+    assert (
+        client.post(
+            url + "review/", {"reviewed_score": 5, "review_comment": "自己审核", "returned": False}, **JSON
+        ).status_code
+        == 403
+    )
     assert client.post(url + "resubmit/", {"confirm": True}, **JSON).status_code == 409  # nothing was returned
     client.force_login(users["office"])
-    response = client.post(url + "review/", {"reviewed_score": 0, "review_comment": "佐证材料不全，请补充", "returned": True}, **JSON)
+    response = client.post(
+        url + "review/", {"reviewed_score": 0, "review_comment": "佐证材料不全，请补充", "returned": True}, **JSON
+    )
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["reviewed_score"]) == ("returned", None)
     again = client.post(url + "review/", {"reviewed_score": 3, "review_comment": "x", "returned": False}, **JSON)
@@ -38,9 +46,19 @@ def test_review_return_and_resubmit_through_the_api(tree, users, client, framewo
     client.force_login(users["office"])
     too_high = client.post(url + "review/", {"reviewed_score": 6, "review_comment": "x", "returned": False}, **JSON)
     assert too_high.status_code == 400 and "5分" in str(too_high.json())
-    response = client.post(url + "review/", {"reviewed_score": 4, "review_comment": "佐证齐全", "returned": False}, **JSON)
-    assert response.status_code == 200 and (response.json()["status"], response.json()["reviewed_score"]) == ("reviewed", 4)
-    assert client.post(url + "review/", {"reviewed_score": 5, "review_comment": "再审", "returned": False}, **JSON).status_code == 409
+    response = client.post(
+        url + "review/", {"reviewed_score": 4, "review_comment": "佐证齐全", "returned": False}, **JSON
+    )
+    assert response.status_code == 200 and (response.json()["status"], response.json()["reviewed_score"]) == (
+        "reviewed",
+        4,
+    )
+    assert (
+        client.post(
+            url + "review/", {"reviewed_score": 5, "review_comment": "再审", "returned": False}, **JSON
+        ).status_code
+        == 409
+    )
     assessment.refresh_from_db()
     assert assessment.reviewed_by == users["office"] and assessment.reviewed_at is not None
     steps = [h.history_change_reason for h in assessment.history.order_by("history_date") if h.history_change_reason]
@@ -50,17 +68,26 @@ def test_review_return_and_resubmit_through_the_api(tree, users, client, framewo
 def test_a_half_point_score_through_the_api(tree, users, client, framework):  # noqa: F811
     assessment = submit(tree["town"])
     client.force_login(users["office"])
-    response = client.post(f"/api/self-assessments/{assessment.pk}/review/", {"reviewed_score": 3.5, "review_comment": "酌情扣分"}, **JSON)
+    response = client.post(
+        f"/api/self-assessments/{assessment.pk}/review/", {"reviewed_score": 3.5, "review_comment": "酌情扣分"}, **JSON
+    )
     assert response.status_code == 200 and response.json()["reviewed_score"] == 3.5
     returned = submit(tree["dept"])
-    response = client.post(f"/api/self-assessments/{returned.pk}/review/", {"review_comment": "请补充佐证", "returned": True}, **JSON)
+    response = client.post(
+        f"/api/self-assessments/{returned.pk}/review/", {"review_comment": "请补充佐证", "returned": True}, **JSON
+    )
     assert response.status_code == 200 and response.json()["status"] == "returned"  # no score to give
 
 
 def test_review_state_is_read_only_in_the_api(tree, users, client, framework):  # noqa: F811
     assessment = submit(tree["town"])
     client.force_login(users["office"])
-    for change in [{"status": "reviewed"}, {"reviewed_score": 5}, {"review_comment": "好"}, {"reviewed_by": users["office"].pk}]:
+    for change in [
+        {"status": "reviewed"},
+        {"reviewed_score": 5},
+        {"review_comment": "好"},
+        {"reviewed_by": users["office"].pk},
+    ]:
         response = client.patch(f"/api/self-assessments/{assessment.pk}/", change, **JSON)
         assert response.status_code == 400 and "办理步骤" in str(response.json()), change
     assessment.refresh_from_db()
@@ -73,8 +100,11 @@ def test_steps_on_a_deleted_self_assessment_are_refused(tree, users, client, fra
     with pytest.raises(StateConflict, match="回收站"):
         rules.review(assessment, 4, "佐证齐全")
     client.force_login(users["office"])
-    response = client.post(f"/api/self-assessments/{assessment.pk}/review/",
-                           {"reviewed_score": 4, "review_comment": "佐证齐全", "returned": False}, **JSON)
+    response = client.post(
+        f"/api/self-assessments/{assessment.pk}/review/",
+        {"reviewed_score": 4, "review_comment": "佐证齐全", "returned": False},
+        **JSON,
+    )
     assert response.status_code == 404
     assert SelfAssessment.all_objects.get(pk=assessment.pk).status == "submitted"
 

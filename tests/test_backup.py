@@ -1,4 +1,5 @@
 """`fazhi backup` / `fazhi restore` round-trip the whole database, history and recycle bin included."""
+
 import pytest
 from django.core.management import CommandError, call_command
 

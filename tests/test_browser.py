@@ -1,4 +1,5 @@
 """The web UI in a real headless Chromium (Debian's), driven by Playwright: log in, dashboard, switch unit, a ledger."""
+
 import os
 import shutil
 from pathlib import Path
@@ -10,8 +11,13 @@ from .factories import make_application, make_item
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 pytestmark = [
@@ -91,13 +97,19 @@ def test_stored_script_never_runs_and_forged_posts_are_refused(live_server, page
     page.fill("#id_password", "test-pass-2026")
     page.click("button[type=submit]")
     page.wait_for_selector("#ledger-cards")
-    for path in ("/ledgers/service-items/", f"/ledgers/service-items/{item.pk}/", f"/ledgers/service-items/{item.pk}/edit/"):
+    for path in (
+        "/ledgers/service-items/",
+        f"/ledgers/service-items/{item.pk}/",
+        f"/ledgers/service-items/{item.pk}/edit/",
+    ):
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("networkidle")
         assert page.evaluate("window.__xss") is None, path
         assert "<script>window.__xss" in page.content() or "&lt;script&gt;" in page.content()
     # A cross-site form post carries the session cookie but not the CSRF token: refused, nothing written.
-    forged = page.request.post(f"{live_server.url}/ledgers/service-items/{item.pk}/delete/", form={"reason": "伪造请求"})
+    forged = page.request.post(
+        f"{live_server.url}/ledgers/service-items/{item.pk}/delete/", form={"reason": "伪造请求"}
+    )
     assert forged.status == 403
     item.refresh_from_db()
     assert item.deleted_at is None

@@ -1,4 +1,5 @@
 """The metric catalogue as data: which metrics the ledgers compute, and its agreement with the design's catalogue."""
+
 import re
 from pathlib import Path
 

@@ -1,11 +1,20 @@
 """行政应诉, 人民调解 and 信访: limits, the appeal link, refusals with their rule."""
+
 import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from fazhi.disputes import rules
-from fazhi.disputes.choices import AgreementForm, DisputeType, HeadAppearance, Instance, MediationOrgType, MediationStatus, PetitionChannel
+from fazhi.disputes.choices import (
+    AgreementForm,
+    DisputeType,
+    HeadAppearance,
+    Instance,
+    MediationOrgType,
+    MediationStatus,
+    PetitionChannel,
+)
 from fazhi.disputes.models import Lawsuit, MediatedDispute, MediationOrganisation, Mediator, Petition
 from fazhi.law.errors import RuleViolation
 
@@ -13,7 +22,15 @@ D = dt.date
 
 
 def make_lawsuit(unit, number="L1", filed=D(2025, 3, 3), **extra):
-    suit = Lawsuit(unit=unit, number=number, court="测试县人民法院", plaintiff="某公司", act_type="penalty", filed_on=filed, **extra)
+    suit = Lawsuit(
+        unit=unit,
+        number=number,
+        court="测试县人民法院",
+        plaintiff="某公司",
+        act_type="penalty",
+        filed_on=filed,
+        **extra,
+    )
     suit.full_clean()
     suit.save()
     return suit
@@ -67,22 +84,35 @@ def test_a_hearing_without_the_head_needs_a_reason(tree):
     with pytest.raises(ValidationError) as refused:
         rules.record_court_hearing(suit, D(2025, 4, 1), HeadAppearance.DEPUTY, "副局长", absence_reason="duties")
     assert "无需填写未出庭理由" in str(refused.value)
-    hearing = rules.record_court_hearing(suit, D(2025, 4, 1), HeadAppearance.NONE, lawyer_appeared=True, absence_reason="none",
-                                         judicial_suggestion=True)
+    hearing = rules.record_court_hearing(
+        suit, D(2025, 4, 1), HeadAppearance.NONE, lawyer_appeared=True, absence_reason="none", judicial_suggestion=True
+    )
     assert hearing.judicial_suggestion and suit.hearings.count() == 1
 
 
 def test_lawsuit_workflow_and_late_defence_list_through_the_web(tree, users, login):
     client = login(users["clerk"])
-    response = client.post("/ledgers/lawsuits/add/", {
-        "unit": tree["town"].pk, "number": "（2025）测0102行初1号", "court": "测试县人民法院", "trial_level": "first",
-        "plaintiff": "某公司", "act_type": "penalty", "filed_on": "2025-03-03", "served_on": "2025-03-05",
-    })
+    response = client.post(
+        "/ledgers/lawsuits/add/",
+        {
+            "unit": tree["town"].pk,
+            "number": "（2025）测0102行初1号",
+            "court": "测试县人民法院",
+            "trial_level": "first",
+            "plaintiff": "某公司",
+            "act_type": "penalty",
+            "filed_on": "2025-03-03",
+            "served_on": "2025-03-05",
+        },
+    )
     assert response.status_code == 302
     suit = Lawsuit.objects.get(number="（2025）测0102行初1号")
     make_lawsuit(tree["town"], "ON-TIME", served_on=D(2025, 3, 5), defence_submitted_on=D(2025, 3, 18))
     url = f"/ledgers/lawsuits/{suit.pk}/do/"
-    client.post(url + "hearing/", {"held_on": "2025-05-06", "head_appearance": "head", "head_name": "镇长 周某", "staff_appeared": "on"})
+    client.post(
+        url + "hearing/",
+        {"held_on": "2025-05-06", "head_appearance": "head", "head_name": "镇长 周某", "staff_appeared": "on"},
+    )
     client.post(url + "close/", {"closed_on": "2025-06-30", "outcome": "lost_confirmed_illegal"})
     suit.refresh_from_db()
     assert suit.status == "closed" and suit.lost and suit.hearings.get().head_name == "镇长 周某"
@@ -96,13 +126,20 @@ def test_lawsuit_workflow_and_late_defence_list_through_the_web(tree, users, log
 # -- 人民调解 ----------------------------------------------------------------------------------------------
 @pytest.fixture
 def organisation(tree):
-    return MediationOrganisation.objects.create(unit=tree["town"], name="城关镇人调委", org_type=MediationOrgType.TOWNSHIP,
-                                                established_on=D(2015, 1, 1))
+    return MediationOrganisation.objects.create(
+        unit=tree["town"], name="城关镇人调委", org_type=MediationOrgType.TOWNSHIP, established_on=D(2015, 1, 1)
+    )
 
 
 def test_mediation_close_and_judicial_confirmation_within_thirty_days(organisation):
-    dispute = MediatedDispute.objects.create(unit=organisation.unit, organisation=organisation, number="M1",
-                                             dispute_type=DisputeType.FAMILY, parties="甲、乙", received_on=D(2025, 3, 3))
+    dispute = MediatedDispute.objects.create(
+        unit=organisation.unit,
+        organisation=organisation,
+        number="M1",
+        dispute_type=DisputeType.FAMILY,
+        parties="甲、乙",
+        received_on=D(2025, 3, 3),
+    )
     with pytest.raises(ValidationError) as refused:
         rules.close_mediation(dispute, MediationStatus.RESOLVED, D(2025, 3, 10))
     assert "协议形式" in str(refused.value)
@@ -121,16 +158,29 @@ def test_mediator_and_dispute_belong_to_their_organisations_unit(organisation, t
     with pytest.raises(ValidationError) as refused:
         mediator.full_clean()
     assert "调解组织的单位一致" in str(refused.value)
-    dispute = MediatedDispute(unit=tree["county"], organisation=organisation, number="M9", dispute_type="other",
-                              parties="甲", received_on=D(2025, 1, 1))
+    dispute = MediatedDispute(
+        unit=tree["county"],
+        organisation=organisation,
+        number="M9",
+        dispute_type="other",
+        parties="甲",
+        received_on=D(2025, 1, 1),
+    )
     with pytest.raises(ValidationError):
         dispute.full_clean()
 
 
 # -- 信访 --------------------------------------------------------------------------------------------------
 def make_petition(unit, number="P1", received=D(2025, 3, 3), **extra):
-    return Petition.objects.create(unit=unit, number=number, petitioner="王某", channel=PetitionChannel.LETTER, subject="反映问题",
-                                   received_on=received, **extra)
+    return Petition.objects.create(
+        unit=unit,
+        number=number,
+        petitioner="王某",
+        channel=PetitionChannel.LETTER,
+        subject="反映问题",
+        received_on=received,
+        **extra,
+    )
 
 
 def test_petition_limits_registration_handling_and_extension(tree):
@@ -155,8 +205,15 @@ def test_petition_limits_registration_handling_and_extension(tree):
 
 def test_a_repeat_must_be_flagged_and_come_after_the_first(tree):
     first = make_petition(tree["county"], "P1", received=D(2025, 3, 3))
-    repeat = Petition(unit=tree["county"], number="P2", petitioner="王某", channel="visit", subject="同一问题",
-                      received_on=D(2025, 4, 1), repeat_of=first)
+    repeat = Petition(
+        unit=tree["county"],
+        number="P2",
+        petitioner="王某",
+        channel="visit",
+        subject="同一问题",
+        received_on=D(2025, 4, 1),
+        repeat_of=first,
+    )
     with pytest.raises(ValidationError) as refused:
         repeat.full_clean()
     assert "应标为重复信访" in str(refused.value)

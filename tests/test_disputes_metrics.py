@@ -1,11 +1,18 @@
 """Dispute metrics on a hand-computed example: each outcome in its metric, the correction rate, roll-up."""
+
 import datetime as dt
 
 import pytest
 
 from fazhi.disputes import rules
 from fazhi.disputes.choices import (
-    AgreementForm, DisputeType, HeadAppearance, Instance, MediationOrgType, MediationStatus, PetitionChannel,
+    AgreementForm,
+    DisputeType,
+    HeadAppearance,
+    Instance,
+    MediationOrgType,
+    MediationStatus,
+    PetitionChannel,
 )
 from fazhi.disputes.models import Lawsuit, MediatedDispute, MediationOrganisation, Mediator, Petition
 from fazhi.metrics.registry import Period, unit_metrics
@@ -16,8 +23,19 @@ D = dt.date
 YEAR = Period.year(2025)
 
 OUTCOMES_2025 = [  # one case closed in 2025 for each entry
-    "upheld", "upheld", "upheld", "dismissed_request", "dismissed_application", "revoked", "revoked", "altered",
-    "confirmed_illegal", "ordered_to_perform", "mediated", "settled", "terminated",
+    "upheld",
+    "upheld",
+    "upheld",
+    "dismissed_request",
+    "dismissed_application",
+    "revoked",
+    "revoked",
+    "altered",
+    "confirmed_illegal",
+    "ordered_to_perform",
+    "mediated",
+    "settled",
+    "terminated",
 ]
 
 
@@ -78,8 +96,16 @@ def test_correction_rate_on_a_hand_computed_example(reconsideration):
 
 
 def lawsuit(unit, number, filed, outcome=None, closed=None, hearing=None, instance=Instance.FIRST, previous=None):
-    suit = Lawsuit(unit=unit, number=number, court="测试县人民法院", trial_level=instance, previous_instance=previous,
-                   plaintiff="某公司", act_type="penalty", filed_on=filed)
+    suit = Lawsuit(
+        unit=unit,
+        number=number,
+        court="测试县人民法院",
+        trial_level=instance,
+        previous_instance=previous,
+        plaintiff="某公司",
+        act_type="penalty",
+        filed_on=filed,
+    )
     suit.full_clean()
     suit.save()
     if hearing:
@@ -91,16 +117,59 @@ def lawsuit(unit, number, filed, outcome=None, closed=None, hearing=None, instan
 
 def test_litigation_cases_losses_and_head_appearances(tree):
     dept = tree["dept"]
-    lawsuit(dept, "L1", D(2025, 2, 1), "won", D(2025, 6, 1),
-            hearing={"held_on": D(2025, 4, 1), "head_appearance": HeadAppearance.HEAD, "head_name": "局长 王某", "staff_appeared": True})
-    l2 = lawsuit(dept, "L2", D(2025, 2, 1), "lost_revoked", D(2025, 7, 1),
-                 hearing={"held_on": D(2025, 5, 1), "head_appearance": HeadAppearance.DEPUTY, "head_name": "副局长 李某", "lawyer_appeared": True})
-    lawsuit(dept, "L2A", D(2025, 8, 1), "won", D(2025, 11, 1), instance=Instance.SECOND, previous=l2,
-            hearing={"held_on": D(2025, 9, 10), "head_appearance": HeadAppearance.NONE, "staff_appeared": True, "absence_reason": "duties"})
+    lawsuit(
+        dept,
+        "L1",
+        D(2025, 2, 1),
+        "won",
+        D(2025, 6, 1),
+        hearing={
+            "held_on": D(2025, 4, 1),
+            "head_appearance": HeadAppearance.HEAD,
+            "head_name": "局长 王某",
+            "staff_appeared": True,
+        },
+    )
+    l2 = lawsuit(
+        dept,
+        "L2",
+        D(2025, 2, 1),
+        "lost_revoked",
+        D(2025, 7, 1),
+        hearing={
+            "held_on": D(2025, 5, 1),
+            "head_appearance": HeadAppearance.DEPUTY,
+            "head_name": "副局长 李某",
+            "lawyer_appeared": True,
+        },
+    )
+    lawsuit(
+        dept,
+        "L2A",
+        D(2025, 8, 1),
+        "won",
+        D(2025, 11, 1),
+        instance=Instance.SECOND,
+        previous=l2,
+        hearing={
+            "held_on": D(2025, 9, 10),
+            "head_appearance": HeadAppearance.NONE,
+            "staff_appeared": True,
+            "absence_reason": "duties",
+        },
+    )
     lawsuit(dept, "L3", D(2025, 3, 1), "withdrawn", D(2025, 4, 1))
     lawsuit(dept, "L4", D(2025, 3, 1), "mediated", D(2025, 4, 1))
-    lawsuit(dept, "L5", D(2025, 9, 1),
-            hearing={"held_on": D(2025, 10, 10), "head_appearance": HeadAppearance.IN_CHARGE, "head_name": "分管负责人 赵某"})
+    lawsuit(
+        dept,
+        "L5",
+        D(2025, 9, 1),
+        hearing={
+            "held_on": D(2025, 10, 10),
+            "head_appearance": HeadAppearance.IN_CHARGE,
+            "head_name": "分管负责人 赵某",
+        },
+    )
     lawsuit(dept, "L6", D(2024, 5, 1), "lost_ordered_to_perform", D(2025, 1, 15))
     lawsuit(dept, "L7", D(2025, 4, 1), "suit_dismissed", D(2025, 5, 1))
     values = unit_metrics(YEAR, [dept], subtree=False)[dept.pk]
@@ -113,20 +182,45 @@ def test_litigation_cases_losses_and_head_appearances(tree):
 
 def test_mediation_organisations_mediators_and_success_rate(tree):
     town = tree["town"]
-    village = MediationOrganisation.objects.create(unit=town, name="村调委会", org_type=MediationOrgType.VILLAGE, established_on=D(2020, 1, 1))
-    MediationOrganisation.objects.create(unit=town, name="居调委会", org_type=MediationOrgType.RESIDENTS, established_on=D(2025, 3, 1))
-    MediationOrganisation.objects.create(unit=town, name="旧调委会", org_type=MediationOrgType.SECTORAL, established_on=D(2018, 1, 1),
-                                         dissolved_on=D(2025, 6, 30))
-    for name, started, ended in [("甲", D(2020, 1, 1), None), ("乙", D(2021, 1, 1), None), ("丙", D(2025, 2, 1), None),
-                                 ("丁", D(2020, 1, 1), D(2025, 5, 1)), ("戊", D(2026, 1, 5), None)]:
+    village = MediationOrganisation.objects.create(
+        unit=town, name="村调委会", org_type=MediationOrgType.VILLAGE, established_on=D(2020, 1, 1)
+    )
+    MediationOrganisation.objects.create(
+        unit=town, name="居调委会", org_type=MediationOrgType.RESIDENTS, established_on=D(2025, 3, 1)
+    )
+    MediationOrganisation.objects.create(
+        unit=town,
+        name="旧调委会",
+        org_type=MediationOrgType.SECTORAL,
+        established_on=D(2018, 1, 1),
+        dissolved_on=D(2025, 6, 30),
+    )
+    for name, started, ended in [
+        ("甲", D(2020, 1, 1), None),
+        ("乙", D(2021, 1, 1), None),
+        ("丙", D(2025, 2, 1), None),
+        ("丁", D(2020, 1, 1), D(2025, 5, 1)),
+        ("戊", D(2026, 1, 5), None),
+    ]:
         Mediator.objects.create(unit=town, organisation=village, name=name, started_on=started, ended_on=ended)
-    for i, (received, status) in enumerate([
-        (D(2025, 1, 5), MediationStatus.RESOLVED), (D(2025, 2, 5), MediationStatus.RESOLVED),
-        (D(2025, 3, 5), MediationStatus.RESOLVED), (D(2025, 4, 5), MediationStatus.FAILED),
-        (D(2025, 12, 20), None), (D(2024, 12, 20), MediationStatus.RESOLVED),
-    ]):
-        dispute = MediatedDispute.objects.create(unit=town, organisation=village, number=f"M{i}", dispute_type=DisputeType.NEIGHBOUR,
-                                                 parties="甲、乙", received_on=received)
+    for i, (received, status) in enumerate(
+        [
+            (D(2025, 1, 5), MediationStatus.RESOLVED),
+            (D(2025, 2, 5), MediationStatus.RESOLVED),
+            (D(2025, 3, 5), MediationStatus.RESOLVED),
+            (D(2025, 4, 5), MediationStatus.FAILED),
+            (D(2025, 12, 20), None),
+            (D(2024, 12, 20), MediationStatus.RESOLVED),
+        ]
+    ):
+        dispute = MediatedDispute.objects.create(
+            unit=town,
+            organisation=village,
+            number=f"M{i}",
+            dispute_type=DisputeType.NEIGHBOUR,
+            parties="甲、乙",
+            received_on=received,
+        )
         if status:
             rules.close_mediation(dispute, status, received + dt.timedelta(days=20), AgreementForm.WRITTEN)
     values = unit_metrics(YEAR, [town], subtree=False)[town.pk]
@@ -136,8 +230,15 @@ def test_mediation_organisations_mediators_and_success_rate(tree):
 
 
 def petition(unit, number, received, **extra):
-    return Petition.objects.create(unit=unit, number=number, petitioner="王某", channel=PetitionChannel.VISIT, subject="反映问题",
-                                   received_on=received, **extra)
+    return Petition.objects.create(
+        unit=unit,
+        number=number,
+        petitioner="王某",
+        channel=PetitionChannel.VISIT,
+        subject="反映问题",
+        received_on=received,
+        **extra,
+    )
 
 
 def test_petitions_received_repeated_and_concluded_within_the_limit(tree):

@@ -1,4 +1,5 @@
 """行政复议: every limit, the law in force on the day of receipt, suspensions, extensions, hearings, refusals."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -15,7 +16,12 @@ D = dt.date
 def make_case(unit, number="FY-1", received=D(2025, 6, 3), known=None, **extra):
     fields = {"act_type": ActType.PENALTY, "known_on": known or received - dt.timedelta(days=5), **extra}
     return ReconsiderationCase.objects.create(
-        unit=unit, number=number, applicant_name="张三", respondent_name="云测市市场监督管理局", received_on=received, **fields,
+        unit=unit,
+        number=number,
+        applicant_name="张三",
+        respondent_name="云测市市场监督管理局",
+        received_on=received,
+        **fields,
     )
 
 
@@ -44,12 +50,22 @@ def test_simplified_procedure_is_refused_for_a_case_received_on_2023_12_20(tree)
 def test_the_refusal_reaches_the_clerk_through_the_web(tree, users, login):
     case = make_case(tree["town"], received=D(2023, 12, 20), amount=Decimal("2000"))
     client = login(users["clerk"])
-    response = client.post(f"/ledgers/reconsideration-cases/{case.pk}/do/accept/",
-                           {"accepted_on": "2023-12-22", "procedure": "simplified", "simplified_ground": "small_amount"}, follow=True)
+    response = client.post(
+        f"/ledgers/reconsideration-cases/{case.pk}/do/accept/",
+        {"accepted_on": "2023-12-22", "procedure": "simplified", "simplified_ground": "small_amount"},
+        follow=True,
+    )
     [message] = messages_of(response)
-    assert message.startswith("受理未执行") and "行政复议决定期限（简易程序）" in message and "没有有效的法律规定" in message
-    response = client.post(f"/ledgers/reconsideration-cases/{case.pk}/do/accept/",
-                           {"accepted_on": "2023-12-22", "procedure": "ordinary"}, follow=True)
+    assert (
+        message.startswith("受理未执行")
+        and "行政复议决定期限（简易程序）" in message
+        and "没有有效的法律规定" in message
+    )
+    response = client.post(
+        f"/ledgers/reconsideration-cases/{case.pk}/do/accept/",
+        {"accepted_on": "2023-12-22", "procedure": "ordinary"},
+        follow=True,
+    )
     assert messages_of(response) == ["受理：已完成"]
     case.refresh_from_db()
     assert case.due_on == D(2024, 2, 20)  # 60 days under the 1999/2017 law (第三十一条)
@@ -71,12 +87,15 @@ def test_the_respondents_answer_is_due_by_the_law_of_the_day_of_receipt(tree):
 
 
 # -- simplified procedure grounds and conversion ------------------------------------------------------------
-@pytest.mark.parametrize("ground, extra, refused_with", [
-    (SimplifiedGround.SMALL_AMOUNT, {"amount": Decimal("3000.01")}, "3000元"),
-    (SimplifiedGround.SMALL_AMOUNT, {}, "未填写涉及金额"),
-    (SimplifiedGround.DISCLOSURE, {}, "不是政府信息公开"),
-    ("", {}, "未选择适用简易程序的情形"),
-])
+@pytest.mark.parametrize(
+    "ground, extra, refused_with",
+    [
+        (SimplifiedGround.SMALL_AMOUNT, {"amount": Decimal("3000.01")}, "3000元"),
+        (SimplifiedGround.SMALL_AMOUNT, {}, "未填写涉及金额"),
+        (SimplifiedGround.DISCLOSURE, {}, "不是政府信息公开"),
+        ("", {}, "未选择适用简易程序的情形"),
+    ],
+)
 def test_simplified_procedure_needs_a_ground_of_article_53(tree, ground, extra, refused_with):
     case = make_case(tree["county"], received=D(2025, 6, 3), **extra)
     with pytest.raises(RuleViolation) as refused:
@@ -120,12 +139,20 @@ def test_uninformed_applicant_has_60_days_from_learning_but_at_most_a_year(tree)
 
 
 def test_absolute_caps_of_5_and_20_years(tree):
-    other = make_case(tree["county"], number="OTHER", act_on=D(2019, 1, 1), known=D(2025, 2, 1), received=D(2025, 2, 10))
+    other = make_case(
+        tree["county"], number="OTHER", act_on=D(2019, 1, 1), known=D(2025, 2, 1), received=D(2025, 2, 10)
+    )
     with pytest.raises(RuleViolation) as refused:
         rules.accept(other, D(2025, 2, 11))
     assert "其他行政行为复议最长保护期限5年" in refused.value.messages[0] and "第二十一条" in refused.value.messages[0]
-    land = make_case(tree["county"], number="LAND", act_on=D(2019, 1, 1), known=D(2025, 2, 1), received=D(2025, 2, 10),
-                     real_estate=True)
+    land = make_case(
+        tree["county"],
+        number="LAND",
+        act_on=D(2019, 1, 1),
+        known=D(2025, 2, 1),
+        received=D(2025, 2, 10),
+        real_estate=True,
+    )
     rules.accept(land, D(2025, 2, 11))
     assert land.status == ReconsiderationStatus.ACCEPTED
 
@@ -247,13 +274,26 @@ def test_workflow_steps_through_the_web(tree, users, login):
     case = make_case(tree["town"], received=D(2025, 6, 3))
     client = login(users["clerk"])
     url = f"/ledgers/reconsideration-cases/{case.pk}/do/"
-    assert messages_of(client.post(url + "accept/", {"accepted_on": "2025-06-04", "procedure": "ordinary"}, follow=True)) == ["受理：已完成"]
+    assert messages_of(
+        client.post(url + "accept/", {"accepted_on": "2025-06-04", "procedure": "ordinary"}, follow=True)
+    ) == ["受理：已完成"]
     client.post(url + "suspend/", {"started_on": "2025-06-10", "reason": "mediation"})
     client.post(url + "resume/", {"ended_on": "2025-06-20"})
-    client.post(url + "hearing/", {"notified_on": "2025-06-23", "held_on": "2025-06-30", "respondent_head_attended": "on", "attendee": "副局长 李某"})
+    client.post(
+        url + "hearing/",
+        {
+            "notified_on": "2025-06-23",
+            "held_on": "2025-06-30",
+            "respondent_head_attended": "on",
+            "attendee": "副局长 李某",
+        },
+    )
     response = client.post(url + "extend/", {"extended_on": "2025-07-01", "days": 40, "reason": "复杂"}, follow=True)
     assert "超过行政复议决定期限最长延长30日" in messages_of(response)[-1]
-    assert messages_of(client.post(url + "decide/", {"closed_on": "2025-07-15", "outcome": "altered"}, follow=True))[-1] == "结案：已完成"
+    assert (
+        messages_of(client.post(url + "decide/", {"closed_on": "2025-07-15", "outcome": "altered"}, follow=True))[-1]
+        == "结案：已完成"
+    )
     case.refresh_from_db()
     assert case.status == "closed" and case.outcome == "altered" and case.due_on == D(2025, 8, 13) and case.on_time
     detail = client.get(f"/ledgers/reconsideration-cases/{case.pk}/").content.decode()

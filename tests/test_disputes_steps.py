@@ -1,4 +1,5 @@
 """One write path for the dispute ledgers: API step routes, state fields read-only elsewhere, refusals, invariants."""
+
 import ast
 import datetime as dt
 from pathlib import Path
@@ -12,8 +13,15 @@ from fazhi.core.steps import StateConflict
 from fazhi.disputes import rules
 from fazhi.disputes.choices import ActType, HeadAppearance, Instance, MediationOrgType, Procedure, SimplifiedGround
 from fazhi.disputes.models import (
-    CourtHearing, Lawsuit, MediatedDispute, MediationOrganisation, Mediator, Petition, ReconsiderationCase,
-    ReconsiderationHearing, ReconsiderationSuspension,
+    CourtHearing,
+    Lawsuit,
+    MediatedDispute,
+    MediationOrganisation,
+    Mediator,
+    Petition,
+    ReconsiderationCase,
+    ReconsiderationHearing,
+    ReconsiderationSuspension,
 )
 
 from .test_disputes_cases import make_lawsuit, make_petition
@@ -41,13 +49,20 @@ def clerk(users, login):
 
 
 def make_organisation(unit, name="城关镇人调委"):
-    return MediationOrganisation.objects.create(unit=unit, name=name, org_type=MediationOrgType.TOWNSHIP,
-                                                established_on=D(2015, 1, 1))
+    return MediationOrganisation.objects.create(
+        unit=unit, name=name, org_type=MediationOrgType.TOWNSHIP, established_on=D(2015, 1, 1)
+    )
 
 
 def make_dispute(organisation, number="M1", received=D(2025, 3, 3)):
-    return MediatedDispute.objects.create(unit=organisation.unit, organisation=organisation, number=number,
-                                          dispute_type="family", parties="甲、乙", received_on=received)
+    return MediatedDispute.objects.create(
+        unit=organisation.unit,
+        organisation=organisation,
+        number=number,
+        dispute_type="family",
+        parties="甲、乙",
+        received_on=received,
+    )
 
 
 def changes(row):
@@ -58,7 +73,9 @@ def changes(row):
 def test_reconsideration_steps_through_the_api(tree, clerk):
     case = make_case(tree["town"], received=D(2025, 6, 3))
     slug = "reconsideration-cases"
-    response = api(clerk, "post", step_url(slug, case, "accept"), {"accepted_on": "2025-06-03", "procedure": "ordinary"})
+    response = api(
+        clerk, "post", step_url(slug, case, "accept"), {"accepted_on": "2025-06-03", "procedure": "ordinary"}
+    )
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "accepted" and response.json()["due_on"] == "2025-08-04"
     suspension = {"started_on": "2025-06-10", "reason": "mediation"}
@@ -69,12 +86,18 @@ def test_reconsideration_steps_through_the_api(tree, clerk):
     assert again.status_code == 409 and "本案已中止" in again.json()["detail"]
     decided = api(clerk, "post", step_url(slug, case, "decide"), {"closed_on": "2025-06-15", "outcome": "upheld"})
     assert decided.status_code == 409 and "请先恢复审理" in decided.json()["detail"]
-    extended = api(clerk, "post", step_url(slug, case, "extend"), {"extended_on": "2025-06-15", "days": 10, "reason": "复杂"})
+    extended = api(
+        clerk, "post", step_url(slug, case, "extend"), {"extended_on": "2025-06-15", "days": 10, "reason": "复杂"}
+    )
     assert extended.status_code == 409 and "中止期间" in extended.json()["detail"]
     early = api(clerk, "post", step_url(slug, case, "resume"), {"ended_on": "2025-06-09"})
     assert early.status_code == 400 and "恢复审理日期不能早于中止日期" in str(early.json())
     response = api(clerk, "post", step_url(slug, case, "resume"), {"ended_on": "2025-06-20"})
-    assert response.status_code == 200 and response.json()["due_on"] == "2025-08-12" and response.json()["suspended"] is False
+    assert (
+        response.status_code == 200
+        and response.json()["due_on"] == "2025-08-12"
+        and response.json()["suspended"] is False
+    )
     response = api(clerk, "post", step_url(slug, case, "decide"), {"closed_on": "2025-08-12", "outcome": "upheld"})
     assert response.status_code == 200 and response.json()["on_time"] is True and response.json()["status"] == "closed"
     assert changes(case) == ["受理", "中止审理", "恢复审理", "结案"]
@@ -87,12 +110,20 @@ def test_reconsideration_correction_and_copy_refusals_are_409(tree, clerk):
     slug = "reconsideration-cases"
     received = api(clerk, "post", step_url(slug, case, "receive-correction"), {"correction_received_on": "2025-06-05"})
     assert received.status_code == 409 and "未通知补正" in received.json()["detail"]
-    assert api(clerk, "post", step_url(slug, case, "request-correction"), {"correction_requested_on": "2025-06-04"}).status_code == 200
+    assert (
+        api(
+            clerk, "post", step_url(slug, case, "request-correction"), {"correction_requested_on": "2025-06-04"}
+        ).status_code
+        == 200
+    )
     again = api(clerk, "post", step_url(slug, case, "request-correction"), {"correction_requested_on": "2025-06-05"})
     assert again.status_code == 409 and "一次性" in again.json()["detail"]
     waiting = api(clerk, "post", step_url(slug, case, "accept"), {"accepted_on": "2025-06-05", "procedure": "ordinary"})
     assert waiting.status_code == 409 and "收到补正材料后方可受理" in waiting.json()["detail"]
-    assert api(clerk, "post", step_url(slug, case, "receive-answer"), {"answer_received_on": "2025-06-05"}).status_code == 409
+    assert (
+        api(clerk, "post", step_url(slug, case, "receive-answer"), {"answer_received_on": "2025-06-05"}).status_code
+        == 409
+    )
     assert api(clerk, "post", step_url(slug, case, "convert"), {"converted_on": "2025-06-05"}).status_code == 409
     case.refresh_from_db()
     assert case.status == "received" and case.accepted_on is None and case.correction_requested_on == D(2025, 6, 4)
@@ -124,14 +155,18 @@ def test_lawsuit_steps_through_the_api(tree, clerk):
     hearing = {"held_on": "2025-04-01", "head_appearance": HeadAppearance.NONE, "staff_appeared": True}
     refused = api(clerk, "post", step_url(slug, suit, "hearing"), hearing)
     assert refused.status_code == 400 and "负责人出庭应诉" in str(refused.json())
-    assert api(clerk, "post", step_url(slug, suit, "hearing"), {**hearing, "absence_reason": "duties"}).status_code == 200
+    assert (
+        api(clerk, "post", step_url(slug, suit, "hearing"), {**hearing, "absence_reason": "duties"}).status_code == 200
+    )
     early = api(clerk, "post", step_url(slug, suit, "close"), {"closed_on": "2025-03-01", "outcome": "won"})
     assert early.status_code == 400 and "结案日期不能早于立案日期" in str(early.json())
     response = api(clerk, "post", step_url(slug, suit, "close"), {"closed_on": "2025-06-01", "outcome": "won"})
     assert response.status_code == 200 and response.json()["status"] == "closed"
     late = api(clerk, "post", step_url(slug, suit, "close"), {"closed_on": "2025-06-02", "outcome": "withdrawn"})
     assert late.status_code == 409 and "已审结" in late.json()["detail"]
-    late = api(clerk, "post", step_url(slug, suit, "hearing"), {**hearing, "held_on": "2025-06-02", "absence_reason": "duties"})
+    late = api(
+        clerk, "post", step_url(slug, suit, "hearing"), {**hearing, "held_on": "2025-06-02", "absence_reason": "duties"}
+    )
     assert late.status_code == 409 and "已审结" in late.json()["detail"]
     assert suit.hearings.count() == 1 and changes(suit) == ["提交答辩状", "登记开庭", "结案"]
 
@@ -165,7 +200,9 @@ def test_petition_steps_through_the_api(tree, clerk):
     slug = "petitions"
     response = api(clerk, "post", step_url(slug, petition, "accept"), {"accepted_on": "2025-03-05"})
     assert response.status_code == 200 and response.json()["due_on"] == "2025-05-06"
-    refused = api(clerk, "post", step_url(slug, petition, "refuse"), {"accepted_on": "2025-03-06", "not_accepted_reason": "x"})
+    refused = api(
+        clerk, "post", step_url(slug, petition, "refuse"), {"accepted_on": "2025-03-06", "not_accepted_reason": "x"}
+    )
     assert refused.status_code == 409 and "已受理" in refused.json()["detail"]
     response = api(clerk, "post", step_url(slug, petition, "extend"), {"extended_on": "2025-04-30", "days": 30})
     assert response.status_code == 200 and response.json()["due_on"] == "2025-06-03"
@@ -201,19 +238,22 @@ def concluded_petition(unit):
     return petition
 
 
-@pytest.mark.parametrize("slug, make, body, model", [
-    ("reconsideration-cases", closed_case, {"status": "accepted"}, ReconsiderationCase),
-    ("reconsideration-cases", closed_case, {"closed_on": "2025-09-01"}, ReconsiderationCase),
-    ("reconsideration-cases", closed_case, {"due_on": "2030-01-01"}, ReconsiderationCase),
-    ("reconsideration-cases", closed_case, {"extension_days": 30}, ReconsiderationCase),
-    ("lawsuits", closed_suit, {"outcome": "lost_revoked"}, Lawsuit),
-    ("lawsuits", closed_suit, {"defence_submitted_on": "2025-03-10"}, Lawsuit),
-    ("lawsuits", closed_suit, {"defence_due_on": "2025-04-30"}, Lawsuit),
-    ("mediated-disputes", resolved_dispute, {"status": "in_progress"}, MediatedDispute),
-    ("mediated-disputes", resolved_dispute, {"confirmation_requested_on": "2025-03-12"}, MediatedDispute),
-    ("petitions", concluded_petition, {"status": "accepted"}, Petition),
-    ("petitions", concluded_petition, {"on_time": False}, Petition),
-])
+@pytest.mark.parametrize(
+    "slug, make, body, model",
+    [
+        ("reconsideration-cases", closed_case, {"status": "accepted"}, ReconsiderationCase),
+        ("reconsideration-cases", closed_case, {"closed_on": "2025-09-01"}, ReconsiderationCase),
+        ("reconsideration-cases", closed_case, {"due_on": "2030-01-01"}, ReconsiderationCase),
+        ("reconsideration-cases", closed_case, {"extension_days": 30}, ReconsiderationCase),
+        ("lawsuits", closed_suit, {"outcome": "lost_revoked"}, Lawsuit),
+        ("lawsuits", closed_suit, {"defence_submitted_on": "2025-03-10"}, Lawsuit),
+        ("lawsuits", closed_suit, {"defence_due_on": "2025-04-30"}, Lawsuit),
+        ("mediated-disputes", resolved_dispute, {"status": "in_progress"}, MediatedDispute),
+        ("mediated-disputes", resolved_dispute, {"confirmation_requested_on": "2025-03-12"}, MediatedDispute),
+        ("petitions", concluded_petition, {"status": "accepted"}, Petition),
+        ("petitions", concluded_petition, {"on_time": False}, Petition),
+    ],
+)
 def test_a_state_field_cannot_be_patched(tree, clerk, slug, make, body, model):
     row = make(tree["town"])
     before = model.all_objects.values().get(pk=row.pk)
@@ -253,33 +293,62 @@ def test_editing_the_receipt_past_the_acceptance_is_a_form_error(tree, clerk):
 
 
 def test_the_create_forms_still_create_rows(tree, clerk):
-    response = clerk.post("/ledgers/reconsideration-cases/add/", {
-        "unit": tree["town"].pk, "number": "WEB-1", "applicant_type": "person", "applicant_name": "张三",
-        "respondent_name": "某局", "act_type": "penalty", "known_on": "2025-03-01", "received_on": "2025-03-03",
-        "rights_informed": "on",
-    })
+    response = clerk.post(
+        "/ledgers/reconsideration-cases/add/",
+        {
+            "unit": tree["town"].pk,
+            "number": "WEB-1",
+            "applicant_type": "person",
+            "applicant_name": "张三",
+            "respondent_name": "某局",
+            "act_type": "penalty",
+            "known_on": "2025-03-01",
+            "received_on": "2025-03-03",
+            "rights_informed": "on",
+        },
+    )
     assert response.status_code == 302
     assert ReconsiderationCase.objects.get(number="WEB-1").status == "received"
     organisation = make_organisation(tree["town"])
-    response = clerk.post("/ledgers/mediated-disputes/add/", {
-        "unit": tree["town"].pk, "number": "WEB-M", "organisation": organisation.pk, "dispute_type": "family",
-        "parties": "甲、乙", "received_on": "2025-03-03",
-    })
+    response = clerk.post(
+        "/ledgers/mediated-disputes/add/",
+        {
+            "unit": tree["town"].pk,
+            "number": "WEB-M",
+            "organisation": organisation.pk,
+            "dispute_type": "family",
+            "parties": "甲、乙",
+            "received_on": "2025-03-03",
+        },
+    )
     assert response.status_code == 302
-    response = clerk.post("/ledgers/petitions/add/", {
-        "unit": tree["town"].pk, "number": "WEB-P", "petitioner": "王某", "channel": "letter", "subject": "反映问题",
-        "received_on": "2025-03-03",
-    })
+    response = clerk.post(
+        "/ledgers/petitions/add/",
+        {
+            "unit": tree["town"].pk,
+            "number": "WEB-P",
+            "petitioner": "王某",
+            "channel": "letter",
+            "subject": "反映问题",
+            "received_on": "2025-03-03",
+        },
+    )
     assert response.status_code == 302 and Petition.objects.get(number="WEB-P").registration_due_on == D(2025, 3, 18)
 
 
 # -- refusals whatever the caller's object says ------------------------------------------------------------
-@pytest.mark.parametrize("make, call", [
-    (lambda unit: make_case(unit), lambda row: rules.accept(row, D(2025, 6, 3))),
-    (lambda unit: make_lawsuit(unit), lambda row: rules.close_lawsuit(row, "won", D(2025, 6, 1))),
-    (lambda unit: make_dispute(make_organisation(unit)), lambda row: rules.close_mediation(row, "failed", D(2025, 3, 10))),
-    (lambda unit: make_petition(unit), lambda row: rules.accept_petition(row, D(2025, 3, 5))),
-])
+@pytest.mark.parametrize(
+    "make, call",
+    [
+        (lambda unit: make_case(unit), lambda row: rules.accept(row, D(2025, 6, 3))),
+        (lambda unit: make_lawsuit(unit), lambda row: rules.close_lawsuit(row, "won", D(2025, 6, 1))),
+        (
+            lambda unit: make_dispute(make_organisation(unit)),
+            lambda row: rules.close_mediation(row, "failed", D(2025, 3, 10)),
+        ),
+        (lambda unit: make_petition(unit), lambda row: rules.accept_petition(row, D(2025, 3, 5))),
+    ],
+)
 def test_a_step_on_a_row_in_the_recycle_bin_is_refused(tree, users, make, call):
     row = make(tree["town"])
     row.soft_delete(users["clerk"], "录入错误")
@@ -291,8 +360,12 @@ def test_a_step_on_a_row_in_the_recycle_bin_is_refused(tree, users, make, call):
 def test_the_api_does_not_reach_a_deleted_row(tree, users, clerk):
     case = make_case(tree["town"])
     case.soft_delete(users["clerk"], "录入错误")
-    response = api(clerk, "post", step_url("reconsideration-cases", case, "accept"), {"accepted_on": "2025-06-03",
-                                                                                       "procedure": "ordinary"})
+    response = api(
+        clerk,
+        "post",
+        step_url("reconsideration-cases", case, "accept"),
+        {"accepted_on": "2025-06-03", "procedure": "ordinary"},
+    )
     assert response.status_code == 404
     assert ReconsiderationCase.all_objects.get(pk=case.pk).status == "received"
 
@@ -321,8 +394,11 @@ def test_the_database_allows_one_open_suspension_per_case(tree):
 def test_the_web_step_names_the_refusal_after_someone_else_acted(tree, clerk):
     petition = make_petition(tree["town"])
     rules.accept_petition(petition, D(2025, 3, 5))  # someone else, while the clerk's page still offers 不予受理
-    response = clerk.post(reverse("ledger:petitions-action", args=[petition.pk, "refuse"]),
-                          {"accepted_on": "2025-03-06", "not_accepted_reason": "不属于信访事项"}, follow=True)
+    response = clerk.post(
+        reverse("ledger:petitions-action", args=[petition.pk, "refuse"]),
+        {"accepted_on": "2025-03-06", "not_accepted_reason": "不属于信访事项"},
+        follow=True,
+    )
     assert [str(m) for m in response.context["messages"]] == ["不予受理未执行：当前状态为“已受理”，不能决定不予受理"]
 
 
@@ -390,12 +466,15 @@ def stepped(tree):
     rules.record_court_hearing(first, D(2025, 4, 20), HeadAppearance.NONE, absence_reason="duties")
     rules.close_lawsuit(first, "won", D(2025, 6, 1))
     rows["first"] = first
-    rows["second"] = make_lawsuit(town, "L2", filed=D(2025, 7, 1), trial_level=Instance.SECOND, previous_instance=first,
-                                  served_on=D(2025, 7, 3))
+    rows["second"] = make_lawsuit(
+        town, "L2", filed=D(2025, 7, 1), trial_level=Instance.SECOND, previous_instance=first, served_on=D(2025, 7, 3)
+    )
     make_lawsuit(town, "L3")
 
     organisation = make_organisation(town)
-    rows["mediator"] = Mediator.objects.create(unit=town, organisation=organisation, name="张某", started_on=D(2020, 1, 1))
+    rows["mediator"] = Mediator.objects.create(
+        unit=town, organisation=organisation, name="张某", started_on=D(2020, 1, 1)
+    )
     rows["resolved"] = make_dispute(organisation, "M1")
     rules.close_mediation(rows["resolved"], "resolved", D(2025, 3, 10), "written")
     rules.request_confirmation(rows["resolved"], D(2025, 4, 1))
@@ -441,6 +520,7 @@ def update(name, **fields):
         row = rows[name]
         type(row).all_objects.filter(pk=row.pk).update(**fields)
         return row
+
     return breaking
 
 
@@ -455,8 +535,10 @@ BREAKS = [
     ("reconsideration_derived_values", update("simple", answer_due_on=D(2025, 6, 20))),
     ("reconsideration_derived_values", update("closed", on_time=False)),
     ("reconsideration_suspensions_consistent", break_suspension),
-    ("reconsideration_procedure_and_extension", update("simple", extension_days=10, extended_on=D(2025, 6, 20),
-                                                       extension_reason="复杂")),
+    (
+        "reconsideration_procedure_and_extension",
+        update("simple", extension_days=10, extended_on=D(2025, 6, 20), extension_reason="复杂"),
+    ),
     ("reconsideration_procedure_and_extension", update("closed", extension_days=40)),
     ("reconsideration_procedure_and_extension", update("closed", extended_on=None)),
     ("reconsideration_hearings_recorded", break_hearing),

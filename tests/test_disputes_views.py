@@ -1,4 +1,5 @@
 """Staff pages of the dispute, oversight and publicity areas: figures of the unit's subtree, overdue counts per unit."""
+
 import datetime as dt
 
 from fazhi.disputes import rules
@@ -12,11 +13,17 @@ D = dt.date
 
 
 def test_figures_pages_show_the_year_of_the_users_subtree(tree, users, login):
-    for unit, number, outcome in [(tree["town"], "T1", "revoked"), (tree["county"], "C1", "upheld"), (tree["other_county"], "X1", "revoked")]:
+    for unit, number, outcome in [
+        (tree["town"], "T1", "revoked"),
+        (tree["county"], "C1", "upheld"),
+        (tree["other_county"], "X1", "revoked"),
+    ]:
         case = make_case(unit, number=number, received=D(2025, 3, 3))
         rules.accept(case, D(2025, 3, 4))
         rules.decide(case, outcome, D(2025, 4, 1))
-    LawStudySession.objects.create(unit=tree["county"], kind="central_group", held_on=D(2025, 5, 5), topic="学习宪法", attendees=30)
+    LawStudySession.objects.create(
+        unit=tree["county"], kind="central_group", held_on=D(2025, 5, 5), topic="学习宪法", attendees=30
+    )
     client = login(users["unit_admin"])
     page = client.get("/disputes/figures/?year=2025").content.decode()
     assert "测试县人民政府" in page
@@ -29,33 +36,57 @@ def test_figures_pages_show_the_year_of_the_users_subtree(tree, users, login):
 
 
 def test_overdue_page_counts_late_rows_per_unit_in_scope(tree, users, login):
-    for unit, number in [(tree["town"], "R1"), (tree["town"], "R2"), (tree["county"], "R3"), (tree["other_county"], "R4")]:
+    for unit, number in [
+        (tree["town"], "R1"),
+        (tree["town"], "R2"),
+        (tree["county"], "R3"),
+        (tree["other_county"], "R4"),
+    ]:
         make_request(unit, number, received=D(2025, 1, 6))
     done = make_request(tree["town"], "R5", received=D(2025, 1, 6))
     oversight_rules.reply_disclosure(done, "provided", D(2025, 1, 10))
     page = login(users["unit_admin"]).get("/oversight/overdue/").content.decode()
     assert "逾期 3 件" in page and "另一县" not in page
-    assert f"?overdue=true&amp;unit={tree['town'].pk}\">2</a>" in page
+    assert f'?overdue=true&amp;unit={tree["town"].pk}">2</a>' in page
     assert login(users["clerk"]).get("/disputes/overdue/").status_code == 200
 
 
 def test_api_creates_cases_but_leaves_the_workflow_to_the_rules(tree, users, client):
     client.force_login(users["clerk"])
-    payload = {"unit": tree["town"].pk, "number": "API-FY-1", "applicant_name": "张三", "respondent_name": "某局",
-               "act_type": "penalty", "known_on": "2025-03-10", "received_on": "2025-03-03"}
+    payload = {
+        "unit": tree["town"].pk,
+        "number": "API-FY-1",
+        "applicant_name": "张三",
+        "respondent_name": "某局",
+        "act_type": "penalty",
+        "known_on": "2025-03-10",
+        "received_on": "2025-03-03",
+    }
     response = client.post("/api/reconsideration-cases/", payload, content_type="application/json")
     assert response.status_code == 400 and "不能早于知道行政行为之日" in str(response.json())
     payload["known_on"] = "2025-03-01"
     # The status is set by the steps only: a new case sent as closed is refused, naming the step routes.
-    response = client.post("/api/reconsideration-cases/", {**payload, "status": "closed"}, content_type="application/json")
+    response = client.post(
+        "/api/reconsideration-cases/", {**payload, "status": "closed"}, content_type="application/json"
+    )
     assert response.status_code == 400 and "/api/reconsideration-cases/{id}/decide/" in response.json()["status"][0]
     response = client.post("/api/reconsideration-cases/", payload, content_type="application/json")
     assert response.status_code == 201 and response.json()["status"] == "received"
     payload.update(number="API-FY-2", unit=tree["other_county"].pk)
     assert client.post("/api/reconsideration-cases/", payload, content_type="application/json").status_code == 400
-    response = client.post("/api/suggestions/", {
-        "unit": tree["town"].pk, "kind": "npc", "session": "十五届人大三次会议", "number": "9", "title": "建议",
-        "proposer": "王代表", "assigned_on": "2025-03-20"}, content_type="application/json")
+    response = client.post(
+        "/api/suggestions/",
+        {
+            "unit": tree["town"].pk,
+            "kind": "npc",
+            "session": "十五届人大三次会议",
+            "number": "9",
+            "title": "建议",
+            "proposer": "王代表",
+            "assigned_on": "2025-03-20",
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 201 and response.json()["due_on"] == "2025-06-20"
 
 

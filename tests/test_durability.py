@@ -3,13 +3,13 @@
 These tests drive separate `fazhi` processes against a database of their own (a SQLite file, or a fresh
 PostgreSQL database on the server the suite runs on), because a test transaction cannot be killed.
 """
+
 import os
 import signal
 import subprocess
 import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -68,7 +68,12 @@ def database(tmp_path):
 
 
 def fazhi(database, *args, **kwargs):
-    env = {**os.environ, "DATABASE_URL": database, "DJANGO_SETTINGS_MODULE": "fazhi.settings", "FAZHI_CONN_MAX_AGE": "0"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database,
+        "DJANGO_SETTINGS_MODULE": "fazhi.settings",
+        "FAZHI_CONN_MAX_AGE": "0",
+    }
     return subprocess.Popen([sys.executable, "-m", "fazhi", *args], env=env, text=True, **kwargs)
 
 
@@ -94,8 +99,18 @@ def test_an_import_killed_half_way_leaves_nothing(prepared, tmp_path):
         sheet.append([f"K{n:07d}", "SVC", "自然人", "张三", valid_id(n), "网上办理", "2025-03-03"])
     path = tmp_path / "big.xlsx"
     workbook.save(path)
-    process = fazhi(prepared, "import-excel", "applications", str(path), "--user", "loader", "-v", "2",
-                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = fazhi(
+        prepared,
+        "import-excel",
+        "applications",
+        str(path),
+        "--user",
+        "loader",
+        "-v",
+        "2",
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     for line in process.stderr:  # batches are being written inside the import's transaction
         if line.startswith("已检查 6000"):
             break

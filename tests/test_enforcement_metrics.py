@@ -1,5 +1,6 @@
 """行政执法 and 双随机 metrics on a hand-computed example; Excel import of officers, matters and entities;
 the public portal shows only what is published."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -17,9 +18,9 @@ from fazhi.metrics.registry import Period, unit_metrics
 
 from .factories import valid_id, valid_uscc
 from .test_enforcement_rules import make_body, make_matter, make_officer, open_case
+from .test_import import workbook_file
 from .test_inspections_rules import make_entities, make_task
 from .test_inspections_rules import make_matter as make_inspection_matter
-from .test_import import workbook_file
 
 D = dt.date
 YEAR = Period.year(2025)
@@ -30,7 +31,7 @@ def ledger(tree):
     dept2, town = tree["dept2"], tree["town"]
     body = make_body(dept2)
     officers = [make_officer(body, n, issued=D(2025, 2, 1)) for n in (1, 2, 3)]
-    old = make_officer(body, 4, issued=D(2019, 1, 1), expires=D(2024, 12, 31))  # expired before 2025
+    make_officer(body, 4, issued=D(2019, 1, 1), expires=D(2024, 12, 31))  # expired before 2025
     leaving = make_officer(body, 5, issued=D(2020, 1, 1))
     rules.revoke_certificate(leaving.certificates.get(), D(2025, 7, 1), "调离执法岗位")
     reviewer = make_officer(body, 6, issued=D(2018, 1, 1), reviewer=True)
@@ -42,8 +43,9 @@ def ledger(tree):
     plain = make_matter(body, "M-PLAIN")
     a = open_case(major, officers[:2], number="A", opened_on=D(2025, 3, 3))
     rules.legal_review(a, reviewer=reviewer, reviewed_on=D(2025, 3, 20), result=ReviewResult.PASSED)
-    rules.decide(a, on=D(2025, 3, 25), outcome=Outcome.PENALTY, fine_amount=Decimal("20000"),
-                 confiscation_amount=Decimal("5000"))
+    rules.decide(
+        a, on=D(2025, 3, 25), outcome=Outcome.PENALTY, fine_amount=Decimal("20000"), confiscation_amount=Decimal("5000")
+    )
     rules.publish(a, on=D(2025, 3, 26))  # on time
     rules.close(a, on=D(2025, 4, 1))
     rules.review_file(a, reviewed_on=D(2025, 11, 1), reviewer="评查组", score=95, grade=FileGrade.EXCELLENT)
@@ -97,8 +99,17 @@ def test_spot_check_metrics(tree):
     make_entities(unit, {"C": 10})
     single = make_task(unit, [matter], [body], code="S", ratio_a=0, ratio_b=0, ratio_c=100, ratio_d=0, ratio_e=0)
     inspection_rules.draw_task(single, on=D(2025, 4, 1))
-    joint = make_task(unit, [make_inspection_matter(other_body, "SC-2")], [body, other_body], code="J",
-                      ratio_a=0, ratio_b=0, ratio_c=30, ratio_d=0, ratio_e=0)
+    joint = make_task(
+        unit,
+        [make_inspection_matter(other_body, "SC-2")],
+        [body, other_body],
+        code="J",
+        ratio_a=0,
+        ratio_b=0,
+        ratio_c=30,
+        ratio_d=0,
+        ratio_e=0,
+    )
     inspection_rules.draw_task(joint, on=D(2025, 4, 1))
     targets = list(TaskEntity.objects.filter(task=single).order_by("position"))
     for target, result in zip(targets[:4], [Result.NO_PROBLEM, Result.RECTIFY, Result.NO_PROBLEM, Result.UNREACHABLE]):
@@ -127,7 +138,10 @@ def test_officers_import_with_their_certificates(users, tree, tmp_path):
     assert run_import(OFFICERS, workbook_file(tmp_path, headers, rows), users["clerk"]).rows == 2
     li = Officer.objects.get(name="李明")
     assert li.unit == tree["town"] and li.body == body and li.certificates.get().number == "ZF-301"
-    assert Officer.objects.get(name="王芳").is_legal_reviewer and not Certificate.objects.filter(officer__name="王芳").exists()
+    assert (
+        Officer.objects.get(name="王芳").is_legal_reviewer
+        and not Certificate.objects.filter(officer__name="王芳").exists()
+    )
     assert li.history.get().history_change_reason == "Excel导入"
 
 
@@ -152,8 +166,10 @@ def test_officer_import_refuses_a_bad_check_digit_and_imports_nothing(users, tre
 def test_matters_import(users, tree, tmp_path):
     make_body(tree["town"], "B-T")
     headers = [c.header for c in MATTERS.columns]
-    rows = [["CF-1", "对无证经营的处罚", "行政处罚", "B-T", "《食品安全法》第一百二十二条", "是", 50000, 100000],
-            ["CF-2", "超范围处罚", "行政处罚", "B-T", "《食品安全法》", "否", 9000, 100]]
+    rows = [
+        ["CF-1", "对无证经营的处罚", "行政处罚", "B-T", "《食品安全法》第一百二十二条", "是", 50000, 100000],
+        ["CF-2", "超范围处罚", "行政处罚", "B-T", "《食品安全法》", "否", 9000, 100],
+    ]
     with pytest.raises(ImportRefused, match="上限不能低于下限"):
         run_import(MATTERS, workbook_file(tmp_path, headers, rows), users["clerk"])
     assert run_import(MATTERS, workbook_file(tmp_path, headers, rows[:1]), users["clerk"]).rows == 1
@@ -175,15 +191,23 @@ def test_entities_import(users, tree, tmp_path):
 
 # -- portal --------------------------------------------------------------------------------------------------------
 def test_portal_shows_only_published_decisions_and_hides_persons(ledger, client):
-    person = open_case(Matter.objects.get(code="M-PLAIN"), ledger["officers"][:2], number="P-1",
-                       party_type=PartyType.PERSON, party_name="赵六一", party_id_number=valid_id(77))
+    person = open_case(
+        Matter.objects.get(code="M-PLAIN"),
+        ledger["officers"][:2],
+        number="P-1",
+        party_type=PartyType.PERSON,
+        party_name="赵六一",
+        party_id_number=valid_id(77),
+    )
     rules.decide(person, on=D(2025, 6, 2), outcome=Outcome.PENALTY, fine_amount=Decimal("200"))
     rules.publish(person, on=D(2025, 6, 3))
     page = client.get("/portal/enforcement/decisions/").content.decode()
     assert ">A<" in page and ">B<" in page and "P-1" in page
     assert ">C<" not in page and ">OLD<" not in page  # decided, never published
     assert "赵某" in page and "赵六一" not in page and valid_id(77) not in page
-    assert client.get("/portal/").status_code == 200 and "/portal/enforcement/" in client.get("/portal/").content.decode()
+    assert (
+        client.get("/portal/").status_code == 200 and "/portal/enforcement/" in client.get("/portal/").content.decode()
+    )
 
 
 def test_portal_lists_only_officers_with_a_valid_certificate(ledger, client):

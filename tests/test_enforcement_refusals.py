@@ -1,4 +1,5 @@
 """The remaining refusals of 行政执法 and 双随机, one test each, and the demo city's part built end to end."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -10,13 +11,23 @@ from fazhi.enforcement.choices import FileGrade, Outcome
 from fazhi.enforcement.models import Certificate, EnforcementBody, Officer
 from fazhi.inspections import rules as inspection_rules
 from fazhi.inspections.choices import Result
-from fazhi.inspections.models import Conflict, InspectionPlan, InspectionTask, MarketEntity, TaskEntity, validate_industries
+from fazhi.inspections.models import (
+    Conflict,
+    InspectionPlan,
+    InspectionTask,
+    MarketEntity,
+    TaskEntity,
+    validate_industries,
+)
 
 from .factories import valid_id
 from .test_enforcement_rules import make_body, make_matter, make_officer, open_case
-from .test_inspections_rules import DRAW_DAY, make_task
+from .test_inspections_rules import (
+    DRAW_DAY,
+    make_task,
+    world,  # noqa: F401  (fixture)
+)
 from .test_inspections_rules import make_matter as make_inspection_matter
-from .test_inspections_rules import world  # noqa: F401  (fixture)
 
 D = dt.date
 
@@ -45,7 +56,9 @@ def test_officer_and_certificate_belong_to_their_body_s_unit(tree):
     with pytest.raises(ValidationError, match="执法主体的单位一致"):
         officer.full_clean()
     holder = make_officer(body, 6)
-    cert = Certificate(unit=tree["county"], officer=holder, number="Z-X", issued_on=D(2025, 1, 1), expires_on=D(2026, 1, 1))
+    cert = Certificate(
+        unit=tree["county"], officer=holder, number="Z-X", issued_on=D(2025, 1, 1), expires_on=D(2026, 1, 1)
+    )
     with pytest.raises(ValidationError, match="持证人的单位一致"):
         cert.full_clean()
 
@@ -146,7 +159,9 @@ def test_publication_of_plans_tasks_and_matters_is_checked(world):  # noqa: F811
 
 def test_conflict_needs_a_reason_and_the_officer_s_unit(world, tree):  # noqa: F811
     entity = MarketEntity.objects.first()
-    conflict = Conflict(unit=tree["county"], officer=world["officers"][0], entity=entity, reason="亲属", declared_on=D(2025, 1, 2))
+    conflict = Conflict(
+        unit=tree["county"], officer=world["officers"][0], entity=entity, reason="亲属", declared_on=D(2025, 1, 2)
+    )
     with pytest.raises(ValidationError, match="执法人员的单位一致"):
         conflict.full_clean()
     conflict.unit, conflict.reason = world["unit"], " "

@@ -1,4 +1,5 @@
 """行政执法 rules: certificates, the two-certified-officers rule, 法制审核, 裁量基准, limits and 公示."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -19,25 +20,49 @@ HASH = "ab" * 32
 
 
 def make_body(unit, code="B1"):
-    return EnforcementBody.objects.create(unit=unit, code=code, name=f"执法主体{code}", legal_basis="《行政处罚法》第十七条")
+    return EnforcementBody.objects.create(
+        unit=unit, code=code, name=f"执法主体{code}", legal_basis="《行政处罚法》第十七条"
+    )
 
 
 def make_officer(body, n, issued=D(2020, 1, 1), expires=D(2030, 12, 31), reviewer=False, certificate=True):
-    officer = Officer.objects.create(unit=body.unit, body=body, name=f"执法员{n}", id_number=valid_id(n),
-                                     law_category="市场监管", is_legal_reviewer=reviewer)
+    officer = Officer.objects.create(
+        unit=body.unit,
+        body=body,
+        name=f"执法员{n}",
+        id_number=valid_id(n),
+        law_category="市场监管",
+        is_legal_reviewer=reviewer,
+    )
     if certificate:
-        Certificate.objects.create(unit=body.unit, officer=officer, number=f"ZF{n:06d}", issued_on=issued, expires_on=expires)
+        Certificate.objects.create(
+            unit=body.unit, officer=officer, number=f"ZF{n:06d}", issued_on=issued, expires_on=expires
+        )
     return officer
 
 
 def make_matter(body, code="M1", matter_type=MatterType.PENALTY, **extra):
-    return Matter.objects.create(unit=body.unit, body=body, code=code, name=f"事项{code}", matter_type=matter_type,
-                                 legal_basis="《食品安全法》第一百二十二条", **extra)
+    return Matter.objects.create(
+        unit=body.unit,
+        body=body,
+        code=code,
+        name=f"事项{code}",
+        matter_type=matter_type,
+        legal_basis="《食品安全法》第一百二十二条",
+        **extra,
+    )
 
 
 def open_case(matter, officers, number="AJ-1", opened_on=D(2025, 3, 3), **extra):
-    fields = {"party_type": PartyType.ENTITY, "party_name": "云测恒达商贸有限公司", "party_id_number": valid_uscc(7), **extra}
-    return rules.open_case(unit=matter.unit, number=number, matter=matter, officers=officers, opened_on=opened_on, **fields)
+    fields = {
+        "party_type": PartyType.ENTITY,
+        "party_name": "云测恒达商贸有限公司",
+        "party_id_number": valid_uscc(7),
+        **extra,
+    }
+    return rules.open_case(
+        unit=matter.unit, number=number, matter=matter, officers=officers, opened_on=opened_on, **fields
+    )
 
 
 @pytest.fixture
@@ -83,8 +108,13 @@ def test_revoking_needs_a_reason_and_happens_once(setup):
 
 
 def test_certificate_expiry_must_follow_issue(setup):
-    cert = Certificate(unit=setup["body"].unit, officer=setup["officers"][0], number="X1", issued_on=D(2025, 1, 1),
-                       expires_on=D(2025, 1, 1))
+    cert = Certificate(
+        unit=setup["body"].unit,
+        officer=setup["officers"][0],
+        number="X1",
+        issued_on=D(2025, 1, 1),
+        expires_on=D(2025, 1, 1),
+    )
     with pytest.raises(ValidationError, match="有效期至"):
         cert.full_clean()
 
@@ -127,10 +157,17 @@ def test_officers_of_another_unit_cannot_handle_the_case(setup, tree):
         open_case(setup["matter"], [setup["officers"][0], stranger])
 
 
-@pytest.mark.parametrize("party_type, number, message", [
-    (PartyType.ENTITY, valid_uscc(7)[:-1] + "0" if valid_uscc(7)[-1] != "0" else valid_uscc(7)[:-1] + "1", "统一社会信用代码"),
-    (PartyType.PERSON, valid_uscc(7), "居民身份证号码"),
-])
+@pytest.mark.parametrize(
+    "party_type, number, message",
+    [
+        (
+            PartyType.ENTITY,
+            valid_uscc(7)[:-1] + "0" if valid_uscc(7)[-1] != "0" else valid_uscc(7)[:-1] + "1",
+            "统一社会信用代码",
+        ),
+        (PartyType.PERSON, valid_uscc(7), "居民身份证号码"),
+    ],
+)
 def test_party_identifier_is_checked(setup, party_type, number, message):
     with pytest.raises(ValidationError, match=message):
         open_case(setup["matter"], setup["officers"][:2], party_type=party_type, party_id_number=number)
@@ -139,8 +176,13 @@ def test_party_identifier_is_checked(setup, party_type, number, message):
 def test_case_form_refuses_a_single_certified_officer(setup, users, login):
     client = login(users["office"])
     data = {
-        "unit": setup["matter"].unit_id, "number": "AJ-FORM", "matter": setup["matter"].pk, "party_type": PartyType.ENTITY,
-        "party_name": "当事人", "party_id_number": valid_uscc(3), "officers": [setup["officers"][0].pk],
+        "unit": setup["matter"].unit_id,
+        "number": "AJ-FORM",
+        "matter": setup["matter"].pk,
+        "party_type": PartyType.ENTITY,
+        "party_name": "当事人",
+        "party_id_number": valid_uscc(3),
+        "officers": [setup["officers"][0].pk],
         "opened_on": "2025-03-03",
     }
     response = client.post("/ledgers/cases/add/", data)
@@ -155,8 +197,13 @@ def test_case_form_refuses_a_single_certified_officer(setup, users, login):
 def test_case_api_refuses_a_single_certified_officer(setup, users, login):
     client = login(users["office"])
     data = {
-        "unit": setup["matter"].unit_id, "number": "AJ-API", "matter": setup["matter"].pk, "party_type": PartyType.ENTITY,
-        "party_name": "当事人", "party_id_number": valid_uscc(3), "officers": [setup["officers"][0].pk],
+        "unit": setup["matter"].unit_id,
+        "number": "AJ-API",
+        "matter": setup["matter"].pk,
+        "party_type": PartyType.ENTITY,
+        "party_name": "当事人",
+        "party_id_number": valid_uscc(3),
+        "officers": [setup["officers"][0].pk],
         "opened_on": "2025-03-03",
     }
     response = client.post("/api/cases/", data, content_type="application/json")
@@ -174,18 +221,29 @@ def test_records_are_referenced_by_hash_and_made_by_certified_officers(setup):
     case = open_case(setup["matter"], [a, b])
     with pytest.raises(ValidationError, match="SHA-256"):
         rules.add_record(case, kind=RecordKind.VIDEO, title="现场执法视频", recorded_on=D(2025, 3, 3), sha256="xyz")
-    rules.add_record(case, kind=RecordKind.VIDEO, title="现场执法视频", recorded_on=D(2025, 3, 3), sha256=HASH.upper(),
-                     officer=a, reference="video/2025/03/03/a.mp4")
+    rules.add_record(
+        case,
+        kind=RecordKind.VIDEO,
+        title="现场执法视频",
+        recorded_on=D(2025, 3, 3),
+        sha256=HASH.upper(),
+        officer=a,
+        reference="video/2025/03/03/a.mp4",
+    )
     assert case.records.get().sha256 == HASH
     with pytest.raises(ValidationError, match="已登记"):
         rules.add_record(case, kind=RecordKind.VIDEO, title="重复", recorded_on=D(2025, 3, 3), sha256=HASH)
     rules.revoke_certificate(b.certificates.get(), D(2025, 3, 5), "调离")
     with pytest.raises(RuleViolation, match="执法证件有效期内") as refusal:
-        rules.add_record(case, kind=RecordKind.DOCUMENT, title="询问笔录", recorded_on=D(2025, 3, 6), sha256="cd" * 32, officer=b)
+        rules.add_record(
+            case, kind=RecordKind.DOCUMENT, title="询问笔录", recorded_on=D(2025, 3, 6), sha256="cd" * 32, officer=b
+        )
     assert refusal.value.code == "enforcement.certified_officer_acts"
     outsider = setup["officers"][2]
     with pytest.raises(ValidationError, match="不是本案执法人员"):
-        rules.add_record(case, kind=RecordKind.PHOTO, title="照片", recorded_on=D(2025, 3, 6), sha256="ef" * 32, officer=outsider)
+        rules.add_record(
+            case, kind=RecordKind.PHOTO, title="照片", recorded_on=D(2025, 3, 6), sha256="ef" * 32, officer=outsider
+        )
 
 
 # -- 重大执法决定法制审核 -------------------------------------------------------------------------------------------
@@ -196,8 +254,9 @@ def test_major_decision_is_refused_before_legal_review_passes(setup):
     with pytest.raises(RuleViolation, match="法制审核") as refusal:
         rules.decide(case, on=D(2025, 4, 1), outcome=Outcome.PENALTY, fine_amount=Decimal("1000"))
     assert refusal.value.code == "enforcement.major_needs_legal_review"
-    rules.legal_review(case, reviewer=setup["reviewer"], reviewed_on=D(2025, 3, 20), result=ReviewResult.FAILED,
-                       opinion="事实不清")
+    rules.legal_review(
+        case, reviewer=setup["reviewer"], reviewed_on=D(2025, 3, 20), result=ReviewResult.FAILED, opinion="事实不清"
+    )
     with pytest.raises(RuleViolation):
         rules.decide(case, on=D(2025, 4, 1), outcome=Outcome.PENALTY, fine_amount=Decimal("1000"))
     rules.legal_review(case, reviewer=setup["reviewer"], reviewed_on=D(2025, 3, 25), result=ReviewResult.PASSED)
@@ -224,8 +283,11 @@ def test_legal_review_needs_an_independent_legal_reviewer(setup):
 def test_major_decision_refused_through_the_detail_page_action(setup, users, login):
     case = open_case(make_matter(setup["body"], "M-MAJ2", is_major=True), setup["officers"][:2])
     client = login(users["office"])
-    response = client.post(f"/ledgers/cases/{case.pk}/do/decide/",
-                           {"decided_on": "2025-04-01", "outcome": Outcome.PENALTY, "fine_amount": "100"}, follow=True)
+    response = client.post(
+        f"/ledgers/cases/{case.pk}/do/decide/",
+        {"decided_on": "2025-04-01", "outcome": Outcome.PENALTY, "fine_amount": "100"},
+        follow=True,
+    )
     assert "重大执法决定未经法制审核" in response.content.decode()
     case.refresh_from_db()
     assert case.status == CaseStatus.OPEN
@@ -251,10 +313,22 @@ def test_fine_outside_the_discretion_standard_needs_a_reason(setup):
         rules.decide(case, on=D(2025, 4, 1), outcome=Outcome.PENALTY, fine_amount=Decimal("30000"), grade="minor")
     assert refusal.value.code == "enforcement.discretion_reason"
     with pytest.raises(ValidationError, match="超过法定罚款上限"):
-        rules.decide(case, on=D(2025, 4, 1), outcome=Outcome.PENALTY, fine_amount=Decimal("150000"), grade="serious",
-                     deviation_reason="情节特别严重")
-    rules.decide(case, on=D(2025, 4, 1), outcome=Outcome.PENALTY, fine_amount=Decimal("30000"), grade="minor",
-                 deviation_reason="多次违法，从重处罚")
+        rules.decide(
+            case,
+            on=D(2025, 4, 1),
+            outcome=Outcome.PENALTY,
+            fine_amount=Decimal("150000"),
+            grade="serious",
+            deviation_reason="情节特别严重",
+        )
+    rules.decide(
+        case,
+        on=D(2025, 4, 1),
+        outcome=Outcome.PENALTY,
+        fine_amount=Decimal("30000"),
+        grade="minor",
+        deviation_reason="多次违法，从重处罚",
+    )
     case.refresh_from_db()
     assert case.fine_amount == Decimal("30000") and case.deviation_reason == "多次违法，从重处罚"
 
@@ -297,10 +371,13 @@ def test_inspection_cases_have_no_penalty_handling_limit(setup):
         rules.extend(case, on=D(2025, 3, 5), reason="x")
 
 
-@pytest.mark.parametrize("matter_type, code", [
-    (MatterType.PENALTY, "enforcement.publicity_penalty_licensing"),
-    (MatterType.COERCION, "enforcement.publicity_other"),
-])
+@pytest.mark.parametrize(
+    "matter_type, code",
+    [
+        (MatterType.PENALTY, "enforcement.publicity_penalty_licensing"),
+        (MatterType.COERCION, "enforcement.publicity_other"),
+    ],
+)
 def test_publicity_is_due_within_the_statutory_working_days(setup, matter_type, code):
     matter = make_matter(setup["body"], f"M-{matter_type}", matter_type=matter_type)
     case = open_case(matter, setup["officers"][:2])
@@ -330,11 +407,15 @@ def test_case_file_review_only_for_closed_cases(setup):
     case = open_case(setup["matter"], setup["officers"][:2])
     rules.decide(case, on=D(2025, 4, 1), outcome=Outcome.NO_PENALTY)
     with pytest.raises(ValidationError, match="已作出决定"):
-        rules.review_file(case, reviewed_on=D(2025, 5, 1), reviewer="市司法局评查组", score=90, grade=FileGrade.EXCELLENT)
+        rules.review_file(
+            case, reviewed_on=D(2025, 5, 1), reviewer="市司法局评查组", score=90, grade=FileGrade.EXCELLENT
+        )
     rules.close(case, on=D(2025, 4, 10))
     with pytest.raises(ValidationError):
         rules.review_file(case, reviewed_on=D(2025, 5, 1), reviewer="评查组", score=120, grade=FileGrade.EXCELLENT)
-    rules.review_file(case, reviewed_on=D(2025, 5, 1), reviewer="评查组", score=Decimal("92.5"), grade=FileGrade.EXCELLENT)
+    rules.review_file(
+        case, reviewed_on=D(2025, 5, 1), reviewer="评查组", score=Decimal("92.5"), grade=FileGrade.EXCELLENT
+    )
     assert case.file_reviews.get().score == Decimal("92.5")
 
 

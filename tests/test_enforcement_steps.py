@@ -1,5 +1,6 @@
 """行政执法 workflow steps: one write path (locked steps, API step routes, read-only state) and the invariants that
 `fazhi check` runs over the stored rows, each broken on purpose."""
+
 import datetime as dt
 import re
 from decimal import Decimal
@@ -41,8 +42,14 @@ def post(client, path, **data):
 
 def decision(decided_on, **extra):
     """A 作出决定 body: a fine (in yuan and fen) above the 一般 grade (1000—5000) with the reason the 裁量基准 asks for."""
-    return {"decided_on": decided_on, "outcome": "penalty", "fine_amount": "6000.50", "discretion_grade": "ordinary",
-            "deviation_reason": "多次违法，从重处罚", **extra}
+    return {
+        "decided_on": decided_on,
+        "outcome": "penalty",
+        "fine_amount": "6000.50",
+        "discretion_grade": "ordinary",
+        "deviation_reason": "多次违法，从重处罚",
+        **extra,
+    }
 
 
 def graded_matter(body, code, **extra):
@@ -63,8 +70,14 @@ def stepped_case(setup, number="AJ-OK", major=False):
     """A case taken through every step: 法制审核 (重大), 延期, 决定, 公示, 结案, 评查."""
     matter = graded_matter(setup["body"], f"M-{number}", is_major=major)
     case = open_case(matter, setup["officers"][:2], number=number)
-    rules.add_record(case, kind="document", title="立案审批表", recorded_on=D(2025, 3, 3), sha256="ab" * 32,
-                     officer=setup["officers"][0])
+    rules.add_record(
+        case,
+        kind="document",
+        title="立案审批表",
+        recorded_on=D(2025, 3, 3),
+        sha256="ab" * 32,
+        officer=setup["officers"][0],
+    )
     if major:
         rules.legal_review(case, reviewer=setup["reviewer"], reviewed_on=D(2025, 3, 20), result=ReviewResult.PASSED)
     rules.extend(case, on=D(2025, 3, 25), reason="案情复杂")
@@ -85,16 +98,30 @@ def test_the_whole_case_through_the_api_step_routes(setup, api):
     major = graded_matter(setup["body"], "M-API", is_major=True)
     case = open_case(major, setup["officers"][:2])
     base = f"/api/cases/{case.pk}"
-    response = post(api, f"{base}/record/", kind="video", title="现场执法视频", recorded_on="2025-03-03",
-                    sha256="cd" * 32, officer=setup["officers"][0].pk, reference="video/a.mp4")
+    response = post(
+        api,
+        f"{base}/record/",
+        kind="video",
+        title="现场执法视频",
+        recorded_on="2025-03-03",
+        sha256="cd" * 32,
+        officer=setup["officers"][0].pk,
+        reference="video/a.mp4",
+    )
     assert response.status_code == 200, response.content
     assert case.records.get().officer == setup["officers"][0]
 
     refused = post(api, f"{base}/decide/", **decision("2025-04-01"))
     assert refused.status_code == 400 and "重大执法决定未经法制审核" in refused.content.decode()
 
-    response = post(api, f"{base}/legal-review/", reviewer=setup["reviewer"].pk, reviewed_on="2025-03-20",
-                    result="passed", opinion="事实清楚，证据确凿")
+    response = post(
+        api,
+        f"{base}/legal-review/",
+        reviewer=setup["reviewer"].pk,
+        reviewed_on="2025-03-20",
+        result="passed",
+        opinion="事实清楚，证据确凿",
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["legal_review_passed_on"] == "2025-03-20"
 
@@ -116,20 +143,35 @@ def test_the_whole_case_through_the_api_step_routes(setup, api):
     response = post(api, f"{base}/file-review/", reviewed_on="2025-06-01", reviewer="评查组", score="88", grade="pass")
     assert response.status_code == 200 and case.file_reviews.get().score == 88
     history = [h.history_change_reason for h in Case.history.filter(id=case.pk).order_by("history_id")]
-    assert history[-6:] == ["法制审核：审核通过", "延长办案期限：需检验检测", "作出决定：给予行政处罚", "公示执法决定", "结案", "案卷评查"]
+    assert history[-6:] == [
+        "法制审核：审核通过",
+        "延长办案期限：需检验检测",
+        "作出决定：给予行政处罚",
+        "公示执法决定",
+        "结案",
+        "案卷评查",
+    ]
 
 
 def test_certificate_officer_and_matter_step_routes(setup, api):
     certificate = setup["officers"][2].certificates.get()
-    response = post(api, f"/api/certificates/{certificate.pk}/revoke/", revoked_on="2025-06-01",
-                    revocation_reason="调离执法岗位")
+    response = post(
+        api, f"/api/certificates/{certificate.pk}/revoke/", revoked_on="2025-06-01", revocation_reason="调离执法岗位"
+    )
     assert response.status_code == 200 and response.json()["revoked_on"] == "2025-06-01"
     again = post(api, f"/api/certificates/{certificate.pk}/revoke/", revoked_on="2025-06-02", revocation_reason="再次")
     assert again.status_code == 409 and "已注销" in again.json()["detail"]
 
     officer = setup["officers"][0]
-    response = post(api, f"/api/officers/{officer.pk}/training/", title="执法资格培训", held_on="2025-03-01", hours="16",
-                    exam_score="86", passed=True)
+    response = post(
+        api,
+        f"/api/officers/{officer.pk}/training/",
+        title="执法资格培训",
+        held_on="2025-03-01",
+        hours="16",
+        exam_score="86",
+        passed=True,
+    )
     assert response.status_code == 200, response.content
     assert Training.objects.get(officer=officer).passed is True
 
@@ -140,10 +182,17 @@ def test_certificate_officer_and_matter_step_routes(setup, api):
     assert post(api, f"/api/enforcement-matters/{matter.pk}/standard/", **data).status_code == 409
 
 
-@pytest.mark.parametrize("field, value", [
-    ("status", "decided"), ("decided_on", "2025-04-01"), ("legal_review_passed_on", "2025-03-20"),
-    ("due_on", "2030-01-01"), ("published_on", "2025-04-02"), ("fine_amount", "100.00"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("status", "decided"),
+        ("decided_on", "2025-04-01"),
+        ("legal_review_passed_on", "2025-03-20"),
+        ("due_on", "2030-01-01"),
+        ("published_on", "2025-04-02"),
+        ("fine_amount", "100.00"),
+    ],
+)
 def test_a_patch_of_a_state_field_is_refused_and_changes_nothing(setup, api, field, value):
     case = open_case(setup["matter"], setup["officers"][:2])
     before = Case.objects.filter(pk=case.pk).values().get()
@@ -155,8 +204,9 @@ def test_a_patch_of_a_state_field_is_refused_and_changes_nothing(setup, api, fie
 
 def test_a_patch_of_a_certificate_s_revocation_is_refused(setup, api):
     certificate = setup["officers"][0].certificates.get()
-    response = api.patch(f"/api/certificates/{certificate.pk}/", {"revoked_on": "2025-01-01"},
-                         content_type="application/json")
+    response = api.patch(
+        f"/api/certificates/{certificate.pk}/", {"revoked_on": "2025-01-01"}, content_type="application/json"
+    )
     assert response.status_code == 400 and "revoked_on" in response.json()
     certificate.refresh_from_db()
     assert certificate.revoked_on is None
@@ -173,19 +223,28 @@ def test_steps_in_the_wrong_state_are_409(setup, api):
     assert post(api, f"{base}/decide/", decided_on="2025-04-01", outcome="no_penalty").status_code == 200
     twice = post(api, f"{base}/decide/", decided_on="2025-04-02", outcome="no_penalty")
     assert twice.status_code == 409 and "不能作出决定" in twice.json()["detail"]
-    review = post(api, f"{base}/legal-review/", reviewer=setup["reviewer"].pk, reviewed_on="2025-04-02", result="passed")
+    review = post(
+        api, f"{base}/legal-review/", reviewer=setup["reviewer"].pk, reviewed_on="2025-04-02", result="passed"
+    )
     assert review.status_code == 409
-    assert post(api, f"{base}/file-review/", reviewed_on="2025-05-01", reviewer="组", score="80",
-                grade="pass").status_code == 409
+    assert (
+        post(api, f"{base}/file-review/", reviewed_on="2025-05-01", reviewer="组", score="80", grade="pass").status_code
+        == 409
+    )
     assert post(api, f"{base}/publish/", published_on="2025-04-02").status_code == 200
     assert post(api, f"{base}/publish/", published_on="2025-04-03").status_code == 409
 
 
 def test_a_step_hidden_on_the_page_is_refused_by_the_step_itself(setup, users, login):
-    inspection = open_case(make_matter(setup["body"], "M-CHK", matter_type=MatterType.INSPECTION), setup["officers"][:2])
+    inspection = open_case(
+        make_matter(setup["body"], "M-CHK", matter_type=MatterType.INSPECTION), setup["officers"][:2]
+    )
     client = login(users["office"])
-    page = client.post(f"/ledgers/cases/{inspection.pk}/do/extend/",
-                       {"extended_on": "2025-03-05", "extension_reason": "复杂"}, follow=True).content.decode()
+    page = client.post(
+        f"/ledgers/cases/{inspection.pk}/do/extend/",
+        {"extended_on": "2025-03-05", "extension_reason": "复杂"},
+        follow=True,
+    ).content.decode()
     assert "do/extend/" not in page and "没有法定办案期限" in page
     assert Case.objects.get(pk=inspection.pk).extended_on is None
 
@@ -227,9 +286,11 @@ def test_a_matter_made_major_after_opening_needs_the_legal_review(setup):
 def test_a_reviewer_cannot_be_put_on_the_case_afterwards(setup, users, login):
     case = open_case(setup["matter"], setup["officers"][:2])
     rules.legal_review(case, reviewer=setup["reviewer"], reviewed_on=D(2025, 3, 20), result=ReviewResult.PASSED)
-    response = login(users["office"]).patch(f"/api/cases/{case.pk}/", {"officers": [setup["officers"][0].pk,
-                                                                                    setup["reviewer"].pk]},
-                                            content_type="application/json")
+    response = login(users["office"]).patch(
+        f"/api/cases/{case.pk}/",
+        {"officers": [setup["officers"][0].pk, setup["reviewer"].pk]},
+        content_type="application/json",
+    )
     assert response.status_code == 400 and "不得为本案执法人员" in response.content.decode()
 
 
@@ -245,10 +306,18 @@ def test_the_derived_values_are_one_pure_function(setup):
 
 # -- invariants -------------------------------------------------------------------------------------------------
 ALL = codes(
-    "case_status_matches_dates", "case_dates_in_order", "major_decided_after_legal_review", "legal_review_on_record",
-    "handled_by_certified_officers", "handling_due_follows_the_law", "decided_late_matches_dates",
-    "publicity_due_follows_the_law", "published_on_time_matches_dates", "decision_terms_follow_the_rules",
-    "file_reviews_after_closing", "certificate_dates_and_revocation",
+    "case_status_matches_dates",
+    "case_dates_in_order",
+    "major_decided_after_legal_review",
+    "legal_review_on_record",
+    "handled_by_certified_officers",
+    "handling_due_follows_the_law",
+    "decided_late_matches_dates",
+    "publicity_due_follows_the_law",
+    "published_on_time_matches_dates",
+    "decision_terms_follow_the_rules",
+    "file_reviews_after_closing",
+    "certificate_dates_and_revocation",
 )
 
 
@@ -289,19 +358,30 @@ def test_a_legal_review_date_without_its_record_is_found(setup):
     assert found("legal_review_on_record") == {case.pk}
 
 
-@pytest.mark.parametrize("change", [
-    {"status": CaseStatus.OPEN}, {"status": CaseStatus.DECIDED}, {"closed_on": None}, {"outcome": ""},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"status": CaseStatus.OPEN},
+        {"status": CaseStatus.DECIDED},
+        {"closed_on": None},
+        {"outcome": ""},
+    ],
+)
 def test_a_status_that_disagrees_with_the_dates_is_found(setup, change):
     case = stepped_case(setup)
     Case.all_objects.filter(pk=case.pk).update(**change)
     assert found("case_status_matches_dates") == {case.pk}
 
 
-@pytest.mark.parametrize("change", [
-    {"decided_on": D(2025, 3, 1)}, {"published_on": D(2025, 3, 31)}, {"closed_on": D(2025, 3, 31)},
-    {"extended_on": D(2025, 3, 1)},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"decided_on": D(2025, 3, 1)},
+        {"published_on": D(2025, 3, 31)},
+        {"closed_on": D(2025, 3, 31)},
+        {"extended_on": D(2025, 3, 1)},
+    ],
+)
 def test_dates_out_of_order_are_found(setup, change):
     case = stepped_case(setup)
     Case.all_objects.filter(pk=case.pk).update(**change)
@@ -310,7 +390,9 @@ def test_dates_out_of_order_are_found(setup, change):
 
 def test_a_case_handled_by_too_few_certified_officers_is_found(setup):
     case = stepped_case(setup)
-    Certificate.all_objects.filter(officer=setup["officers"][1]).update(revoked_on=D(2025, 3, 20))  # before the decision
+    Certificate.all_objects.filter(officer=setup["officers"][1]).update(
+        revoked_on=D(2025, 3, 20)
+    )  # before the decision
     hits = list(violations(codes("handled_by_certified_officers")))
     assert [v.pk for v in hits] == [case.pk] and "决定日2025-04-01" in hits[0].detail
     Certificate.all_objects.filter(officer=setup["officers"][1]).update(revoked_on=None, issued_on=D(2025, 3, 4))
@@ -340,18 +422,23 @@ def test_a_wrong_publicity_limit_is_found(setup):
     assert open_one.pk in found("publicity_due_follows_the_law")
 
 
-@pytest.mark.parametrize("change", [{"published_on_time": False}, {"published_on": D(2025, 6, 1)},
-                                    {"published_on": None}])
+@pytest.mark.parametrize(
+    "change", [{"published_on_time": False}, {"published_on": D(2025, 6, 1)}, {"published_on": None}]
+)
 def test_a_wrong_publicity_flag_is_found(setup, change):
     case = stepped_case(setup)
     Case.all_objects.filter(pk=case.pk).update(**change)
     assert found("published_on_time_matches_dates") == {case.pk}
 
 
-@pytest.mark.parametrize("change", [
-    {"extension_reason": ""}, {"outcome": Outcome.NO_PENALTY, "fine_amount": Decimal("100")},
-    {"fine_amount": Decimal("8000")},  # outside the 一般 grade (1000—5000) with no reason given
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"extension_reason": ""},
+        {"outcome": Outcome.NO_PENALTY, "fine_amount": Decimal("100")},
+        {"fine_amount": Decimal("8000")},  # outside the 一般 grade (1000—5000) with no reason given
+    ],
+)
 def test_decision_terms_against_the_rules_are_found(setup, change):
     case = stepped_case(setup)
     Case.all_objects.filter(pk=case.pk).update(**change)
@@ -367,9 +454,15 @@ def test_a_file_review_before_closing_is_found(setup):
     assert found("file_reviews_after_closing") == {case.pk}
 
 
-@pytest.mark.parametrize("change", [
-    {"revocation_reason": ""}, {"revoked_on": D(2019, 1, 1)}, {"revoked_on": None}, {"expires_on": D(2020, 1, 1)},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"revocation_reason": ""},
+        {"revoked_on": D(2019, 1, 1)},
+        {"revoked_on": None},
+        {"expires_on": D(2020, 1, 1)},
+    ],
+)
 def test_certificate_dates_and_revocation_are_checked(setup, change):
     certificate = setup["officers"][0].certificates.get()
     rules.revoke_certificate(certificate, D(2025, 6, 1), "调离")

@@ -1,4 +1,5 @@
 """FastSelect renders exactly what Django's Select renders, only without a template per option."""
+
 from django import forms
 from django.test.html import parse_html
 

@@ -1,4 +1,5 @@
 """/healthz: the probe a load balancer (and bench/load.py's baseline) uses."""
+
 import os
 import secrets
 import subprocess
@@ -46,8 +47,14 @@ print(middleware.process_request(RequestFactory().get("/healthz")) is None,
 
 def test_healthz_is_exempt_from_the_production_https_redirect():
     """Production redirects http to https, but a balancer probes the backend over plain http."""
-    env = {**os.environ, "FAZHI_ENV": "production", "FAZHI_SECRET_KEY": secrets.token_urlsafe(50),
-           "FAZHI_ALLOWED_HOSTS": "testserver", "FAZHI_DEBUG": "0", "DJANGO_SETTINGS_MODULE": "fazhi.settings"}
+    env = {
+        **os.environ,
+        "FAZHI_ENV": "production",
+        "FAZHI_SECRET_KEY": secrets.token_urlsafe(50),
+        "FAZHI_ALLOWED_HOSTS": "testserver",
+        "FAZHI_DEBUG": "0",
+        "DJANGO_SETTINGS_MODULE": "fazhi.settings",
+    }
     env.pop("FAZHI_SSL_REDIRECT", None)
     done = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

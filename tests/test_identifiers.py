@@ -3,6 +3,7 @@
 Every valid identifier here is synthetic: a random body completed by the module's own check functions, whose
 arithmetic is itself checked against the standards' definitions (weights 3^i mod 31 and 2^(17-i) mod 11).
 """
+
 import datetime as dt
 import re
 
@@ -12,7 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fazhi.core.identifiers import (
-    ID_CHECK, ID_WEIGHTS, USCC_CHARSET, USCC_WEIGHTS, id_check_char, uscc_check_char, validate_id_number,
+    ID_CHECK,
+    ID_WEIGHTS,
+    USCC_CHARSET,
+    USCC_WEIGHTS,
+    id_check_char,
+    uscc_check_char,
+    validate_id_number,
     validate_uscc,
 )
 
@@ -37,7 +44,9 @@ uscc_bodies = st.builds(
 birth_dates = st.dates(dt.date(1900, 1, 1), dt.date.today())
 id_bodies = st.builds(
     lambda region, birth, seq: f"{region}{birth:%Y%m%d}{seq:03d}",
-    st.text(alphabet="0123456789", min_size=6, max_size=6), birth_dates, st.integers(0, 999),
+    st.text(alphabet="0123456789", min_size=6, max_size=6),
+    birth_dates,
+    st.integers(0, 999),
 )
 
 
@@ -54,9 +63,9 @@ def test_the_tables_are_those_of_the_standards():
     # GB 32100: 31 characters, no I O Z S V; weight of position i is 3^i mod 31.
     assert len(USCC_CHARSET) == len(set(USCC_CHARSET)) == 31
     assert not set(FORBIDDEN_USCC_LETTERS) & set(USCC_CHARSET)
-    assert USCC_WEIGHTS == tuple(pow(3, i, 31) for i in range(17))
+    assert tuple(pow(3, i, 31) for i in range(17)) == USCC_WEIGHTS
     # GB 11643: weight of position i (1-based from the left) is 2^(18-i) mod 11; check table 1 0 X 9 8 … 2.
-    assert ID_WEIGHTS == tuple(pow(2, 17 - i, 11) for i in range(17))
+    assert tuple(pow(2, 17 - i, 11) for i in range(17)) == ID_WEIGHTS
     assert ID_CHECK == "10X98765432"
 
 
@@ -138,7 +147,7 @@ def test_changing_any_single_uscc_character_is_detected(body, position, data):
     allowed = "0123456789" if 2 <= position <= 7 else USCC_CHARSET
     replacement = data.draw(st.sampled_from([c for c in allowed if c != code[position]]))
     with pytest.raises(ValidationError, match="校验位错误"):
-        validate_uscc(code[:position] + replacement + code[position + 1:])
+        validate_uscc(code[:position] + replacement + code[position + 1 :])
 
 
 @given(body=id_bodies, position=st.integers(0, 5), data=st.data())
@@ -146,7 +155,7 @@ def test_changing_a_region_digit_of_an_id_number_is_detected(body, position, dat
     number = valid_id(body)
     replacement = data.draw(st.sampled_from([c for c in "0123456789" if c != number[position]]))
     with pytest.raises(ValidationError, match="校验位错误"):
-        validate_id_number(number[:position] + replacement + number[position + 1:])
+        validate_id_number(number[:position] + replacement + number[position + 1 :])
 
 
 # ── birth dates ─────────────────────────────────────────────────────────────────────────────────────
@@ -178,7 +187,9 @@ def test_an_impossible_birth_day_is_refused(birth, extra):
     assert_birth_refused(id_with_birth(f"{birth:%Y%m}00"))
 
 
-@pytest.mark.parametrize("yyyymmdd", ["19000229", "20230229", "20210431", "20210631", "20211131", "18991231", "08881111"])
+@pytest.mark.parametrize(
+    "yyyymmdd", ["19000229", "20230229", "20210431", "20210631", "20211131", "18991231", "08881111"]
+)
 def test_specific_impossible_or_implausible_birth_dates_are_refused(yyyymmdd):
     assert_birth_refused(id_with_birth(yyyymmdd))
 
@@ -217,7 +228,7 @@ def test_an_id_number_of_the_wrong_length_is_refused(body, cut, extra):
 def test_an_id_number_with_a_letter_before_the_last_place_is_refused(body, position, bad):
     number = valid_id(body)
     with pytest.raises(ValidationError) as caught:
-        validate_id_number(number[:position] + bad + number[position + 1:])
+        validate_id_number(number[:position] + bad + number[position + 1 :])
     assert caught.value.code == "id_format"
 
 
@@ -225,7 +236,7 @@ def test_an_id_number_with_a_letter_before_the_last_place_is_refused(body, posit
 def test_a_uscc_with_a_letter_in_the_region_code_is_refused(body, position, letter):
     code = valid_uscc(body)
     with pytest.raises(ValidationError, match="18位"):
-        validate_uscc(code[:position] + letter + code[position + 1:])
+        validate_uscc(code[:position] + letter + code[position + 1 :])
 
 
 def test_lowercase_is_read_as_uppercase_except_the_letters_the_standard_excludes():

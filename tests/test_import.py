@@ -1,4 +1,5 @@
 """Excel import: all rows or none, every problem named by row, column and reason, in Chinese."""
+
 import datetime as dt
 import io
 
@@ -32,9 +33,20 @@ ITEM_HEADERS = [c.header for c in ITEM_SPEC.columns]
 
 def item_row(code, unit_code, statutory=20, promised=5, **overrides):
     row = {
-        "事项编码": code, "事项名称": f"事项{code}", "事项类型": "行政许可", "实施单位编码": unit_code, "设定依据": "",
-        "法定时限（工作日）": statutory, "承诺时限（工作日）": promised, "网上办理深度": 4, "到现场次数": 0,
-        "可容缺受理": "否", "可容缺材料": "", "可告知承诺": "是", "跨省通办": "否", "生效日期": dt.date(2025, 1, 1),
+        "事项编码": code,
+        "事项名称": f"事项{code}",
+        "事项类型": "行政许可",
+        "实施单位编码": unit_code,
+        "设定依据": "",
+        "法定时限（工作日）": statutory,
+        "承诺时限（工作日）": promised,
+        "网上办理深度": 4,
+        "到现场次数": 0,
+        "可容缺受理": "否",
+        "可容缺材料": "",
+        "可告知承诺": "是",
+        "跨省通办": "否",
+        "生效日期": dt.date(2025, 1, 1),
         "失效日期": None,
     }
     row.update(overrides)
@@ -89,10 +101,10 @@ def test_every_kind_of_problem_is_reported_at_once(users, tree, tmp_path):
     make_item(tree["town"], code="EXISTS")
     rows = [
         item_row("A1", "C1-T1"),
-        item_row("A1", "C1-T1"),                       # duplicate in file
-        item_row("EXISTS", "C1-T1"),                   # already in the ledger
-        item_row("B1", "C2"),                          # unit outside the clerk's scope
-        item_row("B2", "C1-T1", statutory="二十"),      # not a number
+        item_row("A1", "C1-T1"),  # duplicate in file
+        item_row("EXISTS", "C1-T1"),  # already in the ledger
+        item_row("B1", "C2"),  # unit outside the clerk's scope
+        item_row("B2", "C1-T1", statutory="二十"),  # not a number
         item_row("B3", "C1-T1", **{"生效日期": "2025-13-01"}),
         item_row("B4", "C1-T1", **{"事项类型": "行政许可证"}),
         item_row("B5", "C1-T1", **{"可告知承诺": "也许"}),
@@ -127,14 +139,46 @@ def test_missing_columns_and_non_excel_files_are_refused(users, tree, tmp_path):
 def test_applications_import_computes_deadlines_and_checks_identifiers(users, tree, tmp_path):
     make_item(tree["town"], code="SVC", promised=5)
     headers = [c.header for c in APP_SPEC.columns]
-    good = ["APP-1", "SVC", "自然人", "张三", valid_id(3), "窗口办理", dt.date(2025, 6, 3), dt.date(2025, 6, 3), dt.date(2025, 6, 11), "准予"]
-    entity = ["APP-2", "SVC", "法人或其他组织", "某公司", valid_uscc(4), "网上办理", dt.date(2025, 6, 3), None, None, None]
+    good = [
+        "APP-1",
+        "SVC",
+        "自然人",
+        "张三",
+        valid_id(3),
+        "窗口办理",
+        dt.date(2025, 6, 3),
+        dt.date(2025, 6, 3),
+        dt.date(2025, 6, 11),
+        "准予",
+    ]
+    entity = [
+        "APP-2",
+        "SVC",
+        "法人或其他组织",
+        "某公司",
+        valid_uscc(4),
+        "网上办理",
+        dt.date(2025, 6, 3),
+        None,
+        None,
+        None,
+    ]
     run_import(APP_SPEC, workbook_file(tmp_path, headers, [good, entity]), users["clerk"])
     app = Application.objects.get(number="APP-1")
     assert app.due_on == dt.date(2025, 6, 10) and app.on_time is False and app.status == "decided"
     assert Application.objects.get(number="APP-2").status == "received"
-    bad_id = ["APP-3", "SVC", "自然人", "李四", valid_id(3)[:-1] + "0" if valid_id(3)[-1] != "0" else valid_id(3)[:-1] + "1",
-              "窗口办理", dt.date(2025, 6, 3), None, None, None]
+    bad_id = [
+        "APP-3",
+        "SVC",
+        "自然人",
+        "李四",
+        valid_id(3)[:-1] + "0" if valid_id(3)[-1] != "0" else valid_id(3)[:-1] + "1",
+        "窗口办理",
+        dt.date(2025, 6, 3),
+        None,
+        None,
+        None,
+    ]
     with pytest.raises(ImportRefused) as refused:
         run_import(APP_SPEC, workbook_file(tmp_path, headers, [bad_id], "b.xlsx"), users["clerk"])
     [problem] = refused.value.problems

@@ -1,4 +1,5 @@
 """The draw engine on its own (no database): uniformity, reproducibility, teams, conflicts and load balance."""
+
 import itertools
 import random
 from array import array
@@ -19,8 +20,11 @@ def chi_square(observed, expected) -> float:
 
 def inputs(strata, ratios, inspectors=((1, 1), (2, 1), (3, 1)), conflicts=(), team_size=2):
     return engine.DrawInputs(
-        strata={cls: array("q", ids) for cls, ids in strata.items()}, ratios=ratios, inspectors=list(inspectors),
-        conflicts=sorted(conflicts), team_size=team_size,
+        strata={cls: array("q", ids) for cls, ids in strata.items()},
+        ratios=ratios,
+        inspectors=list(inspectors),
+        conflicts=sorted(conflicts),
+        team_size=team_size,
     )
 
 
@@ -118,6 +122,8 @@ def test_frozen_inputs_round_trip_with_their_hashes():
     data = inputs(STRATA, RATIOS, conflicts=[(100, 2), (903, 1)])
     thawed = engine.thaw(engine.freeze(data))
     assert engine.candidates_hash(thawed.strata) == engine.candidates_hash(data.strata)
-    assert engine.inspectors_hash(thawed.inspectors, thawed.conflicts) == engine.inspectors_hash(data.inspectors, data.conflicts)
+    assert engine.inspectors_hash(thawed.inspectors, thawed.conflicts) == engine.inspectors_hash(
+        data.inspectors, data.conflicts
+    )
     assert engine.draw(thawed, 5).teams == engine.draw(data, 5).teams
     assert engine.candidates_hash({"A": array("q", [1, 2])}) != engine.candidates_hash({"B": array("q", [1, 2])})

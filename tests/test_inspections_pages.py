@@ -1,4 +1,5 @@
 """双随机 and 行政执法 through the staff pages and the API: tasks with many-to-many fields, 回避 by code, figures."""
+
 import datetime as dt
 
 from fazhi.enforcement.rules import revoke_certificate
@@ -11,8 +12,22 @@ D = dt.date
 
 
 def task_payload(unit, matter, body, code="API-1", **extra):
-    return {"unit": unit.pk, "code": code, "name": "接口任务", "matters": [matter.pk], "bodies": [body.pk],
-            "ratio_a": "0", "ratio_b": "1", "ratio_c": "5.00", "ratio_d": "8", "ratio_e": "15", "start_on": "2025-04-01", "end_on": "2025-09-30", "inspectors_per_entity": 2, **extra}
+    return {
+        "unit": unit.pk,
+        "code": code,
+        "name": "接口任务",
+        "matters": [matter.pk],
+        "bodies": [body.pk],
+        "ratio_a": "0",
+        "ratio_b": "1",
+        "ratio_c": "5.00",
+        "ratio_d": "8",
+        "ratio_e": "15",
+        "start_on": "2025-04-01",
+        "end_on": "2025-09-30",
+        "inspectors_per_entity": 2,
+        **extra,
+    }
 
 
 def test_task_api_takes_matters_and_bodies(tree, users, login):
@@ -24,11 +39,17 @@ def test_task_api_takes_matters_and_bodies(tree, users, login):
     assert response.status_code == 201, response.content
     task = InspectionTask.objects.get(code="API-1")
     assert list(task.matters.all()) == [matter] and list(task.bodies.all()) == [body]
-    refused = client.post("/api/inspection-tasks/", task_payload(unit, matter, body, code="API-2", inspectors_per_entity=1),
-                          content_type="application/json")
+    refused = client.post(
+        "/api/inspection-tasks/",
+        task_payload(unit, matter, body, code="API-2", inspectors_per_entity=1),
+        content_type="application/json",
+    )
     assert refused.status_code == 400 and "第四十二条" in refused.content.decode()
-    foreign = client.post("/api/inspection-tasks/", task_payload(tree["county"], matter, body, code="API-3"),
-                          content_type="application/json")
+    foreign = client.post(
+        "/api/inspection-tasks/",
+        task_payload(tree["county"], matter, body, code="API-3"),
+        content_type="application/json",
+    )
     assert foreign.status_code == 400 and "牵头单位" in foreign.content.decode()
 
 
@@ -48,8 +69,13 @@ def test_conflict_is_declared_by_the_entity_code(tree, users, login):
     officer = make_officer(make_body(unit), 1)
     entity = make_entities(unit, {"C": 1})[0]
     client = login(users["office"])
-    data = {"unit": unit.pk, "officer": officer.pk, "entity_uscc": "91990100MA0000000X", "reason": "亲属",
-            "declared_on": "2025-01-02"}
+    data = {
+        "unit": unit.pk,
+        "officer": officer.pk,
+        "entity_uscc": "91990100MA0000000X",
+        "reason": "亲属",
+        "declared_on": "2025-01-02",
+    }
     response = client.post("/ledgers/conflicts/add/", data)
     assert response.status_code == 400 and "名录库中没有" in response.content.decode()
     data["entity_uscc"] = entity.uscc.lower()
@@ -77,8 +103,9 @@ def test_figures_page_shows_every_enforcement_metric(tree, users, login):
 
 
 def test_verify_page_of_another_units_task_is_not_found(tree, users, login):
-    task = InspectionTask.objects.create(unit=tree["other_county"], code="X", name="别的县", ratio_c=1,
-                                         start_on=D(2025, 4, 1), end_on=D(2025, 5, 1))
+    task = InspectionTask.objects.create(
+        unit=tree["other_county"], code="X", name="别的县", ratio_c=1, start_on=D(2025, 4, 1), end_on=D(2025, 5, 1)
+    )
     assert login(users["clerk"]).get(f"/inspections/tasks/{task.pk}/verify/").status_code == 404
     page = login(users["office"]).get(f"/inspections/tasks/{task.pk}/verify/").content.decode()
     assert "尚未抽取" in page

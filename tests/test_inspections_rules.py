@@ -1,4 +1,5 @@
 """双随机 in the database: the draw and its refusals, the exclusion window, redraws, verification, results."""
+
 import datetime as dt
 import io
 import math
@@ -12,10 +13,15 @@ from fazhi.enforcement.models import Officer
 from fazhi.enforcement.rules import revoke_certificate
 from fazhi.inspections import draw as engine
 from fazhi.inspections import rules
-from fazhi.inspections.deadlines import result_overdue_q
 from fazhi.inspections.choices import Industry, Result, TaskStatus
+from fazhi.inspections.deadlines import result_overdue_q
 from fazhi.inspections.models import (
-    Conflict, DrawRun, InspectionMatter, InspectionTask, MarketEntity, TaskEntity,
+    Conflict,
+    DrawRun,
+    InspectionMatter,
+    InspectionTask,
+    MarketEntity,
+    TaskEntity,
 )
 from fazhi.law.calendar import default_calendar
 from fazhi.law.errors import RuleViolation
@@ -31,8 +37,13 @@ PER_CLASS = {"A": 40, "B": 30, "C": 20, "D": 10, "E": 6}
 
 def make_matter(body, code="SC-1", published_on=D(2025, 1, 2)):
     return InspectionMatter.objects.create(
-        unit=body.unit, body=body, code=code, name=f"抽查事项{code}", basis="《食品安全法》第一百一十条",
-        objects_description="食品经营者", published_on=published_on,
+        unit=body.unit,
+        body=body,
+        code=code,
+        name=f"抽查事项{code}",
+        basis="《食品安全法》第一百一十条",
+        objects_description="食品经营者",
+        published_on=published_on,
     )
 
 
@@ -40,15 +51,31 @@ def make_entities(unit, per_class=PER_CLASS, start=1, region=None, industry=Indu
     rows, n = [], start
     for cls, count in per_class.items():
         for _ in range(count):
-            rows.append(MarketEntity(unit=unit, uscc=valid_uscc(n), name=f"主体{n}", industry=industry,
-                                     region=region or unit.region, risk_class=cls))
+            rows.append(
+                MarketEntity(
+                    unit=unit,
+                    uscc=valid_uscc(n),
+                    name=f"主体{n}",
+                    industry=industry,
+                    region=region or unit.region,
+                    risk_class=cls,
+                )
+            )
             n += 1
     return MarketEntity.objects.bulk_create(rows)
 
 
 def make_task(unit, matters, bodies, code="RW-1", **extra):
-    fields = {"ratio_a": 5, "ratio_b": 10, "ratio_c": 20, "ratio_d": 50, "ratio_e": 100,
-              "start_on": D(2025, 4, 1), "end_on": D(2025, 9, 30), **extra}
+    fields = {
+        "ratio_a": 5,
+        "ratio_b": 10,
+        "ratio_c": 20,
+        "ratio_d": 50,
+        "ratio_e": 100,
+        "start_on": D(2025, 4, 1),
+        "end_on": D(2025, 9, 30),
+        **extra,
+    }
     task = InspectionTask.objects.create(unit=unit, code=code, name=f"任务{code}", **fields)
     task.matters.set(matters)
     task.bodies.set(bodies)
@@ -62,8 +89,14 @@ def world(tree):
     officers = [make_officer(body, n) for n in range(1, 7)]
     matter = make_matter(body)
     entities = make_entities(unit)
-    return {"unit": unit, "body": body, "officers": officers, "matter": matter, "entities": entities,
-            "task": make_task(unit, [matter], [body])}
+    return {
+        "unit": unit,
+        "body": body,
+        "officers": officers,
+        "matter": matter,
+        "entities": entities,
+        "task": make_task(unit, [matter], [body]),
+    }
 
 
 def test_draw_takes_the_ratio_of_each_risk_class_with_two_inspectors_each(world):
@@ -114,7 +147,9 @@ def test_certificate_expiring_before_the_task_ends_keeps_an_officer_out(world, t
 def test_conflicts_that_leave_too_few_inspectors_are_refused(world):
     only_e = world["entities"][-1]
     for officer in world["officers"][:5]:
-        Conflict.objects.create(unit=world["unit"], officer=officer, entity=only_e, reason="亲属", declared_on=D(2025, 1, 1))
+        Conflict.objects.create(
+            unit=world["unit"], officer=officer, entity=only_e, reason="亲属", declared_on=D(2025, 1, 1)
+        )
     with pytest.raises(RuleViolation, match="排除须回避人员后可派检查人员1人"):
         rules.draw_task(world["task"], on=DRAW_DAY)
 
@@ -129,7 +164,9 @@ def test_declared_conflicts_are_respected(world):
     barred = {}
     for entity in world["entities"][-6:]:  # class E: all drawn
         officer = world["officers"][entity.pk % 6]
-        Conflict.objects.create(unit=world["unit"], officer=officer, entity=entity, reason="曾任职", declared_on=D(2025, 1, 1))
+        Conflict.objects.create(
+            unit=world["unit"], officer=officer, entity=entity, reason="曾任职", declared_on=D(2025, 1, 1)
+        )
         barred[entity.pk] = officer.pk
     run = rules.draw_task(world["task"], on=DRAW_DAY)
     assert run.conflicts_total == 6
@@ -161,12 +198,22 @@ def test_entities_drawn_for_the_same_matter_within_the_window_are_skipped(world,
     again = set(TaskEntity.objects.filter(run=run).values_list("entity_id", flat=True))
     assert again.isdisjoint(drawn) and len(again) == sum(PER_CLASS.values()) - len(drawn)
 
-    other_matter = make_task(world["unit"], [make_matter(world["body"], "SC-2")], [world["body"]], code="RW-OTHER", **everyone)
+    other_matter = make_task(
+        world["unit"], [make_matter(world["body"], "SC-2")], [world["body"]], code="RW-OTHER", **everyone
+    )
     assert rules.draw_task(other_matter, on=D(2025, 5, 1)).drawn_total == sum(PER_CLASS.values())
 
     window = param("inspection.repeat_window", DRAW_DAY).value
-    late = make_task(world["unit"], [world["matter"]], [world["body"]], code="RW-LATE", start_on=D(2026, 4, 1),
-                     end_on=D(2026, 9, 30), exclusion_days=30, **everyone)
+    late = make_task(
+        world["unit"],
+        [world["matter"]],
+        [world["body"]],
+        code="RW-LATE",
+        start_on=D(2026, 4, 1),
+        end_on=D(2026, 9, 30),
+        exclusion_days=30,
+        **everyone,
+    )
     assert window > 30
     assert rules.draw_task(late, on=D(2026, 4, 2)).drawn_total == sum(PER_CLASS.values())
 
@@ -184,8 +231,9 @@ def test_joint_task_of_two_departments(world, tree):
     other_body = make_body(tree["dept"], "B-JUSTICE")
     for n in range(60, 64):
         make_officer(other_body, n)
-    task = make_task(world["unit"], [world["matter"], make_matter(other_body, "SC-J")], [world["body"], other_body],
-                     code="RW-JOINT")
+    task = make_task(
+        world["unit"], [world["matter"], make_matter(other_body, "SC-J")], [world["body"], other_body], code="RW-JOINT"
+    )
     rules.draw_task(task, on=DRAW_DAY)
     task.refresh_from_db()
     assert task.is_joint

@@ -1,5 +1,6 @@
 """双随机 workflow steps: one write path (locked steps, API step routes, read-only state, one draw in force per
 task in the database) and the invariants that `fazhi check` runs over the stored rows, each broken on purpose."""
+
 import datetime as dt
 import re
 from pathlib import Path
@@ -17,8 +18,12 @@ from fazhi.inspections.choices import Result, TaskStatus
 from fazhi.inspections.deadlines import derive_target, result_due
 from fazhi.inspections.models import DrawRun, InspectionMatter, InspectionPlan, InspectionTask, TaskEntity
 
-from .test_inspections_rules import DRAW_DAY, make_matter, make_task
-from .test_inspections_rules import world  # noqa: F401  (fixture)
+from .test_inspections_rules import (
+    DRAW_DAY,
+    make_matter,
+    make_task,
+    world,  # noqa: F401  (fixture)
+)
 
 D = dt.date
 
@@ -93,7 +98,9 @@ def test_a_task_is_drawn_and_verified_through_the_api(world, api):  # noqa: F811
     assert post(api, f"{base}/draw/", reason="检查人员名录更新").status_code == 200
     assert world["task"].runs.get(superseded_at__isnull=True).number == 2
     assert post(api, f"{base}/verify/").status_code == 200
-    history = [h.history_change_reason for h in InspectionTask.history.filter(id=world["task"].pk).order_by("history_id")]
+    history = [
+        h.history_change_reason for h in InspectionTask.history.filter(id=world["task"].pk).order_by("history_id")
+    ]
     assert history[-2:] == ["第1次随机抽取", "第2次随机抽取：检查人员名录更新"]
 
 
@@ -124,17 +131,26 @@ def test_results_are_entered_and_published_through_the_api(world, api):  # noqa:
     response = post(api, f"{base}/publish/", published_on="2025-04-02")
     assert response.status_code == 200 and response.json()["published_on"] == "2025-04-02"
     assert post(api, f"{base}/publish/", published_on="2025-04-03").status_code == 409
-    history = [h.history_change_reason for h in InspectionTask.history.filter(id=world["task"].pk).order_by("history_id")]
+    history = [
+        h.history_change_reason for h in InspectionTask.history.filter(id=world["task"].pk).order_by("history_id")
+    ]
     assert history[-2:] == ["公示检查结果1条", "公示抽查任务"]
     assert [h.history_change_reason for h in TaskEntity.history.filter(id=first.pk).order_by("history_id")] == [
-        "录入检查结果", "公示检查结果"]
+        "录入检查结果",
+        "公示检查结果",
+    ]
 
 
-@pytest.mark.parametrize("ledger, field, value", [
-    ("inspection-tasks", "status", "drawn"), ("inspection-tasks", "drawn_on", "2025-04-01"),
-    ("inspection-tasks", "published_on", "2025-04-02"), ("inspection-matters", "published_on", "2025-03-01"),
-    ("inspection-plans", "published_on", "2025-03-01"),
-])
+@pytest.mark.parametrize(
+    "ledger, field, value",
+    [
+        ("inspection-tasks", "status", "drawn"),
+        ("inspection-tasks", "drawn_on", "2025-04-01"),
+        ("inspection-tasks", "published_on", "2025-04-02"),
+        ("inspection-matters", "published_on", "2025-03-01"),
+        ("inspection-plans", "published_on", "2025-03-01"),
+    ],
+)
 def test_a_patch_of_a_state_field_is_refused_and_changes_nothing(world, api, ledger, field, value):  # noqa: F811
     plan = InspectionPlan.objects.create(unit=world["unit"], code="JH-P", year=2025, name="计划", content="比例")
     row = {"inspection-tasks": world["task"], "inspection-matters": world["matter"], "inspection-plans": plan}[ledger]
@@ -197,8 +213,9 @@ def test_one_draw_in_force_per_task_in_the_database(world):  # noqa: F811
 
 def test_a_hidden_step_posted_anyway_is_refused_by_the_step(world, users, login):  # noqa: F811
     client = login(users["office"])
-    page = client.post(f"/ledgers/inspection-tasks/{world['task'].pk}/do/publish-results/",
-                       {"published_on": "2025-04-10"}, follow=True).content.decode()
+    page = client.post(
+        f"/ledgers/inspection-tasks/{world['task'].pk}/do/publish-results/", {"published_on": "2025-04-10"}, follow=True
+    ).content.decode()
     assert "公示全部已录入的检查结果未执行" in page and "待抽取" in page
 
 
@@ -213,11 +230,20 @@ def test_the_derived_values_are_one_pure_function():
 
 
 # -- invariants -------------------------------------------------------------------------------------------------
-ALL = [f"inspections.{name}" for name in (
-    "plan_published_within_its_year", "task_matches_its_draw", "drawn_from_published_matters",
-    "results_only_on_current_draws", "one_row_per_entity_per_draw", "result_matches_fields", "result_due_follows_the_law",
-    "published_on_time_matches_dates", "inspected_by_certified_inspectors",
-)]
+ALL = [
+    f"inspections.{name}"
+    for name in (
+        "plan_published_within_its_year",
+        "task_matches_its_draw",
+        "drawn_from_published_matters",
+        "results_only_on_current_draws",
+        "one_row_per_entity_per_draw",
+        "result_matches_fields",
+        "result_due_follows_the_law",
+        "published_on_time_matches_dates",
+        "inspected_by_certified_inspectors",
+    )
+]
 
 
 def test_every_invariant_is_registered_and_tested():
@@ -235,10 +261,16 @@ def test_a_plan_published_after_its_year_is_found(stepped):
     assert found("plan_published_within_its_year") == {stepped["plan"].pk}
 
 
-@pytest.mark.parametrize("change", [
-    {"status": TaskStatus.DRAFT}, {"drawn_total": 7}, {"drawn_on": D(2025, 3, 31)}, {"published_on": D(2025, 3, 1)},
-    {"drawn_on": None},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"status": TaskStatus.DRAFT},
+        {"drawn_total": 7},
+        {"drawn_on": D(2025, 3, 31)},
+        {"published_on": D(2025, 3, 1)},
+        {"drawn_on": None},
+    ],
+)
 def test_a_task_that_disagrees_with_its_draw_is_found(stepped, change):
     InspectionTask.all_objects.filter(pk=stepped["task"].pk).update(**change)
     assert found("task_matches_its_draw") == {stepped["task"].pk}
@@ -274,10 +306,18 @@ def test_an_entity_drawn_twice_in_one_draw_is_found(stepped):
     assert found("one_row_per_entity_per_draw") == {first.pk}
 
 
-@pytest.mark.parametrize("index, change", [
-    (0, {"problem_found": True}), (1, {"problem_found": False}), (1, {"disposal": ""}), (0, {"inspected_on": None}),
-    (0, {"result": ""}), (0, {"inspected_on": D(2025, 3, 31)}), (0, {"published_on": D(2025, 4, 9)}),
-])
+@pytest.mark.parametrize(
+    "index, change",
+    [
+        (0, {"problem_found": True}),
+        (1, {"problem_found": False}),
+        (1, {"disposal": ""}),
+        (0, {"inspected_on": None}),
+        (0, {"result": ""}),
+        (0, {"inspected_on": D(2025, 3, 31)}),
+        (0, {"published_on": D(2025, 4, 9)}),
+    ],
+)
 def test_a_result_that_disagrees_with_its_fields_is_found(stepped, index, change):
     target = stepped["targets"][index]
     TaskEntity.all_objects.filter(pk=target.pk).update(**change)
@@ -293,10 +333,15 @@ def test_a_wrong_publication_limit_is_found(stepped):
     assert found("result_due_follows_the_law") == {target.pk, untouched.pk}
 
 
-@pytest.mark.parametrize("index, change", [
-    (0, {"published_on_time": False}), (1, {"published_on_time": True}), (2, {"published_on_time": None}),
-    (0, {"published_on": None}),
-])
+@pytest.mark.parametrize(
+    "index, change",
+    [
+        (0, {"published_on_time": False}),
+        (1, {"published_on_time": True}),
+        (2, {"published_on_time": None}),
+        (0, {"published_on": None}),
+    ],
+)
 def test_a_wrong_publication_flag_is_found(stepped, index, change):
     target = stepped["targets"][index]
     TaskEntity.all_objects.filter(pk=target.pk).update(**change)
@@ -307,7 +352,7 @@ def test_an_inspection_by_too_few_certified_inspectors_is_found(stepped):
     target = stepped["targets"][0]
     leader = target.team_ids[0]
     Certificate.all_objects.filter(officer_id=leader).update(revoked_on=D(2025, 4, 9))  # the day before the visit
-    hits = [v for v in violations(["inspections.inspected_by_certified_inspectors"])]
+    hits = list(violations(["inspections.inspected_by_certified_inspectors"]))
     assert target.pk in {v.pk for v in hits}
     assert all("持有效执法证件的检查人员1人" in v.detail for v in hits)
     assert {v.pk for v in hits} == {t.pk for t in stepped["targets"] if leader in t.team_ids}

@@ -4,6 +4,7 @@ Properties are checked against an independent oracle: stepping one day at a time
 Nothing here mutates global state: calendars are built directly, and the cached `parameter_book()` /
 `default_calendar()` are only read.
 """
+
 import datetime as dt
 import re
 from pathlib import Path
@@ -20,7 +21,13 @@ from fazhi.law.calendar import PACKAGE_YEARS, WorkCalendar, YearOverride, defaul
 from fazhi.law.deadlines import Deadline, add_period, annual_due_date, deadline
 from fazhi.law.errors import CalendarDataMissing, ParameterNotInForce, RuleViolation
 from fazhi.law.params import (
-    PERIOD_UNITS, UNITS, ParameterBook, load_parameter_data, param, parameter_book, rule,
+    PERIOD_UNITS,
+    UNITS,
+    ParameterBook,
+    load_parameter_data,
+    param,
+    parameter_book,
+    rule,
 )
 
 D = dt.date
@@ -416,7 +423,8 @@ def test_decision_limit_is_sixty_days_either_side_but_cites_different_articles()
 def test_every_reconsideration_limit_in_force_across_the_change_cites_the_right_law():
     book = parameter_book()
     straddling = [
-        code for code, versions in book.versions.items()
+        code
+        for code, versions in book.versions.items()
         if code.startswith("reconsideration.") and any(v.in_force_on(D(2023, 12, 31)) for v in versions)
     ]
     assert "reconsideration.decision_limit" in straddling and "reconsideration.respondent_answer" in straddling
@@ -480,7 +488,9 @@ def test_every_period_parameter_yields_a_deadline(fresh_book):
 
 def test_every_annual_date_parameter_gives_a_date(fresh_book):
     for code, versions in fresh_book.versions.items():
-        if versions[-1].unit not in {"annual_date", "annual_date_before"} or not versions[-1].in_force_on(D(2026, 1, 1)):
+        if versions[-1].unit not in {"annual_date", "annual_date_before"} or not versions[-1].in_force_on(
+            D(2026, 1, 1)
+        ):
             continue
         month, day = (int(part) for part in str(versions[-1].value).split("-"))
         due = annual_due_date(code, 2026)

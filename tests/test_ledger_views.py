@@ -1,4 +1,5 @@
 """The reusable ledger pattern: list, detail with history, form with Chinese messages, recycle bin, export."""
+
 import io
 
 import pytest
@@ -11,9 +12,18 @@ from .factories import make_item
 
 def item_form(unit, **overrides):
     data = {
-        "unit": unit.pk, "code": "NEW-1", "name": "新事项", "item_type": "licensing", "legal_basis": "",
-        "statutory_limit": 20, "promised_limit": 8, "online_depth": 3, "visits_required": 0,
-        "tolerance_documents": "", "effective_from": "2025-01-01", "effective_to": "",
+        "unit": unit.pk,
+        "code": "NEW-1",
+        "name": "新事项",
+        "item_type": "licensing",
+        "legal_basis": "",
+        "statutory_limit": 20,
+        "promised_limit": 8,
+        "online_depth": 3,
+        "visits_required": 0,
+        "tolerance_documents": "",
+        "effective_from": "2025-01-01",
+        "effective_to": "",
     }
     data.update(overrides)
     return data
@@ -36,7 +46,9 @@ def test_create_edit_and_history(users, tree, login):
 
 def test_form_refuses_a_promised_limit_longer_than_the_statutory_one(users, tree, login):
     client = login(users["clerk"])
-    response = client.post("/ledgers/service-items/add/", item_form(tree["town"], statutory_limit=10, promised_limit=15))
+    response = client.post(
+        "/ledgers/service-items/add/", item_form(tree["town"], statutory_limit=10, promised_limit=15)
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "承诺办理时限不得超过法定办理时限" in page and "优化营商环境条例" in page and "第三十六条" in page

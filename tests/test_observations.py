@@ -1,4 +1,5 @@
 """The observation store: figures read from reports go beside ledger values, superseding, never overwriting."""
+
 import datetime as dt
 
 import pytest
@@ -13,9 +14,21 @@ YEAR = Period.year(2025)
 def test_report_facts_become_observations_of_the_unit(tree):
     county = tree["county"]
     facts = [
-        {"metric": "reconsideration_received", "value": 187, "qualifier": None, "scope": "self", "quote": "收到复议申请187件"},
+        {
+            "metric": "reconsideration_received",
+            "value": 187,
+            "qualifier": None,
+            "scope": "self",
+            "quote": "收到复议申请187件",
+        },
         {"metric": "reconsideration_received", "value": 20, "qualifier": None, "scope": "sub", "quote": "其中某局20件"},
-        {"metric": "leadership_law_study_sessions", "value": 100, "qualifier": "approx", "scope": "self", "quote": "学法100余次"},
+        {
+            "metric": "leadership_law_study_sessions",
+            "value": 100,
+            "qualifier": "approx",
+            "scope": "self",
+            "quote": "学法100余次",
+        },
         {"metric": "penalty_amount", "value": 142, "qualifier": "yoy", "scope": "self", "quote": "同比提高142%"},
         {"metric": "not_a_metric", "value": 1, "scope": "self"},
     ]
@@ -48,8 +61,15 @@ def test_migration_turns_current_ledger_rows_into_snapshots(tree):
         newer = ObservationBatch.objects.create(source="ledger", **period)
         Observation.objects.create(unit=dept, metric="service_items", value=3, source="ledger", batch=older, **period)
         Observation.objects.create(unit=dept, metric="online_rate", value=0.5, source="ledger", batch=newer, **period)
-        Observation.objects.create(unit=dept, metric="online_rate", value=0.25, source="ledger", batch=older,
-                                   superseded_at=timezone.now(), **period)
+        Observation.objects.create(
+            unit=dept,
+            metric="online_rate",
+            value=0.25,
+            source="ledger",
+            batch=older,
+            superseded_at=timezone.now(),
+            **period,
+        )
         manual = Observation.objects.create(unit=dept, metric="online_rate", value=0.4, source="manual", **period)
     finally:
         call_command("migrate", "metrics", verbosity=0)
@@ -61,4 +81,6 @@ def test_migration_turns_current_ledger_rows_into_snapshots(tree):
     manual.refresh_from_db()
     assert manual.superseded_at is None
     assert current_values(YEAR, units=[dept])[dept.pk]["online_rate"] == {
-        "ledger": (0.5, "ledger", ""), "manual": (0.4, "manual", "")}
+        "ledger": (0.5, "ledger", ""),
+        "manual": (0.4, "manual", ""),
+    }

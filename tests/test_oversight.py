@@ -1,4 +1,5 @@
 """建议提案 and 依申请公开: reply limits by the law in force, extensions, refusals, metrics, import."""
+
 import datetime as dt
 
 import pytest
@@ -19,13 +20,26 @@ YEAR = Period.year(2025)
 
 
 def make_suggestion(unit, number="1", kind=SuggestionKind.NPC, assigned=D(2025, 3, 20)):
-    return Suggestion.objects.create(unit=unit, kind=kind, session="十五届人大三次会议", number=number, title=f"关于{number}的建议",
-                                     proposer="王代表", assigned_on=assigned)
+    return Suggestion.objects.create(
+        unit=unit,
+        kind=kind,
+        session="十五届人大三次会议",
+        number=number,
+        title=f"关于{number}的建议",
+        proposer="王代表",
+        assigned_on=assigned,
+    )
 
 
 def make_request(unit, number="R1", received=D(2025, 6, 3)):
-    return DisclosureRequest.objects.create(unit=unit, number=number, applicant_name="李某", channel=DisclosureChannel.ONLINE,
-                                            content="某项目审批文件", received_on=received)
+    return DisclosureRequest.objects.create(
+        unit=unit,
+        number=number,
+        applicant_name="李某",
+        channel=DisclosureChannel.ONLINE,
+        content="某项目审批文件",
+        received_on=received,
+    )
 
 
 # -- 建议提案 ----------------------------------------------------------------------------------------------
@@ -133,7 +147,9 @@ def test_consulting_third_parties_does_not_count_and_extension_is_capped(tree):
     assert "第三十三条" in refused.value.messages[0]
 
 
-@pytest.mark.parametrize("reply_type, article", [("refused", "第三十六条第（三）项"), ("not_responsible", "第三十六条第（五）项")])
+@pytest.mark.parametrize(
+    "reply_type, article", [("refused", "第三十六条第（三）项"), ("not_responsible", "第三十六条第（五）项")]
+)
 def test_refusal_and_referral_need_reasons(tree, reply_type, article):
     request = make_request(tree["dept"])
     with pytest.raises(RuleViolation) as refused:
@@ -145,9 +161,14 @@ def test_refusal_and_referral_need_reasons(tree, reply_type, article):
 
 def test_disclosure_metrics_and_overdue_list(tree, users, login):
     town = tree["town"]
-    for i, (received, replied) in enumerate([
-        (D(2025, 6, 3), D(2025, 6, 20)), (D(2025, 6, 3), D(2025, 7, 2)), (D(2025, 6, 3), None), (D(2024, 12, 20), D(2025, 1, 10)),
-    ]):
+    for i, (received, replied) in enumerate(
+        [
+            (D(2025, 6, 3), D(2025, 6, 20)),
+            (D(2025, 6, 3), D(2025, 7, 2)),
+            (D(2025, 6, 3), None),
+            (D(2024, 12, 20), D(2025, 1, 10)),
+        ]
+    ):
         request = make_request(town, f"DR{i}", received)
         if replied:
             rules.reply_disclosure(request, "provided", replied)
@@ -163,7 +184,9 @@ def test_disclosure_steps_through_the_web(tree, users, login):
     url = f"/ledgers/disclosure-requests/{request.pk}/do/"
     client.post(url + "stop-clock/", {"started_on": "2025-06-10", "reason": "third_party"})
     client.post(url + "resume-clock/", {"ended_on": "2025-06-17"})
-    response = client.post(url + "reply/", {"replied_on": "2025-07-08", "reply_type": "refused", "reply_reason": ""}, follow=True)
+    response = client.post(
+        url + "reply/", {"replied_on": "2025-07-08", "reply_type": "refused", "reply_reason": ""}, follow=True
+    )
     assert "第三十六条" in [str(m) for m in response.context["messages"]][-1]
     client.post(url + "reply/", {"replied_on": "2025-07-08", "reply_type": "refused", "reply_reason": "属于商业秘密"})
     request.refresh_from_db()
@@ -177,22 +200,57 @@ def test_suggestions_import_with_co_handlers_and_rules(users, tree, tmp_path):
     headers = [c.header for c in spec.columns]
 
     def row(number, **overrides):
-        values = dict(zip(headers, ["人大代表建议", "十五届人大三次会议", number, "建议", "王代表", "C1-T1", "D2、C1",
-                                    D(2025, 3, 20), "否", None, D(2025, 6, 1), "A类（已经解决或者采纳）", "满意", D(2025, 6, 10)]))
+        values = dict(
+            zip(
+                headers,
+                [
+                    "人大代表建议",
+                    "十五届人大三次会议",
+                    number,
+                    "建议",
+                    "王代表",
+                    "C1-T1",
+                    "D2、C1",
+                    D(2025, 3, 20),
+                    "否",
+                    None,
+                    D(2025, 6, 1),
+                    "A类（已经解决或者采纳）",
+                    "满意",
+                    D(2025, 6, 10),
+                ],
+            )
+        )
         values.update(overrides)
         return [values[h] for h in headers]
 
     make_suggestion(tree["town"], "EXISTS")
-    bad = [row("1"), row("EXISTS"), row("3", **{"协办单位编码": "C1-T1"}), row("4", 答复日期=None),
-           row("5", **{"涉及面广、处理难度大": "是"})]
+    bad = [
+        row("1"),
+        row("EXISTS"),
+        row("3", **{"协办单位编码": "C1-T1"}),
+        row("4", 答复日期=None),
+        row("5", **{"涉及面广、处理难度大": "是"}),
+    ]
     with pytest.raises(ImportRefused) as refused:
         run_import(spec, workbook_file(tmp_path, headers, bad), users["clerk"])
     assert sorted((p.row, p.column) for p in refused.value.problems) == [
-        (3, "建议（提案）号"), (4, "协办单位编码"), (5, ""), (6, "延期答复说明"),
+        (3, "建议（提案）号"),
+        (4, "协办单位编码"),
+        (5, ""),
+        (6, "延期答复说明"),
     ]
-    good = [row("1"), row("2", 答复日期=D(2025, 7, 1), 反馈日期=D(2025, 7, 10)), row("3", 答复日期=None, 答复类别=None, **{"代表（委员）意见": None, "反馈日期": None})]
+    good = [
+        row("1"),
+        row("2", 答复日期=D(2025, 7, 1), 反馈日期=D(2025, 7, 10)),
+        row("3", 答复日期=None, 答复类别=None, **{"代表（委员）意见": None, "反馈日期": None}),
+    ]
     assert run_import(spec, workbook_file(tmp_path, headers, good, name="ok.xlsx"), users["clerk"]).rows == 3
     one = Suggestion.objects.get(number="1")
-    assert one.on_time and one.satisfaction == "satisfied" and sorted(c.unit.code for c in one.co_handlers.all()) == ["C1", "D2"]
+    assert (
+        one.on_time
+        and one.satisfaction == "satisfied"
+        and sorted(c.unit.code for c in one.co_handlers.all()) == ["C1", "D2"]
+    )
     assert Suggestion.objects.get(number="2").on_time is False
     assert Suggestion.objects.get(number="3").status == "assigned"

@@ -1,4 +1,5 @@
 """建议提案 and 依申请公开: the locked steps through the API, read-only state, and every invariant broken on purpose."""
+
 import datetime as dt
 
 import pytest
@@ -53,12 +54,26 @@ def stepped_rows(tree):
 
 def test_correctly_stepped_rows_satisfy_every_invariant(tree):
     stepped_rows(tree)
-    assert oversight_invariants() == [f"oversight.{name}" for name in sorted([  # each is broken on purpose below
-        "suggestion_status_matches_reply", "suggestion_dates_in_order", "suggestion_due_date_recomputes",
-        "suggestion_on_time_matches", "difficult_has_reason", "co_handler_is_not_the_lead",
-        "disclosure_status_matches_reply", "disclosure_dates_in_order", "correction_notice_in_time",
-        "disclosure_due_date_recomputes", "disclosure_on_time_matches", "extension_within_the_cap", "refusal_has_a_reason",
-    ])]
+    assert oversight_invariants() == [
+        f"oversight.{name}"
+        for name in sorted(
+            [  # each is broken on purpose below
+                "suggestion_status_matches_reply",
+                "suggestion_dates_in_order",
+                "suggestion_due_date_recomputes",
+                "suggestion_on_time_matches",
+                "difficult_has_reason",
+                "co_handler_is_not_the_lead",
+                "disclosure_status_matches_reply",
+                "disclosure_dates_in_order",
+                "correction_notice_in_time",
+                "disclosure_due_date_recomputes",
+                "disclosure_on_time_matches",
+                "extension_within_the_cap",
+                "refusal_has_a_reason",
+            ]
+        )
+    ]
     assert [str(v) for v in violations(oversight_invariants())] == []
 
 
@@ -69,8 +84,13 @@ def test_suggestion_steps_through_the_api(tree, users, client):
     url = f"/api/suggestions/{suggestion.pk}/"
     assert client.post(url + "co-handler/", {"unit_code": "D2"}, **JSON).status_code == 200
     co = suggestion.co_handlers.get()
-    assert client.post(url + "co-opinion/", {"co_handler": co.pk, "opinion_sent_on": "2025-04-01"}, **JSON).status_code == 200
-    response = client.post(url + "difficult/", {"declared_on": "2025-04-01", "difficult_reason": "涉及多个部门"}, **JSON)
+    assert (
+        client.post(url + "co-opinion/", {"co_handler": co.pk, "opinion_sent_on": "2025-04-01"}, **JSON).status_code
+        == 200
+    )
+    response = client.post(
+        url + "difficult/", {"declared_on": "2025-04-01", "difficult_reason": "涉及多个部门"}, **JSON
+    )
     assert response.status_code == 200 and response.json()["due_on"] == "2025-09-22"
     response = client.post(url + "reply/", {"replied_on": "2025-09-22", "reply_category": "A"}, **JSON)
     assert response.status_code == 200
@@ -78,20 +98,31 @@ def test_suggestion_steps_through_the_api(tree, users, client):
     # The row moved on: the same step again, or one its state no longer allows, is a 409.
     again = client.post(url + "reply/", {"replied_on": "2025-09-22", "reply_category": "A"}, **JSON)
     assert again.status_code == 409 and "已答复" in again.json()["detail"]
-    assert client.post(url + "difficult/", {"declared_on": "2025-04-01", "difficult_reason": "x"}, **JSON).status_code == 409
+    assert (
+        client.post(url + "difficult/", {"declared_on": "2025-04-01", "difficult_reason": "x"}, **JSON).status_code
+        == 409
+    )
     assert client.post(url + "co-handler/", {"unit_code": "C1"}, **JSON).status_code == 409
-    assert client.post(url + "feedback/", {"feedback_on": "2025-09-30", "satisfaction": "satisfied"}, **JSON).status_code == 200
+    assert (
+        client.post(url + "feedback/", {"feedback_on": "2025-09-30", "satisfaction": "satisfied"}, **JSON).status_code
+        == 200
+    )
     again = client.post(url + "feedback/", {"feedback_on": "2025-09-30", "satisfaction": "basically"}, **JSON)
     assert again.status_code == 409 and "已登记代表（委员）意见" in again.json()["detail"]
     suggestion.refresh_from_db()
-    assert suggestion.satisfaction == "satisfied" and co.__class__.objects.get(pk=co.pk).opinion_sent_on == D(2025, 4, 1)
+    assert suggestion.satisfaction == "satisfied" and co.__class__.objects.get(pk=co.pk).opinion_sent_on == D(
+        2025, 4, 1
+    )
 
 
 def test_a_rule_broken_by_a_step_is_a_400_naming_the_law(tree, users, client):
     suggestion = make_suggestion(tree["town"])
     client.force_login(users["clerk"])
-    response = client.post(f"/api/suggestions/{suggestion.pk}/difficult/",
-                           {"declared_on": "2025-06-23", "difficult_reason": "来不及"}, **JSON)
+    response = client.post(
+        f"/api/suggestions/{suggestion.pk}/difficult/",
+        {"declared_on": "2025-06-23", "difficult_reason": "来不及"},
+        **JSON,
+    )
     assert response.status_code == 400 and "代表法" in str(response.json())
     assert not Suggestion.objects.get(pk=suggestion.pk).difficult
 
@@ -143,36 +174,53 @@ def test_disclosure_steps_through_the_api(tree, users, client):
     request = make_request(tree["town"])
     client.force_login(users["clerk"])
     url = f"/api/disclosure-requests/{request.pk}/"
-    assert client.post(url + "request-correction/", {"correction_requested_on": "2025-06-05"}, **JSON).status_code == 200
+    assert (
+        client.post(url + "request-correction/", {"correction_requested_on": "2025-06-05"}, **JSON).status_code == 200
+    )
     conflict = client.post(url + "stop-clock/", {"started_on": "2025-06-06", "reason": "third_party"}, **JSON)
     assert conflict.status_code == 409 and "补正" in conflict.json()["detail"]
-    assert client.post(url + "request-correction/", {"correction_requested_on": "2025-06-06"}, **JSON).status_code == 409
+    assert (
+        client.post(url + "request-correction/", {"correction_requested_on": "2025-06-06"}, **JSON).status_code == 409
+    )
     response = client.post(url + "receive-correction/", {"correction_received_on": "2025-06-09"}, **JSON)
     assert response.status_code == 200 and response.json()["due_on"] == "2025-07-07"
     assert client.post(url + "receive-correction/", {"correction_received_on": "2025-06-09"}, **JSON).status_code == 409
     assert client.post(url + "resume-clock/", {"ended_on": "2025-06-10"}, **JSON).status_code == 409  # none open
     response = client.post(url + "stop-clock/", {"started_on": "2025-06-10", "reason": "third_party"}, **JSON)
     assert response.status_code == 200 and response.json()["stopped"] is True
-    assert client.post(url + "stop-clock/", {"started_on": "2025-06-11", "reason": "other_agency"}, **JSON).status_code == 409
+    assert (
+        client.post(url + "stop-clock/", {"started_on": "2025-06-11", "reason": "other_agency"}, **JSON).status_code
+        == 409
+    )
     reply = {"reply_type": "provided", "reply_reason": "已提供电子文档"}
     assert client.post(url + "reply/", {"replied_on": "2025-06-12", **reply}, **JSON).status_code == 409
     response = client.post(url + "resume-clock/", {"ended_on": "2025-06-17"}, **JSON)
     assert response.status_code == 200 and response.json()["due_on"] == "2025-07-14"  # five working days consulted
-    response = client.post(url + "extend/", {"extended_on": "2025-07-01", "days": 5, "extension_approver": "主任 刘某"}, **JSON)
+    response = client.post(
+        url + "extend/", {"extended_on": "2025-07-01", "days": 5, "extension_approver": "主任 刘某"}, **JSON
+    )
     assert response.status_code == 200 and response.json()["extension_days"] == 5
-    over = client.post(url + "extend/", {"extended_on": "2025-07-02", "days": 16, "extension_approver": "主任 刘某"}, **JSON)
+    over = client.post(
+        url + "extend/", {"extended_on": "2025-07-02", "days": 16, "extension_approver": "主任 刘某"}, **JSON
+    )
     assert over.status_code == 400 and "20个工作日" in str(over.json())
     response = client.post(url + "reply/", {"replied_on": "2025-07-10", **reply}, **JSON)
     assert response.status_code == 200 and (response.json()["status"], response.json()["on_time"]) == ("replied", True)
-    assert client.post(url + "extend/", {"extended_on": "2025-07-11", "days": 1, "extension_approver": "刘某"}, **JSON).status_code == 409
+    assert (
+        client.post(
+            url + "extend/", {"extended_on": "2025-07-11", "days": 1, "extension_approver": "刘某"}, **JSON
+        ).status_code
+        == 409
+    )
     assert client.post(url + "reply/", {"replied_on": "2025-07-11", **reply}, **JSON).status_code == 409
 
 
 def test_an_optional_text_may_be_left_out_of_a_step_body(tree, users, client):
     request = make_request(tree["town"])
     client.force_login(users["clerk"])
-    response = client.post(f"/api/disclosure-requests/{request.pk}/reply/",
-                           {"replied_on": "2025-06-20", "reply_type": "provided"}, **JSON)
+    response = client.post(
+        f"/api/disclosure-requests/{request.pk}/reply/", {"replied_on": "2025-06-20", "reply_type": "provided"}, **JSON
+    )
     assert response.status_code == 200
 
 
@@ -196,7 +244,9 @@ def test_steps_on_a_deleted_row_are_refused(tree, users, client):
     with pytest.raises(StateConflict, match="回收站"):
         rules.reply_disclosure(request, "provided", D(2025, 6, 20))
     client.force_login(users["clerk"])
-    response = client.post(f"/api/suggestions/{suggestion.pk}/reply/", {"replied_on": "2025-05-01", "reply_category": "A"}, **JSON)
+    response = client.post(
+        f"/api/suggestions/{suggestion.pk}/reply/", {"replied_on": "2025-05-01", "reply_category": "A"}, **JSON
+    )
     assert response.status_code == 404
     assert Suggestion.all_objects.get(pk=suggestion.pk).status == "assigned"
     assert DisclosureRequest.all_objects.get(pk=request.pk).status == "received"
@@ -213,8 +263,11 @@ def test_the_web_refuses_a_step_the_page_would_not_offer(tree, users, login):
     suggestion = make_suggestion(tree["town"])
     rules.reply_suggestion(suggestion, D(2025, 5, 1), "A")
     client = login(users["clerk"])
-    page = client.post(f"/ledgers/suggestions/{suggestion.pk}/do/difficult/",
-                       {"declared_on": "2025-04-01", "difficult_reason": "x"}, follow=True)
+    page = client.post(
+        f"/ledgers/suggestions/{suggestion.pk}/do/difficult/",
+        {"declared_on": "2025-04-01", "difficult_reason": "x"},
+        follow=True,
+    )
     messages = [str(m) for m in page.context["messages"]]
     assert any("延期答复（涉及面广、处理难度大）未执行" in m and "已答复" in m for m in messages)
     assert not Suggestion.objects.get(pk=suggestion.pk).difficult
@@ -226,20 +279,45 @@ def test_disclosure_import_checks_what_the_steps_check(tree, users, tmp_path):
     headers = [c.header for c in spec.columns]
 
     def row(number, **overrides):
-        values = dict(zip(headers, [number, "C1-T1", "自然人", "李某", "网上申请", "某文件", D(2025, 6, 3), None, None,
-                                    D(2025, 6, 20), "予以公开（提供信息或告知获取方式）", None]))
+        values = dict(
+            zip(
+                headers,
+                [
+                    number,
+                    "C1-T1",
+                    "自然人",
+                    "李某",
+                    "网上申请",
+                    "某文件",
+                    D(2025, 6, 3),
+                    None,
+                    None,
+                    D(2025, 6, 20),
+                    "予以公开（提供信息或告知获取方式）",
+                    None,
+                ],
+            )
+        )
         values.update(overrides)
         return [values[h] for h in headers]
 
-    bad = [row("I1", 答复类型="不予公开"), row("I2", **{"延长答复期限（工作日）": 21, "同意延长的负责人": "刘某"}),
-           row("I3", **{"延长答复期限（工作日）": 5}), row("I4", 答复日期=D(2025, 6, 2))]
+    bad = [
+        row("I1", 答复类型="不予公开"),
+        row("I2", **{"延长答复期限（工作日）": 21, "同意延长的负责人": "刘某"}),
+        row("I3", **{"延长答复期限（工作日）": 5}),
+        row("I4", 答复日期=D(2025, 6, 2)),
+    ]
     with pytest.raises(ImportRefused) as refused:
         run_import(spec, workbook_file(tmp_path, headers, bad), users["clerk"])
     problems = sorted((p.row, p.column) for p in refused.value.problems)
     assert problems == [(2, "答复理由或说明"), (3, "延长答复期限（工作日）"), (4, "同意延长的负责人"), (5, "答复日期")]
     assert "第三十六条" in next(p.message for p in refused.value.problems if p.row == 2)
-    good = [row("I1"), row("I2", 答复日期=D(2025, 7, 2)), row("I3", 答复日期=None, 答复类型=None),
-            row("I4", **{"延长答复期限（工作日）": 5, "同意延长的负责人": "刘某"}, 答复日期=D(2025, 7, 7))]
+    good = [
+        row("I1"),
+        row("I2", 答复日期=D(2025, 7, 2)),
+        row("I3", 答复日期=None, 答复类型=None),
+        row("I4", **{"延长答复期限（工作日）": 5, "同意延长的负责人": "刘某"}, 答复日期=D(2025, 7, 7)),
+    ]
     assert run_import(spec, workbook_file(tmp_path, headers, good, name="ok.xlsx"), users["clerk"]).rows == 4
     stored = {r.number: r for r in DisclosureRequest.objects.all()}
     assert stored["I1"].on_time is True and stored["I2"].on_time is False and stored["I3"].status == "received"
@@ -348,8 +426,15 @@ def test_disclosure_invariants_find_rows_written_around_the_steps(tree):
 
 def test_an_assignment_date_past_the_calendar_is_a_400(tree, users, client):
     client.force_login(users["clerk"])
-    payload = {"unit": tree["town"].pk, "kind": "npc", "session": "十五届人大三次会议", "number": "9999", "title": "建议",
-               "proposer": "王代表", "assigned_on": "9999-12-31"}
+    payload = {
+        "unit": tree["town"].pk,
+        "kind": "npc",
+        "session": "十五届人大三次会议",
+        "number": "9999",
+        "title": "建议",
+        "proposer": "王代表",
+        "assigned_on": "9999-12-31",
+    }
     response = client.post("/api/suggestions/", payload, **JSON)
     assert response.status_code == 400 and "超出可计算答复期限的范围" in str(response.json())
     assert not Suggestion.all_objects.filter(number="9999").exists()

@@ -1,5 +1,6 @@
 """The report reader on synthetic texts written for these tests: figures, qualifiers, periods, mapping
 to metrics, scope, outline and required content, title and region. No real report's text is used here."""
+
 import pytest
 
 from fazhi.reports.reader import read_text
@@ -27,7 +28,11 @@ def fact(body, metric, title=TITLE):
 # -- figures --------------------------------------------------------------------------------------------
 def test_arabic_figures_with_unit_words_multipliers_and_percentages():
     assert figures("办理案件326件，受众4.5万人次，罚没款1.28亿元，好评率99.6%，罚款 12.5 万元") == [
-        (326, "件", None), (45000, "人次", None), (128000000, "元", None), (0.996, "%", None), (125000, "元", None),
+        (326, "件", None),
+        (45000, "人次", None),
+        (128000000, "元", None),
+        (0.996, "%", None),
+        (125000, "元", None),
     ]
 
 
@@ -40,28 +45,53 @@ def test_thousand_separators():
 
 
 def test_chinese_numerals_with_a_unit_word_are_figures():
-    assert figures("聘请三位律师担任法律顾问，设立十二个调解室，培训两批次") == [(3, "位", None), (12, "个", None), (2, "批次", None)]
+    assert figures("聘请三位律师担任法律顾问，设立十二个调解室，培训两批次") == [
+        (3, "位", None),
+        (12, "个", None),
+        (2, "批次", None),
+    ]
 
 
-@pytest.mark.parametrize("text", [
-    "推行一网通办，做到一次办好", "一是加强组织领导，二是完善制度", "落实“双随机、一公开”监管", "压实一把手责任",
-    "实现一件事一次办", "全面推行三项制度",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "推行一网通办，做到一次办好",
+        "一是加强组织领导，二是完善制度",
+        "落实“双随机、一公开”监管",
+        "压实一把手责任",
+        "实现一件事一次办",
+        "全面推行三项制度",
+    ],
+)
 def test_domain_terms_are_masked_not_read_as_numbers(text):
     assert figures(text) == []
 
 
-@pytest.mark.parametrize("text", [
-    "2019年以来", "2020年3月18日印发", "依据〔2019〕28号文件", "第八届人民政府第二十一次常务会议", "拨打12345热线",
-    "《法治政府建设实施纲要(2015—2020年)》", "国务院第712号令", "10月28日至11月3日", "（2021-2025年）",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2019年以来",
+        "2020年3月18日印发",
+        "依据〔2019〕28号文件",
+        "第八届人民政府第二十一次常务会议",
+        "拨打12345热线",
+        "《法治政府建设实施纲要(2015—2020年)》",
+        "国务院第712号令",
+        "10月28日至11月3日",
+        "（2021-2025年）",
+    ],
+)
 def test_dates_document_numbers_ordinals_and_codes_are_not_figures(text):
     assert figures(text) == []
 
 
 def test_approximations_and_bounds():
     assert figures("开展活动200余场次，参与群众近3000人，压缩50%以上，办理超过80件，学习10多次") == [
-        (200, "场次", "approx"), (3000, "人", "approx"), (0.5, "%", "lower_bound"), (80, "件", "lower_bound"), (10, "次", "approx"),
+        (200, "场次", "approx"),
+        (3000, "人", "approx"),
+        (0.5, "%", "lower_bound"),
+        (80, "件", "lower_bound"),
+        (10, "次", "approx"),
     ]
 
 
@@ -71,11 +101,17 @@ def test_ranges_keep_both_ends():
 
 
 def test_unit_word_variants_are_normalised():
-    assert figures("举办讲座35场(次)，咨询500人/次，培训80人(次)") == [(35, "场次", None), (500, "人次", None), (80, "人次", None)]
+    assert figures("举办讲座35场(次)，咨询500人/次，培训80人(次)") == [
+        (35, "场次", None),
+        (500, "人次", None),
+        (80, "人次", None),
+    ]
 
 
 def test_year_on_year_changes_are_not_levels():
-    assert facts("一、主要举措和成效\n罚没金额同比提高142%。行政复议案件同比下降12.5%。") == []  # a change maps to no level
+    assert (
+        facts("一、主要举措和成效\n罚没金额同比提高142%。行政复议案件同比下降12.5%。") == []
+    )  # a change maps to no level
     found = figures("罚没金额同比提高142%，行政复议案件同比下降12.5%")
     assert found == [(1.42, "%", "yoy"), (-0.125, "%", "yoy")]
 
@@ -88,10 +124,15 @@ def test_partial_periods():
     assert fact("2023年1月—9月，共收到行政复议申请30件。", "reconsideration_received").qualifier == "partial_period"
 
 
-@pytest.mark.parametrize("body", [
-    "截至12月31日，共收到行政复议申请86件。", "截至目前，共收到行政复议申请86件。", "全年共收到行政复议申请86件。",
-    "截至2024年2月底，共收到行政复议申请86件。",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "截至12月31日，共收到行政复议申请86件。",
+        "截至目前，共收到行政复议申请86件。",
+        "全年共收到行政复议申请86件。",
+        "截至2024年2月底，共收到行政复议申请86件。",
+    ],
+)
 def test_whole_year_statements_are_not_partial(body):
     assert fact(body, "reconsideration_received").qualifier is None
 
@@ -105,29 +146,82 @@ def test_relative_years_resolve_against_the_report_year_not_today():
 
 
 # -- mapping to metrics ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("body, expected", [
-    ("全县政务服务事项共发布1204项，其中行政许可事项311项。", [("service_items", 1204, None), ("licensing_items", 311, None)]),
-    ("网上可办率达到96.5%，即办件210项。", [("online_rate", 0.965, None), ("instant_items", 210, None)]),
-    ("共收到行政复议申请187件，审结160件，纠错率12.5%。",
-     [("reconsideration_received", 187, None), ("reconsideration_closed", 160, None), ("reconsideration_correction_rate", 0.125, None)]),
-    ("办理行政执法案件3200件，罚没款合计856.3万元。", [("enforcement_cases", 3200, None), ("penalty_amount", 856.3, None)]),
-    ("罚没金额1.2亿元。", [("penalty_amount", 12000, None)]),
-    ("人民调解组织调解矛盾纠纷2100余件，调解成功2050件。", [("mediation_received", 2100, "approx"), ("mediation_resolved", 2050, None)]),
-    ("县政府常务会议集体学法6次，举办法治讲座12场。", [("leadership_law_study_sessions", 6, None), ("law_lectures", 12, None)]),
-    ("发放普法宣传资料3.2万份，受众8万人次。", [("law_materials_distributed", 32000, None), ("law_publicity_participants", 80000, None)]),
-    ("审查规范性文件14件，报送备案14件，备案率100%。",
-     [("normative_docs_reviewed", 14, None), ("normative_docs_filed", 14, None), ("normative_docs_filing_rate", 1.0, None)]),
-    ("办理人大代表建议45件、政协提案38件，办复率100%。",
-     [("npc_suggestions_handled", 45, None), ("cppcc_proposals_handled", 38, None), ("suggestions_reply_rate", 1.0, None)]),
-    ("聘请三位律师担任政府法律顾问。", [("legal_advisers", 3, None)]),
-    ("组织行政复议听证8次，被申请人负责人出席听证率达到75%。",
-     [("reconsideration_hearings", 8, None), ("reconsideration_head_attendance_rate", 0.75, None)]),
-    ("受理信访事项120件，其中重复信访15件，按期办结率98%。",
-     [("petitions_received", 120, None), ("petitions_repeated", 15, None), ("petitions_on_time_rate", 0.98, None)]),
-    ("办理人大代表建议30件，代表满意率100%。", [("npc_suggestions_handled", 30, None), ("suggestions_satisfaction_rate", 1.0, None)]),
-    ("组织领导干部学法考试，参考人员1200人，合格率99.5%。", [("law_exam_candidates", 1200, None), ("law_exam_pass_rate", 0.995, None)]),
-    ("全年受理政务服务办件5.6万件，按时办结率99.9%。", [("applications_received", 56000, None), ("applications_on_time_rate", 0.999, None)]),
-])
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        (
+            "全县政务服务事项共发布1204项，其中行政许可事项311项。",
+            [("service_items", 1204, None), ("licensing_items", 311, None)],
+        ),
+        ("网上可办率达到96.5%，即办件210项。", [("online_rate", 0.965, None), ("instant_items", 210, None)]),
+        (
+            "共收到行政复议申请187件，审结160件，纠错率12.5%。",
+            [
+                ("reconsideration_received", 187, None),
+                ("reconsideration_closed", 160, None),
+                ("reconsideration_correction_rate", 0.125, None),
+            ],
+        ),
+        (
+            "办理行政执法案件3200件，罚没款合计856.3万元。",
+            [("enforcement_cases", 3200, None), ("penalty_amount", 856.3, None)],
+        ),
+        ("罚没金额1.2亿元。", [("penalty_amount", 12000, None)]),
+        (
+            "人民调解组织调解矛盾纠纷2100余件，调解成功2050件。",
+            [("mediation_received", 2100, "approx"), ("mediation_resolved", 2050, None)],
+        ),
+        (
+            "县政府常务会议集体学法6次，举办法治讲座12场。",
+            [("leadership_law_study_sessions", 6, None), ("law_lectures", 12, None)],
+        ),
+        (
+            "发放普法宣传资料3.2万份，受众8万人次。",
+            [("law_materials_distributed", 32000, None), ("law_publicity_participants", 80000, None)],
+        ),
+        (
+            "审查规范性文件14件，报送备案14件，备案率100%。",
+            [
+                ("normative_docs_reviewed", 14, None),
+                ("normative_docs_filed", 14, None),
+                ("normative_docs_filing_rate", 1.0, None),
+            ],
+        ),
+        (
+            "办理人大代表建议45件、政协提案38件，办复率100%。",
+            [
+                ("npc_suggestions_handled", 45, None),
+                ("cppcc_proposals_handled", 38, None),
+                ("suggestions_reply_rate", 1.0, None),
+            ],
+        ),
+        ("聘请三位律师担任政府法律顾问。", [("legal_advisers", 3, None)]),
+        (
+            "组织行政复议听证8次，被申请人负责人出席听证率达到75%。",
+            [("reconsideration_hearings", 8, None), ("reconsideration_head_attendance_rate", 0.75, None)],
+        ),
+        (
+            "受理信访事项120件，其中重复信访15件，按期办结率98%。",
+            [
+                ("petitions_received", 120, None),
+                ("petitions_repeated", 15, None),
+                ("petitions_on_time_rate", 0.98, None),
+            ],
+        ),
+        (
+            "办理人大代表建议30件，代表满意率100%。",
+            [("npc_suggestions_handled", 30, None), ("suggestions_satisfaction_rate", 1.0, None)],
+        ),
+        (
+            "组织领导干部学法考试，参考人员1200人，合格率99.5%。",
+            [("law_exam_candidates", 1200, None), ("law_exam_pass_rate", 0.995, None)],
+        ),
+        (
+            "全年受理政务服务办件5.6万件，按时办结率99.9%。",
+            [("applications_received", 56000, None), ("applications_on_time_rate", 0.999, None)],
+        ),
+    ],
+)
 def test_figures_map_to_catalogue_metrics(body, expected):
     assert facts("一、主要举措和成效\n" + body) == expected
 
@@ -150,12 +244,16 @@ def test_public_interest_litigation_is_not_enforcement_or_suggestions():
 
 
 def test_a_statement_without_a_number_can_state_a_figure():
-    assert facts("一、主要举措和成效\n规范性文件全部按时报送，无逾期备案情况。") == [("normative_docs_filed_on_time_rate", 1.0, None)]
+    assert facts("一、主要举措和成效\n规范性文件全部按时报送，无逾期备案情况。") == [
+        ("normative_docs_filed_on_time_rate", 1.0, None)
+    ]
 
 
 def test_figures_of_next_years_plan_are_not_this_years_facts():
-    reading = read_text(TITLE + "一、主要举措和成效\n共收到行政复议申请12件。\n二、存在的不足\n基层力量薄弱。\n"
-                        "三、下一步工作安排\n力争每季度开展法治督察1次，培训执法人员500人。")
+    reading = read_text(
+        TITLE + "一、主要举措和成效\n共收到行政复议申请12件。\n二、存在的不足\n基层力量薄弱。\n"
+        "三、下一步工作安排\n力争每季度开展法治督察1次，培训执法人员500人。"
+    )
     assert [(f.metric, f.value) for f in reading.facts] == [("reconsideration_received", 12)]
     assert {f.value for f in reading.unmapped} == {1, 500}
     assert all("下一年度" in f.note for f in reading.unmapped)
@@ -163,36 +261,56 @@ def test_figures_of_next_years_plan_are_not_this_years_facts():
 
 # -- scope -----------------------------------------------------------------------------------------------
 def test_scope_parts_after_qizhong_and_breakdowns():
-    reading = read_text(TITLE + "一、主要举措和成效\n负责人出庭应诉案件30件，其中县法院18件，市中院12件。"
-                        "对全县28家县直单位、15个乡镇的法治建设情况进行了考核。")
+    reading = read_text(
+        TITLE + "一、主要举措和成效\n负责人出庭应诉案件30件，其中县法院18件，市中院12件。"
+        "对全县28家县直单位、15个乡镇的法治建设情况进行了考核。"
+    )
     found = [(f.metric, f.value, f.scope) for f in reading.facts]
     assert found == [
-        ("head_appearances", 30, "self"), ("head_appearances", 18, "sub"), ("head_appearances", 12, "sub"),
-        ("units_assessed", 28, "sub"), ("units_assessed", 15, "sub"),
+        ("head_appearances", 30, "self"),
+        ("head_appearances", 18, "sub"),
+        ("head_appearances", 12, "sub"),
+        ("units_assessed", 28, "sub"),
+        ("units_assessed", 15, "sub"),
     ]
 
 
 def test_different_metrics_in_one_sentence_are_each_the_units_own_total():
     reading = read_text(TITLE + "一、主要举措和成效\n清理规范性文件120件，其中废止12件、宣布失效8件。")
     assert [(f.metric, f.scope) for f in reading.facts] == [
-        ("normative_docs_cleaned", "self"), ("normative_docs_repealed", "self"), ("normative_docs_invalidated", "self"),
+        ("normative_docs_cleaned", "self"),
+        ("normative_docs_repealed", "self"),
+        ("normative_docs_invalidated", "self"),
     ]
 
 
 # -- outline and required content ----------------------------------------------------------------------
-OUTLINE = (TITLE + "一、2023年法治政府建设主要举措和成效\n（一）优化政务服务\n1.深化改革。一是精简事项；二是压缩时限。\n"
-           "（1）网上办理\n①全程网办\n(二)加强执法监督\n二、存在的问题\n（一）基层力量薄弱。\n三、2024年工作安排\n"
-           "（一）强化督察。\n")
+OUTLINE = (
+    TITLE + "一、2023年法治政府建设主要举措和成效\n（一）优化政务服务\n1.深化改革。一是精简事项；二是压缩时限。\n"
+    "（1）网上办理\n①全程网办\n(二)加强执法监督\n二、存在的问题\n（一）基层力量薄弱。\n三、2024年工作安排\n"
+    "（一）强化督察。\n"
+)
 
 
 def test_outline_levels_and_titles():
     reading = read_text(OUTLINE)
     assert [(h.level, h.marker, h.title) for h in reading.headings] == [
-        (1, "一、", "2023年法治政府建设主要举措和成效"), (2, "(一)", "优化政务服务"), (3, "1.", "深化改革"),
-        (4, "(1)", "网上办理"), (5, "①", "全程网办"), (2, "(二)", "加强执法监督"), (1, "二、", "存在的问题"),
-        (2, "(一)", "基层力量薄弱"), (1, "三、", "2024年工作安排"), (2, "(一)", "强化督察"),
+        (1, "一、", "2023年法治政府建设主要举措和成效"),
+        (2, "(一)", "优化政务服务"),
+        (3, "1.", "深化改革"),
+        (4, "(1)", "网上办理"),
+        (5, "①", "全程网办"),
+        (2, "(二)", "加强执法监督"),
+        (1, "二、", "存在的问题"),
+        (2, "(一)", "基层力量薄弱"),
+        (1, "三、", "2024年工作安排"),
+        (2, "(一)", "强化督察"),
     ]  # full-width parentheses read as ASCII ones
-    assert [h.key for h in reading.headings if h.level == 1] == ["measures_and_results", "shortcomings", "next_year_plan"]
+    assert [h.key for h in reading.headings if h.level == 1] == [
+        "measures_and_results",
+        "shortcomings",
+        "next_year_plan",
+    ]
 
 
 def test_inline_items_are_found():
@@ -203,32 +321,50 @@ def test_inline_items_are_found():
 
 def test_missing_required_content_is_listed():
     reading = read_text(OUTLINE)
-    assert reading.required_sections == {"measures_and_results": True, "leader_duties": False, "shortcomings": True, "next_year_plan": True}
+    assert reading.required_sections == {
+        "measures_and_results": True,
+        "leader_duties": False,
+        "shortcomings": True,
+        "next_year_plan": True,
+    }
     assert reading.missing_sections == ["leader_duties"]
 
 
 def test_leader_duties_found_in_a_heading_or_in_the_text_but_not_in_a_cited_title():
     by_heading = read_text(OUTLINE.replace("(二)加强执法监督", "(二)落实第一责任人职责"))
     assert by_heading.required_sections["leader_duties"]
-    by_text = read_text(OUTLINE.replace("二是压缩时限。", "二是压缩时限。县委县政府主要负责人认真履行推进法治建设第一责任人职责。"))
+    by_text = read_text(
+        OUTLINE.replace("二是压缩时限。", "二是压缩时限。县委县政府主要负责人认真履行推进法治建设第一责任人职责。")
+    )
     assert by_text.required_sections["leader_duties"]
     cited = read_text(OUTLINE.replace("二是压缩时限。", "二是学习《关于落实推进法治建设第一责任人职责的若干措施》。"))
     assert not cited.required_sections["leader_duties"]
 
 
 def test_shortcomings_and_plan_under_other_names():
-    reading = read_text(TITLE + "一、工作开展情况\n内容。\n二、短板和不足\n内容。\n三、对策建议\n内容。\n四、其他需要报告的情况\n无。")
+    reading = read_text(
+        TITLE + "一、工作开展情况\n内容。\n二、短板和不足\n内容。\n三、对策建议\n内容。\n四、其他需要报告的情况\n无。"
+    )
     assert [h.key for h in reading.headings] == ["measures_and_results", "shortcomings", "next_year_plan", "other"]
 
 
 # -- title, region, level, unit, year -------------------------------------------------------------------
-@pytest.mark.parametrize("text, expected", [
-    ("青崖县人民政府关于2023年度法治政府建设情况的报告\n正文", ("青崖县", "county", "青崖县人民政府", 2023)),
-    ("2022年度澄江区法治政府建设工作报告\n正文\n澄江区人民政府\n2023年3月20日", ("澄江区", "district", "澄江区人民政府", 2022)),
-    ("来源：本站\n翠屏市人民政府\n关于2021年度法治政府建设工作情况的报告\n正文", ("翠屏市", "city", "翠屏市人民政府", 2021)),
-    ("江岚省云川市司法局2024年法治政府建设年度报告\n正文", ("云川市", "department", "云川市司法局", 2024)),
-    ("江岚省人民政府关于2020年法治政府建设情况的报告\n正文", ("江岚省", "province", "江岚省人民政府", 2020)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("青崖县人民政府关于2023年度法治政府建设情况的报告\n正文", ("青崖县", "county", "青崖县人民政府", 2023)),
+        (
+            "2022年度澄江区法治政府建设工作报告\n正文\n澄江区人民政府\n2023年3月20日",
+            ("澄江区", "district", "澄江区人民政府", 2022),
+        ),
+        (
+            "来源：本站\n翠屏市人民政府\n关于2021年度法治政府建设工作情况的报告\n正文",
+            ("翠屏市", "city", "翠屏市人民政府", 2021),
+        ),
+        ("江岚省云川市司法局2024年法治政府建设年度报告\n正文", ("云川市", "department", "云川市司法局", 2024)),
+        ("江岚省人民政府关于2020年法治政府建设情况的报告\n正文", ("江岚省", "province", "江岚省人民政府", 2020)),
+    ],
+)
 def test_region_level_unit_and_year(text, expected):
     reading = read_text(text)
     assert (reading.region, reading.level, reading.unit, reading.year) == expected

@@ -1,5 +1,6 @@
 """The reader on corpora: boilerplate and similar reports, generated reports with known facts, the
 writer's own sentences read back, and the real published reports against the gold file."""
+
 import json
 import random
 import subprocess
@@ -47,10 +48,14 @@ def test_boilerplate_share_and_most_similar_pairs():
 
 def test_comparisons_stay_linear_when_every_report_shares_the_same_text():
     """A sentence found in every report must not be compared with every other report (no quadratic step)."""
+
     def docs(n):
         rng = random.Random(n)
-        return [[COMMON, f"第{i}份报告独有的一句话，编号{rng.random()}说明情况"] + [f"各部门{rng.choice('甲乙丙丁')}持续推进工作{k}项"
-                for k in range(3)] for i in range(n)]
+        return [
+            [COMMON, f"第{i}份报告独有的一句话，编号{rng.random()}说明情况"]
+            + [f"各部门{rng.choice('甲乙丙丁')}持续推进工作{k}项" for k in range(3)]
+            for i in range(n)
+        ]
 
     small, large = corpus_similarity(docs(100)), corpus_similarity(docs(400))
     sentences = 400 * 5
@@ -138,12 +143,24 @@ def test_every_figure_the_writer_states_is_read_back_with_its_metric(values):
 # -- the real reports ---------------------------------------------------------------------------------
 @pytest.mark.skipif(not (REAL / "gold.jsonl").exists(), reason="../shared/reports is not there")
 def test_real_reports_read_at_f1_of_at_least_0_8():
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "reader_eval.py"), str(REAL / "gold.jsonl"), str(REAL), "--json"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "reader_eval.py"), str(REAL / "gold.jsonl"), str(REAL), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     result = json.loads(done.stdout)
     assert result["overall"]["f1"] >= 0.8, result["overall"]
     assert result["required_sections_accuracy"] >= 0.75
-    assert set(result["families"]) <= {"leadership", "services", "enforcement", "rules", "disputes", "oversight", "publicity"}
+    assert set(result["families"]) <= {
+        "leadership",
+        "services",
+        "enforcement",
+        "rules",
+        "disputes",
+        "oversight",
+        "publicity",
+    }
 
 
 @pytest.mark.skipif(not (REAL / "gold.jsonl").exists(), reason="../shared/reports is not there")
@@ -160,20 +177,40 @@ def test_eval_harness_scores_metric_value_and_qualifier_per_family():
     sys.path.insert(0, str(ROOT / "bench"))
     from reader_eval import evaluate
 
-    gold = [{"file": "x.txt", "required_sections": {"measures_and_results": True, "shortcomings": True}, "region": "甲县", "level": "county",
-             "year": 2023, "facts": [
-                 {"metric": "reconsideration_received", "value": 8, "qualifier": None, "scope": "self", "quote": "q"},
-                 {"metric": "reconsideration_received", "value": 8, "qualifier": None, "scope": "sub", "quote": "q"},
-                 {"metric": "online_rate", "value": 0.91, "qualifier": None, "scope": "self", "quote": "q"},
-                 {"metric": "staff_trained", "value": 300, "qualifier": "approx", "scope": "self", "quote": "q"},
-             ]}]
-    reading = {"file": "x.txt", "region": "甲县", "level": "county", "year": 2022,
-               "required_sections": {"measures_and_results": True, "shortcomings": False}, "facts": [
-                   {"metric": "reconsideration_received", "value": 8.0, "qualifier": None, "scope": "self", "quote": "q"},
-                   {"metric": "online_rate", "value": 0.9100000001, "qualifier": None, "scope": "self", "quote": "q"},
-                   {"metric": "staff_trained", "value": 300, "qualifier": None, "scope": "self", "quote": "q"},  # qualifier wrong
-                   {"metric": None, "value": 5, "qualifier": None, "scope": "self", "quote": "q"},  # unmapped: not counted
-               ]}
+    gold = [
+        {
+            "file": "x.txt",
+            "required_sections": {"measures_and_results": True, "shortcomings": True},
+            "region": "甲县",
+            "level": "county",
+            "year": 2023,
+            "facts": [
+                {"metric": "reconsideration_received", "value": 8, "qualifier": None, "scope": "self", "quote": "q"},
+                {"metric": "reconsideration_received", "value": 8, "qualifier": None, "scope": "sub", "quote": "q"},
+                {"metric": "online_rate", "value": 0.91, "qualifier": None, "scope": "self", "quote": "q"},
+                {"metric": "staff_trained", "value": 300, "qualifier": "approx", "scope": "self", "quote": "q"},
+            ],
+        }
+    ]
+    reading = {
+        "file": "x.txt",
+        "region": "甲县",
+        "level": "county",
+        "year": 2022,
+        "required_sections": {"measures_and_results": True, "shortcomings": False},
+        "facts": [
+            {"metric": "reconsideration_received", "value": 8.0, "qualifier": None, "scope": "self", "quote": "q"},
+            {"metric": "online_rate", "value": 0.9100000001, "qualifier": None, "scope": "self", "quote": "q"},
+            {
+                "metric": "staff_trained",
+                "value": 300,
+                "qualifier": None,
+                "scope": "self",
+                "quote": "q",
+            },  # qualifier wrong
+            {"metric": None, "value": 5, "qualifier": None, "scope": "self", "quote": "q"},  # unmapped: not counted
+        ],
+    }
     result = evaluate(gold, {"x.txt": reading})
     assert result["overall"] == {"tp": 2, "predicted": 3, "gold": 4, "precision": 0.6667, "recall": 0.5, "f1": 0.5714}
     assert result["families"]["disputes"]["recall"] == 0.5 and result["families"]["services"]["f1"] == 1.0

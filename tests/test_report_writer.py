@@ -1,4 +1,5 @@
 """The annual report writer: required structure, figures from observations, official layout, publication."""
+
 import datetime as dt
 import io
 import zipfile
@@ -20,20 +21,34 @@ def observe(unit, metric, value, source=Source.LEDGER):
     if source == Source.LEDGER:
         ledger_values(unit, YEAR, **{metric: value})
         return
-    Observation.objects.create(unit=unit, metric=metric, value=value, source=source,
-                               period_start=dt.date(YEAR, 1, 1), period_end=dt.date(YEAR, 12, 31))
+    Observation.objects.create(
+        unit=unit,
+        metric=metric,
+        value=value,
+        source=source,
+        period_start=dt.date(YEAR, 1, 1),
+        period_end=dt.date(YEAR, 12, 31),
+    )
 
 
 @pytest.fixture
 def report(tree):
     county = tree["county"]
-    for metric, value in [("reconsideration_received", 187), ("reconsideration_accepted", 170), ("reconsideration_closed", 160),
-                          ("reconsideration_correction_rate", 0.125), ("service_items", 1204), ("licensing_items", 311),
-                          ("penalty_amount", 137.19)]:
+    for metric, value in [
+        ("reconsideration_received", 187),
+        ("reconsideration_accepted", 170),
+        ("reconsideration_closed", 160),
+        ("reconsideration_correction_rate", 0.125),
+        ("service_items", 1204),
+        ("licensing_items", 311),
+        ("penalty_amount", 137.19),
+    ]:
         observe(county, metric, value)
     observe(county, "service_items", 999, source=Source.REPORT)  # the ledger value wins
     report = AnnualReport.objects.create(unit=county, year=YEAR)
-    NarrativeBlock.objects.create(unit=county, report=report, section=Section.SHORTCOMINGS, text="基层执法力量仍显薄弱。")
+    NarrativeBlock.objects.create(
+        unit=county, report=report, section=Section.SHORTCOMINGS, text="基层执法力量仍显薄弱。"
+    )
     return report
 
 
@@ -41,8 +56,11 @@ def test_draft_has_the_required_sections_and_the_figures(report):
     draft = draft_report(report)
     headings = [p.text for p in draft.paragraphs if p.style == "h1"]
     assert headings == [
-        "一、2025年推进法治政府建设的主要举措和成效", "二、党政主要负责人履行推进法治建设第一责任人职责情况",
-        "三、存在的不足和原因", "四、2026年推进法治政府建设的主要安排", "五、其他需要报告的情况",
+        "一、2025年推进法治政府建设的主要举措和成效",
+        "二、党政主要负责人履行推进法治建设第一责任人职责情况",
+        "三、存在的不足和原因",
+        "四、2026年推进法治政府建设的主要安排",
+        "五、其他需要报告的情况",
     ]
     text = draft.text
     assert "共收到行政复议申请187件，受理170件，审结160件，纠错率12.5%。" in text

@@ -1,4 +1,5 @@
 """Annual reports: review and publication as locked steps, through the API, and every invariant broken on purpose."""
+
 import datetime as dt
 
 import pytest
@@ -20,7 +21,9 @@ def found(code):
 def make_report(unit, year=2025, blocks=("基层执法力量仍显薄弱。",)):
     report = AnnualReport.objects.create(unit=unit, year=year)
     for position, text in enumerate(blocks, 1):
-        NarrativeBlock.objects.create(unit=unit, report=report, section=Section.SHORTCOMINGS, position=position, text=text)
+        NarrativeBlock.objects.create(
+            unit=unit, report=report, section=Section.SHORTCOMINGS, position=position, text=text
+        )
     return report
 
 
@@ -62,10 +65,12 @@ def test_a_clerk_cannot_review_and_state_fields_are_read_only(tree, users, clien
     client.force_login(users["clerk"])
     assert client.post(f"/api/report-blocks/{block.pk}/approve/", CONFIRM, **JSON).status_code == 403
     assert client.post(f"/api/annual-reports/{report.pk}/review/", CONFIRM, **JSON).status_code == 403
-    for url, change in [(f"/api/annual-reports/{report.pk}/", {"status": "published"}),
-                        (f"/api/annual-reports/{report.pk}/", {"published_at": "2026-03-01T09:00:00+08:00"}),
-                        (f"/api/annual-reports/{report.pk}/", {"due_on": "2026-12-31"}),
-                        (f"/api/report-blocks/{block.pk}/", {"approved": True})]:
+    for url, change in [
+        (f"/api/annual-reports/{report.pk}/", {"status": "published"}),
+        (f"/api/annual-reports/{report.pk}/", {"published_at": "2026-03-01T09:00:00+08:00"}),
+        (f"/api/annual-reports/{report.pk}/", {"due_on": "2026-12-31"}),
+        (f"/api/report-blocks/{block.pk}/", {"approved": True}),
+    ]:
         response = client.patch(url, change, **JSON)
         assert response.status_code == 400 and "办理步骤" in str(response.json()), change
     report.refresh_from_db()
@@ -87,8 +92,11 @@ def test_a_passage_edited_after_approval_is_approved_again_before_publication(tr
     assert refused.status_code == 400 and "还有1个段落未审核" in str(refused.json())
     assert client.post(f"/api/report-blocks/{block.pk}/approve/", CONFIRM, **JSON).status_code == 200
     assert client.post(f"/api/annual-reports/{report.pk}/publish/", CONFIRM, **JSON).status_code == 200
-    conflict = client.post(f"/api/report-blocks/{NarrativeBlock.objects.create(unit=report.unit, report=report, section=Section.OTHER, text='补充。').pk}/approve/",
-                           CONFIRM, **JSON)
+    conflict = client.post(
+        f"/api/report-blocks/{NarrativeBlock.objects.create(unit=report.unit, report=report, section=Section.OTHER, text='补充。').pk}/approve/",
+        CONFIRM,
+        **JSON,
+    )
     assert conflict.status_code == 409 and "报告已公开" in conflict.json()["detail"]
 
 
@@ -104,7 +112,9 @@ def test_steps_on_a_deleted_report_are_refused(tree, users, client):
 
 def test_the_web_refuses_publication_the_page_would_not_offer(tree, users, login):
     report = make_report(tree["county"], blocks=())
-    page = login(users["unit_admin"]).post(f"/ledgers/annual-reports/{report.pk}/do/publish/", {"confirm": "on"}, follow=True)
+    page = login(users["unit_admin"]).post(
+        f"/ledgers/annual-reports/{report.pk}/do/publish/", {"confirm": "on"}, follow=True
+    )
     assert any("须先审核" in str(m) for m in page.context["messages"])
     assert AnnualReport.objects.get(pk=report.pk).status == "draft"
 
@@ -115,8 +125,12 @@ def test_stepped_reports_satisfy_every_invariant(tree):
     rules.review(make_report(tree["dept"], blocks=()))
     make_report(tree["town"])
     codes = sorted(code for code in load() if code.startswith("reports."))
-    assert codes == ["reports.block_unit_matches_report", "reports.published_report_has_approved_blocks",
-                     "reports.report_due_date_recomputes", "reports.report_status_matches_steps"]
+    assert codes == [
+        "reports.block_unit_matches_report",
+        "reports.published_report_has_approved_blocks",
+        "reports.report_due_date_recomputes",
+        "reports.report_status_matches_steps",
+    ]
     assert [str(v) for v in violations(codes)] == []
 
 

@@ -1,5 +1,6 @@
 """A member of the public comments on an open consultation in a real headless Chromium (Debian's): the count
 rises; once the period has closed, a submission from the page still open is refused and nothing is stored."""
+
 import datetime as dt
 import os
 import shutil
@@ -41,8 +42,11 @@ def test_public_opinion_on_an_open_consultation_and_refusal_after_it_closes(live
     today = timezone.localdate()
     doc = make_doc(tree["gov"], title="云测市既有住宅加装电梯管理办法", affects_market=True)
     item = Consultation.objects.create(
-        unit=tree["gov"], document=doc, title="关于《云测市既有住宅加装电梯管理办法（征求意见稿）》公开征求意见的公告",
-        draft_text="第一条 为了规范既有住宅加装电梯工作……", starts_on=today - dt.timedelta(days=5),
+        unit=tree["gov"],
+        document=doc,
+        title="关于《云测市既有住宅加装电梯管理办法（征求意见稿）》公开征求意见的公告",
+        draft_text="第一条 为了规范既有住宅加装电梯工作……",
+        starts_on=today - dt.timedelta(days=5),
         ends_on=today + dt.timedelta(days=25),
     )
     PublicComment.objects.create(consultation=item, content="已有的一条意见")
@@ -72,7 +76,9 @@ def test_public_opinion_on_an_open_consultation_and_refusal_after_it_closes(live
 
     # The page stays open while the period closes; the next submission is refused.
     page.fill("#id_content", "截止以后才提交的一条意见内容。")
-    Consultation.objects.filter(pk=item.pk).update(starts_on=today - dt.timedelta(days=31), ends_on=today - dt.timedelta(days=1))
+    Consultation.objects.filter(pk=item.pk).update(
+        starts_on=today - dt.timedelta(days=31), ends_on=today - dt.timedelta(days=1)
+    )
     page.click("#comment-form button[type=submit]")
     page.wait_for_selector("#refusal")
     assert "截止，不再接收意见" in page.inner_text("#refusal")

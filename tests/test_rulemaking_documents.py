@@ -1,4 +1,5 @@
 """行政规范性文件: the lifecycle, each refusal with the rule it breaks, the deadlines, clean-up, search and import."""
+
 import datetime as dt
 
 import pytest
@@ -12,8 +13,8 @@ from fazhi.law.deadlines import deadline
 from fazhi.law.errors import RuleViolation
 from fazhi.law.params import param
 from fazhi.rulemaking import rules
-from fazhi.rulemaking.deadlines import filing_due, validity_limit
 from fazhi.rulemaking.choices import CleanupOutcomeKind, DocumentStatus
+from fazhi.rulemaking.deadlines import filing_due, validity_limit
 from fazhi.rulemaking.models import CleanupCampaign, Consultation, NormativeDocument
 
 D = dt.date
@@ -35,12 +36,16 @@ def deliberated(doc, on=D(2025, 3, 14)):
 
 def published(doc, number="云测府规〔2025〕1号", on=D(2025, 3, 20), effective=D(2025, 4, 1), valid_until=None):
     deliberated(doc)
-    return rules.publish_document(doc, number=number, published_on=on, effective_from=effective, valid_until=valid_until)
+    return rules.publish_document(
+        doc, number=number, published_on=on, effective_from=effective, valid_until=valid_until
+    )
 
 
 def repeal(doc, on):
     """A document repealed as a clean-up campaign repeals it (a campaign of its own is more than these tests need)."""
-    NormativeDocument.all_objects.filter(pk=doc.pk).update(status=DocumentStatus.REPEALED, ended_on=on, end_reason="废止")
+    NormativeDocument.all_objects.filter(pk=doc.pk).update(
+        status=DocumentStatus.REPEALED, ended_on=on, end_reason="废止"
+    )
     doc.refresh_from_db()
 
 
@@ -70,8 +75,13 @@ def test_provisional_documents_have_the_shorter_validity_limit(tree):
     short = param("normative.provisional_validity_max", D(2025, 4, 1))
     limit = D(2025, 4, 1) + relativedelta(years=short.value) - dt.timedelta(days=1)
     with pytest.raises(RuleViolation) as refused:
-        rules.publish_document(doc, number="暂1号", published_on=D(2025, 3, 20), effective_from=D(2025, 4, 1),
-                               valid_until=limit + dt.timedelta(days=1))
+        rules.publish_document(
+            doc,
+            number="暂1号",
+            published_on=D(2025, 3, 20),
+            effective_from=D(2025, 4, 1),
+            valid_until=limit + dt.timedelta(days=1),
+        )
     assert_rule(refused, "normative.validity_within_max")
     assert "暂行、试行" in str(refused.value.messages)
     rules.publish_document(doc, number="暂1号", published_on=D(2025, 3, 20), effective_from=D(2025, 4, 1))
@@ -127,8 +137,13 @@ def test_validity_beyond_the_limit_is_refused(tree):
     deliberated(doc)
     limit, _ = validity_limit(doc, D(2025, 4, 1))
     with pytest.raises(RuleViolation) as refused:
-        rules.publish_document(doc, number="X1", published_on=D(2025, 3, 20), effective_from=D(2025, 4, 1),
-                               valid_until=limit + dt.timedelta(days=1))
+        rules.publish_document(
+            doc,
+            number="X1",
+            published_on=D(2025, 3, 20),
+            effective_from=D(2025, 4, 1),
+            valid_until=limit + dt.timedelta(days=1),
+        )
     assert_rule(refused, "normative.validity_within_max")
     assert f"{limit:%Y年%m月%d日}" in refused.value.messages[0]
 
@@ -138,7 +153,9 @@ def test_a_document_number_is_used_once(tree):
     other = make_doc(tree["dept"], title="另一文件")
     deliberated(other)
     with pytest.raises(ValidationError, match="已被其他文件使用"):
-        rules.publish_document(other, number="云测府规〔2025〕1号", published_on=D(2025, 3, 20), effective_from=D(2025, 4, 1))
+        rules.publish_document(
+            other, number="云测府规〔2025〕1号", published_on=D(2025, 3, 20), effective_from=D(2025, 4, 1)
+        )
 
 
 def test_filing_before_publication_is_refused(tree):
@@ -176,12 +193,16 @@ def test_market_documents_need_a_finished_public_consultation_before_deliberatio
 
 def test_no_deliberation_while_a_comment_period_runs_and_no_consultation_after_review(tree):
     doc = make_doc(tree["gov"])
-    rules.open_document_consultation(doc, title="征求意见", draft_text="草案", starts_on=D(2025, 3, 1), ends_on=D(2025, 3, 20))
+    rules.open_document_consultation(
+        doc, title="征求意见", draft_text="草案", starts_on=D(2025, 3, 1), ends_on=D(2025, 3, 20)
+    )
     reviewed(doc)
     with pytest.raises(ValidationError, match="征求意见期至2025年03月20日，尚未届满，不能提交审议"):
         rules.deliberate(doc, D(2025, 3, 14), "常务会议")
     with pytest.raises(ValidationError, match="不能再公开征求意见"):
-        rules.open_document_consultation(doc, title="再征求", draft_text="草案", starts_on=D(2025, 3, 21), ends_on=D(2025, 4, 30))
+        rules.open_document_consultation(
+            doc, title="再征求", draft_text="草案", starts_on=D(2025, 3, 21), ends_on=D(2025, 4, 30)
+        )
     rules.deliberate(doc, D(2025, 3, 21), "常务会议")
 
 
@@ -197,24 +218,36 @@ def test_comment_period_shorter_than_the_minimum_needs_a_reason(tree):
     start = D(2025, 5, 6)
     minimum = param("normative.public_comment_min", start).value
     with pytest.raises(ValidationError) as refused:
-        rules.open_document_consultation(doc, title="征求意见", draft_text="草案", starts_on=start,
-                                         ends_on=start + dt.timedelta(days=minimum - 1))
+        rules.open_document_consultation(
+            doc, title="征求意见", draft_text="草案", starts_on=start, ends_on=start + dt.timedelta(days=minimum - 1)
+        )
     assert "normative.comment_period_min" in [e.code for e in refused.value.error_dict["ends_on"]]
     assert Consultation.objects.count() == 0
     # The start day is not counted: the shortest lawful period ends `minimum` days after it.
-    rules.open_document_consultation(doc, title="征求意见", draft_text="草案", starts_on=start,
-                                     ends_on=start + dt.timedelta(days=minimum))
+    rules.open_document_consultation(
+        doc, title="征求意见", draft_text="草案", starts_on=start, ends_on=start + dt.timedelta(days=minimum)
+    )
     other = make_doc(tree["gov"], title="另一", affects_market=True)
-    rules.open_document_consultation(other, title="短期征求意见", draft_text="草案", starts_on=start,
-                                     ends_on=start + dt.timedelta(days=10), short_reason="上级要求限期出台，缩短征求意见期")
+    rules.open_document_consultation(
+        other,
+        title="短期征求意见",
+        draft_text="草案",
+        starts_on=start,
+        ends_on=start + dt.timedelta(days=10),
+        short_reason="上级要求限期出台，缩短征求意见期",
+    )
     assert Consultation.objects.count() == 2
 
 
 def test_documents_not_touching_market_entities_have_no_minimum_period(tree):
     doc = make_doc(tree["gov"])
-    rules.open_document_consultation(doc, title="征求意见", draft_text="草案", starts_on=D(2025, 5, 6), ends_on=D(2025, 5, 12))
+    rules.open_document_consultation(
+        doc, title="征求意见", draft_text="草案", starts_on=D(2025, 5, 6), ends_on=D(2025, 5, 12)
+    )
     with pytest.raises(ValidationError, match="尚未结束的征求意见"):
-        rules.open_document_consultation(doc, title="再次", draft_text="草案", starts_on=D(2025, 5, 10), ends_on=D(2025, 5, 20))
+        rules.open_document_consultation(
+            doc, title="再次", draft_text="草案", starts_on=D(2025, 5, 10), ends_on=D(2025, 5, 20)
+        )
 
 
 # -- filing deadline and expiry reminders ----------------------------------------------------------------------
@@ -241,7 +274,9 @@ def test_filing_deadline_falls_back_when_the_holiday_calendar_lacks_the_year():
 def test_expiry_reminder_starts_at_the_evaluation_date_and_ends_with_an_evaluation(tree):
     doc = published(make_doc(tree["gov"]), valid_until=D(2026, 3, 31))
     due = doc.evaluation_due_on
-    assert due == D(2026, 3, 31) - relativedelta(months=param("normative.expiry_evaluation_before", D(2025, 3, 20)).value)
+    assert due == D(2026, 3, 31) - relativedelta(
+        months=param("normative.expiry_evaluation_before", D(2025, 3, 20)).value
+    )
     assert not rules.expiring_documents(due - dt.timedelta(days=1)).exists()
     assert list(rules.expiring_documents(due)) == [doc] and doc.needs_expiry_evaluation(due)
     assert not rules.expiring_documents(D(2026, 4, 1)).exists(), "an expired document is no longer in force"
@@ -329,10 +364,22 @@ HEADERS = [c.header for c in SPEC.columns]
 
 def import_row(number, unit_code="C1", **overrides):
     row = {
-        "文号": number, "文件名称": f"文件{number}", "制定机关编码": unit_code, "起草科室（单位）": "法规科", "暂行或试行": "否",
-        "涉及市场主体": "否", "合法性审核日期": D(2024, 2, 1), "审核机构": "县司法局", "集体审议日期": D(2024, 2, 10),
-        "审议会议": "县政府常务会议", "公布日期": D(2024, 2, 20), "施行日期": D(2024, 3, 1), "有效期至": None,
-        "备案机关": "云测市人民政府", "报送备案日期": D(2024, 3, 5), "正文": "正文",
+        "文号": number,
+        "文件名称": f"文件{number}",
+        "制定机关编码": unit_code,
+        "起草科室（单位）": "法规科",
+        "暂行或试行": "否",
+        "涉及市场主体": "否",
+        "合法性审核日期": D(2024, 2, 1),
+        "审核机构": "县司法局",
+        "集体审议日期": D(2024, 2, 10),
+        "审议会议": "县政府常务会议",
+        "公布日期": D(2024, 2, 20),
+        "施行日期": D(2024, 3, 1),
+        "有效期至": None,
+        "备案机关": "云测市人民政府",
+        "报送备案日期": D(2024, 3, 5),
+        "正文": "正文",
     }
     row.update(overrides)
     return [row[h] for h in HEADERS]
@@ -349,8 +396,11 @@ def workbook(tmp_path, rows):
 
 
 def test_import_of_published_documents_computes_their_deadlines(users, tree, tmp_path):
-    result = run_import(SPEC, workbook(tmp_path, [import_row("县规1"), import_row("县规2", "C1-T1", **{"暂行或试行": "是"})]),
-                        users["unit_admin"])
+    result = run_import(
+        SPEC,
+        workbook(tmp_path, [import_row("县规1"), import_row("县规2", "C1-T1", **{"暂行或试行": "是"})]),
+        users["unit_admin"],
+    )
     assert result.rows == 2
     doc = NormativeDocument.objects.get(number="县规1")
     assert doc.status == DocumentStatus.PUBLISHED and doc.unit == tree["county"] and doc.review_passed
@@ -364,10 +414,10 @@ def test_import_of_published_documents_computes_their_deadlines(users, tree, tmp
 def test_import_refuses_rows_that_break_the_lifecycle_and_imports_nothing(users, tree, tmp_path):
     rows = [
         import_row("好1"),
-        import_row("坏1", **{"公布日期": D(2024, 2, 5)}),                      # published before deliberation
-        import_row("坏2", **{"报送备案日期": D(2024, 2, 1)}),                  # filed before publication
-        import_row("坏3", **{"有效期至": D(2030, 1, 1)}),                      # beyond the validity limit
-        import_row("坏4", "C2"),                                               # unit outside the importer's scope
+        import_row("坏1", **{"公布日期": D(2024, 2, 5)}),  # published before deliberation
+        import_row("坏2", **{"报送备案日期": D(2024, 2, 1)}),  # filed before publication
+        import_row("坏3", **{"有效期至": D(2030, 1, 1)}),  # beyond the validity limit
+        import_row("坏4", "C2"),  # unit outside the importer's scope
     ]
     with pytest.raises(ImportRefused) as refused:
         run_import(SPEC, workbook(tmp_path, rows), users["unit_admin"])
@@ -383,18 +433,32 @@ def test_import_refuses_rows_that_break_the_lifecycle_and_imports_nothing(users,
 def test_a_published_document_cannot_be_edited(tree, users, login):
     doc = published(make_doc(tree["gov"]))
     client = login(users["office"])
-    response = client.post(f"/ledgers/normative-documents/{doc.pk}/edit/", {
-        "unit": tree["gov"].pk, "title": "悄悄改名", "drafted_by": "", "body": doc.body, "consultation_exempt_reason": "",
-        "filing_required": "on",
-    })
+    response = client.post(
+        f"/ledgers/normative-documents/{doc.pk}/edit/",
+        {
+            "unit": tree["gov"].pk,
+            "title": "悄悄改名",
+            "drafted_by": "",
+            "body": doc.body,
+            "consultation_exempt_reason": "",
+            "filing_required": "on",
+        },
+    )
     assert response.status_code == 400 and "文件已公布，不能修改" in response.content.decode()
     doc.refresh_from_db()
     assert doc.title == "云测市城市养犬管理办法"
     draft = make_doc(tree["gov"], title="草稿")
-    response = client.post(f"/ledgers/normative-documents/{draft.pk}/edit/", {
-        "unit": tree["gov"].pk, "title": "草稿（修改）", "drafted_by": "", "body": "", "consultation_exempt_reason": "",
-        "filing_required": "on",
-    })
+    response = client.post(
+        f"/ledgers/normative-documents/{draft.pk}/edit/",
+        {
+            "unit": tree["gov"].pk,
+            "title": "草稿（修改）",
+            "drafted_by": "",
+            "body": "",
+            "consultation_exempt_reason": "",
+            "filing_required": "on",
+        },
+    )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.title == "草稿（修改）"

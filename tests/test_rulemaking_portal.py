@@ -1,5 +1,6 @@
 """Public portal of 制度建设与依法决策: only published records appear; public comments are validated,
 rate-limited, CSRF-protected, counted and refused once the period is over."""
+
 import datetime as dt
 
 import pytest
@@ -30,13 +31,21 @@ def today():
 
 def consultation_on(subject, starts, ends, **extra):
     field = "document" if isinstance(subject, NormativeDocument) else "decision"
-    return Consultation.objects.create(unit=subject.unit, title=f"征求意见：{subject.title}", draft_text="征求意见稿全文",
-                                       starts_on=starts, ends_on=ends, **{field: subject}, **extra)
+    return Consultation.objects.create(
+        unit=subject.unit,
+        title=f"征求意见：{subject.title}",
+        draft_text="征求意见稿全文",
+        starts_on=starts,
+        ends_on=ends,
+        **{field: subject},
+        **extra,
+    )
 
 
 def test_documents_page_shows_only_documents_in_force(tree, client):
-    in_force = published(make_doc(tree["gov"], title="现行有效的养犬办法"), number="P1", on=D(2025, 3, 20),
-                         effective=D(2025, 4, 1))
+    in_force = published(
+        make_doc(tree["gov"], title="现行有效的养犬办法"), number="P1", on=D(2025, 3, 20), effective=D(2025, 4, 1)
+    )
     repealed = published(make_doc(tree["gov"], title="已废止的办法"), number="P2")
     repeal(repealed, D(2025, 5, 1))
     published(make_doc(tree["gov"], title="已过期的办法"), number="P3", valid_until=D(2025, 5, 31))
@@ -69,10 +78,18 @@ def test_decision_catalogue_page_shows_only_published_catalogues(tree, client):
 
 def test_consultations_page_lists_open_ones_and_published_feedback_only(tree, client):
     now = today()
-    open_one = consultation_on(make_doc(tree["gov"], title="正在征求意见的文件"), now - dt.timedelta(days=3), now + dt.timedelta(days=27))
-    consultation_on(make_doc(tree["gov"], title="尚未开始的文件"), now + dt.timedelta(days=2), now + dt.timedelta(days=40))
-    closed = consultation_on(make_doc(tree["gov"], title="已截止未反馈的文件"), now - dt.timedelta(days=60), now - dt.timedelta(days=20))
-    answered = consultation_on(make_doc(tree["gov"], title="已反馈的文件"), now - dt.timedelta(days=60), now - dt.timedelta(days=25))
+    open_one = consultation_on(
+        make_doc(tree["gov"], title="正在征求意见的文件"), now - dt.timedelta(days=3), now + dt.timedelta(days=27)
+    )
+    consultation_on(
+        make_doc(tree["gov"], title="尚未开始的文件"), now + dt.timedelta(days=2), now + dt.timedelta(days=40)
+    )
+    closed = consultation_on(
+        make_doc(tree["gov"], title="已截止未反馈的文件"), now - dt.timedelta(days=60), now - dt.timedelta(days=20)
+    )
+    answered = consultation_on(
+        make_doc(tree["gov"], title="已反馈的文件"), now - dt.timedelta(days=60), now - dt.timedelta(days=25)
+    )
     rules.publish_feedback(answered, now - dt.timedelta(days=10), "共收到意见2条，采纳1条。")
     PublicComment.objects.create(consultation=open_one, content="第一条意见内容")
     page = client.get("/portal/rulemaking/consultations/").content.decode()
@@ -90,8 +107,12 @@ def test_a_member_of_the_public_submits_an_opinion_and_the_count_rises(tree, cli
     now = today()
     item = consultation_on(make_decision(tree["gov"]), now - dt.timedelta(days=1), now + dt.timedelta(days=30))
     url = f"/portal/rulemaking/consultations/{item.pk}/"
-    response = client.post(url, {"name": "张三", "contact": "13800000000", "content": "建议分阶段调整价格，保障低收入家庭。"},
-                           REMOTE_ADDR="203.0.113.7", follow=True)
+    response = client.post(
+        url,
+        {"name": "张三", "contact": "13800000000", "content": "建议分阶段调整价格，保障低收入家庭。"},
+        REMOTE_ADDR="203.0.113.7",
+        follow=True,
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "您的意见已提交" in page and 'id="comment-count">1<' in page
@@ -129,7 +150,9 @@ def test_opinions_are_rate_limited_per_client_address(tree, client):
     now = today()
     item = consultation_on(make_doc(tree["gov"]), now - dt.timedelta(days=1), now + dt.timedelta(days=30))
     url = f"/portal/rulemaking/consultations/{item.pk}/"
-    codes = [client.post(url, {"content": f"第{i}条意见的内容"}, REMOTE_ADDR="198.51.100.1").status_code for i in range(4)]
+    codes = [
+        client.post(url, {"content": f"第{i}条意见的内容"}, REMOTE_ADDR="198.51.100.1").status_code for i in range(4)
+    ]
     assert codes == [302, 302, 302, 429]
     assert PublicComment.objects.count() == 3
     assert client.post(url, {"content": "另一个地址的意见"}, REMOTE_ADDR="198.51.100.2").status_code == 302
@@ -158,10 +181,16 @@ def test_staff_answer_every_opinion_before_publishing_the_feedback(tree, users, 
     with pytest.raises(ValidationError, match="未采纳的意见应当说明理由"):
         rules.answer_comment(first, False, "")
     client = login(users["office"])
-    client.post(f"/ledgers/consultations/{item.pk}/do/answer/", {"comment": first.pk, "adopted": "1", "reply": "已采纳"})
-    client.post(f"/ledgers/consultations/{item.pk}/do/answer/", {"comment": second.pk, "adopted": "0", "reply": "超出调整范围"})
-    response = client.post(f"/ledgers/consultations/{item.pk}/do/feedback/",
-                           {"feedback_published_on": now.isoformat(), "feedback": "采纳1条"})
+    client.post(
+        f"/ledgers/consultations/{item.pk}/do/answer/", {"comment": first.pk, "adopted": "1", "reply": "已采纳"}
+    )
+    client.post(
+        f"/ledgers/consultations/{item.pk}/do/answer/", {"comment": second.pk, "adopted": "0", "reply": "超出调整范围"}
+    )
+    response = client.post(
+        f"/ledgers/consultations/{item.pk}/do/feedback/",
+        {"feedback_published_on": now.isoformat(), "feedback": "采纳1条"},
+    )
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.feedback_published_on == now and item.feedback == "采纳1条"

@@ -1,4 +1,5 @@
 """Our own migration operation: a change of db_index alone drops or creates the index, both ways."""
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -7,8 +8,11 @@ from django.db import connection
 def column_indexes(table: str, column: str) -> list[str]:
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, table)
-    return sorted(name for name, c in constraints.items()
-                  if c["index"] and not c["unique"] and not c["primary_key"] and c["columns"] == [column])
+    return sorted(
+        name
+        for name, c in constraints.items()
+        if c["index"] and not c["unique"] and not c["primary_key"] and c["columns"] == [column]
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,4 +1,5 @@
 """Data scope, proven over every registered route and role (issue: a ledger added later cannot forget it)."""
+
 import pytest
 from django.test import override_settings
 
@@ -59,7 +60,8 @@ def test_no_route_leaks_rows_of_other_units(role, users, samples, tree, client):
     assert row_counts() == before, "a POST with another unit's id created or deleted rows"
     assert all(
         obj.__class__.all_objects.get(pk=obj.pk).deleted_at is None
-        for obj in outside_rows.values() if hasattr(obj.__class__, "all_objects")
+        for obj in outside_rows.values()
+        if hasattr(obj.__class__, "all_objects")
     )
 
 

@@ -1,4 +1,5 @@
 """Production settings and login throttling."""
+
 import os
 import secrets
 import subprocess
@@ -10,10 +11,19 @@ from .conftest import PASSWORD
 
 
 def test_check_deploy_is_clean_in_production_mode():
-    env = {**os.environ, "FAZHI_ENV": "production", "FAZHI_SECRET_KEY": secrets.token_urlsafe(50),
-           "FAZHI_ALLOWED_HOSTS": "fazhi.example.gov.cn", "FAZHI_DEBUG": "0"}
-    result = subprocess.run([sys.executable, "-m", "fazhi", "check", "--deploy", "--tag", "security", "--fail-level", "WARNING"],
-                            env=env, capture_output=True, text=True)
+    env = {
+        **os.environ,
+        "FAZHI_ENV": "production",
+        "FAZHI_SECRET_KEY": secrets.token_urlsafe(50),
+        "FAZHI_ALLOWED_HOSTS": "fazhi.example.gov.cn",
+        "FAZHI_DEBUG": "0",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "fazhi", "check", "--deploy", "--tag", "security", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

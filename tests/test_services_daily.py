@@ -1,4 +1,5 @@
 """The per-day application totals stay equal to a count over the applications table, whatever path writes it."""
+
 import datetime as dt
 
 import pytest
@@ -19,11 +20,16 @@ def counted_from_applications() -> dict:
     """{(unit, day): (accepted, decided, decided on time)} straight from the live applications."""
     totals: dict = {}
     live = Application.objects.all()  # the default manager: live rows only
-    for unit_id, day, n in live.filter(accepted_on__isnull=False).values_list("unit_id", "accepted_on").annotate(n=Count("*")):
+    for unit_id, day, n in (
+        live.filter(accepted_on__isnull=False).values_list("unit_id", "accepted_on").annotate(n=Count("*"))
+    ):
         totals[(unit_id, day)] = [n, 0, 0]
     # a refusal of acceptance (decided_on without accepted_on) is no 办结
-    decided = live.filter(decided_on__isnull=False, accepted_on__isnull=False).values_list("unit_id", "decided_on").annotate(
-        n=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))
+    decided = (
+        live.filter(decided_on__isnull=False, accepted_on__isnull=False)
+        .values_list("unit_id", "decided_on")
+        .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))
+    )
     for unit_id, day, n, on_time in decided:
         row = totals.setdefault((unit_id, day), [0, 0, 0])
         row[1], row[2] = n, on_time
@@ -33,7 +39,9 @@ def counted_from_applications() -> dict:
 def kept_totals() -> dict:
     return {
         (unit_id, day): (a, d, o)
-        for unit_id, day, a, d, o in ApplicationDay.objects.values_list("unit_id", "day", "accepted", "decided", "decided_on_time")
+        for unit_id, day, a, d, o in ApplicationDay.objects.values_list(
+            "unit_id", "day", "accepted", "decided", "decided_on_time"
+        )
         if (a, d, o) != (0, 0, 0)  # a day whose rows all went away keeps a row of zeros
     }
 
@@ -59,10 +67,19 @@ def test_every_write_path_keeps_the_totals(items, tree):
 
     # bulk insert (COPY on PostgreSQL) with history, as the Excel import does
     bulk = [
-        Application(unit=county_item.unit, item=county_item, number=f"B{n}", applicant_type=ApplicantType.PERSON,
-                    applicant_name="李四", applicant_id_number=valid_id(n), channel=Channel.ONLINE,
-                    received_on=dt.date(2025, 3, 3), accepted_on=dt.date(2025, 3, 3),
-                    decided_on=dt.date(2025, 3, 3 + n % 3), on_time=n % 2 == 0)
+        Application(
+            unit=county_item.unit,
+            item=county_item,
+            number=f"B{n}",
+            applicant_type=ApplicantType.PERSON,
+            applicant_name="李四",
+            applicant_id_number=valid_id(n),
+            channel=Channel.ONLINE,
+            received_on=dt.date(2025, 3, 3),
+            accepted_on=dt.date(2025, 3, 3),
+            decided_on=dt.date(2025, 3, 3 + n % 3),
+            on_time=n % 2 == 0,
+        )
         for n in range(30)
     ]
     insert_with_history(Application, bulk)
@@ -76,7 +93,9 @@ def test_every_write_path_keeps_the_totals(items, tree):
     assert kept_totals() == counted_from_applications()
 
     # a queryset update that bypasses save() and signals, moving rows between units and days
-    Application.objects.filter(number__startswith="B", number__endswith="1").update(unit=tree["town"], accepted_on=dt.date(2025, 3, 4))
+    Application.objects.filter(number__startswith="B", number__endswith="1").update(
+        unit=tree["town"], accepted_on=dt.date(2025, 3, 4)
+    )
     Application.all_objects.filter(number="A2").update(on_time=True)
     assert kept_totals() == counted_from_applications()
 
@@ -93,9 +112,11 @@ def test_every_write_path_keeps_the_totals(items, tree):
 operations = st.lists(
     st.tuples(
         st.sampled_from(["create", "accept", "decide", "delete", "restore", "move", "redate"]),
-        st.integers(0, 5), st.integers(0, 40),
+        st.integers(0, 5),
+        st.integers(0, 40),
     ),
-    min_size=1, max_size=25,
+    min_size=1,
+    max_size=25,
 )
 
 

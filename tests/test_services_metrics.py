@@ -1,4 +1,5 @@
 """政务服务 metrics on a hand-computed example, own and subtree, with ratios derived from their parts."""
+
 import datetime as dt
 
 import pytest
@@ -23,20 +24,28 @@ def ledger(tree):
     gone = make_item(county, code="GONE")
     gone.soft_delete(None, "测试")
     apps = []
-    for i, (item, accepted, decided) in enumerate([
-        (a, dt.date(2025, 6, 3), dt.date(2025, 6, 10)),   # due 6-10: on time
-        (a, dt.date(2025, 6, 3), dt.date(2025, 6, 11)),   # late
-        (b, dt.date(2024, 12, 30), dt.date(2025, 1, 2)),  # accepted last year, decided this year
-        (c, dt.date(2025, 12, 31), None),                 # accepted, not decided
-    ]):
+    for i, (item, accepted, decided) in enumerate(
+        [
+            (a, dt.date(2025, 6, 3), dt.date(2025, 6, 10)),  # due 6-10: on time
+            (a, dt.date(2025, 6, 3), dt.date(2025, 6, 11)),  # late
+            (b, dt.date(2024, 12, 30), dt.date(2025, 1, 2)),  # accepted last year, decided this year
+            (c, dt.date(2025, 12, 31), None),  # accepted, not decided
+        ]
+    ):
         app = make_application(item, number=f"N{i}", received=accepted)
         rules.accept(app, accepted)
         if decided:
             rules.decide(app, decided, Outcome.APPROVED)
         apps.append(app)
     for app, stars, rectified in [(apps[0], 5, None), (apps[1], 1, dt.date(2025, 6, 20)), (apps[2], 2, None)]:
-        Rating.objects.create(unit=app.unit, application=app, stars=stars, channel=RatingChannel.ONLINE,
-                              rated_on=app.decided_on, rectified_on=rectified)
+        Rating.objects.create(
+            unit=app.unit,
+            application=app,
+            stars=stars,
+            channel=RatingChannel.ONLINE,
+            rated_on=app.decided_on,
+            rectified_on=rectified,
+        )
     return tree
 
 
@@ -59,7 +68,9 @@ def test_subtree_totals_and_ratios_from_parts(ledger):
     county, gov, other = ledger["county"], ledger["gov"], ledger["other_county"]
     values = unit_metrics(YEAR, [county, gov, other])
     assert values[county.pk]["service_items"] == 3  # town's 2 + county's 1 in force; deleted and expired excluded
-    assert values[county.pk]["time_limit_compression_rate"] == pytest.approx((0.75 + 1.0) / 2)  # C has no statutory limit
+    assert values[county.pk]["time_limit_compression_rate"] == pytest.approx(
+        (0.75 + 1.0) / 2
+    )  # C has no statutory limit
     assert values[county.pk]["applications_received"] == 3
     assert values[gov.pk]["service_items"] == 3
     assert values[other.pk]["service_items"] == 0 and values[other.pk]["online_rate"] is None
@@ -69,7 +80,7 @@ def test_figures_page_shows_the_units_year(ledger, users, client):
     client.force_login(users["unit_admin"])
     page = client.get("/services/figures/?year=2025").content.decode()
     assert "测试县人民政府" in page
-    assert "<td>政务服务事项数</td><td class=\"text-end\">3</td>" in page
-    assert "<td>好评率</td><td class=\"text-end\">33.33%</td>" in page
+    assert '<td>政务服务事项数</td><td class="text-end">3</td>' in page
+    assert '<td>好评率</td><td class="text-end">33.33%</td>' in page
     chart = client.get("/services/figures/?year=2025").context["chart"]
     assert sum(chart["received"]) == 3 and chart["received"][5] == 2 and chart["completed"][0] == 1

@@ -1,4 +1,5 @@
 """政务服务 rules: promised vs statutory limits, deadlines on the 工作日 calendar, clock stops, 容缺, 好差评."""
+
 import datetime as dt
 
 import pytest
@@ -9,16 +10,23 @@ from hypothesis import strategies as st
 from fazhi.law.calendar import default_calendar
 from fazhi.law.errors import RuleViolation
 from fazhi.services import rules
-from fazhi.services.deadlines import due_date, is_on_time
 from fazhi.services.choices import ApplicationStatus, ClockStopReason, Outcome, RatingChannel
+from fazhi.services.deadlines import due_date, is_on_time
 from fazhi.services.models import ClockStop, MissingDocument, Rating, ServiceItem
 
 from .factories import make_application, make_item, valid_uscc
 
 
 def test_promised_limit_longer_than_statutory_is_refused(tree):
-    item = ServiceItem(unit=tree["dept"], code="X", name="x", item_type="licensing", statutory_limit=20, promised_limit=21,
-                       effective_from=dt.date(2025, 1, 1))
+    item = ServiceItem(
+        unit=tree["dept"],
+        code="X",
+        name="x",
+        item_type="licensing",
+        statutory_limit=20,
+        promised_limit=21,
+        effective_from=dt.date(2025, 1, 1),
+    )
     with pytest.raises(ValidationError) as error:
         item.full_clean()
     assert "《优化营商环境条例》第三十六条" in error.value.message_dict["promised_limit"][0]
@@ -47,8 +55,9 @@ def test_clock_stops_extend_the_deadline_by_the_working_days_they_last(tree):
     app = make_application(item, received=dt.date(2025, 6, 3))
     rules.accept(app, dt.date(2025, 6, 3))
     assert app.due_on == dt.date(2025, 6, 10)
-    ClockStop.objects.create(application=app, reason=ClockStopReason.CORRECTION,
-                             started_on=dt.date(2025, 6, 4), ended_on=dt.date(2025, 6, 6))  # Thu, Fri: 2 working days
+    ClockStop.objects.create(
+        application=app, reason=ClockStopReason.CORRECTION, started_on=dt.date(2025, 6, 4), ended_on=dt.date(2025, 6, 6)
+    )  # Thu, Fri: 2 working days
     rules.decide(app, dt.date(2025, 6, 12), Outcome.APPROVED)
     assert app.due_on == dt.date(2025, 6, 12) and app.on_time is True
 
@@ -71,7 +80,9 @@ def test_decision_refused_until_missing_documents_are_supplied(tree):
 def test_rating_only_on_a_completed_application(tree):
     item = make_item(tree["dept"])
     app = make_application(item)
-    rating = Rating(unit=tree["dept"], application=app, stars=1, channel=RatingChannel.ONLINE, rated_on=dt.date(2025, 6, 9))
+    rating = Rating(
+        unit=tree["dept"], application=app, stars=1, channel=RatingChannel.ONLINE, rated_on=dt.date(2025, 6, 9)
+    )
     with pytest.raises(ValidationError, match="好差评只能针对已办结的办件"):
         rating.full_clean()
     rules.accept(app, app.received_on)

@@ -1,4 +1,5 @@
 """One write path for 办件: API step routes, state fields read-only everywhere else, refusals, locks and races."""
+
 import datetime as dt
 import threading
 
@@ -51,13 +52,16 @@ def test_a_step_the_state_does_not_allow_is_409_and_a_rule_is_400(tree, clerk):
     assert app.accepted_on == D(2025, 6, 3) and app.status == "accepted"
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"status": "accepted"}, "status"),
-    ({"decided_on": "2026-12-30"}, "decided_on"),
-    ({"on_time": False}, "on_time"),
-    ({"due_on": "2030-01-01"}, "due_on"),
-    ({"status": "accepted", "accepted_on": "2026-12-28"}, "accepted_on"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"status": "accepted"}, "status"),
+        ({"decided_on": "2026-12-30"}, "decided_on"),
+        ({"on_time": False}, "on_time"),
+        ({"due_on": "2030-01-01"}, "due_on"),
+        ({"status": "accepted", "accepted_on": "2026-12-28"}, "accepted_on"),
+    ],
+)
 def test_state_fields_cannot_be_patched(tree, clerk, body, field):
     """The four moves of the issue: a decided 办件 sent back to 受理, a decision date moved, a state set by hand."""
     app = make_application(make_item(tree["town"], promised=5), received=D(2025, 4, 1))
@@ -72,9 +76,18 @@ def test_state_fields_cannot_be_patched(tree, clerk, body, field):
 
 def test_a_new_application_cannot_be_created_accepted(tree, clerk):
     item = make_item(tree["town"])
-    body = {"unit": tree["town"].pk, "number": "API-1", "item": item.pk, "applicant_type": "person",
-            "applicant_name": "张三", "applicant_id_number": make_application(item).applicant_id_number,
-            "channel": "online", "received_on": "2025-06-03", "status": "accepted", "accepted_on": "2026-12-28"}
+    body = {
+        "unit": tree["town"].pk,
+        "number": "API-1",
+        "item": item.pk,
+        "applicant_type": "person",
+        "applicant_name": "张三",
+        "applicant_id_number": make_application(item).applicant_id_number,
+        "channel": "online",
+        "received_on": "2025-06-03",
+        "status": "accepted",
+        "accepted_on": "2026-12-28",
+    }
     response = api(clerk, "post", reverse("api:applications-list"), body)
     assert response.status_code == 400 and set(response.json()) == {"status", "accepted_on"}
     body.pop("status"), body.pop("accepted_on")
@@ -149,8 +162,11 @@ def test_the_web_step_names_the_refusal_after_someone_else_acted(tree, clerk):
     app = make_application(make_item(tree["town"]), received=D(2025, 6, 3))
     rules.accept(app, D(2025, 6, 3))
     rules.decide(app, D(2025, 6, 4), "approved")  # someone else, while the clerk's page still offers 办结
-    response = clerk.post(reverse("ledger:applications-action", args=[app.pk, "decide"]),
-                          {"decided_on": "2025-06-05", "outcome": "denied"}, follow=True)
+    response = clerk.post(
+        reverse("ledger:applications-action", args=[app.pk, "decide"]),
+        {"decided_on": "2025-06-05", "outcome": "denied"},
+        follow=True,
+    )
     messages = [str(m) for m in response.context["messages"]]
     assert messages == ["办结未执行：当前状态为“已办结”，不能作出办理决定"]
 
@@ -173,7 +189,7 @@ def race(*calls):
         barrier.wait()
         try:
             results[index] = call()
-        except Exception as error:  # noqa: BLE001 - the race's loser is part of the result
+        except Exception as error:
             results[index] = error
         finally:
             connections.close_all()
@@ -192,8 +208,9 @@ def test_two_clerks_deciding_at_once_one_wins(tree):
     app = make_application(make_item(tree["town"]), received=D(2025, 6, 3))
     rules.accept(app, D(2025, 6, 3))
     first, second = Application.objects.get(pk=app.pk), Application.objects.get(pk=app.pk)
-    results = race(lambda: rules.decide(first, D(2025, 6, 4), "approved"),
-                   lambda: rules.decide(second, D(2025, 6, 5), "denied"))
+    results = race(
+        lambda: rules.decide(first, D(2025, 6, 4), "approved"), lambda: rules.decide(second, D(2025, 6, 5), "denied")
+    )
     assert sorted(type(r).__name__ for r in results) == ["Application", "StateConflict"]
     assert app.history.filter(status="decided").count() == 1
 

@@ -1,4 +1,5 @@
 """Bulk sync of 办件 (POST /api/applications/sync/) and the 政务服务 invariants `fazhi check` knows."""
+
 import datetime as dt
 import io
 
@@ -18,8 +19,16 @@ SYNC = "/api/applications/sync/"
 
 
 def record(number, item="I-1", **steps):
-    return {"number": number, "item": item, "applicant_type": "person", "applicant_name": "张三",
-            "applicant_id_number": valid_id(), "channel": "online", "received_on": "2025-06-03", **steps}
+    return {
+        "number": number,
+        "item": item,
+        "applicant_type": "person",
+        "applicant_name": "张三",
+        "applicant_id_number": valid_id(),
+        "channel": "online",
+        "received_on": "2025-06-03",
+        **steps,
+    }
 
 
 def sync(client, records):
@@ -33,12 +42,15 @@ def clerk(users, login, tree):
 
 
 def test_a_batch_goes_through_the_steps(clerk):
-    response = sync(clerk, [
-        record("S-1"),
-        record("S-2", accepted_on="2025-06-03"),
-        record("S-3", accepted_on="2025-06-03", decided_on="2025-06-12", outcome="approved"),
-        record("S-4", refused=True, decided_on="2025-06-04"),
-    ])
+    response = sync(
+        clerk,
+        [
+            record("S-1"),
+            record("S-2", accepted_on="2025-06-03"),
+            record("S-3", accepted_on="2025-06-03", decided_on="2025-06-12", outcome="approved"),
+            record("S-4", refused=True, decided_on="2025-06-04"),
+        ],
+    )
     assert response.status_code == 200, response.content
     assert response.json() == {"created": 4, "advanced": 0, "unchanged": 0}
     rows = {a.number: a for a in Application.objects.all()}
@@ -77,19 +89,28 @@ def test_a_stored_application_is_refused_through_the_step_and_needs_its_date(cle
 def test_one_bad_record_writes_nothing_and_names_record_field_and_rule(clerk):
     stored = sync(clerk, [record("S-9", accepted_on="2025-06-03")])
     assert stored.status_code == 200
-    response = sync(clerk, [
-        record("S-1"),
-        record("S-2", accepted_on="2025-06-02"),  # before receipt
-        record("S-3", decided_on="2025-06-05", outcome="approved"),  # decided, never accepted
-        record("S-4", item="NOPE"),
-        record("S-9", accepted_on="2025-06-04"),  # contradicts the stored acceptance
-        record("S-1"),  # twice in the batch
-        {**record("S-6"), "received_on": "2025-02-30"},
-    ])
+    response = sync(
+        clerk,
+        [
+            record("S-1"),
+            record("S-2", accepted_on="2025-06-02"),  # before receipt
+            record("S-3", decided_on="2025-06-05", outcome="approved"),  # decided, never accepted
+            record("S-4", item="NOPE"),
+            record("S-9", accepted_on="2025-06-04"),  # contradicts the stored acceptance
+            record("S-1"),  # twice in the batch
+            {**record("S-6"), "received_on": "2025-02-30"},
+        ],
+    )
     assert response.status_code == 400
     errors = {(e["record"], e["field"]) for e in response.json()["errors"]}
-    assert errors == {(2, "accepted_on"), (3, "accepted_on"), (4, "item"), (5, "accepted_on"), (6, "number"),
-                      (7, "received_on")}
+    assert errors == {
+        (2, "accepted_on"),
+        (3, "accepted_on"),
+        (4, "item"),
+        (5, "accepted_on"),
+        (6, "number"),
+        (7, "received_on"),
+    }
     messages = {e["record"]: e["message"] for e in response.json()["errors"]}
     assert "受理日期不能早于收件日期" in messages[2] and "不一致" in messages[5]
     assert list(Application.objects.values_list("number", flat=True)) == ["S-9"]
@@ -100,8 +121,13 @@ def test_a_rule_broken_by_a_later_step_rolls_back_the_whole_batch(clerk, tree):
     app = make_application(item, number="OLD")
     rules.accept(app, D(2025, 6, 3))
     rules.add_missing_document(app, "证明", D(2025, 6, 20))
-    response = sync(clerk, [record("NEW-1"), record("OLD", item="TOL", accepted_on="2025-06-03",
-                                                   decided_on="2025-06-05", outcome="approved")])
+    response = sync(
+        clerk,
+        [
+            record("NEW-1"),
+            record("OLD", item="TOL", accepted_on="2025-06-03", decided_on="2025-06-05", outcome="approved"),
+        ],
+    )
     assert response.status_code == 400
     assert response.json()["errors"][0]["record"] == 2 and "尚缺材料" in response.json()["errors"][0]["message"]
     assert not Application.objects.filter(number="NEW-1").exists()
@@ -139,15 +165,18 @@ def found(code):
     return [v.pk for v in violations([f"services.{code}"])]
 
 
-@pytest.mark.parametrize("code, breakage", [
-    ("status_matches_dates", {"status": "accepted"}),
-    ("status_matches_dates", {"outcome": ""}),
-    ("dates_in_order", {"decided_on": D(2025, 6, 2)}),
-    ("accepted_has_due_date", {"due_on": None, "on_time": None}),
-    ("on_time_matches_dates", {"on_time": False}),
-    ("on_time_matches_dates", {"decided_on": D(2026, 12, 30)}),
-    ("due_date_follows_the_promise", {"due_on": D(2025, 7, 1)}),
-])
+@pytest.mark.parametrize(
+    "code, breakage",
+    [
+        ("status_matches_dates", {"status": "accepted"}),
+        ("status_matches_dates", {"outcome": ""}),
+        ("dates_in_order", {"decided_on": D(2025, 6, 2)}),
+        ("accepted_has_due_date", {"due_on": None, "on_time": None}),
+        ("on_time_matches_dates", {"on_time": False}),
+        ("on_time_matches_dates", {"decided_on": D(2026, 12, 30)}),
+        ("due_date_follows_the_promise", {"due_on": D(2025, 7, 1)}),
+    ],
+)
 def test_each_application_invariant_finds_a_row_broken_on_purpose(decided, code, breakage):
     assert found(code) == []
     Application.objects.filter(pk=decided.pk).update(**breakage)
@@ -167,7 +196,9 @@ def test_decided_with_a_missing_document_is_found(tree):
 
 
 def test_a_bad_rating_without_rectification_due_is_found(decided, tree):
-    rating = Rating.objects.create(unit=tree["town"], application=decided, stars=1, channel="online", rated_on=D(2025, 6, 6))
+    rating = Rating.objects.create(
+        unit=tree["town"], application=decided, stars=1, channel="online", rated_on=D(2025, 6, 6)
+    )
     assert found("ratings_follow_the_rules") == [] and rating.rectification_due_on is not None
     Rating.objects.filter(pk=rating.pk).update(rectification_due_on=None)
     assert found("ratings_follow_the_rules") == [rating.pk]

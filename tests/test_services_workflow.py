@@ -1,4 +1,5 @@
 """The 政务服务 workflow through the web: each step, each refusal with its rule, the overdue list."""
+
 import datetime as dt
 
 from fazhi.services.models import Application, Rating
@@ -47,8 +48,9 @@ def test_tolerance_refused_for_an_item_not_on_the_list(users, tree, login):
     app = make_application(make_item(tree["town"]))
     client = login(users["clerk"])
     act(client, app, "accept", accepted_on="2025-06-03")
-    response = client.post(f"/ledgers/applications/{app.pk}/do/missing-document/", {"name": "x", "due_on": "2025-06-09"},
-                           follow=True)
+    response = client.post(
+        f"/ledgers/applications/{app.pk}/do/missing-document/", {"name": "x", "due_on": "2025-06-09"}, follow=True
+    )
     # The button is not shown for such an item, and a post made anyway is refused by the step with its rule.
     assert "do/missing-document/" not in response.content.decode()
     assert any("登记容缺材料未执行" in m and "容缺" in m for m in messages_of(response))
@@ -58,7 +60,9 @@ def test_overdue_filter_lists_late_and_open_past_deadline(users, tree, login):
     item = make_item(tree["town"], promised=1)
     decided = {"status": "decided", "accepted_on": dt.date(2025, 6, 3), "outcome": "approved"}
     make_application(item, number="LATE", decided_on=dt.date(2025, 6, 10), **decided)  # due 6-4
-    make_application(item, number="OPEN", status="accepted", received=dt.date(2025, 1, 2), accepted_on=dt.date(2025, 1, 2))
+    make_application(
+        item, number="OPEN", status="accepted", received=dt.date(2025, 1, 2), accepted_on=dt.date(2025, 1, 2)
+    )
     make_application(item, number="FINE", decided_on=dt.date(2025, 6, 4), **decided)
     client = login(users["clerk"])
     page = client.get("/ledgers/applications/?overdue=true").content.decode()
@@ -66,9 +70,15 @@ def test_overdue_filter_lists_late_and_open_past_deadline(users, tree, login):
 
 
 def test_a_bad_rating_opens_a_rectification_with_a_due_date(users, tree, login):
-    app = make_application(make_item(tree["town"]), status="decided", accepted_on=dt.date(2025, 6, 3), decided_on=dt.date(2025, 6, 4))
-    rating = Rating.objects.create(unit=tree["town"], application=app, stars=2, channel="online", rated_on=dt.date(2025, 6, 5))
-    assert rating.rectification_due_on == dt.date(2025, 6, 26)  # 15 working days after Thursday 6-5 (端午 5-31 to 6-2 before)
+    app = make_application(
+        make_item(tree["town"]), status="decided", accepted_on=dt.date(2025, 6, 3), decided_on=dt.date(2025, 6, 4)
+    )
+    rating = Rating.objects.create(
+        unit=tree["town"], application=app, stars=2, channel="online", rated_on=dt.date(2025, 6, 5)
+    )
+    assert rating.rectification_due_on == dt.date(
+        2025, 6, 26
+    )  # 15 working days after Thursday 6-5 (端午 5-31 to 6-2 before)
     client = login(users["clerk"])
     client.post(f"/ledgers/ratings/{rating.pk}/do/rectify/", {"rectified_on": "2025-06-20"})
     rating.refresh_from_db()

@@ -1,4 +1,5 @@
 """The `fazhi` console command: Django's management commands with fazhi's settings."""
+
 import os
 import sys
 

@@ -1,6 +1,7 @@
 """Django settings. Everything that differs between a laptop and production comes from the environment."""
-from pathlib import Path
+
 import os
+from pathlib import Path
 
 import dj_database_url
 

@@ -1,5 +1,6 @@
 """API filters: a value that cannot be read is refused (400), never ignored, so a typo in a filter does not
 quietly return the unfiltered ledger."""
+
 import django_filters
 from django import forms
 from django.db import models
@@ -31,8 +32,12 @@ class IntegerFilter(django_filters.NumberFilter):
 
 
 INTEGER_FIELDS = (
-    models.IntegerField, models.SmallIntegerField, models.BigIntegerField,
-    models.PositiveIntegerField, models.PositiveSmallIntegerField, models.PositiveBigIntegerField,
+    models.IntegerField,
+    models.SmallIntegerField,
+    models.BigIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.PositiveBigIntegerField,
 )
 
 

@@ -27,6 +27,8 @@ class LedgerCursorPagination(CursorPagination):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             if parameter["name"] == self.page_size_query_param:
-                parameter["description"] = f"每页条数（默认 {self.page_size}，超过 {self.max_page_size} 按 {self.max_page_size} 计）"
+                parameter["description"] = (
+                    f"每页条数（默认 {self.page_size}，超过 {self.max_page_size} 按 {self.max_page_size} 计）"
+                )
                 parameter["schema"] = {"type": "integer", "minimum": 1}
         return parameters

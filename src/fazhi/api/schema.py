@@ -1,4 +1,5 @@
 """OpenAPI schema: document the refusals too, so clients (and the fuzz test) know every answer they can get."""
+
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 
@@ -27,10 +28,15 @@ class FazhiAutoSchema(AutoSchema):
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
         if self.method == "DELETE" and self._is_ledger_view():
-            parameters.append(OpenApiParameter(
-                "reason", str, OpenApiParameter.QUERY, required=False,
-                description="删除原因（必填；也可放在请求体的 reason 字段）",
-            ))
+            parameters.append(
+                OpenApiParameter(
+                    "reason",
+                    str,
+                    OpenApiParameter.QUERY,
+                    required=False,
+                    description="删除原因（必填；也可放在请求体的 reason 字段）",
+                )
+            )
         return parameters
 
     def _get_filter_parameters(self):
@@ -57,10 +63,13 @@ class FazhiAutoSchema(AutoSchema):
         if self.method in ("POST", "PUT", "PATCH"):
             errors["415"] = DETAIL
         for code, schema in errors.items():
-            responses.setdefault(code, {
-                "content": {"application/json": {"schema": schema}},
-                "description": DESCRIPTIONS[code],
-            })
+            responses.setdefault(
+                code,
+                {
+                    "content": {"application/json": {"schema": schema}},
+                    "description": DESCRIPTIONS[code],
+                },
+            )
         return responses
 
     def _is_ledger_view(self):

@@ -3,7 +3,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from fazhi.core.ledgers import registry
-
 from fazhi.services.api import ApplicationSyncView
 
 from .views import UnitViewSet, viewset_for

@@ -1,4 +1,5 @@
 """REST API: one scoped viewset per registered ledger, generated from the same declaration as the UI."""
+
 from decimal import Decimal
 
 from django import forms
@@ -23,7 +24,9 @@ BOOKKEEPING = ("deleted_at", "deleted_by", "deletion_reason")
 
 
 def api_error(error: DjangoValidationError) -> ApiValidationError:
-    return ApiValidationError(error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages})
+    return ApiValidationError(
+        error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+    )
 
 
 def conflict(error: StateConflict) -> Response:
@@ -63,8 +66,15 @@ def serializer_for(ledger):
 
 
 def _generated_serializer(ledger):
-    meta = type("Meta", (), {"model": ledger.model, "exclude": BOOKKEEPING,
-                             "read_only_fields": ("created_at", "updated_at", *ledger.state_fields)})
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": ledger.model,
+            "exclude": BOOKKEEPING,
+            "read_only_fields": ("created_at", "updated_at", *ledger.state_fields),
+        },
+    )
     return type(f"{ledger.model.__name__}Serializer", (LedgerSerializer,), {"Meta": meta})
 
 
@@ -130,8 +140,15 @@ FORM_FIELD_SERIALIZERS = [
     (forms.DateField, serializers.DateField, lambda f: {}),
     (forms.BooleanField, serializers.BooleanField, lambda f: {}),
     # DecimalField and FloatField are IntegerFields to Django's forms: they come first.
-    (forms.DecimalField, serializers.DecimalField,
-     lambda f: {"max_digits": f.max_digits or 20, "decimal_places": f.decimal_places or 2, "coerce_to_string": False}),
+    (
+        forms.DecimalField,
+        serializers.DecimalField,
+        lambda f: {
+            "max_digits": f.max_digits or 20,
+            "decimal_places": f.decimal_places or 2,
+            "coerce_to_string": False,
+        },
+    ),
     (forms.FloatField, serializers.FloatField, lambda f: {"min_value": f.min_value, "max_value": f.max_value}),
     (forms.IntegerField, serializers.IntegerField, lambda f: {"min_value": f.min_value, "max_value": f.max_value}),
     (forms.FileField, serializers.FileField, lambda f: {}),
@@ -145,8 +162,9 @@ def step_request_serializer(ledger, step):
     schema documents), then handed to the step's own form, which checks it as the web page's does."""
     fields = {}
     for name, field in step.form.base_fields.items():
-        kind, arguments = next((kind, arguments) for form_kind, kind, arguments in FORM_FIELD_SERIALIZERS
-                               if isinstance(field, form_kind))
+        kind, arguments = next(
+            (kind, arguments) for form_kind, kind, arguments in FORM_FIELD_SERIALIZERS if isinstance(field, form_kind)
+        )
         # DRF rebuilds declared fields from their constructor arguments: everything goes in there.
         options = {"required": field.required, "label": field.label, "help_text": field.help_text or None}
         if not field.required and issubclass(kind, BLANK_ALLOWED):
@@ -181,7 +199,7 @@ def step_route(ledger, step):
     return extend_schema(
         summary=step.label,
         description=f"办理步骤“{step.label}”：与网页详情页的同名操作调用同一规则函数。"
-                    "不符合当前状态（例如已被他人办理）时返回 409，违反规则时返回 400 并说明依据。",
+        "不符合当前状态（例如已被他人办理）时返回 409，违反规则时返回 400 并说明依据。",
         request=body_serializer,
         responses={200: serializer_for(ledger), 409: OpenApiResponse(DETAIL, description="当前状态不允许该步骤")},
     )(route)
@@ -203,15 +221,19 @@ def restore_route(ledger):
 
     restore = action(detail=True, methods=["post"])(restore)
     return extend_schema(
-        summary="从回收站恢复", request=None, description="恢复已删除（移入回收站）的记录；恢复记入变更记录。",
+        summary="从回收站恢复",
+        request=None,
+        description="恢复已删除（移入回收站）的记录；恢复记入变更记录。",
         responses={200: serializer_for(ledger), 409: OpenApiResponse(DETAIL, description="该记录不在回收站中")},
     )(restore)
 
 
 def form_data(values: dict) -> dict:
     """Checked JSON values as a form reads posted data: dates and decimals as text, the rest as they are."""
-    return {name: value.isoformat() if hasattr(value, "isoformat") else str(value) if isinstance(value, Decimal) else value
-            for name, value in values.items()}
+    return {
+        name: value.isoformat() if hasattr(value, "isoformat") else str(value) if isinstance(value, Decimal) else value
+        for name, value in values.items()
+    }
 
 
 def route_name(step) -> str:

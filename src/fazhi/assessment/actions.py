@@ -2,6 +2,7 @@
 
 `available` only decides which buttons a page shows: the steps in rules.py refuse everything it hides.
 """
+
 from django import forms
 
 from fazhi.core.ledgers import Action
@@ -13,20 +14,32 @@ TEXT = {"class": "form-control form-control-sm"}
 
 
 class ReviewForm(forms.Form):
-    reviewed_score = forms.FloatField(label="审核得分", min_value=0, required=False,
-                                      widget=forms.NumberInput(attrs={**TEXT, "step": "0.5"}))
+    reviewed_score = forms.FloatField(
+        label="审核得分", min_value=0, required=False, widget=forms.NumberInput(attrs={**TEXT, "step": "0.5"})
+    )
     review_comment = forms.CharField(label="审核意见", widget=forms.Textarea(attrs={"rows": 2, **TEXT}))
     returned = forms.BooleanField(label="退回修改", required=False)
 
 
 class ConfirmForm(forms.Form):
-    confirm = forms.BooleanField(label="确认已按审核意见修改", widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    confirm = forms.BooleanField(
+        label="确认已按审核意见修改", widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
+    )
 
 
 SELF_ASSESSMENT_ACTIONS = [
-    Action("review", "审核", ReviewForm,
-           lambda a, d, u: rules.review(a, d["reviewed_score"], d["review_comment"], d["returned"], user=u),
-           lambda a: a.status == SelfAssessment.Status.SUBMITTED),
-    Action("resubmit", "重新提交", ConfirmForm, lambda a, d, u: rules.resubmit(a),
-           lambda a: a.status == SelfAssessment.Status.RETURNED),
+    Action(
+        "review",
+        "审核",
+        ReviewForm,
+        lambda a, d, u: rules.review(a, d["reviewed_score"], d["review_comment"], d["returned"], user=u),
+        lambda a: a.status == SelfAssessment.Status.SUBMITTED,
+    ),
+    Action(
+        "resubmit",
+        "重新提交",
+        ConfirmForm,
+        lambda a, d, u: rules.resubmit(a),
+        lambda a: a.status == SelfAssessment.Status.RETURNED,
+    ),
 ]

@@ -3,6 +3,7 @@
 Parsed with Python's own parser and evaluated by walking the tree: no eval, no attribute access, no calls
 beyond the two allowed functions. A formula whose metric is missing evaluates to None (missing), never 0.
 """
+
 from __future__ import annotations
 
 import ast
@@ -37,8 +38,12 @@ class Formula:
             pass
         elif isinstance(node, ast.Name):
             self.names.add(node.id)
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ALLOWED_FUNCTIONS
-              and not node.keywords):
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ALLOWED_FUNCTIONS
+            and not node.keywords
+        ):
             for arg in node.args:
                 self._check(arg)
         else:

@@ -3,6 +3,7 @@
 A framework file (YAML) names the document that sets it and its version; a city loads its own file instead
 of the default one. See data/frameworks/default.yaml for the format.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -121,15 +122,31 @@ def _parse(raw: bytes) -> Framework:
                 on_missing = spec.get("on_missing", data.get("on_missing", "zero"))
                 if on_missing not in ON_MISSING:
                     raise FrameworkError(f"{where}：on_missing 应为 zero 或 exclude")
-                items.append(Item(
-                    code=spec["code"], name=spec["name"], points=float(spec["points"]), rule=rule, formula=formula,
-                    target=spec.get("target"), applies_to=frozenset(spec.get("applies_to") or data.get("applies_to") or []),
-                    on_missing=on_missing, area=area["code"], indicator=indicator["code"], guidance=spec.get("guidance", ""),
-                ))
+                items.append(
+                    Item(
+                        code=spec["code"],
+                        name=spec["name"],
+                        points=float(spec["points"]),
+                        rule=rule,
+                        formula=formula,
+                        target=spec.get("target"),
+                        applies_to=frozenset(spec.get("applies_to") or data.get("applies_to") or []),
+                        on_missing=on_missing,
+                        area=area["code"],
+                        indicator=indicator["code"],
+                        guidance=spec.get("guidance", ""),
+                    )
+                )
         areas.append(Area(area["code"], area["name"], indicators))
     lights = data.get("lights", {"green": 0.85, "yellow": 0.7})
     return Framework(
-        code=data["code"], name=data["name"], version=str(data["version"]), document=data["document"], lights=lights,
-        source_priority=data.get("source_priority", ["ledger", "report", "manual"]), areas=areas, items=items,
+        code=data["code"],
+        name=data["name"],
+        version=str(data["version"]),
+        document=data["document"],
+        lights=lights,
+        source_priority=data.get("source_priority", ["ledger", "report", "manual"]),
+        areas=areas,
+        items=items,
         digest=hashlib.sha256(raw).hexdigest()[:16],
     )

@@ -1,4 +1,5 @@
 """What must hold of the self-assessments, whatever road wrote them (see fazhi.core.invariants)."""
+
 from django.db.models import Q
 
 from fazhi.core.invariants import invariant
@@ -9,17 +10,27 @@ from .models import SelfAssessment
 Status = SelfAssessment.Status
 
 
-@invariant("self-assessments", "自评状态与审核一致：已审核的有审核得分、审核意见和审核时间；退回修改的有审核意见和审核时间、"
-                               "没有审核得分；已提交（待审核）的没有审核得分")
+@invariant(
+    "self-assessments",
+    "自评状态与审核一致：已审核的有审核得分、审核意见和审核时间；退回修改的有审核意见和审核时间、"
+    "没有审核得分；已提交（待审核）的没有审核得分",
+)
 def self_assessment_status_matches_review():
     rows = SelfAssessment.all_objects.filter(
-        Q(status=Status.REVIEWED) & (Q(reviewed_score__isnull=True) | Q(review_comment="") | Q(reviewed_at__isnull=True))
-        | Q(status=Status.RETURNED) & (Q(reviewed_score__isnull=False) | Q(review_comment="") | Q(reviewed_at__isnull=True))
+        Q(status=Status.REVIEWED)
+        & (Q(reviewed_score__isnull=True) | Q(review_comment="") | Q(reviewed_at__isnull=True))
+        | Q(status=Status.RETURNED)
+        & (Q(reviewed_score__isnull=False) | Q(review_comment="") | Q(reviewed_at__isnull=True))
         | Q(status=Status.SUBMITTED, reviewed_score__isnull=False)
     ).select_related("unit")
     for row in rows.order_by("pk"):
-        yield row, (f"状态“{row.get_status_display()}”，审核得分{'—' if row.reviewed_score is None else f'{row.reviewed_score:g}'}，"
-                    f"审核时间{row.reviewed_at or '—'}")
+        yield (
+            row,
+            (
+                f"状态“{row.get_status_display()}”，审核得分{'—' if row.reviewed_score is None else f'{row.reviewed_score:g}'}，"
+                f"审核时间{row.reviewed_at or '—'}"
+            ),
+        )
 
 
 @invariant("self-assessments", "自评的指标项是现行指标体系中的定性（自评）项，自评分和审核得分都在该项分值范围内")

@@ -6,17 +6,26 @@ from .models import SelfAssessment
 
 def sample_self_assessment(unit, marker):
     return SelfAssessment.objects.create(
-        unit=unit, year=2025, item="leader_duties", self_score=4, explanation=f"自评说明{marker}",
+        unit=unit,
+        year=2025,
+        item="leader_duties",
+        self_score=4,
+        explanation=f"自评说明{marker}",
     )
 
 
-registry.register(Ledger(
-    model=SelfAssessment, area="assessment", slug="self-assessments",
-    columns=["item", "unit", "year", "self_score", "status", "reviewed_score", "explanation"],
-    sort_fields=["id", "year"], default_sort="-id",
-    filter_fields=["unit", "year", "status"],
-    form_fields=["unit", "year", "item", "self_score", "explanation", "evidence"],
-    sample=sample_self_assessment,
-    actions=SELF_ASSESSMENT_ACTIONS,
-    state_fields=["status", "reviewed_score", "review_comment", "reviewed_by", "reviewed_at"],
-))
+registry.register(
+    Ledger(
+        model=SelfAssessment,
+        area="assessment",
+        slug="self-assessments",
+        columns=["item", "unit", "year", "self_score", "status", "reviewed_score", "explanation"],
+        sort_fields=["id", "year"],
+        default_sort="-id",
+        filter_fields=["unit", "year", "status"],
+        form_fields=["unit", "year", "item", "self_score", "explanation", "evidence"],
+        sample=sample_self_assessment,
+        actions=SELF_ASSESSMENT_ACTIONS,
+        state_fields=["status", "reviewed_score", "review_comment", "reviewed_by", "reviewed_at"],
+    )
+)

@@ -1,4 +1,5 @@
 """Assessment runs and their results, and self-assessments of qualitative items."""
+
 import json
 from typing import NamedTuple
 
@@ -97,17 +98,29 @@ class SelfAssessment(LedgerModel):
     item = models.CharField("指标项", max_length=64)
     self_score = models.FloatField("自评分")
     explanation = models.TextField("自评说明")
-    evidence = models.FileField("佐证材料", upload_to="evidence/%Y/", blank=True, validators=[evidence_type, evidence_size])
+    evidence = models.FileField(
+        "佐证材料", upload_to="evidence/%Y/", blank=True, validators=[evidence_type, evidence_size]
+    )
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.SUBMITTED, editable=False)
     reviewed_score = models.FloatField("审核得分", null=True, blank=True, editable=False)
     review_comment = models.TextField("审核意见", blank=True, editable=False)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, editable=False, related_name="+", verbose_name="审核人")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="审核人",
+    )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "自评"
         constraints = [
-            models.UniqueConstraint(fields=["unit", "year", "item"], condition=models.Q(deleted_at__isnull=True), name="one_self_assessment")
+            models.UniqueConstraint(
+                fields=["unit", "year", "item"], condition=models.Q(deleted_at__isnull=True), name="one_self_assessment"
+            )
         ]
 
     def __str__(self):
@@ -127,7 +140,13 @@ class SelfAssessment(LedgerModel):
             return []
         from django.urls import reverse
 
-        return [("佐证材料", ["文件", "下载"], [(self.evidence.name.rsplit("/", 1)[-1], reverse("assessment:evidence", args=[self.pk]))])]
+        return [
+            (
+                "佐证材料",
+                ["文件", "下载"],
+                [(self.evidence.name.rsplit("/", 1)[-1], reverse("assessment:evidence", args=[self.pk]))],
+            )
+        ]
 
     def clean(self):
         from .framework import load_framework
@@ -142,6 +161,11 @@ class SelfAssessment(LedgerModel):
         if self.self_score is not None and not 0 <= self.self_score <= item.points:
             raise ValidationError({"self_score": f"自评分应在0到{item.points:g}分之间"})
         # one_self_assessment holds only outside the recycle bin, a condition the form's own check skips
-        if self.unit_id and self.year and SelfAssessment.objects.filter(
-                unit_id=self.unit_id, year=self.year, item=self.item).exclude(pk=self.pk).exists():
+        if (
+            self.unit_id
+            and self.year
+            and SelfAssessment.objects.filter(unit_id=self.unit_id, year=self.year, item=self.item)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
             raise ValidationError({"item": f"本单位{self.year}年度已提交该指标项的自评"})

@@ -3,6 +3,7 @@
 As in every ledger, a pure `check_*` validates a move against the row's fields and makes it in memory (the demo
 generator replays it), and the locked step (`@step`) loads what it needs, calls it and saves.
 """
+
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,8 +26,9 @@ def item_points(assessment: SelfAssessment) -> float:
         raise ValidationError(f"指标项“{assessment.item}”不在现行指标体系中") from None
 
 
-def check_review(assessment: SelfAssessment, score: float | None, comment: str, returned: bool, *, maximum: float,
-                 user=None) -> None:
+def check_review(
+    assessment: SelfAssessment, score: float | None, comment: str, returned: bool, *, maximum: float, user=None
+) -> None:
     """Fix the reviewed score (within the item's points), or return the self-assessment with the reasons."""
     require_status(assessment, "审核", Status.SUBMITTED)
     comment = require_text(comment, ValidationError("请填写审核意见（退回修改的，说明需要修改的内容）"))
@@ -48,7 +50,9 @@ def check_resubmit(assessment: SelfAssessment) -> None:
 
 
 @step("审核自评")
-def review(assessment: SelfAssessment, score: float | None, comment: str, returned: bool = False, user=None) -> SelfAssessment:
+def review(
+    assessment: SelfAssessment, score: float | None, comment: str, returned: bool = False, user=None
+) -> SelfAssessment:
     """Only the 法治办 fixes a self-assessment's score; the unit cannot review itself."""
     if user is not None and user.role not in WHOLE_TREE_ROLES and not user.is_superuser:
         raise PermissionDenied("只有法治办可以审核自评")

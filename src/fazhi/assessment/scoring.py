@@ -1,9 +1,11 @@
 """Scoring every unit under a framework: pure functions over values, then one run stored as a whole."""
+
 from __future__ import annotations
 
 import hashlib
 import json
 from collections import defaultdict
+
 from django.db import transaction
 
 from fazhi.core.bulk import insert_values
@@ -77,11 +79,15 @@ def score_units(framework: Framework, units, chosen: dict, reviewed: dict):
     """Scores for every unit from its chosen values: {unit_id: (total, max, [ItemScore…], {area: points})}."""
     results = {}
     applicable = {
-        unit_type: [item for item in framework.items if item.applies(unit_type)] for unit_type in {u.unit_type for u in units}
+        unit_type: [item for item in framework.items if item.applies(unit_type)]
+        for unit_type in {u.unit_type for u in units}
     }
     for unit in units:
         values, sources = chosen[unit.pk]
-        scored = [(item.area, score_item(item, values, sources, reviewed.get(unit.pk, {}))) for item in applicable[unit.unit_type]]
+        scored = [
+            (item.area, score_item(item, values, sources, reviewed.get(unit.pk, {})))
+            for item in applicable[unit.unit_type]
+        ]
         items = [score for _, score in scored]
         areas: dict = defaultdict(lambda: [0.0, 0.0])
         for area_code, score in scored:
@@ -101,7 +107,11 @@ def inputs_digest(framework: Framework, chosen: dict, reviewed: dict) -> str:
     for unit_id in sorted(chosen):
         values, sources = chosen[unit_id]
         lines += (f"{unit_id}|{metric}|{sources[metric]}|{values[metric]!r}" for metric in sorted(values))
-    lines += (f"{unit_id}|{item}|{score!r}" for unit_id in sorted(reviewed) for item, score in sorted(reviewed[unit_id].items()))
+    lines += (
+        f"{unit_id}|{item}|{score!r}"
+        for unit_id in sorted(reviewed)
+        for item, score in sorted(reviewed[unit_id].items())
+    )
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
@@ -118,8 +128,13 @@ def run_assessment(year: int, user=None, framework: Framework | None = None, com
     reviewed = reviewed_scores(year)
     scores = score_units(framework, units, chosen, reviewed)
     run = AssessmentRun.objects.create(
-        year=year, framework_code=framework.code, framework_name=framework.name, framework_version=framework.version,
-        framework_digest=framework.digest, inputs_digest=inputs_digest(framework, chosen, reviewed), created_by=user,
+        year=year,
+        framework_code=framework.code,
+        framework_name=framework.name,
+        framework_version=framework.version,
+        framework_digest=framework.digest,
+        inputs_digest=inputs_digest(framework, chosen, reviewed),
+        created_by=user,
     )
     by_type: dict = defaultdict(list)
     for unit in units:
@@ -135,10 +150,39 @@ def run_assessment(year: int, user=None, framework: Framework | None = None, com
             total, maximum, items, areas = scores[unit.pk]
             share = round(-negative_share, 6)
             missing = sum(1 for s in items if s.status != ItemStatus.SCORED)
-            unit_rows.append((unit.pk, unit_type, total, maximum, share, rank, len(entries), light_of(share, framework.lights),
-                              areas, missing, json.dumps(items)))
-    insert_values(UnitResult, ["unit_id", "unit_type", "score", "max_score", "share", "rank", "rank_of", "light",
-                               "area_scores", "missing_items", "items_json"], unit_rows, common={"run_id": run.pk})
+            unit_rows.append(
+                (
+                    unit.pk,
+                    unit_type,
+                    total,
+                    maximum,
+                    share,
+                    rank,
+                    len(entries),
+                    light_of(share, framework.lights),
+                    areas,
+                    missing,
+                    json.dumps(items),
+                )
+            )
+    insert_values(
+        UnitResult,
+        [
+            "unit_id",
+            "unit_type",
+            "score",
+            "max_score",
+            "share",
+            "rank",
+            "rank_of",
+            "light",
+            "area_scores",
+            "missing_items",
+            "items_json",
+        ],
+        unit_rows,
+        common={"run_id": run.pk},
+    )
     return run
 
 

@@ -1,4 +1,5 @@
 """Assessment pages: runs, the ranking of a run, a unit's scorecard, trends, ledger-versus-report gaps."""
+
 import io
 
 from django.contrib import messages
@@ -22,8 +23,8 @@ from fazhi.org.models import Unit
 
 from .framework import load_framework
 from .models import AssessmentRun, SelfAssessment, UnitResult
-from .scoring import costly_items, run_assessment
 from .scorecard import scorecard_docx
+from .scoring import costly_items, run_assessment
 
 TYPE_NAMES = dict(UnitType.choices)
 SOURCE_LABELS = {"ledger": "台账", "report": "年度报告", "manual": "人工填报", "self": "自评（已审核）"}
@@ -45,10 +46,17 @@ def can_run(user) -> bool:
 @login_required
 def index(request):
     runs = AssessmentRun.objects.all()[:30]
-    return render(request, "assessment/index.html", {
-        "runs": runs, "can_run": can_run(request.user), "default_year": timezone.localdate().year - 1,
-        "framework": load_framework(), "active_area": "assessment",
-    })
+    return render(
+        request,
+        "assessment/index.html",
+        {
+            "runs": runs,
+            "can_run": can_run(request.user),
+            "default_year": timezone.localdate().year - 1,
+            "framework": load_framework(),
+            "active_area": "assessment",
+        },
+    )
 
 
 @login_required
@@ -82,12 +90,23 @@ def run_detail(request, pk):
         unit_type = types[0] if types else ""
     shown = [r for r in results if r.unit_type == unit_type]
     shown.sort(key=lambda r: (r.rank, r.unit.code))
-    chart = {"units": [r.unit.short_name or r.unit.name for r in shown], "shares": [round(r.share * 100, 2) for r in shown],
-             "lights": [r.light for r in shown]}
-    return render(request, "assessment/run.html", {
-        "run": run, "results": shown, "types": [(t, TYPE_NAMES.get(t, t)) for t in types], "unit_type": unit_type,
-        "chart": chart, "active_area": "assessment",
-    })
+    chart = {
+        "units": [r.unit.short_name or r.unit.name for r in shown],
+        "shares": [round(r.share * 100, 2) for r in shown],
+        "lights": [r.light for r in shown],
+    }
+    return render(
+        request,
+        "assessment/run.html",
+        {
+            "run": run,
+            "results": shown,
+            "types": [(t, TYPE_NAMES.get(t, t)) for t in types],
+            "unit_type": unit_type,
+            "chart": chart,
+            "active_area": "assessment",
+        },
+    )
 
 
 @serves(AssessmentRun)
@@ -101,17 +120,39 @@ def run_export(request, pk):
     sheet.append(["单位", "单位类型", "得分", "满分", "得分率", "同类排名", "同类单位数", "等次", "缺数据项"])
     results = list(visible_results(request, run).order_by("unit_type", "rank", "unit__code"))
     for r in results:
-        sheet.append([r.unit.name, TYPE_NAMES.get(r.unit_type, r.unit_type), r.score, r.max_score, round(r.share, 4),
-                      r.rank, r.rank_of, r.get_light_display(), r.missing_items])
+        sheet.append(
+            [
+                r.unit.name,
+                TYPE_NAMES.get(r.unit_type, r.unit_type),
+                r.score,
+                r.max_score,
+                round(r.share, 4),
+                r.rank,
+                r.rank_of,
+                r.get_light_display(),
+                r.missing_items,
+            ]
+        )
     detail = workbook.create_sheet("各项得分")
     detail.append(["单位", "指标项", "数值", "数据来源", "得分", "分值", "状态"])
     for r in sorted(results, key=lambda r: r.unit.code):
         for score in sorted(r.item_scores, key=lambda s: s.item):
-            detail.append([r.unit.name, item_names.get(score.item, score.item), score.value, score.source, score.points,
-                           score.max_points, score.get_status_display()])
+            detail.append(
+                [
+                    r.unit.name,
+                    item_names.get(score.item, score.item),
+                    score.value,
+                    score.source,
+                    score.points,
+                    score.max_points,
+                    score.get_status_display(),
+                ]
+            )
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''assessment-{run.year}-{run.pk}.xlsx"
     return response
 
@@ -134,14 +175,22 @@ def scorecard(request, pk):
     rows = []
     if result:
         # (framework item, its score, the value as shown, where the value came from), in the framework's order
-        rows = [(items.get(s.item), s, display_item_value(items.get(s.item), s.value), SOURCE_LABELS.get(s.source, s.source))
-                for s in result.item_scores]
+        rows = [
+            (
+                items.get(s.item),
+                s,
+                display_item_value(items.get(s.item), s.value),
+                SOURCE_LABELS.get(s.source, s.source),
+            )
+            for s in result.item_scores
+        ]
         rows.sort(key=lambda row: framework.items.index(row[0]) if row[0] else len(framework.items))
     radar = {
         "indicators": [{"name": area.name.split("、", 1)[-1], "max": 100} for area in framework.areas],
         "values": [
             round(100 * result.area_scores[area.code][0] / result.area_scores[area.code][1], 1)
-            if result and area.code in result.area_scores and result.area_scores[area.code][1] else 0
+            if result and area.code in result.area_scores and result.area_scores[area.code][1]
+            else 0
             for area in framework.areas
         ],
     }
@@ -153,10 +202,19 @@ def scorecard(request, pk):
         )
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''scorecard-{run.year}-{unit.code}.docx"
         return response
-    return render(request, "assessment/scorecard.html", {
-        "run": run, "unit": unit, "result": result, "rows": rows, "costly": costly,
-        "radar": radar, "active_area": "assessment",
-    })
+    return render(
+        request,
+        "assessment/scorecard.html",
+        {
+            "run": run,
+            "unit": unit,
+            "result": result,
+            "rows": rows,
+            "costly": costly,
+            "radar": radar,
+            "active_area": "assessment",
+        },
+    )
 
 
 @login_required
@@ -172,7 +230,9 @@ def trend(request):
             if result:
                 points.append((year, round(result.share * 100, 2), result.rank, result.rank_of))
     chart = {"years": [p[0] for p in points], "shares": [p[1] for p in points]}
-    return render(request, "assessment/trend.html", {"unit": unit, "points": points, "chart": chart, "active_area": "assessment"})
+    return render(
+        request, "assessment/trend.html", {"unit": unit, "points": points, "chart": chart, "active_area": "assessment"}
+    )
 
 
 @login_required
@@ -190,9 +250,19 @@ def gaps(request):
             ledger, report = by_source.get(Source.LEDGER), by_source.get(Source.REPORT)
             if ledger and report:
                 gap = report.value - ledger.value
-                rows.append((metric, metric.format(ledger.value), metric.format(report.value), report.qualifier,
-                             metric.format(abs(gap)) if gap else "—", gap != 0))
-    return render(request, "assessment/gaps.html", {"unit": unit, "year": year, "rows": rows, "active_area": "assessment"})
+                rows.append(
+                    (
+                        metric,
+                        metric.format(ledger.value),
+                        metric.format(report.value),
+                        report.qualifier,
+                        metric.format(abs(gap)) if gap else "—",
+                        gap != 0,
+                    )
+                )
+    return render(
+        request, "assessment/gaps.html", {"unit": unit, "year": year, "rows": rows, "active_area": "assessment"}
+    )
 
 
 @login_required
@@ -201,19 +271,35 @@ def ledger_values(request):
     year = year_of(request)
     unit = chosen_unit(request)
     period = Period.year(year)
-    snapshots = LedgerSnapshot.objects.filter(unit=unit, period_start=period.start, period_end=period.end) if unit else LedgerSnapshot.objects.none()
+    snapshots = (
+        LedgerSnapshot.objects.filter(unit=unit, period_start=period.start, period_end=period.end)
+        if unit
+        else LedgerSnapshot.objects.none()
+    )
     current = snapshots.filter(superseded_at__isnull=True).select_related("batch").first()
     families = []
     if current:
         values = current.values
         for family, name in catalogue().families.items():
-            shown = [(metric, metric.format(values[metric.code])) for metric in catalogue().in_family(family) if metric.code in values]
+            shown = [
+                (metric, metric.format(values[metric.code]))
+                for metric in catalogue().in_family(family)
+                if metric.code in values
+            ]
             if shown:
                 families.append((name, shown))
-    return render(request, "assessment/ledger_values.html", {
-        "unit": unit, "year": year, "snapshot": current, "families": families,
-        "versions": snapshots.count(), "active_area": "assessment",
-    })
+    return render(
+        request,
+        "assessment/ledger_values.html",
+        {
+            "unit": unit,
+            "year": year,
+            "snapshot": current,
+            "families": families,
+            "versions": snapshots.count(),
+            "active_area": "assessment",
+        },
+    )
 
 
 @serves(SelfAssessment)
@@ -222,4 +308,6 @@ def evidence(request, pk):
     assessment = get_object_or_404(SelfAssessment.objects.visible_to(request.user), pk=pk)
     if not assessment.evidence:
         raise Http404("没有上传佐证材料")
-    return FileResponse(assessment.evidence.open("rb"), as_attachment=True, filename=assessment.evidence.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        assessment.evidence.open("rb"), as_attachment=True, filename=assessment.evidence.name.rsplit("/", 1)[-1]
+    )

@@ -7,12 +7,19 @@ and the rows go out as multi-row INSERT â€¦ RETURNING id statements on SQLite (â
 PostgreSQL. For COPY a prepared value is turned into its text once: psycopg would otherwise convert the same
 timestamp again on every row, which made up most of the time of writing a computed batch.
 """
+
 from __future__ import annotations
 
 from django.db import connection, models
 from django.utils import timezone
 
-NEEDS_PREP = (models.DateField, models.DecimalField, models.JSONField, models.UUIDField, models.DurationField)  # DateTimeField is a DateField
+NEEDS_PREP = (
+    models.DateField,
+    models.DecimalField,
+    models.JSONField,
+    models.UUIDField,
+    models.DurationField,
+)  # DateTimeField is a DateField
 MAX_PARAMS = 30_000  # below SQLite's limit of 32,766 bound parameters per statement
 
 
@@ -35,6 +42,7 @@ def _preparers(fields):
         connection.ensure_connection()
         finish = _copy_text(connection.connection.adapters)
     else:
+
         def finish(value):
             return value
 
@@ -81,7 +89,8 @@ def _write(model, fields, prepare, rows: list[list], returning_ids: bool) -> lis
             # COPY: ids are taken from the table's sequence first, then every row is streamed in one go.
             if returning_ids:
                 cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk.column, len(rows)]
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [table, pk.column, len(rows)],
                 )
                 ids = [new_id for (new_id,) in cursor.fetchall()]
                 columns = f"{quote(pk.column)}, {columns}"
@@ -93,7 +102,7 @@ def _write(model, fields, prepare, rows: list[list], returning_ids: bool) -> lis
         rows_per_statement = max(1, MAX_PARAMS // len(fields))
         ids = [] if returning_ids else None
         for start in range(0, len(rows), rows_per_statement):
-            chunk = rows[start:start + rows_per_statement]
+            chunk = rows[start : start + rows_per_statement]
             params = [value for row in _prepared(chunk, prepare) for value in row]
             sql = f"INSERT INTO {quote(table)} ({columns}) VALUES {', '.join([per_row] * len(chunk))}"
             if returning_ids:
@@ -149,7 +158,9 @@ def insert_with_history(model, objs, *, user=None, reason: str = "") -> None:
     insert(model, objs)
     history_model = model.history.model
     extra = {
-        "history_date": now, "history_type": "+", "history_change_reason": reason or None,
+        "history_date": now,
+        "history_type": "+",
+        "history_change_reason": reason or None,
         "history_user_id": user.pk if user is not None and user.pk else None,
     }
     copied = [f.attname for f in history_model._meta.concrete_fields if not f.attname.startswith("history_")]

@@ -1,4 +1,5 @@
 """The unit a user is working on (the unit switcher; it only ever narrows the user's scope), and the year."""
+
 from django.apps import apps
 from django.utils import timezone
 

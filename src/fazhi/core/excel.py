@@ -1,4 +1,5 @@
 """Excel export of any filtered ledger list, streamed row by row (openpyxl write-only mode)."""
+
 from __future__ import annotations
 
 import datetime as dt

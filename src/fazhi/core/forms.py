@@ -1,4 +1,5 @@
 """Form and filter construction shared by every ledger."""
+
 from __future__ import annotations
 
 import copy
@@ -25,12 +26,19 @@ class FastSelect(forms.Select):
         parts = []
         for group_name, options, _index in widget["optgroups"]:
             rendered = format_html_join(
-                "", "<option value=\"{}\"{}>{}</option>",
+                "",
+                '<option value="{}"{}>{}</option>',
                 ((option["value"], flatatt(option["attrs"]), option["label"]) for option in options),
             )
-            parts.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered) if group_name else rendered)
-        return format_html("<select name=\"{}\"{}>{}</select>", widget["name"], flatatt(widget["attrs"]),
-                           format_html_join("", "{}", ((part,) for part in parts)))
+            parts.append(
+                format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered) if group_name else rendered
+            )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            format_html_join("", "{}", ((part,) for part in parts)),
+        )
 
 
 def fast_select(widget: forms.Select) -> FastSelect:
@@ -54,12 +62,19 @@ def ledger_form_class(ledger, user):
     declared = getattr(getattr(ledger.form_class, "Meta", None), "fields", None)
     step_fields = set(ledger.step_fields)
     field_names = {f.name for f in ledger.model._meta.get_fields()}
-    fields = ledger.form_fields or declared or [
-        f.name for f in ledger.model._meta.get_fields()
-        if getattr(f, "editable", False) and not f.auto_created and f.concrete
-        and f.name not in {"created_at", "updated_at", "deleted_at", "deleted_by", "deletion_reason"}
-        and f.name not in step_fields
-    ]
+    fields = (
+        ledger.form_fields
+        or declared
+        or [
+            f.name
+            for f in ledger.model._meta.get_fields()
+            if getattr(f, "editable", False)
+            and not f.auto_created
+            and f.concrete
+            and f.name not in {"created_at", "updated_at", "deleted_at", "deleted_by", "deletion_reason"}
+            and f.name not in step_fields
+        ]
+    )
 
     class LedgerForm(base):
         class Meta(getattr(base, "Meta", object)):
@@ -94,8 +109,11 @@ def ledger_form_class(ledger, user):
             # The model's rules may name a field this form does not show (a step date checked against an edited
             # one): the clerk sees it as an error of the whole form, with the field's name, never a crash.
             if field is None and hasattr(error, "error_dict"):
-                hidden = {name: errors for name, errors in error.error_dict.items()
-                          if name != NON_FIELD_ERRORS and name not in self.fields}
+                hidden = {
+                    name: errors
+                    for name, errors in error.error_dict.items()
+                    if name != NON_FIELD_ERRORS and name not in self.fields
+                }
                 if hidden:
                     shown = {name: errors for name, errors in error.error_dict.items() if name not in hidden}
                     for name, errors in hidden.items():
@@ -126,7 +144,9 @@ def ledger_filterset_class(ledger, user):
                 return django_filters.DateFromToRangeFilter(
                     field_name=field_name,
                     label=field.verbose_name,
-                    widget=django_filters.widgets.RangeWidget(attrs={"type": "date", "class": "form-control form-control-sm"}),
+                    widget=django_filters.widgets.RangeWidget(
+                        attrs={"type": "date", "class": "form-control form-control-sm"}
+                    ),
                 )
             return super().filter_for_field(field, field_name, lookup_expr)
 
@@ -135,7 +155,9 @@ def ledger_filterset_class(ledger, user):
             for f in self.form.fields.values():
                 if not isinstance(f.widget, django_filters.widgets.RangeWidget):
                     is_select = isinstance(f.widget, forms.Select)
-                    f.widget.attrs.setdefault("class", "form-select form-select-sm" if is_select else "form-control form-control-sm")
+                    f.widget.attrs.setdefault(
+                        "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
+                    )
                     if type(f.widget) is forms.Select:
                         f.widget = fast_select(f.widget)
 

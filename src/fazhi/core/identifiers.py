@@ -1,4 +1,5 @@
 """Identifiers that carry a check digit: 统一社会信用代码 (GB 32100-2015) and 居民身份证号码 (GB 11643-1999)."""
+
 import datetime as dt
 import re
 

@@ -5,6 +5,7 @@ written in batches as they come, problems are collected with their row, column a
 either everything commits or, if there was any problem, everything rolls back. Memory does not grow with
 the file: duplicates inside it are found by the database, batch by batch.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -56,10 +57,15 @@ class ImportRefused(Exception):
 # -- cell parsers ----------------------------------------------------------------------------------------
 def text(max_length: int | None = None) -> Callable[[Any], str]:
     def parse(value):
-        value = "" if value is None else (str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)).strip()
+        value = (
+            ""
+            if value is None
+            else (str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)).strip()
+        )
         if max_length and len(value) > max_length:
             raise CellError(f"内容过长（最多{max_length}个字符）")
         return value
+
     return parse
 
 
@@ -79,6 +85,7 @@ def integer(minimum: int | None = 0, maximum: int | None = None) -> Callable[[An
         if maximum is not None and number > maximum:
             raise CellError(f"不能大于{maximum}")
         return number
+
     return parse
 
 
@@ -95,6 +102,7 @@ def date() -> Callable[[Any], dt.date]:
             except ValueError:
                 pass
         raise CellError(f"“{value}”不是有效日期（应为 2025-01-31 格式）")
+
     return parse
 
 
@@ -106,6 +114,7 @@ def boolean() -> Callable[[Any], bool]:
         if word in FALSE_WORDS:
             return False
         raise CellError(f"“{value}”应填“是”或“否”")
+
     return parse
 
 
@@ -121,6 +130,7 @@ def choice(choices) -> Callable[[Any], str]:
         if word in values:
             return values[word]
         raise CellError(f"“{word}”不是可选值（可选：{'、'.join(by_label)}）")
+
     return parse
 
 
@@ -183,7 +193,9 @@ class ImportSpec:
         for column in self.columns:
             notes.append([column.header, "必填" if column.required else "选填", column.note])
         notes.append([])
-        notes.append(["第2行为示例，导入前请删除或替换。任何一行有错误时，整个文件都不会导入，并会列出错误所在的行和列。"])
+        notes.append(
+            ["第2行为示例，导入前请删除或替换。任何一行有错误时，整个文件都不会导入，并会列出错误所在的行和列。"]
+        )
         return workbook
 
 
@@ -203,7 +215,9 @@ def check_archive(path) -> None:
     except (zipfile.BadZipFile, OSError) as error:
         raise ImportRefused([Problem(0, "", "文件不是有效的 Excel（.xlsx）文件，无法读取")]) from error
     if expanded > limit:
-        raise ImportRefused([Problem(0, "", f"文件解压后超过 {limit // 1024 // 1024} MB，可能是异常文件，已拒绝导入；请分批导入")])
+        raise ImportRefused(
+            [Problem(0, "", f"文件解压后超过 {limit // 1024 // 1024} MB，可能是异常文件，已拒绝导入；请分批导入")]
+        )
 
 
 def run_import(spec: ImportSpec, path, user, progress: Callable[[int], None] | None = None) -> ImportResult:

@@ -3,6 +3,7 @@
 Each ledger app declares its invariants in `<app>/invariants.py` with `@invariant(slug, text)`: a function that
 yields the offending rows (or (row, detail) pairs). Each invariant has a test that breaks it on purpose.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -81,8 +82,11 @@ def flag_disagrees(flag: str, done: str, due: str) -> Q:
     """Rows whose on-time `flag` disagrees with its dates: set while `done` or `due` is missing, missing while both
     are there, or saying the opposite of `done` ≤ `due`."""
     both = Q(**{f"{done}__isnull": False, f"{due}__isnull": False})
-    wrong = (Q(**{f"{flag}__isnull": True}) | Q(**{flag: True, f"{done}__gt": F(due)})
-             | Q(**{flag: False, f"{done}__lte": F(due)}))
+    wrong = (
+        Q(**{f"{flag}__isnull": True})
+        | Q(**{flag: True, f"{done}__gt": F(due)})
+        | Q(**{flag: False, f"{done}__lte": F(due)})
+    )
     return both & wrong | ~both & Q(**{f"{flag}__isnull": False})
 
 

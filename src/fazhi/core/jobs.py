@@ -1,4 +1,5 @@
 """Running an import as a job: in a background thread for the web UI, with progress in a small file."""
+
 from __future__ import annotations
 
 import json

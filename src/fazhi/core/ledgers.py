@@ -1,5 +1,6 @@
 """The ledger registry: each ledger app declares its ledgers once, and gets list, detail, form, recycle bin,
 Excel export and REST API from the same declaration (like NetBox's per-model views, with less ceremony)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -67,7 +68,8 @@ class Ledger:
     def step_fields(self) -> list[str]:
         """Every field the generic form and the API may not write: declared state and derived (editable=False)."""
         derived = [
-            f.name for f in self.model._meta.concrete_fields
+            f.name
+            for f in self.model._meta.concrete_fields
             if not f.editable and f.name not in BOOKKEEPING and not f.primary_key
         ]
         return list(dict.fromkeys([*self.state_fields, *derived]))
@@ -82,7 +84,7 @@ class Ledger:
     def url_name(self, action: str) -> str:
         return f"ledger:{self.slug}-{action}"
 
-    def action(self, name: str) -> "Action | None":
+    def action(self, name: str) -> Action | None:
         return next((action for action in self.actions if action.name == name), None)
 
 

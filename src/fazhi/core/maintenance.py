@@ -1,4 +1,5 @@
 """Database upkeep the application does itself, so a deployment needs no DBA to stay fast."""
+
 from django.db import connection
 
 # An import this large changes table sizes enough that the planner's statistics are worth refreshing.

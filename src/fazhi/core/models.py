@@ -1,4 +1,5 @@
 """The ledger base: every ledger row belongs to a unit, keeps its history and is never lost on delete."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -36,7 +37,13 @@ class LedgerModel(models.Model):
     deleted_at = models.DateTimeField("删除时间", null=True, blank=True, editable=False)
     # No index: nothing looks rows up by who deleted them, and every ledger insert would pay for one.
     deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, editable=False, related_name="+", verbose_name="删除人",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="删除人",
         db_index=False,
     )
     deletion_reason = models.CharField("删除原因", max_length=500, blank=True, editable=False)

@@ -3,6 +3,7 @@
 The cursor is the (sort value, id) of the last row shown; the next page is the rows after it in the
 (sort field, id) order, which an index on the sort field answers directly. No OFFSET, no full COUNT.
 """
+
 from __future__ import annotations
 
 import base64

@@ -1,4 +1,5 @@
 """Migration operations of our own."""
+
 from django.db import migrations
 
 
@@ -17,8 +18,9 @@ class AlterFieldIndex(migrations.AlterField):
         old_field, field = old_model._meta.get_field(self.name), model._meta.get_field(self.name)
         if old_field.db_index and not field.db_index:
             meta_indexes = {index.name for index in model._meta.indexes}
-            for name in schema_editor._constraint_names(model, [field.column], index=True, unique=False,
-                                                        primary_key=False, exclude=meta_indexes):
+            for name in schema_editor._constraint_names(
+                model, [field.column], index=True, unique=False, primary_key=False, exclude=meta_indexes
+            ):
                 schema_editor.execute(schema_editor._delete_index_sql(model, name))
         elif field.db_index and not old_field.db_index:
             for statement in schema_editor._field_indexes_sql(model, field):

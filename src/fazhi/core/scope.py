@@ -3,6 +3,7 @@
 Every list, detail, form, export and API endpoint reaches rows through `ScopedQuerySet.visible_to`, and
 `tests/test_scope_walk.py` walks every registered route with every role to prove none bypasses it.
 """
+
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -82,6 +83,6 @@ class ScopedQuerySet(models.QuerySet):
             qs = qs.filter(self.own_filter(scope.own_unit_id))
         if within is not None:
             check_unit_in_scope(user, within)
-            if not (scope.own_unit_id == within.pk):
+            if scope.own_unit_id != within.pk:
                 qs = qs.filter(self.scope_filter([within.path]))
         return qs

@@ -1,4 +1,5 @@
 """The base of every ledger serializer: the API accepts what its schema documents and returns what it promises."""
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from rest_framework import serializers

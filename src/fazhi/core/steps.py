@@ -9,6 +9,7 @@ caller's object. The web action, the API action route and the importers call the
 A step that the row's current state does not allow raises `StateConflict` (HTTP 409 in the API): typically the
 row moved on since the caller looked at it. Any other refusal is a ValidationError naming the rule (HTTP 400).
 """
+
 from __future__ import annotations
 
 import functools

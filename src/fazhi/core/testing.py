@@ -3,6 +3,7 @@
 Used by the test suite (tests/test_scope_walk.py); kept in the package so that any app's tests, and any
 city's extension, can run the same walk over its own routes.
 """
+
 from __future__ import annotations
 
 import io
@@ -60,9 +61,11 @@ def model_of(callback):
 
 def serves(model):
     """Mark a function view taking a pk with the model it serves, so the walk can find a row for it."""
+
     def mark(view):
         view.model = model
         return view
+
     return mark
 
 
@@ -72,13 +75,18 @@ def response_text(response) -> str:
     if "spreadsheetml" in content_type:
         workbook = load_workbook(io.BytesIO(body), read_only=True)
         return "\n".join(
-            str(value) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for value in row
+            str(value)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
             if value is not None
         )
     return body.decode("utf-8", errors="replace")
 
 
-def find_scope_leaks(client, outside_rows: dict, markers: list[str], outside_unit, urlconf=None, shared_rows=None) -> list[str]:
+def find_scope_leaks(
+    client, outside_rows: dict, markers: list[str], outside_unit, urlconf=None, shared_rows=None
+) -> list[str]:
     """Request every route as the logged-in client; return a description of each leak or uncovered route.
 
     outside_rows maps a model to one row the user must not reach; markers are strings that only rows outside

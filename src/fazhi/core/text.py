@@ -1,4 +1,5 @@
 """What counts as text in a ledger: the same rule for forms, the API and exports."""
+
 import re
 
 from django.core.exceptions import ValidationError

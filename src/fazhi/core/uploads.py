@@ -1,4 +1,5 @@
 """What a user may upload as evidence: office documents, PDFs and pictures of reasonable size."""
+
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 

@@ -2,26 +2,26 @@
 
 Every view reaches rows through `LedgerViewMixin.get_queryset`, which goes through the scope layer.
 """
+
 from __future__ import annotations
+
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-import uuid
-
-from django.http import Http404, HttpResponse, JsonResponse
-
 from .current import current_unit
-from .jobs import job_dir, progress_of, start
-from .models import ImportJob
 from .excel import display_value, export_response
 from .forms import ledger_filterset_class, ledger_form_class
+from .jobs import job_dir, progress_of, start
+from .models import ImportJob
 from .pagination import keyset_page
 from .scope import can_write
 
@@ -89,7 +89,9 @@ class LedgerListView(FilteredListMixin, View):
                 rows=rows,
                 sort=sort,
                 query=params.urlencode(),
-                headers=[(name, self.ledger.label(name), name in self.ledger.sort_fields) for name in self.ledger.columns],
+                headers=[
+                    (name, self.ledger.label(name), name in self.ledger.sort_fields) for name in self.ledger.columns
+                ],
                 recycle=self.include_deleted,
             ),
         )
@@ -122,16 +124,17 @@ class LedgerDetailView(LedgerViewMixin, View):
             changes = []
             if previous is not None:
                 delta = record.diff_against(previous)
-                changes = [
-                    (str(obj._meta.get_field(c.field).verbose_name), c.old, c.new) for c in delta.changes
-                ]
+                changes = [(str(obj._meta.get_field(c.field).verbose_name), c.old, c.new) for c in delta.changes]
             history.append({"record": record, "changes": changes})
         actions = [
-            (action, action.form_for(obj)) for action in self.ledger.actions if not obj.is_deleted and action.available(obj)
+            (action, action.form_for(obj))
+            for action in self.ledger.actions
+            if not obj.is_deleted and action.available(obj)
         ]
         related = obj.detail_sections() if hasattr(obj, "detail_sections") else []
         return render(
-            request, "core/ledger_detail.html",
+            request,
+            "core/ledger_detail.html",
             self.base_context(obj=obj, fields=fields, history=history, actions=actions, related=related),
         )
 
@@ -147,10 +150,15 @@ class LedgerActionView(LedgerViewMixin, View):
         # before someone else acted gets the step's own refusal.
         form = step.form_for(obj, request.POST)
         if not form.is_valid():
-            messages.error(request, f"{step.label}未执行：" + "；".join(
-                f"{form.fields[name].label if name in form.fields else ''}{'：' if name in form.fields else ''}{error}"
-                for name, errors in form.errors.items() for error in errors
-            ))
+            messages.error(
+                request,
+                f"{step.label}未执行："
+                + "；".join(
+                    f"{form.fields[name].label if name in form.fields else ''}{'：' if name in form.fields else ''}{error}"
+                    for name, errors in form.errors.items()
+                    for error in errors
+                ),
+            )
         else:
             try:
                 with transaction.atomic():
@@ -191,7 +199,9 @@ class LedgerFormView(LedgerViewMixin, View):
             else:
                 messages.success(request, f"已保存：{obj}")
                 return redirect(reverse(self.ledger.url_name("detail"), args=[obj.pk]))
-        return render(request, "core/ledger_form.html", self.base_context(form=form, obj=instance if pk else None), status=400)
+        return render(
+            request, "core/ledger_form.html", self.base_context(form=form, obj=instance if pk else None), status=400
+        )
 
 
 class LedgerDeleteView(LedgerViewMixin, View):
@@ -205,7 +215,9 @@ class LedgerDeleteView(LedgerViewMixin, View):
         try:
             obj.soft_delete(request.user, request.POST.get("reason", ""))
         except ValidationError as error:
-            return render(request, "core/ledger_delete.html", self.base_context(obj=obj, errors=error.messages), status=400)
+            return render(
+                request, "core/ledger_delete.html", self.base_context(obj=obj, errors=error.messages), status=400
+            )
         messages.success(request, f"已移入回收站：{obj}（可在回收站恢复）")
         return redirect(reverse(self.ledger.url_name("list")))
 
@@ -246,13 +258,20 @@ class LedgerImportView(LedgerViewMixin, View):
             error = f"文件过大（最大 {MAX_UPLOAD_BYTES // 1024 // 1024} MB），请分批导入"
         if error:
             jobs = ImportJob.objects.visible_to(request.user).filter(ledger=self.ledger.slug)[:10]
-            return render(request, "core/ledger_import.html", self.base_context(jobs=jobs, spec=self.ledger.importer, error=error), status=400)
+            return render(
+                request,
+                "core/ledger_import.html",
+                self.base_context(jobs=jobs, spec=self.ledger.importer, error=error),
+                status=400,
+            )
         path = job_dir() / f"{uuid.uuid4().hex}.xlsx"
         with path.open("wb") as handle:
             for chunk in upload.chunks():
                 handle.write(chunk)
         job = ImportJob.objects.create(
-            ledger=self.ledger.slug, user=request.user, filename=upload.name[:255],
+            ledger=self.ledger.slug,
+            user=request.user,
+            filename=upload.name[:255],
             unit=current_unit(request) or request.user.unit,
         )
         start(job, self.ledger.importer, path)
@@ -273,10 +292,15 @@ class ImportJobView(LoginRequiredMixin, View):
     def get(self, request, pk):
         job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
         if request.headers.get("Accept") == "application/json" or request.GET.get("format") == "json":
-            return JsonResponse({
-                "status": job.status, "status_display": job.get_status_display(), "rows": progress_of(job),
-                "imported": job.rows_imported, "summary": job.summary,
-            })
+            return JsonResponse(
+                {
+                    "status": job.status,
+                    "status_display": job.get_status_display(),
+                    "rows": progress_of(job),
+                    "imported": job.rows_imported,
+                    "summary": job.summary,
+                }
+            )
         from .ledgers import registry
 
         return render(request, "core/import_job.html", {"job": job, "ledger": registry.get(job.ledger)})

@@ -3,6 +3,7 @@
 `--scale 1` produces the volumes of a real city (about 3,000 service items, 1,000,000 applications and
 200,000 ratings a year); smaller scales shrink the ledgers, never the unit tree.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,9 +36,11 @@ DEMO_STEPS: list[DemoStep] = []
 
 def demo_step(title: str, order: int):
     """Register a ledger app's part of the demo city (in the app's demo.py, discovered at start-up)."""
+
     def register(function):
         DEMO_STEPS.append(DemoStep(title, order, function))
         return function
+
     return register
 
 
@@ -82,12 +85,22 @@ class DemoBuilder:
         province = Region.objects.create(code=names.PROVINCE[0], name=names.PROVINCE[1])
         city_region = Region.objects.create(code=names.CITY[0], name=names.CITY[1], parent=province)
         government = Unit.objects.create(
-            code="YC", name=f"{names.CITY[1]}人民政府", unit_type=UnitType.GOVERNMENT, level=UnitLevel.CITY, region=city_region,
+            code="YC",
+            name=f"{names.CITY[1]}人民政府",
+            unit_type=UnitType.GOVERNMENT,
+            level=UnitLevel.CITY,
+            region=city_region,
         )
         departments = [
             Unit.objects.create(
-                code=f"YC-D{i:02d}", name=f"{names.CITY[1]}{name}", short_name=name, unit_type=UnitType.DEPARTMENT,
-                level=UnitLevel.CITY, region=city_region, parent=government, sort_order=i,
+                code=f"YC-D{i:02d}",
+                name=f"{names.CITY[1]}{name}",
+                short_name=name,
+                unit_type=UnitType.DEPARTMENT,
+                level=UnitLevel.CITY,
+                region=city_region,
+                parent=government,
+                sort_order=i,
             )
             for i, name in enumerate(names.DEPARTMENTS, 1)
         ]
@@ -95,33 +108,66 @@ class DemoBuilder:
         for i, (code, name) in enumerate(names.COUNTIES, 1):
             region = Region.objects.create(code=code, name=name, parent=city_region)
             county = Unit.objects.create(
-                code=f"YC-C{i:02d}", name=f"{name}人民政府", short_name=name, unit_type=UnitType.COUNTY,
-                level=UnitLevel.COUNTY, region=region, parent=government, sort_order=100 + i,
+                code=f"YC-C{i:02d}",
+                name=f"{name}人民政府",
+                short_name=name,
+                unit_type=UnitType.COUNTY,
+                level=UnitLevel.COUNTY,
+                region=region,
+                parent=government,
+                sort_order=100 + i,
             )
             counties.append(county)
             self.rng.shuffle(stems)
             for j, stem in enumerate(stems[: 3 + i % 3], 1):
                 suffix = "街道办事处" if name.endswith("区") else "镇人民政府"
-                towns.append(Unit.objects.create(
-                    code=f"{county.code}-T{j:02d}", name=f"{name}{stem}{suffix}", short_name=f"{stem}{suffix[:2]}",
-                    unit_type=UnitType.TOWN, level=UnitLevel.TOWNSHIP, region=region, parent=county, sort_order=j,
-                ))
+                towns.append(
+                    Unit.objects.create(
+                        code=f"{county.code}-T{j:02d}",
+                        name=f"{name}{stem}{suffix}",
+                        short_name=f"{stem}{suffix[:2]}",
+                        unit_type=UnitType.TOWN,
+                        level=UnitLevel.TOWNSHIP,
+                        region=region,
+                        parent=county,
+                        sort_order=j,
+                    )
+                )
         zones = []
         for i, name in enumerate(names.ZONES, 1):
             zone = Unit.objects.create(
-                code=f"YC-Z{i:02d}", name=f"{name}管理委员会", short_name=name, unit_type=UnitType.ZONE,
-                level=UnitLevel.COUNTY, region=city_region, parent=government, sort_order=200 + i,
+                code=f"YC-Z{i:02d}",
+                name=f"{name}管理委员会",
+                short_name=name,
+                unit_type=UnitType.ZONE,
+                level=UnitLevel.COUNTY,
+                region=city_region,
+                parent=government,
+                sort_order=200 + i,
             )
             zones.append(zone)
-            for j, stem in enumerate(names.TOWN_STEMS[i: i + 2], 1):
-                towns.append(Unit.objects.create(
-                    code=f"{zone.code}-T{j:02d}", name=f"{name}{stem}街道办事处", short_name=f"{stem}街道",
-                    unit_type=UnitType.TOWN, level=UnitLevel.TOWNSHIP, region=city_region, parent=zone, sort_order=j,
-                ))
+            for j, stem in enumerate(names.TOWN_STEMS[i : i + 2], 1):
+                towns.append(
+                    Unit.objects.create(
+                        code=f"{zone.code}-T{j:02d}",
+                        name=f"{name}{stem}街道办事处",
+                        short_name=f"{stem}街道",
+                        unit_type=UnitType.TOWN,
+                        level=UnitLevel.TOWNSHIP,
+                        region=city_region,
+                        parent=zone,
+                        sort_order=j,
+                    )
+                )
         others = [
             Unit.objects.create(
-                code=f"YC-O{i:02d}", name=name, unit_type=UnitType.OTHER, level=UnitLevel.CITY, region=city_region,
-                parent=government, sort_order=300 + i,
+                code=f"YC-O{i:02d}",
+                name=name,
+                unit_type=UnitType.OTHER,
+                level=UnitLevel.CITY,
+                region=city_region,
+                parent=government,
+                sort_order=300 + i,
             )
             for i, name in enumerate(names.OTHER_BODIES, 1)
         ]

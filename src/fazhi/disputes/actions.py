@@ -3,6 +3,7 @@
 Small forms over the step functions in rules.py; each form names its date after the field the step writes
 (`accepted_on`, `closed_on`, …), so the API body reads like the row it changes.
 """
+
 from django import forms
 from django.db.models import F, Q
 from django.utils import timezone
@@ -11,8 +12,18 @@ from fazhi.core.ledgers import Action
 
 from . import rules
 from .choices import (
-    AbsenceReason, AgreementForm, HeadAppearance, LawsuitOutcome, LawsuitStatus, MediationStatus, PetitionStatus,
-    Procedure, ReconsiderationOutcome, ReconsiderationStatus, SimplifiedGround, SuspensionReason,
+    AbsenceReason,
+    AgreementForm,
+    HeadAppearance,
+    LawsuitOutcome,
+    LawsuitStatus,
+    MediationStatus,
+    PetitionStatus,
+    Procedure,
+    ReconsiderationOutcome,
+    ReconsiderationStatus,
+    SimplifiedGround,
+    SuspensionReason,
 )
 
 SELECT = {"class": "form-select form-select-sm"}
@@ -25,14 +36,19 @@ def today():
 
 def date_field(label, initial=today):
     return forms.DateField(
-        label=label, initial=initial,
+        label=label,
+        initial=initial,
         widget=forms.DateInput(attrs={"type": "date", **TEXT}, format="%Y-%m-%d"),
     )
 
 
 def choice_field(label, choices, required=True):
-    return forms.ChoiceField(label=label, choices=([("", "—")] if not required else []) + list(choices),
-                             required=required, widget=forms.Select(attrs=SELECT))
+    return forms.ChoiceField(
+        label=label,
+        choices=([("", "—")] if not required else []) + list(choices),
+        required=required,
+        widget=forms.Select(attrs=SELECT),
+    )
 
 
 def text_field(label, required=False, max_length=300):
@@ -93,40 +109,94 @@ def accepted(case):
 
 # `available` only decides which buttons a page shows; each step function re-checks the same conditions.
 RECONSIDERATION_ACTIONS = [
-    Action("request-correction", "通知补正", dated("correction_requested_on", "补正通知日期"),
-           lambda c, d, u: rules.request_correction(c, d["correction_requested_on"]),
-           lambda c: c.status == ReconsiderationStatus.RECEIVED and not c.correction_requested_on),
-    Action("receive-correction", "收到补正材料", dated("correction_received_on", "收到补正材料日期"),
-           lambda c, d, u: rules.receive_correction(c, d["correction_received_on"]),
-           lambda c: c.status == ReconsiderationStatus.RECEIVED and c.correction_requested_on and not c.correction_received_on),
-    Action("accept", "受理", AcceptForm,
-           lambda c, d, u: rules.accept(c, d["accepted_on"], d["procedure"], d["simplified_ground"]),
-           status_is(ReconsiderationStatus.RECEIVED)),
-    Action("refuse", "不予受理", RefuseForm,
-           lambda c, d, u: rules.refuse_acceptance(c, d["not_accepted_on"], d["not_accepted_reason"]),
-           status_is(ReconsiderationStatus.RECEIVED)),
-    Action("send-copy", "发送申请书副本", dated("copy_sent_on", "发送日期"),
-           lambda c, d, u: rules.send_copy(c, d["copy_sent_on"]),
-           lambda c: accepted(c) and not c.copy_sent_on),
-    Action("receive-answer", "收到被申请人答复", dated("answer_received_on", "收到答复日期"),
-           lambda c, d, u: rules.receive_answer(c, d["answer_received_on"]),
-           lambda c: accepted(c) and c.copy_sent_on and not c.answer_received_on),
-    Action("suspend", "中止审理", SuspendForm, lambda c, d, u: rules.suspend(c, d["reason"], d["started_on"], d["note"]),
-           lambda c: accepted(c) and not c.suspended),
-    Action("resume", "恢复审理", dated("ended_on", "恢复审理日期"), lambda c, d, u: rules.resume(c, d["ended_on"]),
-           lambda c: accepted(c) and c.suspended),
-    Action("extend", "延长审理期限", ExtendForm,
-           lambda c, d, u: rules.extend(c, d["days"], d["extended_on"], d["reason"]),
-           lambda c: accepted(c) and not c.suspended),
-    Action("convert", "转为普通程序", dated("converted_on", "转换日期"),
-           lambda c, d, u: rules.convert_to_ordinary(c, d["converted_on"]),
-           lambda c: accepted(c) and c.procedure == Procedure.SIMPLIFIED),
-    Action("hearing", "登记听证", HearingForm,
-           lambda c, d, u: rules.add_hearing(c, d["notified_on"], d["held_on"], d["respondent_head_attended"],
-                                             d["attendee"], d["note"]),
-           accepted),
-    Action("decide", "结案", ReconsiderationDecisionForm,
-           lambda c, d, u: rules.decide(c, d["outcome"], d["closed_on"]), accepted),
+    Action(
+        "request-correction",
+        "通知补正",
+        dated("correction_requested_on", "补正通知日期"),
+        lambda c, d, u: rules.request_correction(c, d["correction_requested_on"]),
+        lambda c: c.status == ReconsiderationStatus.RECEIVED and not c.correction_requested_on,
+    ),
+    Action(
+        "receive-correction",
+        "收到补正材料",
+        dated("correction_received_on", "收到补正材料日期"),
+        lambda c, d, u: rules.receive_correction(c, d["correction_received_on"]),
+        lambda c: (
+            c.status == ReconsiderationStatus.RECEIVED and c.correction_requested_on and not c.correction_received_on
+        ),
+    ),
+    Action(
+        "accept",
+        "受理",
+        AcceptForm,
+        lambda c, d, u: rules.accept(c, d["accepted_on"], d["procedure"], d["simplified_ground"]),
+        status_is(ReconsiderationStatus.RECEIVED),
+    ),
+    Action(
+        "refuse",
+        "不予受理",
+        RefuseForm,
+        lambda c, d, u: rules.refuse_acceptance(c, d["not_accepted_on"], d["not_accepted_reason"]),
+        status_is(ReconsiderationStatus.RECEIVED),
+    ),
+    Action(
+        "send-copy",
+        "发送申请书副本",
+        dated("copy_sent_on", "发送日期"),
+        lambda c, d, u: rules.send_copy(c, d["copy_sent_on"]),
+        lambda c: accepted(c) and not c.copy_sent_on,
+    ),
+    Action(
+        "receive-answer",
+        "收到被申请人答复",
+        dated("answer_received_on", "收到答复日期"),
+        lambda c, d, u: rules.receive_answer(c, d["answer_received_on"]),
+        lambda c: accepted(c) and c.copy_sent_on and not c.answer_received_on,
+    ),
+    Action(
+        "suspend",
+        "中止审理",
+        SuspendForm,
+        lambda c, d, u: rules.suspend(c, d["reason"], d["started_on"], d["note"]),
+        lambda c: accepted(c) and not c.suspended,
+    ),
+    Action(
+        "resume",
+        "恢复审理",
+        dated("ended_on", "恢复审理日期"),
+        lambda c, d, u: rules.resume(c, d["ended_on"]),
+        lambda c: accepted(c) and c.suspended,
+    ),
+    Action(
+        "extend",
+        "延长审理期限",
+        ExtendForm,
+        lambda c, d, u: rules.extend(c, d["days"], d["extended_on"], d["reason"]),
+        lambda c: accepted(c) and not c.suspended,
+    ),
+    Action(
+        "convert",
+        "转为普通程序",
+        dated("converted_on", "转换日期"),
+        lambda c, d, u: rules.convert_to_ordinary(c, d["converted_on"]),
+        lambda c: accepted(c) and c.procedure == Procedure.SIMPLIFIED,
+    ),
+    Action(
+        "hearing",
+        "登记听证",
+        HearingForm,
+        lambda c, d, u: rules.add_hearing(
+            c, d["notified_on"], d["held_on"], d["respondent_head_attended"], d["attendee"], d["note"]
+        ),
+        accepted,
+    ),
+    Action(
+        "decide",
+        "结案",
+        ReconsiderationDecisionForm,
+        lambda c, d, u: rules.decide(c, d["outcome"], d["closed_on"]),
+        accepted,
+    ),
 ]
 
 
@@ -147,13 +217,27 @@ class LawsuitCloseForm(forms.Form):
 
 
 LAWSUIT_ACTIONS = [
-    Action("defence", "提交答辩状", dated("defence_submitted_on", "提交答辩状日期"),
-           lambda s, d, u: rules.submit_defence(s, d["defence_submitted_on"]),
-           lambda s: s.served_on is not None and s.defence_submitted_on is None),
-    Action("hearing", "登记开庭", CourtHearingForm, lambda s, d, u: rules.record_court_hearing(s, **d),
-           status_is(LawsuitStatus.PENDING)),
-    Action("close", "结案", LawsuitCloseForm, lambda s, d, u: rules.close_lawsuit(s, d["outcome"], d["closed_on"]),
-           status_is(LawsuitStatus.PENDING)),
+    Action(
+        "defence",
+        "提交答辩状",
+        dated("defence_submitted_on", "提交答辩状日期"),
+        lambda s, d, u: rules.submit_defence(s, d["defence_submitted_on"]),
+        lambda s: s.served_on is not None and s.defence_submitted_on is None,
+    ),
+    Action(
+        "hearing",
+        "登记开庭",
+        CourtHearingForm,
+        lambda s, d, u: rules.record_court_hearing(s, **d),
+        status_is(LawsuitStatus.PENDING),
+    ),
+    Action(
+        "close",
+        "结案",
+        LawsuitCloseForm,
+        lambda s, d, u: rules.close_lawsuit(s, d["outcome"], d["closed_on"]),
+        status_is(LawsuitStatus.PENDING),
+    ),
 ]
 
 
@@ -165,12 +249,20 @@ class MediationCloseForm(forms.Form):
 
 
 MEDIATION_ACTIONS = [
-    Action("close", "结案", MediationCloseForm,
-           lambda m, d, u: rules.close_mediation(m, d["status"], d["closed_on"], d["agreement_form"]),
-           status_is(MediationStatus.IN_PROGRESS)),
-    Action("confirmation", "申请司法确认", dated("confirmation_requested_on", "申请司法确认日期"),
-           lambda m, d, u: rules.request_confirmation(m, d["confirmation_requested_on"]),
-           lambda m: m.status == MediationStatus.RESOLVED and not m.confirmation_requested_on),
+    Action(
+        "close",
+        "结案",
+        MediationCloseForm,
+        lambda m, d, u: rules.close_mediation(m, d["status"], d["closed_on"], d["agreement_form"]),
+        status_is(MediationStatus.IN_PROGRESS),
+    ),
+    Action(
+        "confirmation",
+        "申请司法确认",
+        dated("confirmation_requested_on", "申请司法确认日期"),
+        lambda m, d, u: rules.request_confirmation(m, d["confirmation_requested_on"]),
+        lambda m: m.status == MediationStatus.RESOLVED and not m.confirmation_requested_on,
+    ),
 ]
 
 
@@ -186,16 +278,34 @@ class PetitionExtendForm(forms.Form):
 
 
 PETITION_ACTIONS = [
-    Action("accept", "受理", dated("accepted_on", "受理日期"), lambda p, d, u: rules.accept_petition(p, d["accepted_on"]),
-           status_is(PetitionStatus.REGISTERED)),
-    Action("refuse", "不予受理", PetitionRefuseForm,
-           lambda p, d, u: rules.refuse_petition(p, d["accepted_on"], d["not_accepted_reason"]),
-           status_is(PetitionStatus.REGISTERED)),
-    Action("extend", "延长办理期限", PetitionExtendForm,
-           lambda p, d, u: rules.extend_petition(p, d["days"], d["extended_on"]),
-           status_is(PetitionStatus.ACCEPTED)),
-    Action("conclude", "办结", dated("concluded_on", "办结日期"),
-           lambda p, d, u: rules.conclude_petition(p, d["concluded_on"]), status_is(PetitionStatus.ACCEPTED)),
+    Action(
+        "accept",
+        "受理",
+        dated("accepted_on", "受理日期"),
+        lambda p, d, u: rules.accept_petition(p, d["accepted_on"]),
+        status_is(PetitionStatus.REGISTERED),
+    ),
+    Action(
+        "refuse",
+        "不予受理",
+        PetitionRefuseForm,
+        lambda p, d, u: rules.refuse_petition(p, d["accepted_on"], d["not_accepted_reason"]),
+        status_is(PetitionStatus.REGISTERED),
+    ),
+    Action(
+        "extend",
+        "延长办理期限",
+        PetitionExtendForm,
+        lambda p, d, u: rules.extend_petition(p, d["days"], d["extended_on"]),
+        status_is(PetitionStatus.ACCEPTED),
+    ),
+    Action(
+        "conclude",
+        "办结",
+        dated("concluded_on", "办结日期"),
+        lambda p, d, u: rules.conclude_petition(p, d["concluded_on"]),
+        status_is(PetitionStatus.ACCEPTED),
+    ),
 ]
 
 
@@ -211,7 +321,9 @@ def lawsuit_overdue(queryset, name, value):
     """The defence (答辩状) due and not in, or handed in late."""
     if value is None:
         return queryset
-    late = Q(defence_submitted_on__isnull=True, defence_due_on__lt=today()) | Q(defence_submitted_on__gt=F("defence_due_on"))
+    late = Q(defence_submitted_on__isnull=True, defence_due_on__lt=today()) | Q(
+        defence_submitted_on__gt=F("defence_due_on")
+    )
     return queryset.filter(late) if value else queryset.exclude(late)
 
 

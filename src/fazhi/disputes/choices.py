@@ -59,8 +59,10 @@ class ReconsiderationOutcome(models.TextChoices):
 # How each outcome is counted (metric families read these, so a new outcome is counted once, here).
 DISMISSED = (ReconsiderationOutcome.DISMISSED_REQUEST, ReconsiderationOutcome.DISMISSED_APPLICATION)
 CORRECTIONS = (
-    ReconsiderationOutcome.REVOKED, ReconsiderationOutcome.ALTERED,
-    ReconsiderationOutcome.CONFIRMED_ILLEGAL, ReconsiderationOutcome.ORDERED_TO_PERFORM,
+    ReconsiderationOutcome.REVOKED,
+    ReconsiderationOutcome.ALTERED,
+    ReconsiderationOutcome.CONFIRMED_ILLEGAL,
+    ReconsiderationOutcome.ORDERED_TO_PERFORM,
 )
 SETTLEMENTS = (ReconsiderationOutcome.MEDIATED, ReconsiderationOutcome.SETTLED)
 
@@ -106,8 +108,12 @@ class LawsuitOutcome(models.TextChoices):
 
 
 LAWSUIT_LOST = (
-    LawsuitOutcome.LOST_REVOKED, LawsuitOutcome.LOST_ALTERED, LawsuitOutcome.LOST_CONFIRMED_ILLEGAL,
-    LawsuitOutcome.LOST_CONFIRMED_INVALID, LawsuitOutcome.LOST_ORDERED_TO_PERFORM, LawsuitOutcome.LOST_COMPENSATION,
+    LawsuitOutcome.LOST_REVOKED,
+    LawsuitOutcome.LOST_ALTERED,
+    LawsuitOutcome.LOST_CONFIRMED_ILLEGAL,
+    LawsuitOutcome.LOST_CONFIRMED_INVALID,
+    LawsuitOutcome.LOST_ORDERED_TO_PERFORM,
+    LawsuitOutcome.LOST_COMPENSATION,
 )
 # Decided by judgment on the merits: the base of the loss rate (withdrawals, mediation and rulings are not).
 LAWSUIT_DECIDED = (LawsuitOutcome.WON, *LAWSUIT_LOST)

@@ -8,6 +8,7 @@ A 行政复议 case is governed by the law in force on the day it was received: 
 `on=case.received_on`, so a case received on 2023-12-20 keeps the 1999/2017 行政复议法 for its whole life and
 one received on 2024-01-02 gets the 2023 revision (with its simplified procedure).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,7 +35,9 @@ def application_deadlines(case, calendar: WorkCalendar | None = None) -> list[De
     else:
         # Not told of the right (第二十条第三款): 60 days from learning of it, never past a year from the act.
         if case.rights_known_on:
-            limits.append(deadline("reconsideration.application_period", case.rights_known_on, on=on, calendar=calendar))
+            limits.append(
+                deadline("reconsideration.application_period", case.rights_known_on, on=on, calendar=calendar)
+            )
         limits.append(Deadline(_long_period(case.known_on, cap, calendar), cap))
     if case.act_on:
         code = "reconsideration.absolute_cap_real_estate" if case.real_estate else "reconsideration.absolute_cap_other"
@@ -101,8 +104,11 @@ def copy_sent_under_simplified_procedure(case) -> bool:
 
 def answer_deadline(case, calendar: WorkCalendar | None = None) -> Deadline:
     """The respondent answers within the limit of the case's procedure and law, from the day the copy was sent."""
-    code = ("reconsideration.simplified_respondent_answer" if copy_sent_under_simplified_procedure(case)
-            else "reconsideration.respondent_answer")
+    code = (
+        "reconsideration.simplified_respondent_answer"
+        if copy_sent_under_simplified_procedure(case)
+        else "reconsideration.respondent_answer"
+    )
     return deadline(code, case.copy_sent_on, on=case.received_on, calendar=calendar)
 
 
@@ -156,9 +162,13 @@ HANDLED = (PetitionStatus.ACCEPTED, PetitionStatus.CONCLUDED)
 def derive_petition(petition, calendar: WorkCalendar | None = None) -> None:
     """The registration limit from receipt; the handling limit (with its extension) from acceptance, and whether
     it was met. A petition not accepted has a 告知 date in `accepted_on` but nothing to handle."""
-    petition.registration_due_on = petition_registration_due(petition.received_on, calendar) if petition.received_on else None
+    petition.registration_due_on = (
+        petition_registration_due(petition.received_on, calendar) if petition.received_on else None
+    )
     if petition.status in HANDLED and petition.accepted_on is not None:
         petition.due_on = petition_due(petition.accepted_on, petition.extension_days, calendar)
     else:
         petition.due_on = None
-    petition.on_time = None if petition.concluded_on is None or petition.due_on is None else petition.concluded_on <= petition.due_on
+    petition.on_time = (
+        None if petition.concluded_on is None or petition.due_on is None else petition.concluded_on <= petition.due_on
+    )

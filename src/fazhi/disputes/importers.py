@@ -1,6 +1,6 @@
 """Excel import of 行政复议 cases and 人民调解 cases: each row passes the same checks as the workflow steps (rules.check_*)."""
-from decimal import Decimal, InvalidOperation
 
+from decimal import Decimal, InvalidOperation
 
 from fazhi.core.bulk import insert_with_history
 from fazhi.core.importing import CellError, Column, ImportSpec, boolean, choice, date, integer, text
@@ -10,7 +10,14 @@ from fazhi.org.models import Unit
 
 from . import rules
 from .choices import (
-    ActType, AgreementForm, DisputeType, MediationStatus, PartyType, Procedure, ReconsiderationOutcome, SimplifiedGround,
+    ActType,
+    AgreementForm,
+    DisputeType,
+    MediationStatus,
+    PartyType,
+    Procedure,
+    ReconsiderationOutcome,
+    SimplifiedGround,
 )
 from .deadlines import derive_reconsideration
 from .models import MediatedDispute, MediationOrganisation, ReconsiderationCase
@@ -27,6 +34,7 @@ def money():
         if amount < 0:
             raise CellError("金额不能为负数")
         return amount.quantize(Decimal("0.01"))
+
     return parse
 
 
@@ -64,7 +72,13 @@ class ReconsiderationImport(KeyedImport):
                 Column("申请人", "applicant_name", text(200), example="张三"),
                 Column("第三人", "third_party", text(200), required=False),
                 Column("被申请人", "respondent_name", text(200), example="云川市市场监督管理局"),
-                Column("行政行为类别", "act_type", choice(ActType.choices), example="行政处罚", note="、".join(ActType.labels)),
+                Column(
+                    "行政行为类别",
+                    "act_type",
+                    choice(ActType.choices),
+                    example="行政处罚",
+                    note="、".join(ActType.labels),
+                ),
                 Column("被申请复议的行政行为", "act_description", text(300), required=False, example="罚款2000元"),
                 Column("行政行为作出日期", "act_on", date(), required=False, example="2025-02-10"),
                 Column("知道行政行为之日", "known_on", date(), example="2025-02-12"),
@@ -75,16 +89,28 @@ class ReconsiderationImport(KeyedImport):
                 Column("收到申请日期", "received_on", date(), example="2025-03-03"),
                 Column("受理日期", "accepted_on", date(), required=False, example="2025-03-05"),
                 Column("审理程序", "procedure", choice(Procedure.choices), required=False, example="简易程序"),
-                Column("适用简易程序情形", "simplified_ground", choice(SimplifiedGround.choices), required=False,
-                       example=SimplifiedGround.SMALL_AMOUNT.label, note="、".join(SimplifiedGround.labels)),
+                Column(
+                    "适用简易程序情形",
+                    "simplified_ground",
+                    choice(SimplifiedGround.choices),
+                    required=False,
+                    example=SimplifiedGround.SMALL_AMOUNT.label,
+                    note="、".join(SimplifiedGround.labels),
+                ),
                 Column("不予受理决定日期", "not_accepted_on", date(), required=False),
                 Column("不予受理理由", "not_accepted_reason", text(300), required=False),
                 Column("延长审理期限（日）", "extension_days", integer(0, 366), required=False),
                 Column("批准延长日期", "extended_on", date(), required=False, note="延长审理期限的必填"),
                 Column("延长理由", "extension_reason", text(300), required=False, note="延长审理期限的必填"),
                 Column("结案日期", "closed_on", date(), required=False, example="2025-03-28"),
-                Column("结案方式", "outcome", choice(ReconsiderationOutcome.choices), required=False, example="维持",
-                       note="、".join(ReconsiderationOutcome.labels)),
+                Column(
+                    "结案方式",
+                    "outcome",
+                    choice(ReconsiderationOutcome.choices),
+                    required=False,
+                    example="维持",
+                    note="、".join(ReconsiderationOutcome.labels),
+                ),
             ],
         )
         self.field_headers = {c.key: c.header for c in self.columns}
@@ -96,10 +122,21 @@ class ReconsiderationImport(KeyedImport):
         unit = context["units"].get(values.pop("unit"))
         if unit is None:
             raise CellError("复议机关单位编码不存在或不在您的数据范围内")
-        workflow = {k: values.pop(k) for k in (
-            "accepted_on", "procedure", "simplified_ground", "not_accepted_on", "not_accepted_reason",
-            "extension_days", "extended_on", "extension_reason", "closed_on", "outcome",
-        )}
+        workflow = {
+            k: values.pop(k)
+            for k in (
+                "accepted_on",
+                "procedure",
+                "simplified_ground",
+                "not_accepted_on",
+                "not_accepted_reason",
+                "extension_days",
+                "extended_on",
+                "extension_reason",
+                "closed_on",
+                "outcome",
+            )
+        }
         fields = {k: v for k, v in values.items() if v is not None}
         case = ReconsiderationCase(unit=unit, **fields)
         case.clean()
@@ -107,8 +144,21 @@ class ReconsiderationImport(KeyedImport):
         return case
 
 
-def apply_workflow(case, *, accepted_on, procedure, simplified_ground, not_accepted_on, not_accepted_reason,
-                   extension_days, extended_on, extension_reason, closed_on, outcome, calendar):
+def apply_workflow(
+    case,
+    *,
+    accepted_on,
+    procedure,
+    simplified_ground,
+    not_accepted_on,
+    not_accepted_reason,
+    extension_days,
+    extended_on,
+    extension_reason,
+    closed_on,
+    outcome,
+    calendar,
+):
     """Take, in memory, the steps an imported row's dates say were taken, through the steps' own checks."""
     if accepted_on and not_accepted_on:
         raise CellError("同一案件不能既受理又不予受理")
@@ -143,8 +193,20 @@ class MediatedDisputeImport(KeyedImport):
             key_header="纠纷编号",
             columns=[
                 Column("纠纷编号", "number", text(60), example="TJ2025-0001"),
-                Column("调解组织名称", "organisation", text(200), example="城关镇人民调解委员会", note="本人数据范围内的调解组织"),
-                Column("纠纷类型", "dispute_type", choice(DisputeType.choices), example="邻里纠纷", note="、".join(DisputeType.labels)),
+                Column(
+                    "调解组织名称",
+                    "organisation",
+                    text(200),
+                    example="城关镇人民调解委员会",
+                    note="本人数据范围内的调解组织",
+                ),
+                Column(
+                    "纠纷类型",
+                    "dispute_type",
+                    choice(DisputeType.choices),
+                    example="邻里纠纷",
+                    note="、".join(DisputeType.labels),
+                ),
                 Column("当事人", "parties", text(300), example="张某、李某"),
                 Column("纠纷简要情况", "summary", text(500), required=False),
                 Column("涉及金额（元）", "amount", money(), required=False, example=5000),
@@ -165,12 +227,17 @@ class MediatedDisputeImport(KeyedImport):
     def build(self, values, context):
         found = context["organisations"].get(values.pop("organisation"), [])
         if len(found) != 1:
-            raise CellError("调解组织不存在或不在您的数据范围内" if not found else "调解组织名称重复，请先在台账中区分名称")
+            raise CellError(
+                "调解组织不存在或不在您的数据范围内" if not found else "调解组织名称重复，请先在台账中区分名称"
+            )
         organisation = found[0]
         status = values.pop("status") or MediationStatus.IN_PROGRESS
         agreement_form, closed_on = values.pop("agreement_form"), values.pop("closed_on")
-        dispute = MediatedDispute(unit_id=organisation.unit_id, organisation=organisation,
-                                  **{k: v for k, v in values.items() if v is not None})
+        dispute = MediatedDispute(
+            unit_id=organisation.unit_id,
+            organisation=organisation,
+            **{k: v for k, v in values.items() if v is not None},
+        )
         if status == MediationStatus.IN_PROGRESS:
             if closed_on:
                 raise CellError("调解中的纠纷不应填写结案日期")

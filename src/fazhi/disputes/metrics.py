@@ -2,15 +2,31 @@
 
 legal_aid_cases and legal_consultations have no ledger here: they are entered by hand or read from reports.
 """
+
 from django.db.models import Count, F, Q
 
 from fazhi.metrics.registry import Period, by_unit, registry, within
 
 from .choices import (
-    CORRECTIONS, DISMISSED, HEAD_APPEARED, LAWSUIT_DECIDED, LAWSUIT_LOST, MediationStatus, ReconsiderationOutcome,
+    CORRECTIONS,
+    DISMISSED,
+    HEAD_APPEARED,
+    LAWSUIT_DECIDED,
+    LAWSUIT_LOST,
     SETTLEMENTS,
+    MediationStatus,
+    ReconsiderationOutcome,
 )
-from .models import CourtHearing, Lawsuit, MediatedDispute, MediationOrganisation, Mediator, Petition, ReconsiderationCase, ReconsiderationHearing
+from .models import (
+    CourtHearing,
+    Lawsuit,
+    MediatedDispute,
+    MediationOrganisation,
+    Mediator,
+    Petition,
+    ReconsiderationCase,
+    ReconsiderationHearing,
+)
 
 
 def in_force(period: Period, start: str, end: str) -> Q:
@@ -19,10 +35,19 @@ def in_force(period: Period, start: str, end: str) -> Q:
 
 
 @registry.provides(
-    "reconsideration_received", "reconsideration_accepted", "reconsideration_not_accepted", "reconsideration_closed",
-    "reconsideration_upheld", "reconsideration_dismissed", "reconsideration_revoked", "reconsideration_altered",
-    "reconsideration_confirmed_illegal", "reconsideration_ordered_to_perform", "reconsideration_settled",
-    "reconsideration_terminated", "reconsideration_corrected",
+    "reconsideration_received",
+    "reconsideration_accepted",
+    "reconsideration_not_accepted",
+    "reconsideration_closed",
+    "reconsideration_upheld",
+    "reconsideration_dismissed",
+    "reconsideration_revoked",
+    "reconsideration_altered",
+    "reconsideration_confirmed_illegal",
+    "reconsideration_ordered_to_perform",
+    "reconsideration_settled",
+    "reconsideration_terminated",
+    "reconsideration_corrected",
 )
 def reconsideration_metrics(period: Period):
     received, accepted = within("received_on", period), within("accepted_on", period)
@@ -32,7 +57,9 @@ def reconsideration_metrics(period: Period):
         return Count("id", filter=closed & Q(outcome__in=values))
 
     rows = (
-        ReconsiderationCase.objects.filter(received | accepted | refused | closed).values("unit_id").order_by()
+        ReconsiderationCase.objects.filter(received | accepted | refused | closed)
+        .values("unit_id")
+        .order_by()
         .annotate(
             reconsideration_received=Count("id", filter=received),
             reconsideration_accepted=Count("id", filter=accepted),
@@ -56,7 +83,8 @@ def reconsideration_metrics(period: Period):
 def reconsideration_hearing_metrics(period: Period):
     rows = (
         ReconsiderationHearing.objects.filter(within("held_on", period), case__deleted_at__isnull=True)
-        .values(unit_id=F("case__unit_id")).order_by()
+        .values(unit_id=F("case__unit_id"))
+        .order_by()
         .annotate(
             reconsideration_hearings=Count("id"),
             reconsideration_head_attended=Count("id", filter=Q(respondent_head_attended=True)),
@@ -69,7 +97,9 @@ def reconsideration_hearing_metrics(period: Period):
 def lawsuit_metrics(period: Period):
     filed, closed = within("filed_on", period), within("closed_on", period)
     rows = (
-        Lawsuit.objects.filter(filed | closed).values("unit_id").order_by()
+        Lawsuit.objects.filter(filed | closed)
+        .values("unit_id")
+        .order_by()
         .annotate(
             litigation_cases=Count("id", filter=filed),
             litigation_lost=Count("id", filter=closed & Q(outcome__in=LAWSUIT_LOST)),
@@ -83,7 +113,8 @@ def lawsuit_metrics(period: Period):
 def court_hearing_metrics(period: Period):
     rows = (
         CourtHearing.objects.filter(within("held_on", period), lawsuit__deleted_at__isnull=True)
-        .values(unit_id=F("lawsuit__unit_id")).order_by()
+        .values(unit_id=F("lawsuit__unit_id"))
+        .order_by()
         .annotate(
             litigation_hearings=Count("id"),
             head_appearances=Count("id", filter=Q(head_appearance__in=HEAD_APPEARED)),
@@ -96,7 +127,9 @@ def court_hearing_metrics(period: Period):
 def mediation_organisation_metrics(period: Period):
     rows = (
         MediationOrganisation.objects.filter(in_force(period, "established_on", "dissolved_on"))
-        .values("unit_id").order_by().annotate(mediation_organisations=Count("id"))
+        .values("unit_id")
+        .order_by()
+        .annotate(mediation_organisations=Count("id"))
     )
     return by_unit(rows, mediation_organisation_metrics.codes)
 
@@ -105,7 +138,9 @@ def mediation_organisation_metrics(period: Period):
 def mediator_metrics(period: Period):
     rows = (
         Mediator.objects.filter(in_force(period, "started_on", "ended_on"))
-        .values("unit_id").order_by().annotate(mediators=Count("id"))
+        .values("unit_id")
+        .order_by()
+        .annotate(mediators=Count("id"))
     )
     return by_unit(rows, mediator_metrics.codes)
 
@@ -114,7 +149,9 @@ def mediator_metrics(period: Period):
 def mediation_metrics(period: Period):
     # Counted over the disputes taken up in the period, so the success rate is a share of one cohort.
     rows = (
-        MediatedDispute.objects.filter(within("received_on", period)).values("unit_id").order_by()
+        MediatedDispute.objects.filter(within("received_on", period))
+        .values("unit_id")
+        .order_by()
         .annotate(
             mediation_received=Count("id"),
             mediation_resolved=Count("id", filter=Q(status=MediationStatus.RESOLVED)),
@@ -127,7 +164,9 @@ def mediation_metrics(period: Period):
 def petition_metrics(period: Period):
     received, concluded = within("received_on", period), within("concluded_on", period)
     rows = (
-        Petition.objects.filter(received | concluded).values("unit_id").order_by()
+        Petition.objects.filter(received | concluded)
+        .values("unit_id")
+        .order_by()
         .annotate(
             petitions_received=Count("id", filter=received),
             petitions_repeated=Count("id", filter=received & Q(repeated=True)),

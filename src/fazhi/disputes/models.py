@@ -4,15 +4,32 @@ Deadlines are never typed in: they are derived (deadlines.py, pure functions of 
 recorded here and the law in force on the day a matter was received, and stored only so that lists can filter
 and sort on them. Status and step dates are written by the workflow steps only.
 """
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from fazhi.core.models import LedgerModel
 
 from .choices import (
-    LAWSUIT_LOST, AbsenceReason, ActType, AgreementForm, DisputeType, HeadAppearance, Instance, LawsuitOutcome,
-    LawsuitStatus, MediationOrgType, MediationStatus, PartyType, PetitionChannel, PetitionStatus, Procedure,
-    ReconsiderationOutcome, ReconsiderationStatus, SimplifiedGround, SuspensionReason,
+    LAWSUIT_LOST,
+    AbsenceReason,
+    ActType,
+    AgreementForm,
+    DisputeType,
+    HeadAppearance,
+    Instance,
+    LawsuitOutcome,
+    LawsuitStatus,
+    MediationOrgType,
+    MediationStatus,
+    PartyType,
+    PetitionChannel,
+    PetitionStatus,
+    Procedure,
+    ReconsiderationOutcome,
+    ReconsiderationStatus,
+    SimplifiedGround,
+    SuspensionReason,
 )
 from .deadlines import derive_lawsuit, derive_petition, derive_reconsideration
 
@@ -36,7 +53,12 @@ class ReconsiderationCase(LedgerModel):
     third_party = models.CharField("第三人", max_length=200, blank=True)
     respondent_name = models.CharField("被申请人", max_length=200)
     respondent_unit = models.ForeignKey(
-        "org.Unit", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="被申请人（本系统单位）",
+        "org.Unit",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="被申请人（本系统单位）",
     )
     act_type = models.CharField("行政行为类别", max_length=20, choices=ActType.choices)
     act_description = models.CharField("被申请复议的行政行为", max_length=300, blank=True)
@@ -50,10 +72,16 @@ class ReconsiderationCase(LedgerModel):
     correction_requested_on = models.DateField("补正通知日期", null=True, blank=True, editable=False)
     correction_received_on = models.DateField("收到补正材料日期", null=True, blank=True, editable=False)
     status = models.CharField(
-        "状态", max_length=16, choices=ReconsiderationStatus.choices, default=ReconsiderationStatus.RECEIVED, editable=False,
+        "状态",
+        max_length=16,
+        choices=ReconsiderationStatus.choices,
+        default=ReconsiderationStatus.RECEIVED,
+        editable=False,
     )
     procedure = models.CharField("审理程序", max_length=12, choices=Procedure.choices, blank=True, editable=False)
-    simplified_ground = models.CharField("适用简易程序情形", max_length=16, choices=SimplifiedGround.choices, blank=True, editable=False)
+    simplified_ground = models.CharField(
+        "适用简易程序情形", max_length=16, choices=SimplifiedGround.choices, blank=True, editable=False
+    )
     accepted_on = models.DateField("受理日期", null=True, blank=True, editable=False)
     deemed_accepted = models.BooleanField("视为受理", default=False, editable=False)
     not_accepted_on = models.DateField("不予受理决定日期", null=True, blank=True, editable=False)
@@ -67,7 +95,9 @@ class ReconsiderationCase(LedgerModel):
     extension_reason = models.CharField("延长理由", max_length=300, blank=True, editable=False)
     suspended = models.BooleanField("中止中", default=False, editable=False)
     due_on = models.DateField("审理期限届满日", null=True, blank=True, editable=False)
-    outcome = models.CharField("结案方式", max_length=24, choices=ReconsiderationOutcome.choices, blank=True, editable=False)
+    outcome = models.CharField(
+        "结案方式", max_length=24, choices=ReconsiderationOutcome.choices, blank=True, editable=False
+    )
     closed_on = models.DateField("结案日期", null=True, blank=True, editable=False)
     on_time = models.BooleanField("按期审结", null=True, editable=False)
 
@@ -95,25 +125,43 @@ class ReconsiderationCase(LedgerModel):
         errors = {}
         _order(errors, "received_on", self.known_on, self.received_on, "收到申请日期不能早于知道行政行为之日")
         _order(errors, "known_on", self.act_on, self.known_on, "知道行政行为之日不能早于行政行为作出日期")
-        _order(errors, "rights_known_on", self.known_on, self.rights_known_on, "知道复议权利之日不能早于知道行政行为之日")
+        _order(
+            errors, "rights_known_on", self.known_on, self.rights_known_on, "知道复议权利之日不能早于知道行政行为之日"
+        )
         if self.rights_informed and self.rights_known_on:
             errors["rights_known_on"] = ValidationError("已告知复议权利的，无需填写知道复议权利之日")
         if self.amount is not None and self.amount < 0:
             errors["amount"] = ValidationError("涉及金额不能为负数")
         # The steps dated their acts after the receipt: a corrected receipt date may not overtake them.
-        _order(errors, "correction_requested_on", self.received_on, self.correction_requested_on, "补正通知日期不能早于收到申请日期")
+        _order(
+            errors,
+            "correction_requested_on",
+            self.received_on,
+            self.correction_requested_on,
+            "补正通知日期不能早于收到申请日期",
+        )
         _order(errors, "accepted_on", self.received_on, self.accepted_on, "受理日期不能早于收到申请日期")
-        _order(errors, "not_accepted_on", self.received_on, self.not_accepted_on, "不予受理决定日期不能早于收到申请日期")
+        _order(
+            errors, "not_accepted_on", self.received_on, self.not_accepted_on, "不予受理决定日期不能早于收到申请日期"
+        )
         if errors:
             raise ValidationError(errors)
 
     def detail_sections(self):
         return [
-            ("中止", ["事由", "中止日期", "恢复日期", "说明"],
-             [(s.get_reason_display(), s.started_on, s.ended_on, s.note) for s in self.suspensions.all()]),
-            ("听证", ["通知日期", "听证日期", "被申请人负责人出席", "出席人员", "说明"],
-             [(h.notified_on, h.held_on, "是" if h.respondent_head_attended else "否", h.attendee, h.note)
-              for h in self.hearings.all()]),
+            (
+                "中止",
+                ["事由", "中止日期", "恢复日期", "说明"],
+                [(s.get_reason_display(), s.started_on, s.ended_on, s.note) for s in self.suspensions.all()],
+            ),
+            (
+                "听证",
+                ["通知日期", "听证日期", "被申请人负责人出席", "出席人员", "说明"],
+                [
+                    (h.notified_on, h.held_on, "是" if h.respondent_head_attended else "否", h.attendee, h.note)
+                    for h in self.hearings.all()
+                ],
+            ),
         ]
 
 
@@ -131,8 +179,9 @@ class ReconsiderationSuspension(models.Model):
         ordering = ["started_on", "id"]
         constraints = [
             # 中止审理 refuses a second open suspension; the database says it too, for two clerks acting at once.
-            models.UniqueConstraint(fields=["case"], condition=models.Q(ended_on__isnull=True),
-                                    name="reconsideration_suspension_one_open"),
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(ended_on__isnull=True), name="reconsideration_suspension_one_open"
+            ),
         ]
 
 
@@ -159,19 +208,31 @@ class Lawsuit(LedgerModel):
     court = models.CharField("审理法院", max_length=100)
     trial_level = models.CharField("审级", max_length=10, choices=Instance.choices, default=Instance.FIRST)
     previous_instance = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="next_instances", verbose_name="前审案件",
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_instances",
+        verbose_name="前审案件",
     )
     plaintiff = models.CharField("原告（上诉人）", max_length=200)
     act_type = models.CharField("被诉行政行为类别", max_length=20, choices=ActType.choices)
     cause = models.CharField("案由", max_length=200, blank=True)
     reconsideration_case = models.ForeignKey(
-        ReconsiderationCase, models.PROTECT, null=True, blank=True, related_name="lawsuits", verbose_name="经复议的复议案件",
+        ReconsiderationCase,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lawsuits",
+        verbose_name="经复议的复议案件",
     )
     filed_on = models.DateField("立案日期")
     served_on = models.DateField("收到起诉状副本日期", null=True, blank=True)
     defence_due_on = models.DateField("答辩期限", null=True, blank=True, editable=False)
     defence_submitted_on = models.DateField("提交答辩状日期", null=True, blank=True)
-    status = models.CharField("状态", max_length=10, choices=LawsuitStatus.choices, default=LawsuitStatus.PENDING, editable=False)
+    status = models.CharField(
+        "状态", max_length=10, choices=LawsuitStatus.choices, default=LawsuitStatus.PENDING, editable=False
+    )
     outcome = models.CharField("裁判结果", max_length=30, choices=LawsuitOutcome.choices, blank=True, editable=False)
     closed_on = models.DateField("结案日期", null=True, blank=True, editable=False)
 
@@ -193,7 +254,13 @@ class Lawsuit(LedgerModel):
     def clean(self):
         errors = {}
         _order(errors, "served_on", self.filed_on, self.served_on, "收到起诉状副本日期不能早于立案日期")
-        _order(errors, "defence_submitted_on", self.served_on, self.defence_submitted_on, "提交答辩状日期不能早于收到起诉状副本日期")
+        _order(
+            errors,
+            "defence_submitted_on",
+            self.served_on,
+            self.defence_submitted_on,
+            "提交答辩状日期不能早于收到起诉状副本日期",
+        )
         _order(errors, "closed_on", self.filed_on, self.closed_on, "结案日期不能早于立案日期")
         if self.defence_submitted_on and not self.served_on:
             errors["served_on"] = ValidationError("已提交答辩状的，应填写收到起诉状副本日期")
@@ -219,12 +286,27 @@ class Lawsuit(LedgerModel):
 
     def detail_sections(self):
         return [
-            ("开庭与出庭应诉", ["开庭日期", "负责人出庭", "出庭负责人", "工作人员出庭", "律师出庭", "负责人未出庭理由", "司法建议"],
-             [(h.held_on, h.get_head_appearance_display(), h.head_name, "是" if h.staff_appeared else "否",
-               "是" if h.lawyer_appeared else "否", h.get_absence_reason_display(), "是" if h.judicial_suggestion else "否")
-              for h in self.hearings.all()]),
-            ("后续审级", ["案号", "审级", "结果"],
-             [(n.number, n.get_trial_level_display(), n.get_outcome_display()) for n in self.next_instances.all()]),
+            (
+                "开庭与出庭应诉",
+                ["开庭日期", "负责人出庭", "出庭负责人", "工作人员出庭", "律师出庭", "负责人未出庭理由", "司法建议"],
+                [
+                    (
+                        h.held_on,
+                        h.get_head_appearance_display(),
+                        h.head_name,
+                        "是" if h.staff_appeared else "否",
+                        "是" if h.lawyer_appeared else "否",
+                        h.get_absence_reason_display(),
+                        "是" if h.judicial_suggestion else "否",
+                    )
+                    for h in self.hearings.all()
+                ],
+            ),
+            (
+                "后续审级",
+                ["案号", "审级", "结果"],
+                [(n.number, n.get_trial_level_display(), n.get_outcome_display()) for n in self.next_instances.all()],
+            ),
         ]
 
 
@@ -267,7 +349,9 @@ class MediationOrganisation(LedgerModel):
 
 
 class Mediator(LedgerModel):
-    organisation = models.ForeignKey(MediationOrganisation, models.PROTECT, related_name="mediators", verbose_name="所属调解组织")
+    organisation = models.ForeignKey(
+        MediationOrganisation, models.PROTECT, related_name="mediators", verbose_name="所属调解组织"
+    )
     name = models.CharField("姓名", max_length=50)
     full_time = models.BooleanField("专职", default=False)
     started_on = models.DateField("聘任日期")
@@ -290,14 +374,20 @@ class Mediator(LedgerModel):
 
 class MediatedDispute(LedgerModel):
     number = models.CharField("纠纷编号", max_length=60, unique=True)
-    organisation = models.ForeignKey(MediationOrganisation, models.PROTECT, related_name="disputes", verbose_name="调解组织")
+    organisation = models.ForeignKey(
+        MediationOrganisation, models.PROTECT, related_name="disputes", verbose_name="调解组织"
+    )
     dispute_type = models.CharField("纠纷类型", max_length=24, choices=DisputeType.choices)
     parties = models.CharField("当事人", max_length=300)
     summary = models.CharField("纠纷简要情况", max_length=500, blank=True)
     amount = models.DecimalField("涉及金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
     received_on = models.DateField("受理日期")
-    status = models.CharField("调解结果", max_length=12, choices=MediationStatus.choices, default=MediationStatus.IN_PROGRESS, editable=False)
-    agreement_form = models.CharField("协议形式", max_length=10, choices=AgreementForm.choices, blank=True, editable=False)
+    status = models.CharField(
+        "调解结果", max_length=12, choices=MediationStatus.choices, default=MediationStatus.IN_PROGRESS, editable=False
+    )
+    agreement_form = models.CharField(
+        "协议形式", max_length=10, choices=AgreementForm.choices, blank=True, editable=False
+    )
     closed_on = models.DateField("结案日期", null=True, blank=True, editable=False)
     confirmation_requested_on = models.DateField("申请司法确认日期", null=True, blank=True, editable=False)
 
@@ -330,9 +420,16 @@ class Petition(LedgerModel):
     received_on = models.DateField("收到日期")
     repeated = models.BooleanField("重复信访", default=False)
     repeat_of = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="repeats", verbose_name="此前的同一事项",
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="repeats",
+        verbose_name="此前的同一事项",
     )
-    status = models.CharField("状态", max_length=14, choices=PetitionStatus.choices, default=PetitionStatus.REGISTERED, editable=False)
+    status = models.CharField(
+        "状态", max_length=14, choices=PetitionStatus.choices, default=PetitionStatus.REGISTERED, editable=False
+    )
     registration_due_on = models.DateField("登记告知期限", null=True, blank=True, editable=False)
     accepted_on = models.DateField("受理（告知）日期", null=True, blank=True, editable=False)
     not_accepted_reason = models.CharField("不予受理理由", max_length=300, blank=True, editable=False)
@@ -365,4 +462,3 @@ class Petition(LedgerModel):
         _order(errors, "accepted_on", self.received_on, self.accepted_on, "受理（告知）日期不能早于收到日期")
         if errors:
             raise ValidationError(errors)
-

@@ -8,6 +8,7 @@ any other a ValidationError or RuleViolation naming the rule (HTTP 400).
 
 The deadlines themselves are pure functions of a row's fields, in deadlines.py; the model's save applies them.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,19 +23,35 @@ from fazhi.law.params import ParameterVersion, param, rule
 from fazhi.law.steps import end_pause, not_before, optional_param, over_limit, require_status, require_text
 
 from .choices import (
-    HEAD_APPEARED, ActType, HeadAppearance, Instance, LawsuitOutcome, LawsuitStatus, MediationStatus, PetitionStatus,
-    Procedure, ReconsiderationOutcome, ReconsiderationStatus, SimplifiedGround,
+    HEAD_APPEARED,
+    ActType,
+    HeadAppearance,
+    Instance,
+    LawsuitOutcome,
+    LawsuitStatus,
+    MediationStatus,
+    PetitionStatus,
+    Procedure,
+    ReconsiderationOutcome,
+    ReconsiderationStatus,
+    SimplifiedGround,
 )
 from .deadlines import acceptance_deadline, application_deadlines, clock_start, confirmation_deadline
 from .models import (
-    CourtHearing, Lawsuit, MediatedDispute, Petition, ReconsiderationCase, ReconsiderationHearing,
+    CourtHearing,
+    Lawsuit,
+    MediatedDispute,
+    Petition,
+    ReconsiderationCase,
+    ReconsiderationHearing,
     ReconsiderationSuspension,
 )
 
 
 # -- shared by the steps of several ledgers -----------------------------------------------------------------
-def extended_total(record, days: int, on: dt.date, *, limit: str, before_due: str, cap: ParameterVersion,
-                   cap_rule: str) -> int:
+def extended_total(
+    record, days: int, on: dt.date, *, limit: str, before_due: str, cap: ParameterVersion, cap_rule: str
+) -> int:
     """The total extension of `record`'s limit (`record.due_on`, counted from `record.accepted_on`) after one of
     `days` approved `on`: approved after acceptance and before the limit ends, the total within `cap`."""
     if days < 1:
@@ -73,8 +90,13 @@ def check_simplified(case: ReconsiderationCase, ground: str) -> None:
         raise rule("reconsideration.simplified_grounds").violation("被申请的行政行为不是政府信息公开")
 
 
-def check_accept(case: ReconsiderationCase, on: dt.date, procedure: str = Procedure.ORDINARY, ground: str = "",
-                 calendar: WorkCalendar | None = None) -> None:
+def check_accept(
+    case: ReconsiderationCase,
+    on: dt.date,
+    procedure: str = Procedure.ORDINARY,
+    ground: str = "",
+    calendar: WorkCalendar | None = None,
+) -> None:
     require_status(case, "受理", ReconsiderationStatus.RECEIVED)
     if case.correction_requested_on and not case.correction_received_on:
         raise StateConflict("已通知补正，收到补正材料后方可受理")
@@ -114,15 +136,21 @@ def check_extend(case: ReconsiderationCase, days: int, on: dt.date, reason: str)
         raise StateConflict("本案中止期间不能延长审理期限")
     reason = require_text(reason, ValidationError("请填写延长理由"))
     case.extension_days = extended_total(
-        case, days, on, limit="审理期限", before_due="reconsideration.extension_before_due",
-        cap=param("reconsideration.decision_extension_max", case.received_on), cap_rule="reconsideration.extension_cap",
+        case,
+        days,
+        on,
+        limit="审理期限",
+        before_due="reconsideration.extension_before_due",
+        cap=param("reconsideration.decision_extension_max", case.received_on),
+        cap_rule="reconsideration.extension_cap",
     )
     case.extended_on = on
     case.extension_reason = "；".join(filter(None, [case.extension_reason, reason]))[:300]
 
 
-def check_decide(case: ReconsiderationCase, outcome: str, on: dt.date,
-                 open_suspension: ReconsiderationSuspension | None = None) -> None:
+def check_decide(
+    case: ReconsiderationCase, outcome: str, on: dt.date, open_suspension: ReconsiderationSuspension | None = None
+) -> None:
     """结案; a suspended case may only be terminated (第四十一条), which ends its suspension on the same day."""
     require_status(case, "结案", ReconsiderationStatus.ACCEPTED)
     if outcome not in ReconsiderationOutcome.values:
@@ -246,21 +274,33 @@ def extend(case: ReconsiderationCase, days: int, on: dt.date, reason: str) -> Re
 
 
 @step("登记听证")
-def add_hearing(case: ReconsiderationCase, notified_on: dt.date, held_on: dt.date, head_attended: bool,
-                attendee: str = "", note: str = "") -> ReconsiderationHearing:
+def add_hearing(
+    case: ReconsiderationCase,
+    notified_on: dt.date,
+    held_on: dt.date,
+    head_attended: bool,
+    attendee: str = "",
+    note: str = "",
+) -> ReconsiderationHearing:
     require_status(case, "登记听证", ReconsiderationStatus.ACCEPTED)
     not_before(notified_on, case.accepted_on, "听证通知日期", "受理日期")
     not_before(held_on, notified_on, "听证日期", "通知日期")
     notice = optional_param("reconsideration.hearing_notice", case.received_on)
     if notice is not None and held_on < add_period(notified_on, notice.value, notice.unit):
         raise over_limit(
-            "reconsideration.hearing_notice", f"{notified_on:%Y年%m月%d日}通知、{held_on:%Y年%m月%d日}听证，提前通知不足", notice,
+            "reconsideration.hearing_notice",
+            f"{notified_on:%Y年%m月%d日}通知、{held_on:%Y年%m月%d日}听证，提前通知不足",
+            notice,
         )
     if head_attended and not (attendee or "").strip():
         raise ValidationError("被申请人负责人出席听证的，请填写出席人员及职务")
     hearing = ReconsiderationHearing.objects.create(
-        case=case, notified_on=notified_on, held_on=held_on, respondent_head_attended=head_attended,
-        attendee=attendee, note=note,
+        case=case,
+        notified_on=notified_on,
+        held_on=held_on,
+        respondent_head_attended=head_attended,
+        attendee=attendee,
+        note=note,
     )
     case.save()  # the history records the step
     return hearing
@@ -291,9 +331,16 @@ def submit_defence(lawsuit: Lawsuit, on: dt.date) -> Lawsuit:
 
 
 @step("登记开庭")
-def record_court_hearing(lawsuit: Lawsuit, held_on: dt.date, head_appearance: str, head_name: str = "",
-                         staff_appeared=False, lawyer_appeared=False, absence_reason: str = "",
-                         judicial_suggestion=False) -> CourtHearing:
+def record_court_hearing(
+    lawsuit: Lawsuit,
+    held_on: dt.date,
+    head_appearance: str,
+    head_name: str = "",
+    staff_appeared=False,
+    lawyer_appeared=False,
+    absence_reason: str = "",
+    judicial_suggestion=False,
+) -> CourtHearing:
     require_status(lawsuit, "登记开庭", LawsuitStatus.PENDING)
     not_before(held_on, lawsuit.filed_on, "开庭日期", "立案日期")
     if head_appearance == HeadAppearance.NONE:
@@ -307,8 +354,13 @@ def record_court_hearing(lawsuit: Lawsuit, held_on: dt.date, head_appearance: st
     else:
         raise ValidationError("负责人出庭情况无效")
     hearing = CourtHearing.objects.create(
-        lawsuit=lawsuit, held_on=held_on, head_appearance=head_appearance, head_name=head_name,
-        staff_appeared=staff_appeared, lawyer_appeared=lawyer_appeared, absence_reason=absence_reason,
+        lawsuit=lawsuit,
+        held_on=held_on,
+        head_appearance=head_appearance,
+        head_name=head_name,
+        staff_appeared=staff_appeared,
+        lawyer_appeared=lawyer_appeared,
+        absence_reason=absence_reason,
         judicial_suggestion=judicial_suggestion,
     )
     lawsuit.save()  # the history records the step
@@ -359,7 +411,9 @@ def request_confirmation(dispute: MediatedDispute, on: dt.date) -> MediatedDispu
     not_before(on, dispute.closed_on, "申请司法确认日期", "调解协议生效日期")
     limit = confirmation_deadline(dispute.closed_on)
     if on > limit.due:
-        raise over_limit("mediation.judicial_confirmation", f"调解协议于{dispute.closed_on:%Y年%m月%d日}生效", limit.basis)
+        raise over_limit(
+            "mediation.judicial_confirmation", f"调解协议于{dispute.closed_on:%Y年%m月%d日}生效", limit.basis
+        )
     dispute.confirmation_requested_on = on
     dispute.save()
     return dispute
@@ -389,8 +443,13 @@ def refuse_petition(petition: Petition, on: dt.date, reason: str) -> Petition:
 def extend_petition(petition: Petition, days: int, on: dt.date) -> Petition:
     require_status(petition, "延长办理期限", PetitionStatus.ACCEPTED)
     petition.extension_days = extended_total(
-        petition, days, on, limit="办理期限", before_due="petition.extension_before_due",
-        cap=param("petition.handling_extension_max", petition.accepted_on), cap_rule="petition.handling_extension_max",
+        petition,
+        days,
+        on,
+        limit="办理期限",
+        before_due="petition.extension_before_due",
+        cap=param("petition.handling_extension_max", petition.accepted_on),
+        cap_rule="petition.handling_extension_max",
     )
     petition.extended_on = on
     petition.save()  # derives the extended limit

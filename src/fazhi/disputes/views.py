@@ -3,6 +3,7 @@
 The two views are shared by the three apps (each mounts them with its own families and ledgers); both reach rows
 only through the scope layer.
 """
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
@@ -27,19 +28,36 @@ def figures_view(title: str, area: str, families: list[str], extra_codes: tuple[
         year, unit = year_of(request), focus_unit(request)
         tables = []
         if unit is not None:
-            values = unit_metrics(Period.year(year), [unit], families=families + (["leadership"] if extra_codes else []))[unit.pk]
+            values = unit_metrics(
+                Period.year(year), [unit], families=families + (["leadership"] if extra_codes else [])
+            )[unit.pk]
             for family in families:
-                rows = [(m.name, m.format(values.get(m.code)), m.definition)
-                        for m in catalogue().in_family(family) if m.code in values]
+                rows = [
+                    (m.name, m.format(values.get(m.code)), m.definition)
+                    for m in catalogue().in_family(family)
+                    if m.code in values
+                ]
                 tables.append((catalogue().families[family], rows))
-            extra = [(catalogue()[code].name, catalogue()[code].format(values.get(code)), catalogue()[code].definition)
-                     for code in extra_codes if code in values]
+            extra = [
+                (catalogue()[code].name, catalogue()[code].format(values.get(code)), catalogue()[code].definition)
+                for code in extra_codes
+                if code in values
+            ]
             if extra:
                 tables.append((catalogue().families["leadership"], extra))
-        return render(request, "disputes/figures.html", {
-            "title": title, "unit": unit, "year": year, "tables": tables, "active_area": area,
-            "years": range(timezone.localdate().year, 2018, -1),
-        })
+        return render(
+            request,
+            "disputes/figures.html",
+            {
+                "title": title,
+                "unit": unit,
+                "year": year,
+                "tables": tables,
+                "active_area": area,
+                "years": range(timezone.localdate().year, 2018, -1),
+            },
+        )
+
     return figures
 
 
@@ -63,6 +81,7 @@ def overdue_view(title: str, area: str):
             )
             sections.append((ledger, rows, sum(n for _, n in counts)))
         return render(request, "disputes/overdue.html", {"title": title, "sections": sections, "active_area": area})
+
     return overdue
 
 

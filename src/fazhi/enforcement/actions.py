@@ -1,6 +1,7 @@
 """The 行政执法 workflow steps shown on detail pages and served at POST /api/<ledger>/{id}/<step>/: thin forms over
 the locked steps in rules.py. Each form names its fields after those the step writes (`decided_on`, `published_on`,
 …), so the API body reads like the row it changes."""
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -20,8 +21,12 @@ def today():
 
 
 def date_field(label="日期", initial=today, required=True):
-    return forms.DateField(label=label, initial=initial, required=required,
-                           widget=forms.DateInput(attrs={"type": "date", **SMALL}, format="%Y-%m-%d"))
+    return forms.DateField(
+        label=label,
+        initial=initial,
+        required=required,
+        widget=forms.DateInput(attrs={"type": "date", **SMALL}, format="%Y-%m-%d"),
+    )
 
 
 def text_field(label, max_length=500, required=True):
@@ -29,8 +34,14 @@ def text_field(label, max_length=500, required=True):
 
 
 def money_field(label, required=False):
-    return forms.DecimalField(label=label, required=required, min_value=0, max_digits=14, decimal_places=2,
-                              widget=forms.NumberInput(attrs=SMALL))
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs=SMALL),
+    )
 
 
 class RevokeForm(forms.Form):
@@ -54,11 +65,23 @@ class CloseForm(forms.Form):
 class TrainingForm(forms.Form):
     title = text_field("培训名称", 200)
     held_on = date_field("培训日期")
-    hours = forms.DecimalField(label="学时", min_value=0, max_digits=5, decimal_places=1, widget=forms.NumberInput(attrs=SMALL))
-    exam_score = forms.DecimalField(label="考试成绩", required=False, min_value=0, max_value=100, max_digits=5,
-                                    decimal_places=1, widget=forms.NumberInput(attrs=SMALL))
-    passed = forms.NullBooleanField(label="考试结果", required=False, widget=forms.Select(
-        choices=[("unknown", "未考试"), ("true", "合格"), ("false", "不合格")], attrs=SELECT))
+    hours = forms.DecimalField(
+        label="学时", min_value=0, max_digits=5, decimal_places=1, widget=forms.NumberInput(attrs=SMALL)
+    )
+    exam_score = forms.DecimalField(
+        label="考试成绩",
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs=SMALL),
+    )
+    passed = forms.NullBooleanField(
+        label="考试结果",
+        required=False,
+        widget=forms.Select(choices=[("unknown", "未考试"), ("true", "合格"), ("false", "不合格")], attrs=SELECT),
+    )
 
 
 class StandardForm(forms.Form):
@@ -72,7 +95,9 @@ class RecordForm(forms.Form):
     kind = forms.ChoiceField(label="记录类型", choices=RecordKind.choices, widget=forms.Select(attrs=SELECT))
     title = text_field("名称", 200)
     recorded_on = date_field("记录日期")
-    officer = forms.ModelChoiceField(label="记录人", queryset=Officer.objects.none(), required=False, widget=forms.Select(attrs=SELECT))
+    officer = forms.ModelChoiceField(
+        label="记录人", queryset=Officer.objects.none(), required=False, widget=forms.Select(attrs=SELECT)
+    )
     sha256 = forms.CharField(label="SHA-256", min_length=64, max_length=64, widget=forms.TextInput(attrs=SMALL))
     reference = text_field("存储位置", required=False)
 
@@ -83,7 +108,9 @@ class RecordForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    reviewer = forms.ModelChoiceField(label="审核人员", queryset=Officer.objects.none(), widget=forms.Select(attrs=SELECT))
+    reviewer = forms.ModelChoiceField(
+        label="审核人员", queryset=Officer.objects.none(), widget=forms.Select(attrs=SELECT)
+    )
     reviewed_on = date_field("审核日期")
     result = forms.ChoiceField(label="审核结果", choices=ReviewResult.choices, widget=forms.Select(attrs=SELECT))
     opinion = text_field("审核意见", required=False)
@@ -93,7 +120,9 @@ class ReviewForm(forms.Form):
         if obj is not None:
             # Legal reviewers of the case's unit and the units above it (the 法制机构 may sit higher up).
             self.fields["reviewer"].queryset = Officer.objects.filter(
-                is_legal_reviewer=True, is_active=True, unit__in=[*obj.unit.ancestors(), obj.unit],
+                is_legal_reviewer=True,
+                is_active=True,
+                unit__in=[*obj.unit.ancestors(), obj.unit],
             ).order_by("name")
 
 
@@ -102,16 +131,21 @@ class DecideForm(forms.Form):
     outcome = forms.ChoiceField(label="处理决定", choices=Outcome.choices, widget=forms.Select(attrs=SELECT))
     fine_amount = money_field("罚款金额（元）")
     confiscation_amount = money_field("没收金额（元）")
-    discretion_grade = forms.ChoiceField(label="适用裁量档次", required=False, choices=[("", "—")] + DiscretionGrade.choices,
-                              widget=forms.Select(attrs=SELECT))
+    discretion_grade = forms.ChoiceField(
+        label="适用裁量档次",
+        required=False,
+        choices=[("", "—")] + DiscretionGrade.choices,
+        widget=forms.Select(attrs=SELECT),
+    )
     deviation_reason = text_field("超出裁量基准的理由", required=False)
 
 
 class FileReviewForm(forms.Form):
     reviewed_on = date_field("评查日期")
     reviewer = text_field("评查人员", 100)
-    score = forms.DecimalField(label="得分", min_value=0, max_value=100, max_digits=5, decimal_places=1,
-                               widget=forms.NumberInput(attrs=SMALL))
+    score = forms.DecimalField(
+        label="得分", min_value=0, max_value=100, max_digits=5, decimal_places=1, widget=forms.NumberInput(attrs=SMALL)
+    )
     grade = forms.ChoiceField(label="等次", choices=FileGrade.choices, widget=forms.Select(attrs=SELECT))
     findings = text_field("发现的问题", required=False)
 
@@ -121,52 +155,116 @@ def status_is(*statuses):
 
 
 CERTIFICATE_ACTIONS = [
-    Action("revoke", "注销证件", RevokeForm,
-           lambda cert, data, user: rules.revoke_certificate(cert, data["revoked_on"], data["revocation_reason"]),
-           lambda cert: cert.revoked_on is None),
+    Action(
+        "revoke",
+        "注销证件",
+        RevokeForm,
+        lambda cert, data, user: rules.revoke_certificate(cert, data["revoked_on"], data["revocation_reason"]),
+        lambda cert: cert.revoked_on is None,
+    ),
 ]
 
 OFFICER_ACTIONS = [
-    Action("training", "登记培训考试", TrainingForm,
-           lambda officer, data, user: rules.add_training(
-               officer, data["title"], data["held_on"], data["hours"], data["exam_score"], data["passed"])),
+    Action(
+        "training",
+        "登记培训考试",
+        TrainingForm,
+        lambda officer, data, user: rules.add_training(
+            officer, data["title"], data["held_on"], data["hours"], data["exam_score"], data["passed"]
+        ),
+    ),
 ]
 
 MATTER_ACTIONS = [
-    Action("standard", "添加裁量基准", StandardForm,
-           lambda matter, data, user: rules.add_standard(
-               matter, data["grade"], data["circumstances"], data["fine_min"], data["fine_max"])),
+    Action(
+        "standard",
+        "添加裁量基准",
+        StandardForm,
+        lambda matter, data, user: rules.add_standard(
+            matter, data["grade"], data["circumstances"], data["fine_min"], data["fine_max"]
+        ),
+    ),
 ]
 
 CASE_ACTIONS = [
-    Action("record", "登记全过程记录", RecordForm,
-           lambda case, data, user: rules.add_record(
-               case, kind=data["kind"], title=data["title"], recorded_on=data["recorded_on"], sha256=data["sha256"],
-               officer=data["officer"], reference=data["reference"]),
-           status_is(CaseStatus.OPEN, CaseStatus.DECIDED)),
-    Action("legal-review", "法制审核", ReviewForm,
-           lambda case, data, user: rules.legal_review(
-               case, reviewer=data["reviewer"], reviewed_on=data["reviewed_on"], result=data["result"],
-               opinion=data["opinion"]),
-           status_is(CaseStatus.OPEN)),
-    Action("extend", "延长办案期限", ExtendForm,
-           lambda case, data, user: rules.extend(case, on=data["extended_on"], reason=data["extension_reason"]),
-           lambda case: case.status == CaseStatus.OPEN and case.due_on is not None and case.extended_on is None),
-    Action("decide", "作出决定", DecideForm,
-           lambda case, data, user: rules.decide(
-               case, on=data["decided_on"], outcome=data["outcome"], fine_amount=data["fine_amount"],
-               confiscation_amount=data["confiscation_amount"], grade=data["discretion_grade"],
-               deviation_reason=data["deviation_reason"]),
-           status_is(CaseStatus.OPEN)),
-    Action("publish", "公示决定", PublishForm, lambda case, data, user: rules.publish(case, on=data["published_on"]),
-           lambda case: case.status != CaseStatus.OPEN and case.published_on is None),
-    Action("close", "结案", CloseForm, lambda case, data, user: rules.close(case, on=data["closed_on"]),
-           status_is(CaseStatus.DECIDED)),
-    Action("file-review", "案卷评查", FileReviewForm,
-           lambda case, data, user: rules.review_file(
-               case, reviewed_on=data["reviewed_on"], reviewer=data["reviewer"], score=data["score"],
-               grade=data["grade"], findings=data["findings"]),
-           status_is(CaseStatus.CLOSED)),
+    Action(
+        "record",
+        "登记全过程记录",
+        RecordForm,
+        lambda case, data, user: rules.add_record(
+            case,
+            kind=data["kind"],
+            title=data["title"],
+            recorded_on=data["recorded_on"],
+            sha256=data["sha256"],
+            officer=data["officer"],
+            reference=data["reference"],
+        ),
+        status_is(CaseStatus.OPEN, CaseStatus.DECIDED),
+    ),
+    Action(
+        "legal-review",
+        "法制审核",
+        ReviewForm,
+        lambda case, data, user: rules.legal_review(
+            case,
+            reviewer=data["reviewer"],
+            reviewed_on=data["reviewed_on"],
+            result=data["result"],
+            opinion=data["opinion"],
+        ),
+        status_is(CaseStatus.OPEN),
+    ),
+    Action(
+        "extend",
+        "延长办案期限",
+        ExtendForm,
+        lambda case, data, user: rules.extend(case, on=data["extended_on"], reason=data["extension_reason"]),
+        lambda case: case.status == CaseStatus.OPEN and case.due_on is not None and case.extended_on is None,
+    ),
+    Action(
+        "decide",
+        "作出决定",
+        DecideForm,
+        lambda case, data, user: rules.decide(
+            case,
+            on=data["decided_on"],
+            outcome=data["outcome"],
+            fine_amount=data["fine_amount"],
+            confiscation_amount=data["confiscation_amount"],
+            grade=data["discretion_grade"],
+            deviation_reason=data["deviation_reason"],
+        ),
+        status_is(CaseStatus.OPEN),
+    ),
+    Action(
+        "publish",
+        "公示决定",
+        PublishForm,
+        lambda case, data, user: rules.publish(case, on=data["published_on"]),
+        lambda case: case.status != CaseStatus.OPEN and case.published_on is None,
+    ),
+    Action(
+        "close",
+        "结案",
+        CloseForm,
+        lambda case, data, user: rules.close(case, on=data["closed_on"]),
+        status_is(CaseStatus.DECIDED),
+    ),
+    Action(
+        "file-review",
+        "案卷评查",
+        FileReviewForm,
+        lambda case, data, user: rules.review_file(
+            case,
+            reviewed_on=data["reviewed_on"],
+            reviewer=data["reviewer"],
+            score=data["score"],
+            grade=data["grade"],
+            findings=data["findings"],
+        ),
+        status_is(CaseStatus.CLOSED),
+    ),
 ]
 
 
@@ -199,8 +297,18 @@ class CaseForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = ["unit", "number", "matter", "party_type", "party_name", "party_id_number", "officers", "opened_on",
-                  "facts", "is_major"]
+        fields = [
+            "unit",
+            "number",
+            "matter",
+            "party_type",
+            "party_name",
+            "party_id_number",
+            "officers",
+            "opened_on",
+            "facts",
+            "is_major",
+        ]
 
     def clean(self):
         data = super().clean()

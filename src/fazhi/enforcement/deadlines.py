@@ -4,6 +4,7 @@ One function per model computes everything derived: the model's save, the workfl
 `fazhi check` all call it, so a handling limit or an on-time flag means the same thing on every road. Nothing here
 imports the app's models: models.py calls in, never the other way round.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,9 +26,8 @@ def certificate_valid_on(issued_on: dt.date, expires_on: dt.date, revoked_on: dt
 def valid_certificate_q(day: dt.date, until: dt.date | None = None, prefix: str = "") -> Q:
     """Certificates valid on `day` (and still valid on `until`, when given): the same rule as a database filter."""
     last = max(day, until) if until else day
-    return (
-        Q(**{f"{prefix}issued_on__lte": day, f"{prefix}expires_on__gte": last})
-        & (Q(**{f"{prefix}revoked_on__isnull": True}) | Q(**{f"{prefix}revoked_on__gt": last}))
+    return Q(**{f"{prefix}issued_on__lte": day, f"{prefix}expires_on__gte": last}) & (
+        Q(**{f"{prefix}revoked_on__isnull": True}) | Q(**{f"{prefix}revoked_on__gt": last})
     )
 
 
@@ -45,8 +45,11 @@ def handling_due(matter_type: str, opened_on: dt.date | None, extended_on: dt.da
 
 def publicity_due(matter_type: str, decided_on: dt.date) -> dt.date:
     """公示 of a decision is due within 7 working days for 处罚 and 许可, within 20 for others (国办发〔2018〕118号)."""
-    code = ("enforcement.publicity_penalty_licensing" if matter_type in SHORT_PUBLICITY_TYPES
-            else "enforcement.publicity_other")
+    code = (
+        "enforcement.publicity_penalty_licensing"
+        if matter_type in SHORT_PUBLICITY_TYPES
+        else "enforcement.publicity_other"
+    )
     return deadline(code, decided_on).due
 
 
@@ -70,7 +73,8 @@ def derive_case(case, matter_type: str, matter_is_major: bool) -> None:
     case.decided_late = is_late(case.decided_on, case.due_on)
     case.publicity_due_on = publicity_due(matter_type, case.decided_on) if case.decided_on else None
     case.published_on_time = (
-        None if case.published_on is None or case.publicity_due_on is None
+        None
+        if case.published_on is None or case.publicity_due_on is None
         else case.published_on <= case.publicity_due_on
     )
 

@@ -1,4 +1,5 @@
 """Excel import of officers (with their certificate) and of matters of the 权责清单."""
+
 from fazhi.core.bulk import insert_with_history
 from fazhi.core.importing import CellError, Column, ImportSpec, boolean, choice, date, text
 
@@ -53,8 +54,12 @@ class OfficerImport(ImportSpec):
         if body is None:
             raise CellError(f"执法主体编码“{values['body']}”不存在或不在您的数据范围内")
         officer = Officer(
-            unit_id=body.unit_id, body=body, name=values["name"], id_number=values["id_number"].upper(),
-            post=values["post"] or "", law_category=values["law_category"],
+            unit_id=body.unit_id,
+            body=body,
+            name=values["name"],
+            id_number=values["id_number"].upper(),
+            post=values["post"] or "",
+            law_category=values["law_category"],
             is_legal_reviewer=bool(values["is_legal_reviewer"]),
         )
         officer.clean_fields(exclude=["unit", "body"])
@@ -67,8 +72,11 @@ class OfficerImport(ImportSpec):
                 raise CellError(f"证件编号“{values['number']}”已存在")
             context["numbers_in_file"].add(values["number"])
             certificate = Certificate(
-                unit_id=body.unit_id, kind=values["kind"] or CertificateKind.ENFORCEMENT, number=values["number"],
-                issued_on=values["issued_on"], expires_on=values["expires_on"],
+                unit_id=body.unit_id,
+                kind=values["kind"] or CertificateKind.ENFORCEMENT,
+                number=values["number"],
+                issued_on=values["issued_on"],
+                expires_on=values["expires_on"],
             )
             certificate.clean_fields(exclude=["unit", "officer"])
             if certificate.expires_on <= certificate.issued_on:
@@ -101,10 +109,23 @@ class MatterImport(ImportSpec):
             columns=[
                 Column("事项编码", "code", text(64), example="YC-D25-CF-0001"),
                 Column("事项名称", "name", text(200), example="对未取得食品经营许可从事食品经营活动的处罚"),
-                Column("事项类型", "matter_type", choice(MatterType.choices), example="行政处罚", note="、".join(MatterType.labels)),
+                Column(
+                    "事项类型",
+                    "matter_type",
+                    choice(MatterType.choices),
+                    example="行政处罚",
+                    note="、".join(MatterType.labels),
+                ),
                 Column("实施主体编码", "body", text(32), example="YC-D25-B1"),
                 Column("法律依据", "legal_basis", text(), example="《中华人民共和国食品安全法》第一百二十二条"),
-                Column("重大执法决定", "is_major", boolean(), required=False, example="否", note="是：作出决定前须经法制审核"),
+                Column(
+                    "重大执法决定",
+                    "is_major",
+                    boolean(),
+                    required=False,
+                    example="否",
+                    note="是：作出决定前须经法制审核",
+                ),
                 Column("法定罚款下限（元）", "fine_min", money, required=False, example=50000),
                 Column("法定罚款上限（元）", "fine_max", money, required=False, example=100000),
             ],
@@ -119,8 +140,14 @@ class MatterImport(ImportSpec):
         if body is None:
             raise CellError(f"实施主体编码“{values['body']}”不存在或不在您的数据范围内")
         matter = Matter(
-            unit_id=body.unit_id, body=body, code=values["code"], name=values["name"], matter_type=values["matter_type"],
-            legal_basis=values["legal_basis"], is_major=bool(values["is_major"]), fine_min=values["fine_min"],
+            unit_id=body.unit_id,
+            body=body,
+            code=values["code"],
+            name=values["name"],
+            matter_type=values["matter_type"],
+            legal_basis=values["legal_basis"],
+            is_major=bool(values["is_major"]),
+            fine_min=values["fine_min"],
             fine_max=values["fine_max"],
         )
         matter.clean_fields(exclude=["unit", "body"])

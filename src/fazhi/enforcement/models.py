@@ -1,5 +1,6 @@
 """Models of 行政执法: bodies, officers and their certificates, the 权责清单 with 裁量基准, and cases under the
 三项制度 (公示, 全过程记录, 重大执法决定法制审核)."""
+
 import datetime as dt
 import re
 
@@ -11,7 +12,15 @@ from fazhi.core.identifiers import validate_id_number, validate_uscc
 from fazhi.core.models import LedgerModel
 
 from .choices import (
-    BodyType, CaseStatus, CertificateKind, DiscretionGrade, FileGrade, MatterType, Outcome, PartyType, RecordKind,
+    BodyType,
+    CaseStatus,
+    CertificateKind,
+    DiscretionGrade,
+    FileGrade,
+    MatterType,
+    Outcome,
+    PartyType,
+    RecordKind,
     ReviewResult,
 )
 from .deadlines import certificate_valid_on, derive_case, valid_certificate_q
@@ -95,12 +104,22 @@ class Officer(LedgerModel):
 
     def detail_sections(self):
         return [
-            ("执法证件", ["证件类型", "证件编号", "发证日期", "有效期至", "注销日期", "注销原因"],
-             [(c.get_kind_display(), c.number, c.issued_on, c.expires_on, c.revoked_on, c.revocation_reason)
-              for c in self.certificates.order_by("-issued_on")]),
-            ("培训与考试", ["培训名称", "日期", "学时", "考试成绩", "考试结果"],
-             [(t.title, t.held_on, t.hours, t.exam_score, {True: "合格", False: "不合格"}.get(t.passed, "未考试"))
-              for t in self.trainings.order_by("-held_on")]),
+            (
+                "执法证件",
+                ["证件类型", "证件编号", "发证日期", "有效期至", "注销日期", "注销原因"],
+                [
+                    (c.get_kind_display(), c.number, c.issued_on, c.expires_on, c.revoked_on, c.revocation_reason)
+                    for c in self.certificates.order_by("-issued_on")
+                ],
+            ),
+            (
+                "培训与考试",
+                ["培训名称", "日期", "学时", "考试成绩", "考试结果"],
+                [
+                    (t.title, t.held_on, t.hours, t.exam_score, {True: "合格", False: "不合格"}.get(t.passed, "未考试"))
+                    for t in self.trainings.order_by("-held_on")
+                ],
+            ),
         ]
 
 
@@ -108,7 +127,9 @@ class Certificate(LedgerModel):
     """An enforcement (执法证) or supervision (监督证) certificate: valid from issue to expiry unless revoked."""
 
     officer = models.ForeignKey(Officer, models.PROTECT, related_name="certificates", verbose_name="持证人")
-    kind = models.CharField("证件类型", max_length=16, choices=CertificateKind.choices, default=CertificateKind.ENFORCEMENT)
+    kind = models.CharField(
+        "证件类型", max_length=16, choices=CertificateKind.choices, default=CertificateKind.ENFORCEMENT
+    )
     number = models.CharField("证件编号", max_length=40, unique=True)
     issued_on = models.DateField("发证日期")
     expires_on = models.DateField("有效期至")
@@ -160,8 +181,14 @@ class Training(models.Model):
     title = models.CharField("培训名称", max_length=200)
     held_on = models.DateField("培训日期")
     hours = models.DecimalField("学时", max_digits=5, decimal_places=1, validators=[MinValueValidator(0)])
-    exam_score = models.DecimalField("考试成绩", max_digits=5, decimal_places=1, null=True, blank=True,
-                                     validators=[MinValueValidator(0), MaxValueValidator(100)])
+    exam_score = models.DecimalField(
+        "考试成绩",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
     passed = models.BooleanField("考试合格", null=True, blank=True)
 
     class Meta:
@@ -177,10 +204,12 @@ class Matter(LedgerModel):
     body = models.ForeignKey(EnforcementBody, models.PROTECT, related_name="matters", verbose_name="实施主体")
     legal_basis = models.TextField("法律依据")
     is_major = models.BooleanField("重大执法决定（须法制审核）", default=False)
-    fine_min = models.DecimalField("法定罚款下限（元）", max_digits=14, decimal_places=2, null=True, blank=True,
-                                   validators=[MinValueValidator(0)])
-    fine_max = models.DecimalField("法定罚款上限（元）", max_digits=14, decimal_places=2, null=True, blank=True,
-                                   validators=[MinValueValidator(0)])
+    fine_min = models.DecimalField(
+        "法定罚款下限（元）", max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    fine_max = models.DecimalField(
+        "法定罚款上限（元）", max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     is_active = models.BooleanField("在用", default=True)
 
     class Meta:
@@ -202,8 +231,14 @@ class Matter(LedgerModel):
 
     def detail_sections(self):
         return [
-            ("裁量基准", ["档次", "适用情形", "罚款下限（元）", "罚款上限（元）"],
-             [(s.get_grade_display(), s.circumstances, s.fine_min, s.fine_max) for s in self.standards.order_by("fine_min")]),
+            (
+                "裁量基准",
+                ["档次", "适用情形", "罚款下限（元）", "罚款上限（元）"],
+                [
+                    (s.get_grade_display(), s.circumstances, s.fine_min, s.fine_max)
+                    for s in self.standards.order_by("fine_min")
+                ],
+            ),
         ]
 
 
@@ -232,21 +267,31 @@ class Case(LedgerModel):
     matter = models.ForeignKey(Matter, models.PROTECT, related_name="cases", verbose_name="执法事项")
     party_type = models.CharField("当事人类型", max_length=10, choices=PartyType.choices)
     party_name = models.CharField("当事人", max_length=200)
-    party_id_number = models.CharField("当事人证件号码", max_length=18, help_text="自然人填身份证号，法人或其他组织填统一社会信用代码")
+    party_id_number = models.CharField(
+        "当事人证件号码", max_length=18, help_text="自然人填身份证号，法人或其他组织填统一社会信用代码"
+    )
     officers = models.ManyToManyField(Officer, related_name="cases", verbose_name="执法人员")
     opened_on = models.DateField("立案日期")
     facts = models.TextField("案情摘要", blank=True)
     is_major = models.BooleanField("重大执法决定", default=False, help_text="事项列为重大的，自动标记并须经法制审核")
-    status = models.CharField("状态", max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN, editable=False)
+    status = models.CharField(
+        "状态", max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN, editable=False
+    )
     due_on = models.DateField("办案期限", null=True, blank=True, editable=False)
     extended_on = models.DateField("延期批准日期", null=True, blank=True, editable=False)
     extension_reason = models.CharField("延期理由", max_length=500, blank=True, editable=False)
     legal_review_passed_on = models.DateField("法制审核通过日期", null=True, blank=True, editable=False)
     decided_on = models.DateField("决定日期", null=True, blank=True, editable=False)
     outcome = models.CharField("处理决定", max_length=16, choices=Outcome.choices, blank=True, editable=False)
-    fine_amount = models.DecimalField("罚款金额（元）", max_digits=14, decimal_places=2, null=True, blank=True, editable=False)
-    confiscation_amount = models.DecimalField("没收金额（元）", max_digits=14, decimal_places=2, null=True, blank=True, editable=False)
-    discretion_grade = models.CharField("适用裁量档次", max_length=16, choices=DiscretionGrade.choices, blank=True, editable=False)
+    fine_amount = models.DecimalField(
+        "罚款金额（元）", max_digits=14, decimal_places=2, null=True, blank=True, editable=False
+    )
+    confiscation_amount = models.DecimalField(
+        "没收金额（元）", max_digits=14, decimal_places=2, null=True, blank=True, editable=False
+    )
+    discretion_grade = models.CharField(
+        "适用裁量档次", max_length=16, choices=DiscretionGrade.choices, blank=True, editable=False
+    )
     deviation_reason = models.TextField("超出裁量基准的理由", blank=True, editable=False)
     decided_late = models.BooleanField("超期作出决定", null=True, editable=False)
     publicity_due_on = models.DateField("公示期限", null=True, blank=True, editable=False)
@@ -310,17 +355,35 @@ class Case(LedgerModel):
         officers = list(self.officers.order_by("name"))
         certified = certified_officer_ids([o.pk for o in officers], self.opened_on) if self.opened_on else set()
         return [
-            ("执法人员", ["姓名", "执法类别", "立案日持有效执法证"],
-             [(o.name, o.law_category, "是" if o.pk in certified else "否") for o in officers]),
-            ("全过程记录", ["类型", "名称", "日期", "记录人", "SHA-256", "存储位置"],
-             [(r.get_kind_display(), r.title, r.recorded_on, r.officer, r.sha256, r.reference)
-              for r in self.records.select_related("officer").order_by("recorded_on", "id")]),
-            ("法制审核", ["审核日期", "审核人员", "结果", "意见"],
-             [(r.reviewed_on, r.reviewer, r.get_result_display(), r.opinion)
-              for r in self.reviews.select_related("reviewer").order_by("reviewed_on", "id")]),
-            ("案卷评查", ["评查日期", "评查人", "得分", "等次", "发现的问题"],
-             [(r.reviewed_on, r.reviewer, r.score, r.get_grade_display(), r.findings)
-              for r in self.file_reviews.order_by("reviewed_on", "id")]),
+            (
+                "执法人员",
+                ["姓名", "执法类别", "立案日持有效执法证"],
+                [(o.name, o.law_category, "是" if o.pk in certified else "否") for o in officers],
+            ),
+            (
+                "全过程记录",
+                ["类型", "名称", "日期", "记录人", "SHA-256", "存储位置"],
+                [
+                    (r.get_kind_display(), r.title, r.recorded_on, r.officer, r.sha256, r.reference)
+                    for r in self.records.select_related("officer").order_by("recorded_on", "id")
+                ],
+            ),
+            (
+                "法制审核",
+                ["审核日期", "审核人员", "结果", "意见"],
+                [
+                    (r.reviewed_on, r.reviewer, r.get_result_display(), r.opinion)
+                    for r in self.reviews.select_related("reviewer").order_by("reviewed_on", "id")
+                ],
+            ),
+            (
+                "案卷评查",
+                ["评查日期", "评查人", "得分", "等次", "发现的问题"],
+                [
+                    (r.reviewed_on, r.reviewer, r.score, r.get_grade_display(), r.findings)
+                    for r in self.file_reviews.order_by("reviewed_on", "id")
+                ],
+            ),
         ]
 
 
@@ -361,7 +424,9 @@ class CaseFileReview(models.Model):
     case = models.ForeignKey(Case, models.CASCADE, related_name="file_reviews", verbose_name="案件")
     reviewed_on = models.DateField("评查日期")
     reviewer = models.CharField("评查人员", max_length=100)
-    score = models.DecimalField("得分", max_digits=5, decimal_places=1, validators=[MinValueValidator(0), MaxValueValidator(100)])
+    score = models.DecimalField(
+        "得分", max_digits=5, decimal_places=1, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
     grade = models.CharField("等次", max_length=16, choices=FileGrade.choices)
     findings = models.TextField("发现的问题", blank=True)
 

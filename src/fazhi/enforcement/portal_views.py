@@ -1,4 +1,5 @@
 """Public 行政执法公示: bodies, certified officers, the 权责清单 (事前) and published decisions (事后)."""
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,11 +20,15 @@ def mask_person(name: str) -> str:
 
 
 def index(request):
-    return render(request, "enforcement/portal_index.html", {
-        "bodies": EnforcementBody.objects.filter(is_active=True).count(),
-        "matters": Matter.objects.filter(is_active=True).count(),
-        "decisions": Case.objects.filter(published_on__isnull=False).count(),
-    })
+    return render(
+        request,
+        "enforcement/portal_index.html",
+        {
+            "bodies": EnforcementBody.objects.filter(is_active=True).count(),
+            "matters": Matter.objects.filter(is_active=True).count(),
+            "decisions": Case.objects.filter(published_on__isnull=False).count(),
+        },
+    )
 
 
 def bodies(request):
@@ -36,7 +41,8 @@ def officers(request):
     certificates = (
         valid_certificates(timezone.localdate())
         .filter(officer__is_active=True, officer__deleted_at__isnull=True)
-        .select_related("officer__body").order_by("officer__body__code", "officer__name", "id")
+        .select_related("officer__body")
+        .order_by("officer__body__code", "officer__name", "id")
     )
     return render(request, "enforcement/portal_officers.html", {"page": page_of(request, certificates)})
 
@@ -48,8 +54,7 @@ def matters(request):
 
 def decisions(request):
     rows = (
-        Case.objects.filter(published_on__isnull=False).select_related("matter__body")
-        .order_by("-published_on", "-id")
+        Case.objects.filter(published_on__isnull=False).select_related("matter__body").order_by("-published_on", "-id")
     )
     page = page_of(request, rows)
     for case in page.object_list:

@@ -5,6 +5,7 @@ it in memory, and the locked step (`@step`) that loads what the check needs, cal
 current state does not allow raises StateConflict (HTTP 409); a broken rule is a ValidationError naming it (400).
 Derived values (limits, on-time flags) come from `deadlines.derive_case`, which the model's save calls.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,14 +19,27 @@ from fazhi.law.params import param, rule
 from fazhi.law.steps import not_before, require_status, require_text
 
 from .choices import CaseStatus, Outcome, ReviewResult
-from .deadlines import is_publicity_overdue, valid_certificate_q  # noqa: F401  (the rules' public names)
+from .deadlines import is_publicity_overdue, valid_certificate_q
 from .models import (
-    Case, CaseFileReview, CaseRecord, Certificate, DiscretionStandard, LegalReview, Matter, Officer, Training,
-    certified_officer_ids, valid_certificates, validate_sha256,
+    Case,
+    CaseFileReview,
+    CaseRecord,
+    Certificate,
+    DiscretionStandard,
+    LegalReview,
+    Matter,
+    Officer,
+    Training,
+    certified_officer_ids,
+    valid_certificates,
+    validate_sha256,
 )
 
 __all__ = [
-    "certified_officer_ids", "is_publicity_overdue", "valid_certificate_q", "valid_certificates",
+    "certified_officer_ids",
+    "is_publicity_overdue",
+    "valid_certificate_q",
+    "valid_certificates",
 ]
 
 
@@ -83,7 +97,9 @@ def revoke_certificate(certificate: Certificate, on: dt.date, reason: str) -> Ce
 def add_training(officer: Officer, title: str, held_on: dt.date, hours, exam_score=None, passed=None) -> Training:
     if exam_score is not None and passed is None:
         raise ValidationError("填写了考试成绩的，请同时填写考试是否合格")
-    training = Training(officer=officer, title=title, held_on=held_on, hours=hours, exam_score=exam_score, passed=passed)
+    training = Training(
+        officer=officer, title=title, held_on=held_on, hours=hours, exam_score=exam_score, passed=passed
+    )
     training.full_clean()
     training.save()
     officer.save()  # the officer's history records the step
@@ -102,7 +118,9 @@ def check_standard(matter: Matter, grade: str, fine_min, fine_max, existing_grad
 @step("添加裁量基准")
 def add_standard(matter: Matter, grade: str, circumstances: str, fine_min, fine_max) -> DiscretionStandard:
     check_standard(matter, grade, fine_min, fine_max, set(matter.standards.values_list("grade", flat=True)))
-    standard = DiscretionStandard(matter=matter, grade=grade, circumstances=circumstances, fine_min=fine_min, fine_max=fine_max)
+    standard = DiscretionStandard(
+        matter=matter, grade=grade, circumstances=circumstances, fine_min=fine_min, fine_max=fine_max
+    )
     standard.full_clean()
     standard.save()
     matter.save()  # the matter's history records the step
@@ -110,8 +128,9 @@ def add_standard(matter: Matter, grade: str, circumstances: str, fine_min, fine_
 
 
 # -- cases: pure checks (no database) ------------------------------------------------------------------------
-def check_legal_review(case: Case, reviewer: Officer, reviewed_on: dt.date, result: str, opinion: str = "", *,
-                       handles_case: bool) -> None:
+def check_legal_review(
+    case: Case, reviewer: Officer, reviewed_on: dt.date, result: str, opinion: str = "", *, handles_case: bool
+) -> None:
     """法制审核 of a proposed decision: by a legal reviewer who is not handling the case (`handles_case`)."""
     require_status(case, "进行法制审核", CaseStatus.OPEN)
     if not reviewer.is_legal_reviewer:
@@ -155,8 +174,17 @@ def check_fine(case: Case, fine, grade: str, reason: str, standards: dict) -> No
         raise rule("enforcement.discretion_reason").violation(f"罚款{fine}元超出{label}{low}—{high}元")
 
 
-def check_decide(case: Case, on: dt.date, outcome: str, fine_amount=None, confiscation_amount=None, grade: str = "",
-                 deviation_reason: str = "", *, standards: dict) -> None:
+def check_decide(
+    case: Case,
+    on: dt.date,
+    outcome: str,
+    fine_amount=None,
+    confiscation_amount=None,
+    grade: str = "",
+    deviation_reason: str = "",
+    *,
+    standards: dict,
+) -> None:
     """作出执法决定: after a passed 法制审核 for a 重大 case, within the 裁量基准 or with a reason.
 
     (That enough officers hold a valid certificate on the day is checked by the step, against the database.)"""
@@ -207,12 +235,22 @@ def check_close(case: Case, on: dt.date) -> None:
 
 # -- cases: 立案 and the locked steps --------------------------------------------------------------------------
 @transaction.atomic
-def open_case(*, unit, number, matter, party_type, party_name, party_id_number, officers, opened_on, facts="",
-              is_major=False) -> Case:
+def open_case(
+    *, unit, number, matter, party_type, party_name, party_id_number, officers, opened_on, facts="", is_major=False
+) -> Case:
     """立案: refused unless enough officers hold a valid certificate on the day."""
     check_officers(officers, opened_on, unit)
-    case = Case(unit=unit, number=number, matter=matter, party_type=party_type, party_name=party_name,
-                party_id_number=party_id_number, opened_on=opened_on, facts=facts, is_major=is_major)
+    case = Case(
+        unit=unit,
+        number=number,
+        matter=matter,
+        party_type=party_type,
+        party_name=party_name,
+        party_id_number=party_id_number,
+        opened_on=opened_on,
+        facts=facts,
+        is_major=is_major,
+    )
     case.full_clean()
     case.save()
     case.officers.set(officers)
@@ -220,8 +258,17 @@ def open_case(*, unit, number, matter, party_type, party_name, party_id_number, 
 
 
 @step("登记全过程记录")
-def add_record(case: Case, *, kind: str, title: str, recorded_on: dt.date, sha256: str, officer: Officer | None = None,
-               reference: str = "", size_bytes: int | None = None) -> CaseRecord:
+def add_record(
+    case: Case,
+    *,
+    kind: str,
+    title: str,
+    recorded_on: dt.date,
+    sha256: str,
+    officer: Officer | None = None,
+    reference: str = "",
+    size_bytes: int | None = None,
+) -> CaseRecord:
     """An entry of the 全过程记录; the file itself stays in its store, referenced by its SHA-256."""
     require_status(case, "登记全过程记录", CaseStatus.OPEN, CaseStatus.DECIDED)
     sha256 = (sha256 or "").strip().lower()
@@ -233,8 +280,16 @@ def add_record(case: Case, *, kind: str, title: str, recorded_on: dt.date, sha25
         check_officer_acts(officer, recorded_on)
     if case.records.filter(sha256=sha256).exists():
         raise StateConflict("该文件（相同哈希值）已登记")
-    record = CaseRecord(case=case, kind=kind, title=title, recorded_on=recorded_on, sha256=sha256, officer=officer,
-                        reference=reference, size_bytes=size_bytes)
+    record = CaseRecord(
+        case=case,
+        kind=kind,
+        title=title,
+        recorded_on=recorded_on,
+        sha256=sha256,
+        officer=officer,
+        reference=reference,
+        size_bytes=size_bytes,
+    )
     record.full_clean()
     record.save()
     case.save()  # the case's history records the step
@@ -244,9 +299,12 @@ def add_record(case: Case, *, kind: str, title: str, recorded_on: dt.date, sha25
 @step("法制审核")
 def legal_review(case: Case, *, reviewer: Officer, reviewed_on: dt.date, result: str, opinion: str = "") -> LegalReview:
     """法制审核 of a proposed decision. Only a legal reviewer who is not handling the case may review it."""
-    check_legal_review(case, reviewer, reviewed_on, result, opinion,
-                       handles_case=case.officers.filter(pk=reviewer.pk).exists())
-    review = LegalReview.objects.create(case=case, reviewer=reviewer, reviewed_on=reviewed_on, result=result, opinion=opinion)
+    check_legal_review(
+        case, reviewer, reviewed_on, result, opinion, handles_case=case.officers.filter(pk=reviewer.pk).exists()
+    )
+    review = LegalReview.objects.create(
+        case=case, reviewer=reviewer, reviewed_on=reviewed_on, result=result, opinion=opinion
+    )
     case._change_reason = f"法制审核：{review.get_result_display()}"
     case.save()
     return review
@@ -257,12 +315,28 @@ def matter_standards(matter: Matter) -> dict:
 
 
 @step("作出决定")
-def decide(case: Case, *, on: dt.date, outcome: str, fine_amount=None, confiscation_amount=None, grade: str = "",
-           deviation_reason: str = "") -> Case:
+def decide(
+    case: Case,
+    *,
+    on: dt.date,
+    outcome: str,
+    fine_amount=None,
+    confiscation_amount=None,
+    grade: str = "",
+    deviation_reason: str = "",
+) -> Case:
     """作出执法决定: after 法制审核 for a 重大 case, by certified officers, within the 裁量基准 or with a reason."""
     case.refresh_derived()  # a matter listed as 重大 since the case was opened makes it 重大 before the check
-    check_decide(case, on, outcome, fine_amount, confiscation_amount, grade, deviation_reason,
-                 standards=matter_standards(case.matter))
+    check_decide(
+        case,
+        on,
+        outcome,
+        fine_amount,
+        confiscation_amount,
+        grade,
+        deviation_reason,
+        standards=matter_standards(case.matter),
+    )
     check_officers(case.officers.all(), on)
     case._change_reason = f"作出决定：{case.get_outcome_display()}"
     case.save()  # derives the lateness and the 公示 limit
@@ -294,11 +368,15 @@ def close(case: Case, *, on: dt.date) -> Case:
 
 
 @step("案卷评查")
-def review_file(case: Case, *, reviewed_on: dt.date, reviewer: str, score, grade: str, findings: str = "") -> CaseFileReview:
+def review_file(
+    case: Case, *, reviewed_on: dt.date, reviewer: str, score, grade: str, findings: str = ""
+) -> CaseFileReview:
     """案卷评查 of a closed case file."""
     require_status(case, "进行案卷评查", CaseStatus.CLOSED)
     not_before(reviewed_on, case.closed_on, "评查日期", "结案日期")
-    review = CaseFileReview(case=case, reviewed_on=reviewed_on, reviewer=reviewer, score=score, grade=grade, findings=findings)
+    review = CaseFileReview(
+        case=case, reviewed_on=reviewed_on, reviewer=reviewer, score=score, grade=grade, findings=findings
+    )
     review.full_clean()
     review.save()
     case.save()  # the case's history records the step

@@ -1,5 +1,6 @@
 """API serializers for ledgers with many-to-many fields, which the generic ledger serializer cannot validate
 (it sets every attribute on an unsaved instance, and a many-to-many relation cannot be set before saving)."""
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as ApiValidationError

@@ -17,10 +17,21 @@ def figures(request):
     if unit is not None:
         values = unit_metrics(Period.year(year), [unit], families=["enforcement"])[unit.pk]
         rows = [
-            (metric.name, metric.format(values.get(metric.code)) if metric.code in values else "人工填报", metric.definition)
+            (
+                metric.name,
+                metric.format(values.get(metric.code)) if metric.code in values else "人工填报",
+                metric.definition,
+            )
             for metric in catalogue().in_family("enforcement")
         ]
-    return render(request, "enforcement/figures.html", {
-        "unit": unit, "year": year, "rows": rows, "years": range(timezone.localdate().year, 2018, -1),
-        "active_area": "enforcement",
-    })
+    return render(
+        request,
+        "enforcement/figures.html",
+        {
+            "unit": unit,
+            "year": year,
+            "rows": rows,
+            "years": range(timezone.localdate().year, 2018, -1),
+            "active_area": "enforcement",
+        },
+    )

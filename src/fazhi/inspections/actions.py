@@ -1,5 +1,6 @@
 """双随机 workflow steps on detail pages and at POST /api/<ledger>/{id}/<step>/, and the forms that need more than
 the generic ledger form. Step forms name their fields after those the step writes (`published_on`, …)."""
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -38,36 +39,61 @@ def run_verify(task, data, user):
 
 
 MATTER_ACTIONS = [
-    Action("publish", "向社会公开", PublishForm,
-           lambda matter, data, user: rules.publish_matter(matter, data["published_on"]),
-           lambda matter: matter.published_on is None),
+    Action(
+        "publish",
+        "向社会公开",
+        PublishForm,
+        lambda matter, data, user: rules.publish_matter(matter, data["published_on"]),
+        lambda matter: matter.published_on is None,
+    ),
 ]
 
 PLAN_ACTIONS = [
-    Action("publish", "公开年度计划", PublishForm, lambda plan, data, user: rules.publish_plan(plan, data["published_on"]),
-           lambda plan: plan.published_on is None),
+    Action(
+        "publish",
+        "公开年度计划",
+        PublishForm,
+        lambda plan, data, user: rules.publish_plan(plan, data["published_on"]),
+        lambda plan: plan.published_on is None,
+    ),
 ]
 
 TASK_ACTIONS = [
-    Action("draw", "随机抽取检查对象和检查人员", DrawForm, run_draw,
-           lambda task: task.published_on is None),
-    Action("publish", "公示抽查任务及抽取结果", PublishForm,
-           lambda task, data, user: rules.publish_task(task, data["published_on"]),
-           lambda task: task.status == TaskStatus.DRAWN and task.published_on is None),
+    Action("draw", "随机抽取检查对象和检查人员", DrawForm, run_draw, lambda task: task.published_on is None),
+    Action(
+        "publish",
+        "公示抽查任务及抽取结果",
+        PublishForm,
+        lambda task, data, user: rules.publish_task(task, data["published_on"]),
+        lambda task: task.status == TaskStatus.DRAWN and task.published_on is None,
+    ),
     Action("verify", "复核抽取结果", NoFields, run_verify, lambda task: task.status == TaskStatus.DRAWN),
-    Action("publish-results", "公示全部已录入的检查结果", PublishForm,
-           lambda task, data, user: rules.publish_results(task, data["published_on"]),
-           lambda task: task.status == TaskStatus.DRAWN),
+    Action(
+        "publish-results",
+        "公示全部已录入的检查结果",
+        PublishForm,
+        lambda task, data, user: rules.publish_results(task, data["published_on"]),
+        lambda task: task.status == TaskStatus.DRAWN,
+    ),
 ]
 
 TARGET_ACTIONS = [
-    Action("result", "录入检查结果", ResultForm,
-           lambda target, data, user: rules.enter_result(
-               target, inspected_on=data["inspected_on"], result=data["result"], disposal=data["disposal"]),
-           lambda target: target.current and target.published_on is None),
-    Action("publish", "公示检查结果", PublishForm,
-           lambda target, data, user: rules.publish_result(target, data["published_on"]),
-           lambda target: bool(target.result) and target.published_on is None),
+    Action(
+        "result",
+        "录入检查结果",
+        ResultForm,
+        lambda target, data, user: rules.enter_result(
+            target, inspected_on=data["inspected_on"], result=data["result"], disposal=data["disposal"]
+        ),
+        lambda target: target.current and target.published_on is None,
+    ),
+    Action(
+        "publish",
+        "公示检查结果",
+        PublishForm,
+        lambda target, data, user: rules.publish_result(target, data["published_on"]),
+        lambda target: bool(target.result) and target.published_on is None,
+    ),
 ]
 
 
@@ -81,8 +107,25 @@ def result_overdue_filter(queryset, name, value):
 class TaskForm(forms.ModelForm):
     class Meta:
         model = InspectionTask
-        fields = ["unit", "code", "name", "plan", "matters", "bodies", "regions", "industries", "ratio_a", "ratio_b",
-                  "ratio_c", "ratio_d", "ratio_e", "exclusion_days", "inspectors_per_entity", "start_on", "end_on"]
+        fields = [
+            "unit",
+            "code",
+            "name",
+            "plan",
+            "matters",
+            "bodies",
+            "regions",
+            "industries",
+            "ratio_a",
+            "ratio_b",
+            "ratio_c",
+            "ratio_d",
+            "ratio_e",
+            "exclusion_days",
+            "inspectors_per_entity",
+            "start_on",
+            "end_on",
+        ]
 
     def clean(self):
         data = super().clean()

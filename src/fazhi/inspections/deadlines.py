@@ -3,6 +3,7 @@
 The model's save, the steps, the bulk publication, the demo generator and `fazhi check` all use them, so a
 publication limit or an on-time flag means the same thing on every road. Nothing here imports the app's models.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,7 +30,8 @@ def derive_target(target) -> None:
     target.problem_found = is_problem(target.result)
     target.result_due_on = result_due(target.inspected_on) if target.inspected_on else None
     target.published_on_time = (
-        None if target.published_on is None or target.result_due_on is None
+        None
+        if target.published_on is None or target.result_due_on is None
         else target.published_on <= target.result_due_on
     )
 

@@ -1,5 +1,6 @@
 """The demo city's 双随机、一公开: a register of 50,000 entities at scale 1, the published list of matters and
 plans of the inspecting departments, and the year's tasks drawn by the real engine, with results."""
+
 import datetime as dt
 
 from fazhi.demo import names
@@ -18,8 +19,15 @@ INDUSTRY_WEIGHTS = {"F": 34, "H": 14, "O": 10, "L": 8, "C": 8, "E": 5, "G": 5, "
 RATIOS = {"ratio_a": 1, "ratio_b": 2, "ratio_c": 4, "ratio_d": 8, "ratio_e": 15}
 # Inspecting departments and what they inspect (invented wording, not any real list).
 INSPECTORS = {
-    "市场监督管理局": (["食品经营者落实食品安全主体责任情况检查", "产品质量监督抽查", "企业公示信息情况检查",
-                   "特种设备使用单位安全管理情况检查"], "F,H,C,O,L"),
+    "市场监督管理局": (
+        [
+            "食品经营者落实食品安全主体责任情况检查",
+            "产品质量监督抽查",
+            "企业公示信息情况检查",
+            "特种设备使用单位安全管理情况检查",
+        ],
+        "F,H,C,O,L",
+    ),
     "生态环境局": (["排污单位执行排污许可情况检查", "危险废物规范化管理情况检查"], "C,E,D"),
     "卫生健康委员会": (["公共场所卫生情况检查", "医疗机构依法执业情况检查"], "H,O,Q"),
     "应急管理局": (["危险化学品经营单位安全生产情况检查", "工贸企业安全生产情况检查"], "C,F,B"),
@@ -47,16 +55,23 @@ def build_inspections(city: DemoCity, builder: DemoBuilder) -> None:
         seen.add(code)
         region = rng.choice(regions)
         individual = rng.random() < 0.3
-        entities.append(MarketEntity(
-            unit=counties[region.pk], uscc=code, region=region,
-            name=(f"{region.name}{rng.choice(names.SURNAMES)}记{rng.choice(['小吃店', '便利店', '五金店', '理发店'])}" if individual
-                  else f"云川{rng.choice(names.COMPANY_WORDS)}{rng.choice(names.COMPANY_KINDS)}"),
-            entity_type=EntityType.INDIVIDUAL if individual else EntityType.COMPANY,
-            industry=rng.choices(industries, weights=industry_weights)[0],
-            risk_class=rng.choices(classes, weights=class_weights)[0],
-            registered_on=dt.date(2005, 1, 1) + dt.timedelta(days=rng.randrange(365 * 20)),
-            is_active=rng.random() > 0.03,
-        ))
+        entities.append(
+            MarketEntity(
+                unit=counties[region.pk],
+                uscc=code,
+                region=region,
+                name=(
+                    f"{region.name}{rng.choice(names.SURNAMES)}记{rng.choice(['小吃店', '便利店', '五金店', '理发店'])}"
+                    if individual
+                    else f"云川{rng.choice(names.COMPANY_WORDS)}{rng.choice(names.COMPANY_KINDS)}"
+                ),
+                entity_type=EntityType.INDIVIDUAL if individual else EntityType.COMPANY,
+                industry=rng.choices(industries, weights=industry_weights)[0],
+                risk_class=rng.choices(classes, weights=class_weights)[0],
+                registered_on=dt.date(2005, 1, 1) + dt.timedelta(days=rng.randrange(365 * 20)),
+                is_active=rng.random() > 0.03,
+            )
+        )
     MarketEntity.objects.bulk_create(entities, batch_size=BATCH)
     log(f"检查对象名录库：{len(entities)} 户")
 
@@ -65,9 +80,15 @@ def build_inspections(city: DemoCity, builder: DemoBuilder) -> None:
     conflicts = []
     officers = list(Officer.objects.filter(body__in=bodies.values()).order_by("pk"))
     for officer in rng.sample(officers, k=max(1, len(officers) // 50)):
-        conflicts.append(Conflict(unit_id=officer.unit_id, officer=officer, entity=rng.choice(entities),
-                                  reason=rng.choice(["近亲属为其负责人", "曾在该单位任职", "存在经济往来"]),
-                                  declared_on=dt.date(DEMO_YEAR, 1, rng.randint(2, 28))))
+        conflicts.append(
+            Conflict(
+                unit_id=officer.unit_id,
+                officer=officer,
+                entity=rng.choice(entities),
+                reason=rng.choice(["近亲属为其负责人", "曾在该单位任职", "存在经济往来"]),
+                declared_on=dt.date(DEMO_YEAR, 1, rng.randint(2, 28)),
+            )
+        )
     Conflict.objects.bulk_create(conflicts, batch_size=BATCH, ignore_conflicts=True)
 
     tasks, serial = [], 0
@@ -76,14 +97,25 @@ def build_inspections(city: DemoCity, builder: DemoBuilder) -> None:
         body = bodies[unit.pk]
         matters = []
         for i, name in enumerate(matter_names, 1):
-            matters.append(InspectionMatter.objects.create(
-                unit=unit, code=f"{unit.code}-SC{i:02d}", name=name, body=body,
-                category=MatterCategory.KEY if i == 1 else MatterCategory.GENERAL,
-                basis="相关法律、法规、规章规定的监督检查条款", objects_description="辖区内相关市场主体",
-                method="现场检查、书面检查", content=f"{name}的主要内容", published_on=dt.date(DEMO_YEAR, 1, 10),
-            ))
+            matters.append(
+                InspectionMatter.objects.create(
+                    unit=unit,
+                    code=f"{unit.code}-SC{i:02d}",
+                    name=name,
+                    body=body,
+                    category=MatterCategory.KEY if i == 1 else MatterCategory.GENERAL,
+                    basis="相关法律、法规、规章规定的监督检查条款",
+                    objects_description="辖区内相关市场主体",
+                    method="现场检查、书面检查",
+                    content=f"{name}的主要内容",
+                    published_on=dt.date(DEMO_YEAR, 1, 10),
+                )
+            )
         plan = InspectionPlan.objects.create(
-            unit=unit, code=f"{unit.code}-JH{DEMO_YEAR}", year=DEMO_YEAR, name=f"{unit.name}{DEMO_YEAR}年度“双随机、一公开”抽查工作计划",
+            unit=unit,
+            code=f"{unit.code}-JH{DEMO_YEAR}",
+            year=DEMO_YEAR,
+            name=f"{unit.name}{DEMO_YEAR}年度“双随机、一公开”抽查工作计划",
             content="按信用风险分类确定抽查比例：A类1%、B类2%、C类4%、D类8%、E类15%；同一事项一年内不重复抽查。",
             published_on=dt.date(DEMO_YEAR, 1, 20),
         )
@@ -93,8 +125,14 @@ def build_inspections(city: DemoCity, builder: DemoBuilder) -> None:
             serial += 1
             start = dt.date(DEMO_YEAR, 3 * quarter + 2, 1)
             task = InspectionTask.objects.create(
-                unit=unit, code=f"{unit.code}-RW{DEMO_YEAR}{serial:03d}", name=f"{DEMO_YEAR}年{matter.name}（第{quarter + 1}批）",
-                plan=plan, industries=industry_codes, start_on=start, end_on=start + dt.timedelta(days=75), **RATIOS,
+                unit=unit,
+                code=f"{unit.code}-RW{DEMO_YEAR}{serial:03d}",
+                name=f"{DEMO_YEAR}年{matter.name}（第{quarter + 1}批）",
+                plan=plan,
+                industries=industry_codes,
+                start_on=start,
+                end_on=start + dt.timedelta(days=75),
+                **RATIOS,
             )
             task.matters.set([matter])
             task.bodies.set([body])
@@ -103,9 +141,18 @@ def build_inspections(city: DemoCity, builder: DemoBuilder) -> None:
     for n, (lead, partner) in enumerate([(market, health), (market, by_name["应急管理局"])], 1):
         start = dt.date(DEMO_YEAR, 4 + 3 * n, 1)
         task = InspectionTask.objects.create(
-            unit=lead, code=f"{lead.code}-LH{DEMO_YEAR}{n:02d}", name=f"{DEMO_YEAR}年部门联合“双随机、一公开”抽查（第{n}批）",
-            plan=InspectionPlan.objects.get(unit=lead, year=DEMO_YEAR), industries="F,H,C", start_on=start,
-            end_on=start + dt.timedelta(days=60), ratio_a=0.5, ratio_b=1, ratio_c=2, ratio_d=4, ratio_e=8,
+            unit=lead,
+            code=f"{lead.code}-LH{DEMO_YEAR}{n:02d}",
+            name=f"{DEMO_YEAR}年部门联合“双随机、一公开”抽查（第{n}批）",
+            plan=InspectionPlan.objects.get(unit=lead, year=DEMO_YEAR),
+            industries="F,H,C",
+            start_on=start,
+            end_on=start + dt.timedelta(days=60),
+            ratio_a=0.5,
+            ratio_b=1,
+            ratio_c=2,
+            ratio_d=4,
+            ratio_e=8,
         )
         task.matters.set(InspectionMatter.objects.filter(unit__in=[lead, partner]).order_by("code")[:3])
         task.bodies.set([bodies[lead.pk], bodies[partner.pk]])
@@ -128,7 +175,16 @@ def build_inspections(city: DemoCity, builder: DemoBuilder) -> None:
                 target.published_on = calendar.add_workdays(target.inspected_on, rng.choice([3, 5, 10, 15, 18, 25]))
             derive_target(target)  # what TaskEntity.save would (bulk_update does not call it)
         TaskEntity.objects.bulk_update(
-            targets, ["inspected_on", "result", "problem_found", "disposal", "result_due_on", "published_on",
-                      "published_on_time"], batch_size=1000,
+            targets,
+            [
+                "inspected_on",
+                "result",
+                "problem_found",
+                "disposal",
+                "result_due_on",
+                "published_on",
+                "published_on_time",
+            ],
+            batch_size=1000,
         )
     log(f"抽查任务：{len(tasks)} 个，抽取检查对象 {drawn} 户")

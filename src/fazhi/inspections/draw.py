@@ -26,6 +26,7 @@ Algorithm ``fazhi-draw/1``, specified here so that anyone can re-implement and c
    count, then entity and officer of each conflict. Result: the number of drawn entities, then for each in
    draw order its id, its team size and its team's officer ids.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -221,7 +222,7 @@ def _planes(raw: bytes) -> bytes:
 def _unplanes(shuffled: bytes) -> bytes:
     out, step = bytearray(len(shuffled)), len(shuffled) // 8
     for k in range(8):
-        out[k::8] = shuffled[k * step:(k + 1) * step]
+        out[k::8] = shuffled[k * step : (k + 1) * step]
     return bytes(out)
 
 
@@ -231,8 +232,15 @@ def freeze(inputs: DrawInputs) -> bytes:
     parts = [_planes(_int64_le(inputs.strata.get(cls, ()))) for cls in CLASSES]
     parts.append(_planes(_int64_le([v for pair in inputs.inspectors for v in pair])))
     parts.append(_planes(_int64_le([v for pair in inputs.conflicts for v in pair])))
-    header = json.dumps({"algorithm": ALGORITHM, "ratios": inputs.ratios, "team_size": inputs.team_size,
-                         "lengths": [len(p) for p in parts], "layout": "int64-le-byte-planes"}).encode()
+    header = json.dumps(
+        {
+            "algorithm": ALGORITHM,
+            "ratios": inputs.ratios,
+            "team_size": inputs.team_size,
+            "lengths": [len(p) for p in parts],
+            "layout": "int64-le-byte-planes",
+        }
+    ).encode()
     return zlib.compress(struct.pack(">I", len(header)) + header + b"".join(parts), 1)
 
 
@@ -247,14 +255,16 @@ def _ids(raw: bytes) -> array:
 def thaw(blob: bytes) -> DrawInputs:
     raw = zlib.decompress(bytes(blob))
     (size,) = struct.unpack(">I", raw[:4])
-    header = json.loads(raw[4:4 + size])
+    header = json.loads(raw[4 : 4 + size])
     offset, chunks = 4 + size, []
     for length in header["lengths"]:
-        chunks.append(_ids(raw[offset:offset + length]))
+        chunks.append(_ids(raw[offset : offset + length]))
         offset += length
     inspectors, conflicts = chunks[5], chunks[6]
     return DrawInputs(
-        strata=dict(zip(CLASSES, chunks[:5])), ratios=header["ratios"], team_size=header["team_size"],
+        strata=dict(zip(CLASSES, chunks[:5])),
+        ratios=header["ratios"],
+        team_size=header["team_size"],
         inspectors=list(zip(inspectors[0::2], inspectors[1::2])),
         conflicts=list(zip(conflicts[0::2], conflicts[1::2])),
     )

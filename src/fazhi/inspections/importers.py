@@ -1,4 +1,5 @@
 """Excel import of the 检查对象名录库 (market entities)."""
+
 from django.core.exceptions import ValidationError
 
 from fazhi.core.bulk import insert_with_history
@@ -67,8 +68,13 @@ class EntityImport(ImportSpec):
         except ValidationError as error:
             raise ValidationError({"uscc": error}) from None
         return MarketEntity(
-            unit_id=unit.pk, uscc=code, name=values["name"], entity_type=values["entity_type"] or EntityType.COMPANY,
-            industry=values["industry"], region_id=region, risk_class=values["risk_class"],
+            unit_id=unit.pk,
+            uscc=code,
+            name=values["name"],
+            entity_type=values["entity_type"] or EntityType.COMPANY,
+            industry=values["industry"],
+            region_id=region,
+            risk_class=values["risk_class"],
             registered_on=values["registered_on"],
         )
 

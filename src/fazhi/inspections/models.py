@@ -1,5 +1,6 @@
 """Models of 双随机、一公开: the register of entities, the list of inspection matters, yearly plans, tasks, the
 append-only draw log, the drawn entities with their inspection teams and results, and declared conflicts (回避)."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -49,14 +50,17 @@ class InspectionMatter(LedgerModel):
 
     code = models.CharField("事项编码", max_length=64, unique=True)
     name = models.CharField("抽查事项", max_length=200)
-    category = models.CharField("事项类别", max_length=16, choices=MatterCategory.choices, default=MatterCategory.GENERAL)
+    category = models.CharField(
+        "事项类别", max_length=16, choices=MatterCategory.choices, default=MatterCategory.GENERAL
+    )
     body = models.ForeignKey("enforcement.EnforcementBody", models.PROTECT, related_name="+", verbose_name="抽查主体")
     basis = models.TextField("抽查依据")
     objects_description = models.CharField("抽查对象", max_length=200)
     method = models.CharField("抽查方式", max_length=100, default="现场检查")
     content = models.TextField("检查内容", blank=True)
-    enforcement_matter = models.ForeignKey("enforcement.Matter", models.PROTECT, null=True, blank=True, related_name="+",
-                                           verbose_name="对应权责清单事项")
+    enforcement_matter = models.ForeignKey(
+        "enforcement.Matter", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="对应权责清单事项"
+    )
     published_on = models.DateField("公开日期", null=True, blank=True, editable=False)
 
     class Meta:
@@ -106,21 +110,42 @@ class InspectionTask(LedgerModel):
 
     code = models.CharField("任务编号", max_length=64, unique=True)
     name = models.CharField("任务名称", max_length=200)
-    plan = models.ForeignKey(InspectionPlan, models.PROTECT, null=True, blank=True, related_name="tasks", verbose_name="所属年度计划")
+    plan = models.ForeignKey(
+        InspectionPlan, models.PROTECT, null=True, blank=True, related_name="tasks", verbose_name="所属年度计划"
+    )
     matters = models.ManyToManyField(InspectionMatter, related_name="tasks", verbose_name="抽查事项")
     bodies = models.ManyToManyField("enforcement.EnforcementBody", related_name="+", verbose_name="实施检查的执法主体")
-    regions = models.ManyToManyField("org.Region", blank=True, related_name="+", verbose_name="抽查区域", help_text="不选则为全部区域；选上级区划含其下级")
-    industries = models.CharField("行业门类", max_length=60, blank=True, validators=[validate_industries], help_text="GB/T 4754 门类字母，英文逗号分隔；不填则为全部行业")
+    regions = models.ManyToManyField(
+        "org.Region",
+        blank=True,
+        related_name="+",
+        verbose_name="抽查区域",
+        help_text="不选则为全部区域；选上级区划含其下级",
+    )
+    industries = models.CharField(
+        "行业门类",
+        max_length=60,
+        blank=True,
+        validators=[validate_industries],
+        help_text="GB/T 4754 门类字母，英文逗号分隔；不填则为全部行业",
+    )
     ratio_a = models.DecimalField("A类抽查比例（%）", max_digits=5, decimal_places=2, default=0, validators=PERCENT)
     ratio_b = models.DecimalField("B类抽查比例（%）", max_digits=5, decimal_places=2, default=0, validators=PERCENT)
     ratio_c = models.DecimalField("C类抽查比例（%）", max_digits=5, decimal_places=2, default=0, validators=PERCENT)
     ratio_d = models.DecimalField("D类抽查比例（%）", max_digits=5, decimal_places=2, default=0, validators=PERCENT)
     ratio_e = models.DecimalField("E类抽查比例（%）", max_digits=5, decimal_places=2, default=0, validators=PERCENT)
-    exclusion_days = models.PositiveIntegerField("不重复抽查期间（日）", null=True, blank=True, help_text="同一事项已抽中的对象在此期间内不再抽取；不填则按法律参数")
+    exclusion_days = models.PositiveIntegerField(
+        "不重复抽查期间（日）",
+        null=True,
+        blank=True,
+        help_text="同一事项已抽中的对象在此期间内不再抽取；不填则按法律参数",
+    )
     inspectors_per_entity = models.PositiveSmallIntegerField("每个对象检查人员数", default=2)
     start_on = models.DateField("检查开始日期")
     end_on = models.DateField("检查结束日期")
-    status = models.CharField("状态", max_length=16, choices=TaskStatus.choices, default=TaskStatus.DRAFT, editable=False)
+    status = models.CharField(
+        "状态", max_length=16, choices=TaskStatus.choices, default=TaskStatus.DRAFT, editable=False
+    )
     is_joint = models.BooleanField("部门联合抽查", default=False, editable=False)
     drawn_on = models.DateField("抽取日期", null=True, blank=True, editable=False)
     drawn_total = models.PositiveIntegerField("抽取检查对象数", null=True, blank=True, editable=False)
@@ -148,7 +173,8 @@ class InspectionTask(LedgerModel):
             minimum = param("inspection.min_inspectors", self.start_on).value
             if self.inspectors_per_entity < minimum:
                 errors["inspectors_per_entity"] = rule("inspection.two_certified_inspectors").violation(
-                    f"每个对象检查人员数{self.inspectors_per_entity}人，少于{minimum}人")
+                    f"每个对象检查人员数{self.inspectors_per_entity}人，少于{minimum}人"
+                )
         if self.plan_id and self.start_on and self.plan.year != self.start_on.year:
             errors["plan"] = ValidationError("任务的检查开始日期应在所属年度计划的年度内")
         if all(getattr(self, f"ratio_{c.lower()}") in (None, 0) for c in RISK_CLASSES):
@@ -164,13 +190,46 @@ class InspectionTask(LedgerModel):
     def detail_sections(self):
         runs = list(self.runs.order_by("number"))
         return [
-            ("抽取记录（只增不改）", ["次序", "时间", "算法", "种子", "候选对象数", "抽取数", "检查人员数", "候选名单SHA-256", "理由", "状态"],
-             [(r.number, r.drawn_at, r.algorithm, r.seed, r.candidates_total, r.drawn_total, r.inspectors_total,
-               r.candidates_hash, r.reason or "首次抽取", "已被重新抽取替代" if r.superseded_at else "有效")
-              for r in runs]),
-            ("分层抽取（按信用风险分类）", ["风险分类", "候选对象数", "抽查比例（%）", "抽取数"],
-             [(c, s["candidates"], s["ratio"], s["drawn"]) for r in runs if r.superseded_at is None
-              for c, s in r.strata.items()]),
+            (
+                "抽取记录（只增不改）",
+                [
+                    "次序",
+                    "时间",
+                    "算法",
+                    "种子",
+                    "候选对象数",
+                    "抽取数",
+                    "检查人员数",
+                    "候选名单SHA-256",
+                    "理由",
+                    "状态",
+                ],
+                [
+                    (
+                        r.number,
+                        r.drawn_at,
+                        r.algorithm,
+                        r.seed,
+                        r.candidates_total,
+                        r.drawn_total,
+                        r.inspectors_total,
+                        r.candidates_hash,
+                        r.reason or "首次抽取",
+                        "已被重新抽取替代" if r.superseded_at else "有效",
+                    )
+                    for r in runs
+                ],
+            ),
+            (
+                "分层抽取（按信用风险分类）",
+                ["风险分类", "候选对象数", "抽查比例（%）", "抽取数"],
+                [
+                    (c, s["candidates"], s["ratio"], s["drawn"])
+                    for r in runs
+                    if r.superseded_at is None
+                    for c, s in r.strata.items()
+                ],
+            ),
         ]
 
 
@@ -190,7 +249,9 @@ class DrawRun(models.Model):
     seed = models.CharField("随机种子", max_length=64)
     drawn_at = models.DateTimeField("抽取时间")
     drawn_on = models.DateField("抽取日期")
-    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="抽取人")
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="抽取人"
+    )
     reason = models.CharField("重新抽取理由", max_length=500, blank=True)
     exclusion_days = models.PositiveIntegerField("不重复抽查期间（日）")
     strata = models.JSONField("分层情况", default=dict)
@@ -212,8 +273,9 @@ class DrawRun(models.Model):
             models.UniqueConstraint(fields=["task", "number"], name="draw_run_number"),
             # A redraw supersedes the run in force before adding its own: one run in force per task, which the
             # database says too, for two people drawing the same task at once.
-            models.UniqueConstraint(fields=["task"], condition=models.Q(superseded_at__isnull=True),
-                                    name="draw_run_one_current"),
+            models.UniqueConstraint(
+                fields=["task"], condition=models.Q(superseded_at__isnull=True), name="draw_run_one_current"
+            ),
         ]
 
     def __str__(self):
@@ -241,15 +303,45 @@ class TaskEntity(LedgerModel):
     # - few indexes: the composite ones below lead with run, and a drawn row is never deleted (soft_delete
     #   refuses), so who deleted it needs no index.
     unit = models.ForeignKey("org.Unit", models.PROTECT, verbose_name="单位", related_name="+", db_constraint=False)
-    deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, editable=False,
-                                   related_name="+", verbose_name="删除人", db_index=False, db_constraint=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="删除人",
+        db_index=False,
+        db_constraint=False,
+    )
     # What the draw wrote; never edited (editable=False keeps them out of forms and the API's writable fields).
-    task = models.ForeignKey(InspectionTask, models.PROTECT, related_name="targets", verbose_name="抽查任务", editable=False,
-                             db_index=False, db_constraint=False)
-    run = models.ForeignKey(DrawRun, models.PROTECT, related_name="targets", verbose_name="抽取记录", editable=False,
-                            db_index=False, db_constraint=False)
-    entity = models.ForeignKey(MarketEntity, models.PROTECT, related_name="+", verbose_name="检查对象", editable=False,
-                               db_index=False, db_constraint=False)
+    task = models.ForeignKey(
+        InspectionTask,
+        models.PROTECT,
+        related_name="targets",
+        verbose_name="抽查任务",
+        editable=False,
+        db_index=False,
+        db_constraint=False,
+    )
+    run = models.ForeignKey(
+        DrawRun,
+        models.PROTECT,
+        related_name="targets",
+        verbose_name="抽取记录",
+        editable=False,
+        db_index=False,
+        db_constraint=False,
+    )
+    entity = models.ForeignKey(
+        MarketEntity,
+        models.PROTECT,
+        related_name="+",
+        verbose_name="检查对象",
+        editable=False,
+        db_index=False,
+        db_constraint=False,
+    )
     risk_class = models.CharField("抽取时风险分类", max_length=1, choices=RiskClass.choices, editable=False)
     position = models.PositiveIntegerField("抽取序号", editable=False)
     # The team is part of the draw's output like the entity: officer ids in draw order, leader first. One column
@@ -271,9 +363,14 @@ class TaskEntity(LedgerModel):
         # inspected_on, which the draw's rows (not yet inspected) do not enter.
         indexes = [
             models.Index(fields=["run", "position"], name="task_entity_run_position"),
-            models.Index(fields=["inspected_on"], condition=models.Q(inspected_on__isnull=False), name="task_entity_inspected"),
-            models.Index(fields=["published_on", "id"], condition=models.Q(published_on__isnull=False),
-                         name="task_entity_published"),
+            models.Index(
+                fields=["inspected_on"], condition=models.Q(inspected_on__isnull=False), name="task_entity_inspected"
+            ),
+            models.Index(
+                fields=["published_on", "id"],
+                condition=models.Q(published_on__isnull=False),
+                name="task_entity_published",
+            ),
         ]
 
     def __str__(self):
@@ -300,24 +397,47 @@ class TaskEntity(LedgerModel):
     def assigned_to(officer_id: int) -> models.Q:
         """Rows whose team includes the officer."""
         key = str(int(officer_id))
-        return (models.Q(team=key) | models.Q(team__startswith=f"{key},") | models.Q(team__endswith=f",{key}")
-                | models.Q(team__contains=f",{key},"))
+        return (
+            models.Q(team=key)
+            | models.Q(team__startswith=f"{key},")
+            | models.Q(team__endswith=f",{key}")
+            | models.Q(team__contains=f",{key},")
+        )
 
     def detail_sections(self):
         ids = self.team_ids
         officers = {o.pk: o for o in Officer.all_objects.filter(pk__in=ids).select_related("body")}
         return [
-            ("检查人员", ["姓名", "执法主体", "角色"],
-             [(officers[i].name, officers[i].body.name, "组长" if n == 0 else "组员") for n, i in enumerate(ids) if i in officers]),
-            ("检查对象信息", ["统一社会信用代码", "名称", "行业", "抽取时风险分类"],
-             [(self.entity.uscc, self.entity.name, self.entity.get_industry_display(), self.get_risk_class_display())]),
+            (
+                "检查人员",
+                ["姓名", "执法主体", "角色"],
+                [
+                    (officers[i].name, officers[i].body.name, "组长" if n == 0 else "组员")
+                    for n, i in enumerate(ids)
+                    if i in officers
+                ],
+            ),
+            (
+                "检查对象信息",
+                ["统一社会信用代码", "名称", "行业", "抽取时风险分类"],
+                [
+                    (
+                        self.entity.uscc,
+                        self.entity.name,
+                        self.entity.get_industry_display(),
+                        self.get_risk_class_display(),
+                    )
+                ],
+            ),
         ]
 
 
 class Conflict(LedgerModel):
     """A declared conflict of interest (回避): the officer is never drawn to inspect the entity."""
 
-    officer = models.ForeignKey("enforcement.Officer", models.PROTECT, related_name="conflicts", verbose_name="执法人员")
+    officer = models.ForeignKey(
+        "enforcement.Officer", models.PROTECT, related_name="conflicts", verbose_name="执法人员"
+    )
     entity = models.ForeignKey(MarketEntity, models.PROTECT, related_name="+", verbose_name="检查对象")
     reason = models.CharField("回避事由", max_length=200)
     declared_on = models.DateField("申报日期")

@@ -1,6 +1,7 @@
 """Public pages of 双随机、一公开: the published list of matters, plans, tasks with their draw, and results.
 
 Only published rows appear: a task before its 公示, a result before its publication, never."""
+
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
@@ -22,11 +23,19 @@ def published_results():
 
 
 def index(request):
-    return render(request, "inspections/portal_index.html", {
-        "matters": InspectionMatter.objects.filter(published_on__isnull=False).select_related("body").order_by("code"),
-        "plans": InspectionPlan.objects.filter(published_on__isnull=False).select_related("unit").order_by("-year", "code"),
-        "tasks": published_tasks().select_related("unit").order_by("-published_on", "-id")[:100],
-    })
+    return render(
+        request,
+        "inspections/portal_index.html",
+        {
+            "matters": InspectionMatter.objects.filter(published_on__isnull=False)
+            .select_related("body")
+            .order_by("code"),
+            "plans": InspectionPlan.objects.filter(published_on__isnull=False)
+            .select_related("unit")
+            .order_by("-year", "code"),
+            "tasks": published_tasks().select_related("unit").order_by("-published_on", "-id")[:100],
+        },
+    )
 
 
 def task(request, pk):
@@ -34,10 +43,17 @@ def task(request, pk):
     runs = list(task.runs.order_by("number"))
     current = next((r for r in runs if r.superseded_at is None), None)
     targets = TaskEntity.objects.filter(run=current).select_related("entity").order_by("position")
-    return render(request, "inspections/portal_task.html", {
-        "task": task, "runs": runs, "current": current, "matters": task.matters.order_by("code"),
-        "page": page_of(request, targets),
-    })
+    return render(
+        request,
+        "inspections/portal_task.html",
+        {
+            "task": task,
+            "runs": runs,
+            "current": current,
+            "matters": task.matters.order_by("code"),
+            "page": page_of(request, targets),
+        },
+    )
 
 
 def results(request):

@@ -5,6 +5,7 @@ makes it in memory, and the step loads what the check needs and saves. A step th
 allow raises StateConflict (HTTP 409); a broken rule is a ValidationError naming it (400). Derived values (the
 result's publication limit and on-time flag) come from `deadlines.derive_target`, which the model's save calls.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,7 +29,13 @@ from fazhi.org.models import Region
 from . import draw as engine
 from .choices import PROBLEM_RESULTS, RISK_CLASSES, TaskStatus
 from .models import (
-    Conflict, DrawRun, InspectionMatter, InspectionPlan, InspectionTask, MarketEntity, TaskEntity,
+    Conflict,
+    DrawRun,
+    InspectionMatter,
+    InspectionPlan,
+    InspectionTask,
+    MarketEntity,
+    TaskEntity,
 )
 
 CHUNK = 20_000
@@ -65,7 +72,9 @@ def recent_run_ids(task: InspectionTask, on: dt.date, window: int, at, before: D
     Runs drawn after `before` are left out, so re-reading the inputs of an old run gives what it saw."""
     runs = (
         DrawRun.objects.filter(
-            task__matters__in=task.matters.all(), drawn_on__gte=on - dt.timedelta(days=window), drawn_on__lte=on,
+            task__matters__in=task.matters.all(),
+            drawn_on__gte=on - dt.timedelta(days=window),
+            drawn_on__lte=on,
             drawn_at__lte=at,
         )
         .exclude(task=task)
@@ -124,7 +133,8 @@ def inspector_pool(task: InspectionTask, on: dt.date) -> list[tuple[int, int]]:
     holders = valid_certificates(on, until=max(on, task.end_on)).values("officer_id")
     return list(
         Officer.objects.filter(body__in=task.bodies.all(), is_active=True, pk__in=holders)
-        .order_by("pk").values_list("pk", "unit_id")
+        .order_by("pk")
+        .values_list("pk", "unit_id")
     )
 
 
@@ -142,7 +152,9 @@ def ratios_of(task: InspectionTask) -> dict[str, int]:
     return {cls: int(task.ratio(cls) * 100) for cls in RISK_CLASSES}
 
 
-def gather_inputs(task: InspectionTask, on: dt.date, window: int, at, before: DrawRun | None = None) -> engine.DrawInputs:
+def gather_inputs(
+    task: InspectionTask, on: dt.date, window: int, at, before: DrawRun | None = None
+) -> engine.DrawInputs:
     pool = inspector_pool(task, on)
     return engine.DrawInputs(
         strata=read_candidates(candidate_queryset(task, on, window, at, before)),
@@ -189,13 +201,15 @@ def _check_task(task: InspectionTask, on: dt.date, reason: str):
     minimum = param("inspection.min_inspectors", on).value
     if task.inspectors_per_entity < minimum:
         raise rule("inspection.two_certified_inspectors").violation(
-            f"每个对象检查人员数{task.inspectors_per_entity}人，少于{minimum}人")
+            f"每个对象检查人员数{task.inspectors_per_entity}人，少于{minimum}人"
+        )
     return previous
 
 
 @step("随机抽取")
-def draw_task(task: InspectionTask, *, user=None, reason: str = "", on: dt.date | None = None,
-              seed: int | None = None) -> DrawRun:
+def draw_task(
+    task: InspectionTask, *, user=None, reason: str = "", on: dt.date | None = None, seed: int | None = None
+) -> DrawRun:
     """Draw entities and inspectors for a task, record the run, and write the drawn rows in bulk.
 
     The task is locked for the draw: one draw of a task at a time."""
@@ -208,7 +222,8 @@ def draw_task(task: InspectionTask, *, user=None, reason: str = "", on: dt.date 
         raise ValidationError("没有符合条件的候选检查对象")
     if len(inputs.inspectors) < task.inspectors_per_entity:
         raise rule("inspection.two_certified_inspectors").violation(
-            f"执法检查人员名录库中持有效执法证件的人员仅{len(inputs.inspectors)}人")
+            f"执法检查人员名录库中持有效执法证件的人员仅{len(inputs.inspectors)}人"
+        )
     seed = secrets.randbits(128) if seed is None else seed
     try:
         with gc_paused():
@@ -216,22 +231,35 @@ def draw_task(task: InspectionTask, *, user=None, reason: str = "", on: dt.date 
     except engine.NotEnoughInspectors as error:
         entity = MarketEntity.all_objects.get(pk=error.entity_id)
         raise rule("inspection.two_certified_inspectors").violation(
-            f"“{entity.name}”排除须回避人员后可派检查人员{error.found}人，需{error.needed}人") from None
+            f"“{entity.name}”排除须回避人员后可派检查人员{error.found}人，需{error.needed}人"
+        ) from None
     if previous is not None:
         previous.superseded_at = at
         previous.save(update_fields=["superseded_at"])
         TaskEntity.all_objects.filter(run=previous).update(current=False)
     entity_ids = [entity for entity, _ in result.entities]
     run = DrawRun.objects.create(
-        task=task, number=(previous.number + 1) if previous else 1, algorithm=engine.ALGORITHM, seed=f"{seed:032x}",
-        drawn_at=at, drawn_on=on, drawn_by=user if getattr(user, "pk", None) else None, reason=(reason or "").strip(),
+        task=task,
+        number=(previous.number + 1) if previous else 1,
+        algorithm=engine.ALGORITHM,
+        seed=f"{seed:032x}",
+        drawn_at=at,
+        drawn_on=on,
+        drawn_by=user if getattr(user, "pk", None) else None,
+        reason=(reason or "").strip(),
         exclusion_days=window,
-        strata={cls: {"candidates": len(inputs.strata[cls]), "ratio": f"{task.ratio(cls):.2f}", "drawn": result.counts[cls]}
-                for cls in engine.CLASSES},
-        candidates_total=inputs.candidates_total, drawn_total=len(entity_ids), inspectors_total=len(inputs.inspectors),
-        conflicts_total=len(inputs.conflicts), candidates_hash=engine.candidates_hash(inputs.strata),
+        strata={
+            cls: {"candidates": len(inputs.strata[cls]), "ratio": f"{task.ratio(cls):.2f}", "drawn": result.counts[cls]}
+            for cls in engine.CLASSES
+        },
+        candidates_total=inputs.candidates_total,
+        drawn_total=len(entity_ids),
+        inspectors_total=len(inputs.inspectors),
+        conflicts_total=len(inputs.conflicts),
+        candidates_hash=engine.candidates_hash(inputs.strata),
         inspectors_hash=engine.inspectors_hash(inputs.inspectors, inputs.conflicts),
-        result_hash=engine.result_hash(entity_ids, result.teams), snapshot=engine.freeze(inputs),
+        result_hash=engine.result_hash(entity_ids, result.teams),
+        snapshot=engine.freeze(inputs),
     )
     write_targets(task, run, result)
     task.status = TaskStatus.DRAWN
@@ -251,10 +279,23 @@ def write_targets(task: InspectionTask, run: DrawRun, result: engine.DrawResult)
     now = connection.ops.adapt_datetimefield_value(run.drawn_at)
     insert_columns(
         TaskEntity,
-        {"unit": task.unit_id, "created_at": now, "updated_at": now, "deletion_reason": "", "task": task.pk,
-         "run": run.pk, "current": True, "result": "", "disposal": ""},
-        {"entity": [entity for entity, _ in result.entities], "risk_class": [cls for _, cls in result.entities],
-         "position": list(range(1, len(result.entities) + 1)), "team": [",".join(map(str, t)) for t in result.teams]},
+        {
+            "unit": task.unit_id,
+            "created_at": now,
+            "updated_at": now,
+            "deletion_reason": "",
+            "task": task.pk,
+            "run": run.pk,
+            "current": True,
+            "result": "",
+            "disposal": "",
+        },
+        {
+            "entity": [entity for entity, _ in result.entities],
+            "risk_class": [cls for _, cls in result.entities],
+            "position": list(range(1, len(result.entities) + 1)),
+            "team": [",".join(map(str, t)) for t in result.teams],
+        },
     )
 
 
@@ -300,7 +341,7 @@ def insert_columns(model, constants: dict, columns: dict[str, list]) -> None:
         fixed = list(constants.values())
         per_statement = max(1, MAX_PARAMETERS // len(names))
         for start in range(0, size, per_statement):
-            rows = list(zip(*(values[start:start + per_statement] for values in columns.values())))
+            rows = list(zip(*(values[start : start + per_statement] for values in columns.values())))
             raw.execute(head + "VALUES " + ", ".join([one] * len(rows)), [v for row in rows for v in (*fixed, *row)])
     finally:
         raw.close()
@@ -328,15 +369,19 @@ def verify(task: InspectionTask, run: DrawRun | None = None) -> Verification:
     run = run or task.current_run()
     if run is None:
         raise StateConflict("该任务尚未抽取")
-    lines = [f"任务 {task.code} 第{run.number}次抽取（{run.drawn_at:%Y-%m-%d %H:%M}），算法 {run.algorithm}，种子 {run.seed}"]
+    lines = [
+        f"任务 {task.code} 第{run.number}次抽取（{run.drawn_at:%Y-%m-%d %H:%M}），算法 {run.algorithm}，种子 {run.seed}"
+    ]
     if run.algorithm != engine.ALGORITHM:
         lines.append(f"不一致：本系统的抽取算法为 {engine.ALGORITHM}，无法复核 {run.algorithm}")
         return Verification(run, False, lines)
     ok = True
 
     frozen = engine.thaw(run.snapshot)
-    frozen_intact = (engine.candidates_hash(frozen.strata) == run.candidates_hash
-                     and engine.inspectors_hash(frozen.inspectors, frozen.conflicts) == run.inspectors_hash)
+    frozen_intact = (
+        engine.candidates_hash(frozen.strata) == run.candidates_hash
+        and engine.inspectors_hash(frozen.inspectors, frozen.conflicts) == run.inspectors_hash
+    )
     with gc_paused():
         replay = engine.draw(frozen, int(run.seed, 16))
     replay_hash = engine.result_hash([e for e, _ in replay.entities], replay.teams)
@@ -344,7 +389,9 @@ def verify(task: InspectionTask, run: DrawRun | None = None) -> Verification:
         ok = False
         lines.append("不一致：保存的输入快照与记录的SHA-256不符")
     if replay_hash == run.result_hash:
-        lines.append(f"一致：以记录的种子和输入快照重新抽取，结果相同（{run.drawn_total}个对象，SHA-256 {replay_hash}）")
+        lines.append(
+            f"一致：以记录的种子和输入快照重新抽取，结果相同（{run.drawn_total}个对象，SHA-256 {replay_hash}）"
+        )
     else:
         ok = False
         lines.append(f"不一致：以记录的种子和输入快照重新抽取，结果SHA-256为 {replay_hash}，记录为 {run.result_hash}")
@@ -360,16 +407,22 @@ def verify(task: InspectionTask, run: DrawRun | None = None) -> Verification:
     now_candidates = engine.candidates_hash(current.strata)
     now_inspectors = engine.inspectors_hash(current.inspectors, current.conflicts)
     if now_candidates == run.candidates_hash:
-        lines.append(f"一致：按抽取条件重新读取的候选名单与抽取时相同（{current.candidates_total}个，SHA-256 {now_candidates}）")
+        lines.append(
+            f"一致：按抽取条件重新读取的候选名单与抽取时相同（{current.candidates_total}个，SHA-256 {now_candidates}）"
+        )
     else:
         ok = False
-        lines.append(f"不一致：按抽取条件重新读取的候选名单已变化（现{current.candidates_total}个，抽取时{run.candidates_total}个；"
-                     f"SHA-256 现为 {now_candidates}，记录为 {run.candidates_hash}）")
+        lines.append(
+            f"不一致：按抽取条件重新读取的候选名单已变化（现{current.candidates_total}个，抽取时{run.candidates_total}个；"
+            f"SHA-256 现为 {now_candidates}，记录为 {run.candidates_hash}）"
+        )
     if now_inspectors == run.inspectors_hash:
         lines.append(f"一致：检查人员名录和回避关系与抽取时相同（{len(current.inspectors)}人）")
     else:
         ok = False
-        lines.append(f"不一致：检查人员名录或回避关系已变化（现{len(current.inspectors)}人，抽取时{run.inspectors_total}人）")
+        lines.append(
+            f"不一致：检查人员名录或回避关系已变化（现{len(current.inspectors)}人，抽取时{run.inspectors_total}人）"
+        )
     if now_candidates != run.candidates_hash or now_inspectors != run.inspectors_hash:
         try:
             again = engine.draw(current, int(run.seed, 16))
@@ -425,8 +478,9 @@ def publish_task(task: InspectionTask, on: dt.date) -> InspectionTask:
 
 
 # -- results -------------------------------------------------------------------------------------------------
-def check_result(target: TaskEntity, inspected_on: dt.date, result: str, disposal: str = "", *, drawn_on: dt.date,
-                 certified: int) -> None:
+def check_result(
+    target: TaskEntity, inspected_on: dt.date, result: str, disposal: str = "", *, drawn_on: dt.date, certified: int
+) -> None:
     """Record the inspection of one entity in memory; `certified`: how many of its inspectors held a valid
     certificate on the day (at least `inspection.min_inspectors`)."""
     if not target.current:
@@ -437,7 +491,8 @@ def check_result(target: TaskEntity, inspected_on: dt.date, result: str, disposa
     minimum = param("inspection.min_inspectors", inspected_on).value
     if certified < minimum:
         raise rule("inspection.two_certified_inspectors").violation(
-            f"{inspected_on:%Y年%m月%d日}持有效执法证件的检查人员{certified}人")
+            f"{inspected_on:%Y年%m月%d日}持有效执法证件的检查人员{certified}人"
+        )
     if result in PROBLEM_RESULTS and not (disposal or "").strip():
         raise ValidationError("发现问题的，必须填写后续处置")
     target.inspected_on = inspected_on
@@ -450,8 +505,14 @@ def enter_result(target: TaskEntity, *, inspected_on: dt.date, result: str, disp
     """Record the inspection of one entity; its inspectors must hold valid certificates on the day.
 
     The task is locked first, so that a redraw and a result entered at the same time are served one by one."""
-    check_result(target, inspected_on, result, disposal, drawn_on=target.run.drawn_on,
-                 certified=len(certified_officer_ids(target.team_ids, inspected_on)))
+    check_result(
+        target,
+        inspected_on,
+        result,
+        disposal,
+        drawn_on=target.run.drawn_on,
+        certified=len(certified_officer_ids(target.team_ids, inspected_on)),
+    )
     target.save()  # derives whether a problem was found and the publication limit
     return target
 
@@ -476,8 +537,9 @@ def publish_result(target: TaskEntity, on: dt.date) -> TaskEntity:
 def publish_results(task: InspectionTask, on: dt.date) -> int:
     """Publish every entered, unpublished result of the task at once (one UPDATE, on time as `derive_target` says)."""
     require_status(task, "公示检查结果", TaskStatus.DRAWN)
-    pending = TaskEntity.objects.filter(run=task.current_run(), published_on__isnull=True, result__gt="",
-                                        inspected_on__lte=on)
+    pending = TaskEntity.objects.filter(
+        run=task.current_run(), published_on__isnull=True, result__gt="", inspected_on__lte=on
+    )
     count = pending.update(
         published_on=on,
         published_on_time=Case(When(result_due_on__gte=on, then=Value(True)), default=Value(False)),

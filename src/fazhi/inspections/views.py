@@ -19,6 +19,13 @@ def verify_task(request, pk):
         report = verify(task)
     except ValidationError as error:
         problem = "；".join(error.messages)
-    return render(request, "inspections/verify.html", {
-        "task": task, "report": report, "problem": problem, "active_area": "inspections",
-    })
+    return render(
+        request,
+        "inspections/verify.html",
+        {
+            "task": task,
+            "report": report,
+            "problem": problem,
+            "active_area": "inspections",
+        },
+    )

@@ -4,6 +4,7 @@ Holidays and 调休 make-up days come from the `chinesecalendar` package (which 
 annual notices) plus a local override file for years the package does not cover. A year known to neither
 is refused with `CalendarDataMissing`.
 """
+
 from __future__ import annotations
 
 import datetime as dt

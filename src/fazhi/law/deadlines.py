@@ -1,4 +1,5 @@
 """Deadlines from parameters: the one function ledgers call to know when something is due."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Statutory parameters as dated, cited data, looked up by the day a matter arose."""
+
 from __future__ import annotations
 
 import datetime as dt

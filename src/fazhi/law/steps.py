@@ -3,6 +3,7 @@
 Each raises Django's ValidationError (or the given RuleViolation) with a Chinese message naming what is wrong,
 so a refused step reads the same in every ledger.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """The metric catalogue, read from data/catalogue.yaml."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -6,6 +6,7 @@ a unit is one `LedgerSnapshot`, all its metrics together. A computation produces
 by every metric at once, and every reader (assessment, gaps, report writer) wants a unit's whole set: a row
 per value would be ~80 rows a unit, each paying for its indexes and its foreign-key checks.
 """
+
 import hashlib
 import json
 
@@ -75,7 +76,8 @@ class LedgerSnapshot(models.Model):
         # snapshots up by batch, and a unit's history is a few rows a year.
         constraints = [
             models.UniqueConstraint(
-                fields=["period_start", "period_end", "unit"], condition=models.Q(superseded_at__isnull=True),
+                fields=["period_start", "period_end", "unit"],
+                condition=models.Q(superseded_at__isnull=True),
                 name="one_current_snapshot",
             )
         ]
@@ -108,8 +110,15 @@ class Observation(LedgerModel):
     source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.MANUAL)
     qualifier = models.CharField("限定", max_length=20, choices=Qualifier.choices, blank=True, default="")
     evidence = models.TextField("依据", blank=True, help_text="报告原文、台账说明或佐证材料")
-    batch = models.ForeignKey(ObservationBatch, models.PROTECT, null=True, blank=True, related_name="observations",
-                              editable=False, db_index=False)
+    batch = models.ForeignKey(
+        ObservationBatch,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="observations",
+        editable=False,
+        db_index=False,
+    )
     superseded_at = models.DateTimeField("被替代时间", null=True, blank=True, editable=False)
 
     class Meta:
@@ -145,5 +154,11 @@ class Observation(LedgerModel):
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError({"period_end": "期间结束不能早于开始"})
         metric = catalogue().metrics.get(self.metric)
-        if metric and metric.kind == "rate" and self.value is not None and self.qualifier != Qualifier.YOY and not 0 <= self.value <= 1:
+        if (
+            metric
+            and metric.kind == "rate"
+            and self.value is not None
+            and self.qualifier != Qualifier.YOY
+            and not 0 <= self.value <= 1
+        ):
             raise ValidationError({"value": "比率应填写0到1之间的小数（如 95% 填 0.95）"})

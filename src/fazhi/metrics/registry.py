@@ -4,6 +4,7 @@ A computation takes a period and returns {metric code: {unit id: value}} for the
 adds subtree totals (additive quantities summed up the unit tree) and derives every ratio from its two
 additive parts, so a county's rate is its own numerator over its own denominator, never an average of rates.
 """
+
 from __future__ import annotations
 
 import calendar as _calendar
@@ -24,11 +25,11 @@ class Period:
     end: dt.date  # inclusive
 
     @classmethod
-    def year(cls, year: int) -> "Period":
+    def year(cls, year: int) -> Period:
         return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
     @classmethod
-    def month(cls, year: int, month: int) -> "Period":
+    def month(cls, year: int, month: int) -> Period:
         return cls(dt.date(year, month, 1), dt.date(year, month, _calendar.monthrange(year, month)[1]))
 
     @property
@@ -72,8 +73,7 @@ class MetricRegistry:
     def computable(self) -> set[str]:
         base = {code for c in self.computations for code in c.provides}
         derived = {
-            m.code for m in catalogue().metrics.values()
-            if m.is_ratio and m.numerator in base and m.denominator in base
+            m.code for m in catalogue().metrics.values() if m.is_ratio and m.numerator in base and m.denominator in base
         }
         return base | derived
 
@@ -142,7 +142,8 @@ def derive(table: Table, unit_ids: Iterable[int], shown_only: bool = False) -> d
     """
     metrics = catalogue().metrics
     ratios = [
-        (m.code, m.numerator, m.denominator) for m in metrics.values()
+        (m.code, m.numerator, m.denominator)
+        for m in metrics.values()
         if m.is_ratio and m.numerator in table and m.denominator in table
     ]
     internal = {code for code, metric in metrics.items() if metric.internal}
@@ -152,13 +153,22 @@ def derive(table: Table, unit_ids: Iterable[int], shown_only: bool = False) -> d
         for code, numerator, denominator in ratios:
             values[code] = values[numerator] / values[denominator] if values[denominator] else None
         if shown_only:
-            values = {code: float(value) for code, value in values.items() if value is not None and code not in internal}
+            values = {
+                code: float(value) for code, value in values.items() if value is not None and code not in internal
+            }
         result[unit_id] = values
     return result
 
 
-def unit_metrics(period: Period, units, *, subtree: bool = True, families=None, shown_only: bool = False,
-                 parent_of: dict[int, int | None] | None = None) -> dict[int, dict[str, float | None]]:
+def unit_metrics(
+    period: Period,
+    units,
+    *,
+    subtree: bool = True,
+    families=None,
+    shown_only: bool = False,
+    parent_of: dict[int, int | None] | None = None,
+) -> dict[int, dict[str, float | None]]:
     """The metrics of each unit (a Unit or its id) for a period, over its subtree (default) or its own rows only.
 
     `parent_of`: the unit tree as {unit_id: parent_id}, for a caller that has it already. `shown_only`: as

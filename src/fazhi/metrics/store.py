@@ -1,4 +1,5 @@
 """Writing and reading the observation store."""
+
 from __future__ import annotations
 
 import json
@@ -27,7 +28,9 @@ def compute_period(period: Period, user=None, families=None) -> dict[int, dict[s
     """
     parent_of = dict(Unit.objects.values_list("id", "parent_id"))
     computed = unit_metrics(period, parent_of, families=families, parent_of=parent_of, shown_only=True)
-    current = LedgerSnapshot.objects.filter(period_start=period.start, period_end=period.end, superseded_at__isnull=True)
+    current = LedgerSnapshot.objects.filter(
+        period_start=period.start, period_end=period.end, superseded_at__isnull=True
+    )
     if families:
         metrics = catalogue().metrics
         kept = {
@@ -39,15 +42,22 @@ def compute_period(period: Period, user=None, families=None) -> dict[int, dict[s
         stored = computed
     previous = {unit_id: (pk, digest) for pk, unit_id, digest in current.values_list("pk", "unit_id", "digest")}
     encoded = {unit_id: LedgerSnapshot.encode(values) for unit_id, values in stored.items()}
-    changed = sorted(unit_id for unit_id, (_, digest) in encoded.items() if previous.get(unit_id, (None, None))[1] != digest)
+    changed = sorted(
+        unit_id for unit_id, (_, digest) in encoded.items() if previous.get(unit_id, (None, None))[1] != digest
+    )
     gone = [pk for unit_id, (pk, digest) in previous.items() if encoded.get(unit_id, (None, None))[1] != digest]
     batch = ObservationBatch.objects.create(
-        source=Source.LEDGER, period_start=period.start, period_end=period.end, created_by=user,
+        source=Source.LEDGER,
+        period_start=period.start,
+        period_end=period.end,
+        created_by=user,
         note=f"由台账计算（{period.label}）",
     )
     LedgerSnapshot.objects.filter(pk__in=gone).update(superseded_at=timezone.now())
     insert_values(
-        LedgerSnapshot, ["unit_id", "values_json", "digest"], ((unit_id, *encoded[unit_id]) for unit_id in changed),
+        LedgerSnapshot,
+        ["unit_id", "values_json", "digest"],
+        ((unit_id, *encoded[unit_id]) for unit_id in changed),
         common={"period_start": period.start, "period_end": period.end, "batch_id": batch.pk},
     )
     return stored
@@ -59,8 +69,9 @@ class Reading(NamedTuple):  # a tuple: a period's readings are thousands, built 
     qualifier: str
 
 
-def current_values(period: Period, units=None, sources=(Source.LEDGER, Source.REPORT, Source.MANUAL), ledger=None,
-                   metrics=None):
+def current_values(
+    period: Period, units=None, sources=(Source.LEDGER, Source.REPORT, Source.MANUAL), ledger=None, metrics=None
+):
     """{unit_id: {metric: {source: Reading}}} of the current values for exactly this period: the ledger
     snapshots' and the current observations'.
 
@@ -69,7 +80,9 @@ def current_values(period: Period, units=None, sources=(Source.LEDGER, Source.RE
     """
     wanted = None if units is None else {getattr(unit, "pk", unit) for unit in units}
     if ledger is None and Source.LEDGER in sources:
-        snapshots = LedgerSnapshot.objects.filter(period_start=period.start, period_end=period.end, superseded_at__isnull=True)
+        snapshots = LedgerSnapshot.objects.filter(
+            period_start=period.start, period_end=period.end, superseded_at__isnull=True
+        )
         if wanted is not None:
             snapshots = snapshots.filter(unit_id__in=sorted(wanted))
         ledger = {unit_id: json.loads(text) for unit_id, text in snapshots.values_list("unit_id", "values_json")}
@@ -78,18 +91,25 @@ def current_values(period: Period, units=None, sources=(Source.LEDGER, Source.RE
         for unit_id, by_metric in ledger.items():
             if wanted is None or unit_id in wanted:
                 names = by_metric.keys() if metrics is None else metrics & by_metric.keys()
-                result[unit_id] = {metric: {Source.LEDGER: Reading(by_metric[metric], Source.LEDGER, "")} for metric in names}
+                result[unit_id] = {
+                    metric: {Source.LEDGER: Reading(by_metric[metric], Source.LEDGER, "")} for metric in names
+                }
     entered = [source for source in sources if source != Source.LEDGER]
     if not entered:
         return result
     qs = Observation.objects.filter(
-        period_start=period.start, period_end=period.end, superseded_at__isnull=True, source__in=entered,
+        period_start=period.start,
+        period_end=period.end,
+        superseded_at__isnull=True,
+        source__in=entered,
     )
     if wanted is not None:
         qs = qs.filter(unit_id__in=sorted(wanted))
     # `metrics` is applied here, not in SQL: PostgreSQL (before 17) probes an index once per combination of
     # the IN lists it is given, and units × metrics × sources makes thousands of probes.
-    for unit_id, metric, source, value, qualifier in qs.values_list("unit_id", "metric", "source", "value", "qualifier"):
+    for unit_id, metric, source, value, qualifier in qs.values_list(
+        "unit_id", "metric", "source", "value", "qualifier"
+    ):
         if metrics is None or metric in metrics:
             result.setdefault(unit_id, {}).setdefault(metric, {})[source] = Reading(value, source, qualifier)
     return result
@@ -107,7 +127,14 @@ def choose_values(readings: dict, priority: list[str], names=None) -> tuple[dict
     return values, sources
 
 
-QUALIFIERS = {None: "", "": "", "approx": "approx", "lower_bound": "lower_bound", "partial_period": "partial_period", "yoy": "yoy"}
+QUALIFIERS = {
+    None: "",
+    "": "",
+    "approx": "approx",
+    "lower_bound": "lower_bound",
+    "partial_period": "partial_period",
+    "yoy": "yoy",
+}
 
 
 @transaction.atomic
@@ -122,22 +149,43 @@ def import_report_facts(unit, period: Period, facts, note: str = "", user=None) 
     chosen: dict[str, dict] = {}
     for fact in facts:
         code = fact.get("metric")
-        if code in metrics and not metrics[code].internal and fact.get("scope", "self") == "self" \
-                and fact.get("qualifier") != "yoy" and code not in chosen:
+        if (
+            code in metrics
+            and not metrics[code].internal
+            and fact.get("scope", "self") == "self"
+            and fact.get("qualifier") != "yoy"
+            and code not in chosen
+        ):
             chosen[code] = fact
     batch = ObservationBatch.objects.create(
-        source=Source.REPORT, period_start=period.start, period_end=period.end, created_by=user, note=note[:300],
+        source=Source.REPORT,
+        period_start=period.start,
+        period_end=period.end,
+        created_by=user,
+        note=note[:300],
     )
     now = timezone.now()
     Observation.objects.filter(
-        unit=unit, source=Source.REPORT, period_start=period.start, period_end=period.end,
-        metric__in=list(chosen), superseded_at__isnull=True,
+        unit=unit,
+        source=Source.REPORT,
+        period_start=period.start,
+        period_end=period.end,
+        metric__in=list(chosen),
+        superseded_at__isnull=True,
     ).update(superseded_at=now)
     rows = [
         Observation(
-            unit=unit, metric=code, period_start=period.start, period_end=period.end, value=float(fact["value"]),
-            source=Source.REPORT, qualifier=QUALIFIERS.get(fact.get("qualifier"), ""), evidence=fact.get("quote", "")[:2000],
-            batch=batch, created_at=now, updated_at=now,
+            unit=unit,
+            metric=code,
+            period_start=period.start,
+            period_end=period.end,
+            value=float(fact["value"]),
+            source=Source.REPORT,
+            qualifier=QUALIFIERS.get(fact.get("qualifier"), ""),
+            evidence=fact.get("quote", "")[:2000],
+            batch=batch,
+            created_at=now,
+            updated_at=now,
         )
         for code, fact in sorted(chosen.items())
     ]

@@ -1,4 +1,5 @@
 """Regions, the unit tree and the people who work in it."""
+
 import re
 
 from django.contrib.auth.models import AbstractUser
@@ -7,6 +8,7 @@ from django.db import models, transaction
 from simple_history.models import HistoricalRecords
 
 from fazhi.core.scope import ScopedQuerySet
+
 from .choices import RegionLevel, Role, UnitLevel, UnitType
 
 REGION_CODE = re.compile(r"^\d{6}$")
@@ -27,7 +29,9 @@ class Region(models.Model):
     code = models.CharField("行政区划代码", max_length=6, unique=True)
     name = models.CharField("名称", max_length=100)
     level = models.CharField("层级", max_length=16, choices=RegionLevel.choices, editable=False)
-    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级")
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级"
+    )
 
     class Meta:
         ordering = ["code"]
@@ -68,7 +72,9 @@ class Unit(models.Model):
     unit_type = models.CharField("单位类型", max_length=16, choices=UnitType.choices)
     level = models.CharField("层级", max_length=16, choices=UnitLevel.choices)
     region = models.ForeignKey(Region, models.PROTECT, verbose_name="行政区划", related_name="units")
-    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级单位")
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级单位"
+    )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
     sort_order = models.PositiveIntegerField("排序", default=0)

@@ -4,6 +4,7 @@ Each form names its date after the field the step writes (`replied_on`, `correct
 body reads like the row it changes. `available` only decides which buttons a page shows: the step functions in
 rules.py refuse everything it hides.
 """
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -11,7 +12,14 @@ from django.utils import timezone
 from fazhi.core.ledgers import Action
 
 from . import rules
-from .choices import DisclosureReply, DisclosureStatus, DisclosureStopReason, ReplyCategory, Satisfaction, SuggestionStatus
+from .choices import (
+    DisclosureReply,
+    DisclosureStatus,
+    DisclosureStopReason,
+    ReplyCategory,
+    Satisfaction,
+    SuggestionStatus,
+)
 
 SELECT = {"class": "form-select form-select-sm"}
 TEXT = {"class": "form-control form-control-sm"}
@@ -22,8 +30,9 @@ def today():
 
 
 def date_field(label):
-    return forms.DateField(label=label, initial=today,
-                           widget=forms.DateInput(attrs={"type": "date", **TEXT}, format="%Y-%m-%d"))
+    return forms.DateField(
+        label=label, initial=today, widget=forms.DateInput(attrs={"type": "date", **TEXT}, format="%Y-%m-%d")
+    )
 
 
 def choice_field(label, choices):
@@ -70,18 +79,37 @@ def assigned(s):
 
 
 SUGGESTION_ACTIONS = [
-    Action("co-handler", "添加协办单位", CoHandlerForm, lambda s, d, u: rules.add_co_handler(s, d["unit_code"]), assigned),
-    Action("co-opinion", "协办意见已送达", CoHandlerOpinionForm,
-           lambda s, d, u: rules.co_handler_opinion(d["co_handler"], d["opinion_sent_on"]),
-           lambda s: s.co_handlers.filter(opinion_sent_on__isnull=True).exists()),
-    Action("difficult", "延期答复（涉及面广、处理难度大）", DifficultForm,
-           lambda s, d, u: rules.mark_difficult(s, d["declared_on"], d["difficult_reason"]),
-           lambda s: assigned(s) and not s.difficult),
-    Action("reply", "答复", ReplyForm, lambda s, d, u: rules.reply_suggestion(s, d["replied_on"], d["reply_category"]),
-           assigned),
-    Action("feedback", "登记代表（委员）意见", FeedbackForm,
-           lambda s, d, u: rules.record_feedback(s, d["feedback_on"], d["satisfaction"]),
-           lambda s: s.status == SuggestionStatus.REPLIED and not s.satisfaction),
+    Action(
+        "co-handler", "添加协办单位", CoHandlerForm, lambda s, d, u: rules.add_co_handler(s, d["unit_code"]), assigned
+    ),
+    Action(
+        "co-opinion",
+        "协办意见已送达",
+        CoHandlerOpinionForm,
+        lambda s, d, u: rules.co_handler_opinion(d["co_handler"], d["opinion_sent_on"]),
+        lambda s: s.co_handlers.filter(opinion_sent_on__isnull=True).exists(),
+    ),
+    Action(
+        "difficult",
+        "延期答复（涉及面广、处理难度大）",
+        DifficultForm,
+        lambda s, d, u: rules.mark_difficult(s, d["declared_on"], d["difficult_reason"]),
+        lambda s: assigned(s) and not s.difficult,
+    ),
+    Action(
+        "reply",
+        "答复",
+        ReplyForm,
+        lambda s, d, u: rules.reply_suggestion(s, d["replied_on"], d["reply_category"]),
+        assigned,
+    ),
+    Action(
+        "feedback",
+        "登记代表（委员）意见",
+        FeedbackForm,
+        lambda s, d, u: rules.record_feedback(s, d["feedback_on"], d["satisfaction"]),
+        lambda s: s.status == SuggestionStatus.REPLIED and not s.satisfaction,
+    ),
 ]
 
 
@@ -120,22 +148,48 @@ def open_request(r):
 
 
 DISCLOSURE_ACTIONS = [
-    Action("request-correction", "告知补正", CorrectionRequestForm,
-           lambda r, d, u: rules.request_disclosure_correction(r, d["correction_requested_on"]),
-           lambda r: open_request(r) and not r.correction_requested_on),
-    Action("receive-correction", "收到补正申请", CorrectionReceivedForm,
-           lambda r, d, u: rules.receive_disclosure_correction(r, d["correction_received_on"]),
-           lambda r: open_request(r) and r.awaiting_correction),
-    Action("stop-clock", "征求意见（不计时）", StopForm,
-           lambda r, d, u: rules.stop_disclosure_clock(r, d["reason"], d["started_on"]),
-           lambda r: open_request(r) and not r.awaiting_correction and not r.stopped),
-    Action("resume-clock", "征求意见结束", ResumeForm, lambda r, d, u: rules.resume_disclosure_clock(r, d["ended_on"]),
-           lambda r: open_request(r) and r.stopped),
-    Action("extend", "延长答复期限", ExtendForm,
-           lambda r, d, u: rules.extend_disclosure(r, d["days"], d["extended_on"], d["extension_approver"]),
-           lambda r: open_request(r) and not r.awaiting_correction),
-    Action("reply", "答复", DisclosureReplyForm,
-           lambda r, d, u: rules.reply_disclosure(r, d["reply_type"], d["replied_on"], d["reply_reason"]), open_request),
+    Action(
+        "request-correction",
+        "告知补正",
+        CorrectionRequestForm,
+        lambda r, d, u: rules.request_disclosure_correction(r, d["correction_requested_on"]),
+        lambda r: open_request(r) and not r.correction_requested_on,
+    ),
+    Action(
+        "receive-correction",
+        "收到补正申请",
+        CorrectionReceivedForm,
+        lambda r, d, u: rules.receive_disclosure_correction(r, d["correction_received_on"]),
+        lambda r: open_request(r) and r.awaiting_correction,
+    ),
+    Action(
+        "stop-clock",
+        "征求意见（不计时）",
+        StopForm,
+        lambda r, d, u: rules.stop_disclosure_clock(r, d["reason"], d["started_on"]),
+        lambda r: open_request(r) and not r.awaiting_correction and not r.stopped,
+    ),
+    Action(
+        "resume-clock",
+        "征求意见结束",
+        ResumeForm,
+        lambda r, d, u: rules.resume_disclosure_clock(r, d["ended_on"]),
+        lambda r: open_request(r) and r.stopped,
+    ),
+    Action(
+        "extend",
+        "延长答复期限",
+        ExtendForm,
+        lambda r, d, u: rules.extend_disclosure(r, d["days"], d["extended_on"], d["extension_approver"]),
+        lambda r: open_request(r) and not r.awaiting_correction,
+    ),
+    Action(
+        "reply",
+        "答复",
+        DisclosureReplyForm,
+        lambda r, d, u: rules.reply_disclosure(r, d["reply_type"], d["replied_on"], d["reply_reason"]),
+        open_request,
+    ),
 ]
 
 

@@ -3,6 +3,7 @@
 One function per model computes everything derived: the model's save, the workflow steps, the Excel import, the
 demo generator and `fazhi check` all call it, so a due date or an on-time flag means the same thing on every road.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Excel import of 建议提案 and 依申请公开: each row passes the same rules as the workflow steps."""
+
 import re
 
 from django.core.exceptions import ValidationError
@@ -33,28 +34,46 @@ class SuggestionImport(ImportSpec):
                 Column("标题", "title", text(300), example="关于加强农村饮水安全保障的建议"),
                 Column("领衔代表（委员）", "proposer", text(100), example="王某"),
                 Column("主办单位编码", "unit", text(32), example="YC-D15", note="本人数据范围内的单位编码"),
-                Column("协办单位编码", "co_units", text(), required=False, example="YC-D11、YC-D16", note="多个用顿号分隔"),
+                Column(
+                    "协办单位编码", "co_units", text(), required=False, example="YC-D11、YC-D16", note="多个用顿号分隔"
+                ),
                 Column("交办日期", "assigned_on", date(), example="2025-03-20"),
                 Column("涉及面广、处理难度大", "difficult", boolean(), required=False, example="否"),
                 Column("延期答复说明", "difficult_reason", text(300), required=False),
                 Column("答复日期", "replied_on", date(), required=False, example="2025-06-10"),
-                Column("答复类别", "reply_category", choice(ReplyCategory.choices), required=False, example=ReplyCategory.SOLVED.label),
-                Column("代表（委员）意见", "satisfaction", choice(Satisfaction.choices), required=False, example="满意"),
+                Column(
+                    "答复类别",
+                    "reply_category",
+                    choice(ReplyCategory.choices),
+                    required=False,
+                    example=ReplyCategory.SOLVED.label,
+                ),
+                Column(
+                    "代表（委员）意见", "satisfaction", choice(Satisfaction.choices), required=False, example="满意"
+                ),
                 Column("反馈日期", "feedback_on", date(), required=False, example="2025-06-20"),
             ],
         )
         self.field_headers = {c.key: c.header for c in self.columns}
 
     def prepare(self, user):
-        return {"units": {u.code: u for u in Unit.objects.visible_to(user)}, "all_units": dict(Unit.objects.values_list("code", "pk"))}
+        return {
+            "units": {u.code: u for u in Unit.objects.visible_to(user)},
+            "all_units": dict(Unit.objects.values_list("code", "pk")),
+        }
 
     def build(self, values, context):
         unit = context["units"].get(values["unit"])
         if unit is None:
             raise CellError("主办单位编码不存在或不在您的数据范围内")
         suggestion = Suggestion(
-            unit=unit, kind=values["kind"], session=values["session"], number=values["number"], title=values["title"],
-            proposer=values["proposer"], assigned_on=values["assigned_on"],
+            unit=unit,
+            kind=values["kind"],
+            session=values["session"],
+            number=values["number"],
+            title=values["title"],
+            proposer=values["proposer"],
+            assigned_on=values["assigned_on"],
         )
         # The row's steps, replayed in memory with the checks the steps use: 协办, 延期, 答复, 代表（委员）意见.
         co_ids = []
@@ -63,10 +82,14 @@ class SuggestionImport(ImportSpec):
                 continue
             if code not in context["all_units"]:
                 raise ValidationError({"co_units": f"协办单位编码“{code}”不存在"})
-            check_for_field("co_units", rules.check_co_handler, suggestion, context["all_units"][code], set(co_ids), code)
+            check_for_field(
+                "co_units", rules.check_co_handler, suggestion, context["all_units"][code], set(co_ids), code
+            )
             co_ids.append(context["all_units"][code])
         if values["difficult"]:
-            check_for_field("difficult_reason", rules.check_difficult, suggestion, None, values["difficult_reason"] or "")
+            check_for_field(
+                "difficult_reason", rules.check_difficult, suggestion, None, values["difficult_reason"] or ""
+            )
         elif values["difficult_reason"]:
             raise ValidationError({"difficult": "填写了延期答复说明的，“涉及面广、处理难度大”应填“是”"})
         replied_on = values["replied_on"]
@@ -79,7 +102,9 @@ class SuggestionImport(ImportSpec):
                 raise CellError("尚未答复的建议提案不能填写代表（委员）意见")
             if not (values["satisfaction"] and values["feedback_on"]):
                 raise CellError("代表（委员）意见与反馈日期应同时填写")
-            check_for_field("feedback_on", rules.check_feedback, suggestion, values["feedback_on"], values["satisfaction"])
+            check_for_field(
+                "feedback_on", rules.check_feedback, suggestion, values["feedback_on"], values["satisfaction"]
+            )
         derive_suggestion(suggestion)
         suggestion._co_unit_ids = co_ids
         return suggestion
@@ -98,9 +123,9 @@ class SuggestionImport(ImportSpec):
 
     def save_batch(self, instances, user):
         insert_with_history(Suggestion, instances, user=user, reason=IMPORT_REASON)
-        SuggestionCoHandler.objects.bulk_create([
-            SuggestionCoHandler(suggestion_id=s.pk, unit_id=unit_id) for s in instances for unit_id in s._co_unit_ids
-        ])
+        SuggestionCoHandler.objects.bulk_create(
+            [SuggestionCoHandler(suggestion_id=s.pk, unit_id=unit_id) for s in instances for unit_id in s._co_unit_ids]
+        )
 
 
 class DisclosureImport(ImportSpec):
@@ -120,8 +145,14 @@ class DisclosureImport(ImportSpec):
                 Column("延长答复期限（工作日）", "extension_days", integer(0, 366), required=False),
                 Column("同意延长的负责人", "extension_approver", text(50), required=False),
                 Column("答复日期", "replied_on", date(), required=False, example="2025-03-20"),
-                Column("答复类型", "reply_type", choice(DisclosureReply.choices), required=False,
-                       example=DisclosureReply.PROVIDED.label, note="、".join(DisclosureReply.labels)),
+                Column(
+                    "答复类型",
+                    "reply_type",
+                    choice(DisclosureReply.choices),
+                    required=False,
+                    example=DisclosureReply.PROVIDED.label,
+                    note="、".join(DisclosureReply.labels),
+                ),
                 Column("答复理由或说明", "reply_reason", text(500), required=False),
             ],
         )
@@ -135,24 +166,39 @@ class DisclosureImport(ImportSpec):
         if unit is None:
             raise CellError("受理单位编码不存在或不在您的数据范围内")
         request = DisclosureRequest(
-            unit=unit, number=values["number"], applicant_type=values["applicant_type"],
-            applicant_name=values["applicant_name"], channel=values["channel"], content=values["content"],
+            unit=unit,
+            number=values["number"],
+            applicant_type=values["applicant_type"],
+            applicant_name=values["applicant_name"],
+            channel=values["channel"],
+            content=values["content"],
             received_on=values["received_on"],
         )
         # The 台账 records the extension without its date: the cap and the approver are checked as the step does.
         days = values["extension_days"] or 0
         if days:
             check_for_field("extension_days", rules.check_extension_days, request, days)
-            approver = require_text(values["extension_approver"], ValidationError({
-                "extension_approver": rule("disclosure.extension_before_due").violation("未填写同意延长的负责人")}))
+            approver = require_text(
+                values["extension_approver"],
+                ValidationError(
+                    {"extension_approver": rule("disclosure.extension_before_due").violation("未填写同意延长的负责人")}
+                ),
+            )
             request.extension_days, request.extension_approver = days, approver
         elif values["extension_approver"]:
             raise ValidationError({"extension_days": "填写了同意延长的负责人的，请填写延长答复期限（工作日）"})
         if bool(values["replied_on"]) != bool(values["reply_type"]):
             raise CellError("答复日期与答复类型应同时填写")
         if values["replied_on"]:
-            check_for_field("replied_on", rules.check_reply_disclosure, request, values["reply_type"], values["replied_on"],
-                     values["reply_reason"] or "", by_code=dict.fromkeys(rules.REASON_RULES.values(), "reply_reason"))
+            check_for_field(
+                "replied_on",
+                rules.check_reply_disclosure,
+                request,
+                values["reply_type"],
+                values["replied_on"],
+                values["reply_reason"] or "",
+                by_code=dict.fromkeys(rules.REASON_RULES.values(), "reply_reason"),
+            )
         derive_disclosure(request, (), context["calendar"])
         return request
 

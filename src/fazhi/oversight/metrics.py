@@ -2,6 +2,7 @@
 
 information_published and audit_projects have no ledger here: they are entered by hand or read from reports.
 """
+
 from django.db.models import Count, Q
 
 from fazhi.metrics.registry import Period, by_unit, registry, within
@@ -11,13 +12,19 @@ from .models import DisclosureRequest, Suggestion
 
 
 @registry.provides(
-    "npc_suggestions_handled", "cppcc_proposals_handled", "suggestions_handled", "suggestions_replied_on_time",
-    "suggestions_satisfied", "suggestions_with_feedback",
+    "npc_suggestions_handled",
+    "cppcc_proposals_handled",
+    "suggestions_handled",
+    "suggestions_replied_on_time",
+    "suggestions_satisfied",
+    "suggestions_with_feedback",
 )
 def suggestion_metrics(period: Period):
     # The suggestions assigned in the period, and what became of them: 办复率 is a share of one cohort.
     rows = (
-        Suggestion.objects.filter(within("assigned_on", period)).values("unit_id").order_by()
+        Suggestion.objects.filter(within("assigned_on", period))
+        .values("unit_id")
+        .order_by()
         .annotate(
             npc_suggestions_handled=Count("id", filter=Q(kind=SuggestionKind.NPC)),
             cppcc_proposals_handled=Count("id", filter=Q(kind=SuggestionKind.CPPCC)),
@@ -34,7 +41,9 @@ def suggestion_metrics(period: Period):
 def disclosure_metrics(period: Period):
     received, replied = within("received_on", period), within("replied_on", period)
     rows = (
-        DisclosureRequest.objects.filter(received | replied).values("unit_id").order_by()
+        DisclosureRequest.objects.filter(received | replied)
+        .values("unit_id")
+        .order_by()
         .annotate(
             disclosure_requests=Count("id", filter=received),
             disclosure_replied=Count("id", filter=replied),

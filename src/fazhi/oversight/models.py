@@ -1,4 +1,5 @@
 """Models of 监督与政务公开: 人大代表建议 and 政协提案 handled by a unit, and requests for government information."""
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -6,8 +7,15 @@ from fazhi.core.models import LedgerModel
 from fazhi.law.steps import over_limit
 
 from .choices import (
-    ApplicantType, DisclosureChannel, DisclosureReply, DisclosureStatus, DisclosureStopReason, ReplyCategory,
-    Satisfaction, SuggestionKind, SuggestionStatus,
+    ApplicantType,
+    DisclosureChannel,
+    DisclosureReply,
+    DisclosureStatus,
+    DisclosureStopReason,
+    ReplyCategory,
+    Satisfaction,
+    SuggestionKind,
+    SuggestionStatus,
 )
 from .deadlines import awaiting_correction, correction_notice_deadline, derive_disclosure, derive_suggestion
 
@@ -24,11 +32,17 @@ class Suggestion(LedgerModel):
     difficult = models.BooleanField("涉及面广、处理难度大", default=False, editable=False)
     difficult_reason = models.CharField("延期答复说明", max_length=300, blank=True, editable=False)
     due_on = models.DateField("答复期限", null=True, blank=True, editable=False)
-    status = models.CharField("状态", max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.ASSIGNED, editable=False)
+    status = models.CharField(
+        "状态", max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.ASSIGNED, editable=False
+    )
     replied_on = models.DateField("答复日期", null=True, blank=True, editable=False)
-    reply_category = models.CharField("答复类别", max_length=2, choices=ReplyCategory.choices, blank=True, editable=False)
+    reply_category = models.CharField(
+        "答复类别", max_length=2, choices=ReplyCategory.choices, blank=True, editable=False
+    )
     on_time = models.BooleanField("按期答复", null=True, editable=False)
-    satisfaction = models.CharField("代表（委员）意见", max_length=14, choices=Satisfaction.choices, blank=True, editable=False)
+    satisfaction = models.CharField(
+        "代表（委员）意见", max_length=14, choices=Satisfaction.choices, blank=True, editable=False
+    )
     feedback_on = models.DateField("反馈日期", null=True, blank=True, editable=False)
 
     class Meta:
@@ -61,7 +75,13 @@ class Suggestion(LedgerModel):
             raise ValidationError(errors)
 
     def detail_sections(self):
-        return [("协办单位", ["单位", "协办意见送达日期"], [(c.unit.name, c.opinion_sent_on) for c in self.co_handlers.select_related("unit")])]
+        return [
+            (
+                "协办单位",
+                ["单位", "协办意见送达日期"],
+                [(c.unit.name, c.opinion_sent_on) for c in self.co_handlers.select_related("unit")],
+            )
+        ]
 
 
 class SuggestionCoHandler(models.Model):
@@ -78,20 +98,26 @@ class DisclosureRequest(LedgerModel):
     """A request for government information (依申请公开) to the unit that holds it."""
 
     number = models.CharField("申请编号", max_length=60, unique=True)
-    applicant_type = models.CharField("申请人类型", max_length=10, choices=ApplicantType.choices, default=ApplicantType.PERSON)
+    applicant_type = models.CharField(
+        "申请人类型", max_length=10, choices=ApplicantType.choices, default=ApplicantType.PERSON
+    )
     applicant_name = models.CharField("申请人", max_length=200)
     channel = models.CharField("申请方式", max_length=10, choices=DisclosureChannel.choices)
     content = models.CharField("申请公开的信息", max_length=500)
     received_on = models.DateField("收到申请日期")
     correction_requested_on = models.DateField("补正告知日期", null=True, blank=True, editable=False)
     correction_received_on = models.DateField("收到补正申请日期", null=True, blank=True, editable=False)
-    status = models.CharField("状态", max_length=10, choices=DisclosureStatus.choices, default=DisclosureStatus.RECEIVED, editable=False)
+    status = models.CharField(
+        "状态", max_length=10, choices=DisclosureStatus.choices, default=DisclosureStatus.RECEIVED, editable=False
+    )
     extension_days = models.PositiveSmallIntegerField("延长答复期限（工作日）", default=0, editable=False)
     extended_on = models.DateField("同意延长日期", null=True, blank=True, editable=False)
     extension_approver = models.CharField("同意延长的负责人", max_length=50, blank=True, editable=False)
     stopped = models.BooleanField("征求意见中", default=False, editable=False)
     due_on = models.DateField("答复期限", null=True, blank=True, editable=False)
-    reply_type = models.CharField("答复类型", max_length=16, choices=DisclosureReply.choices, blank=True, editable=False)
+    reply_type = models.CharField(
+        "答复类型", max_length=16, choices=DisclosureReply.choices, blank=True, editable=False
+    )
     reply_reason = models.CharField("答复理由或说明", max_length=500, blank=True, editable=False)
     replied_on = models.DateField("答复日期", null=True, blank=True, editable=False)
     on_time = models.BooleanField("按时答复", null=True, editable=False)
@@ -120,7 +146,11 @@ class DisclosureRequest(LedgerModel):
         # The received date a clerk may still edit must not contradict the steps already taken.
         if not self.received_on:
             return
-        later = [(self.replied_on, "答复日期"), (self.correction_requested_on, "补正告知日期"), (self.extended_on, "同意延长日期")]
+        later = [
+            (self.replied_on, "答复日期"),
+            (self.correction_requested_on, "补正告知日期"),
+            (self.extended_on, "同意延长日期"),
+        ]
         if self.pk:
             first_stop = self.clock_stops.order_by("started_on").values_list("started_on", flat=True).first()
             later.append((first_stop, "征求意见开始日期"))
@@ -130,12 +160,24 @@ class DisclosureRequest(LedgerModel):
         if self.correction_requested_on:
             limit = correction_notice_deadline(self.received_on)
             if self.correction_requested_on > limit.due:
-                raise ValidationError({"received_on": over_limit(
-                    "disclosure.correction_notice", f"收到申请后至{self.correction_requested_on:%Y年%m月%d日}才告知补正", limit.basis)})
+                raise ValidationError(
+                    {
+                        "received_on": over_limit(
+                            "disclosure.correction_notice",
+                            f"收到申请后至{self.correction_requested_on:%Y年%m月%d日}才告知补正",
+                            limit.basis,
+                        )
+                    }
+                )
 
     def detail_sections(self):
-        return [("不计入答复期限的环节", ["事由", "开始", "结束"],
-                 [(s.get_reason_display(), s.started_on, s.ended_on) for s in self.clock_stops.all()])]
+        return [
+            (
+                "不计入答复期限的环节",
+                ["事由", "开始", "结束"],
+                [(s.get_reason_display(), s.started_on, s.ended_on) for s in self.clock_stops.all()],
+            )
+        ]
 
 
 class DisclosureClockStop(models.Model):
@@ -149,6 +191,7 @@ class DisclosureClockStop(models.Model):
         ordering = ["started_on", "id"]
         constraints = [
             # 征求意见 refuses a second open consultation; the database says it too, for two clerks acting at once.
-            models.UniqueConstraint(fields=["request"], condition=models.Q(ended_on__isnull=True),
-                                    name="disclosure_stop_one_open"),
+            models.UniqueConstraint(
+                fields=["request"], condition=models.Q(ended_on__isnull=True), name="disclosure_stop_one_open"
+            ),
         ]

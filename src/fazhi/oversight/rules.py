@@ -5,6 +5,7 @@ and makes it in memory, and the locked step (`@step`) that loads what the check 
 Excel import replays the same checks on rows it has not written yet. Derived values (due dates, on-time flags)
 come from `deadlines`, through the models' save.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -160,7 +161,11 @@ def check_extend(request: DisclosureRequest, days: int, on: dt.date, approver: s
     if on > request.due_on:
         raise rule("disclosure.extension_before_due").violation(f"答复期限已于{request.due_on:%Y年%m月%d日}届满")
     check_extension_days(request, request.extension_days + days)
-    request.extension_days, request.extended_on, request.extension_approver = request.extension_days + days, on, approver
+    request.extension_days, request.extended_on, request.extension_approver = (
+        request.extension_days + days,
+        on,
+        approver,
+    )
 
 
 def check_extension_days(request: DisclosureRequest, total: int) -> None:
@@ -169,8 +174,9 @@ def check_extension_days(request: DisclosureRequest, total: int) -> None:
         raise over_limit("disclosure.reply_extension_max", f"累计延长{total}个工作日", cap)
 
 
-def check_reply_disclosure(request: DisclosureRequest, reply_type: str, on: dt.date, reason: str = "", *,
-                           stopped: bool = False) -> None:
+def check_reply_disclosure(
+    request: DisclosureRequest, reply_type: str, on: dt.date, reason: str = "", *, stopped: bool = False
+) -> None:
     _require_open(request, "答复")
     if awaiting_correction(request):
         raise StateConflict("已告知补正，尚未收到补正后的申请")
@@ -216,7 +222,9 @@ def stop_disclosure_clock(request: DisclosureRequest, reason: str, on: dt.date) 
 @step("征求意见结束")
 def resume_disclosure_clock(request: DisclosureRequest, on: dt.date) -> DisclosureRequest:
     _require_open(request, "登记征求意见结束")
-    end_pause(request.clock_stops, on, none_open="没有正在进行的征求意见环节", resumed="征求意见结束日期", started="开始日期")
+    end_pause(
+        request.clock_stops, on, none_open="没有正在进行的征求意见环节", resumed="征求意见结束日期", started="开始日期"
+    )
     request.save()  # the days consulted no longer count
     return request
 

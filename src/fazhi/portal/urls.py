@@ -1,4 +1,5 @@
 """The public portal (公开): read-only pages of what the law says must be public. No login."""
+
 from django.urls import include, path
 
 from . import views

@@ -1,4 +1,5 @@
 """Excel import of publicity events, the ledger with hundreds of rows a year."""
+
 from fazhi.core.bulk import insert_with_history
 from fazhi.core.importing import CellError, Column, ImportSpec, choice, date, integer, text
 from fazhi.org.models import Unit
@@ -17,7 +18,13 @@ class PublicityEventImport(ImportSpec):
             columns=[
                 Column("单位编码", "unit", text(32), example="YC-D08", note="本人数据范围内的单位编码"),
                 Column("活动名称", "title", text(200), example="宪法宣传周集中宣传活动"),
-                Column("活动形式", "event_type", choice(EventType.choices), example="主题宣传活动", note="、".join(EventType.labels)),
+                Column(
+                    "活动形式",
+                    "event_type",
+                    choice(EventType.choices),
+                    example="主题宣传活动",
+                    note="、".join(EventType.labels),
+                ),
                 Column("主题", "theme", choice(Theme.choices), required=False, example=Theme.CONSTITUTION.label),
                 Column("主要对象", "audience", choice(Audience.choices), required=False, example="社会公众"),
                 Column("举办日期", "held_on", date(), example="2025-12-04"),

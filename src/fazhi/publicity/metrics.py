@@ -1,4 +1,5 @@
 """普法与学法 metrics as database aggregates, one grouped query per table."""
+
 from django.db.models import Count, Q, Sum
 
 from fazhi.metrics.registry import Period, by_unit, registry, within
@@ -10,7 +11,9 @@ from .models import LawExam, LawStudySession, PublicityEvent, Training
 @registry.provides("law_publicity_events", "law_publicity_participants", "law_materials_distributed", "law_lectures")
 def publicity_metrics(period: Period):
     rows = (
-        PublicityEvent.objects.filter(within("held_on", period)).values("unit_id").order_by()
+        PublicityEvent.objects.filter(within("held_on", period))
+        .values("unit_id")
+        .order_by()
         .annotate(
             law_publicity_events=Count("id"),
             law_publicity_participants=Sum("participants"),
@@ -24,7 +27,9 @@ def publicity_metrics(period: Period):
 @registry.provides("leadership_law_study_sessions")
 def study_metrics(period: Period):
     rows = (
-        LawStudySession.objects.filter(within("held_on", period), kind__in=LEADERSHIP_STUDY).values("unit_id").order_by()
+        LawStudySession.objects.filter(within("held_on", period), kind__in=LEADERSHIP_STUDY)
+        .values("unit_id")
+        .order_by()
         .annotate(leadership_law_study_sessions=Count("id"))
     )
     return by_unit(rows, study_metrics.codes)
@@ -32,14 +37,21 @@ def study_metrics(period: Period):
 
 @registry.provides("staff_trained")
 def training_metrics(period: Period):
-    rows = Training.objects.filter(within("started_on", period)).values("unit_id").order_by().annotate(staff_trained=Sum("trainees"))
+    rows = (
+        Training.objects.filter(within("started_on", period))
+        .values("unit_id")
+        .order_by()
+        .annotate(staff_trained=Sum("trainees"))
+    )
     return by_unit(rows, training_metrics.codes)
 
 
 @registry.provides("law_exam_candidates", "law_exam_passed")
 def exam_metrics(period: Period):
     rows = (
-        LawExam.objects.filter(within("held_on", period)).values("unit_id").order_by()
+        LawExam.objects.filter(within("held_on", period))
+        .values("unit_id")
+        .order_by()
         .annotate(law_exam_candidates=Sum("candidates"), law_exam_passed=Sum("passed"))
     )
     return by_unit(rows, exam_metrics.codes)

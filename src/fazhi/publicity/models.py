@@ -1,4 +1,5 @@
 """Models of 普法与学法: publicity events, the leadership's law study, training and exams of officials."""
+
 from django.core.exceptions import ValidationError
 from django.db import models
 

@@ -3,6 +3,7 @@
 The model's save, the steps, the demo generator and `fazhi check` call them, so the publication due date and
 lateness mean the same thing on every road.
 """
+
 from __future__ import annotations
 
 import datetime as dt

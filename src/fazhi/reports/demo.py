@@ -1,4 +1,5 @@
 """The demo city's 2025 report, with staff-written passages, and a first assessment run on the data."""
+
 from fazhi.assessment.framework import load_framework
 from fazhi.assessment.models import SelfAssessment
 from fazhi.assessment.rules import check_review
@@ -34,7 +35,11 @@ def build_report(city: DemoCity, builder: DemoBuilder) -> None:
     for section, passages in PASSAGES.items():
         for position, text in enumerate(passages, 1):
             NarrativeBlock.objects.create(
-                unit=city.government, report=report, section=section, position=position, text=text.format(**names),
+                unit=city.government,
+                report=report,
+                section=section,
+                position=position,
+                text=text.format(**names),
                 approved=True,
             )
     framework = load_framework()
@@ -44,11 +49,17 @@ def build_report(city: DemoCity, builder: DemoBuilder) -> None:
             if not item.applies(unit.unit_type) or builder.rng.random() < 0.08:
                 continue  # a few units have not submitted: they show as pending
             own = round(item.points * builder.rng.uniform(0.7, 1.0) * 2) / 2
-            assessment = SelfAssessment(unit=unit, year=DEMO_YEAR, item=item.code, self_score=own,
-                                        explanation=f"{unit.name}{item.name}自评说明")
+            assessment = SelfAssessment(
+                unit=unit, year=DEMO_YEAR, item=item.code, self_score=own, explanation=f"{unit.name}{item.name}自评说明"
+            )
             # Reviewed through the review step's own check (by the 法治办; the demo records no reviewer).
-            check_review(assessment, max(0, own - builder.rng.choice([0, 0, 0.5, 1])), "经审核，佐证材料齐全", False,
-                         maximum=item.points)
+            check_review(
+                assessment,
+                max(0, own - builder.rng.choice([0, 0, 0.5, 1])),
+                "经审核，佐证材料齐全",
+                False,
+                maximum=item.points,
+            )
             assessment.save()
     run = run_assessment(DEMO_YEAR)
     builder.log(f"{run}：{run.unit_results.count()} 个单位")

@@ -1,4 +1,5 @@
 """What must hold of the annual reports and their passages, whatever road wrote them (see fazhi.core.invariants)."""
+
 from django.db.models import Exists, F, OuterRef, Q
 
 from fazhi.core.invariants import invariant, recomputed_differs
@@ -9,21 +10,31 @@ from .models import AnnualReport, NarrativeBlock
 Status = AnnualReport.Status
 
 
-@invariant("annual-reports", "年度报告状态与审核、公开时间一致：起草中的未审核、未公开；已审核的有审核时间、未公开；"
-                             "已公开的先经审核（有审核时间且不晚于公开时间）")
+@invariant(
+    "annual-reports",
+    "年度报告状态与审核、公开时间一致：起草中的未审核、未公开；已审核的有审核时间、未公开；"
+    "已公开的先经审核（有审核时间且不晚于公开时间）",
+)
 def report_status_matches_steps():
     rows = AnnualReport.all_objects.filter(
         Q(status=Status.DRAFT) & (Q(reviewed_at__isnull=False) | Q(published_at__isnull=False))
         | Q(status=Status.REVIEWED) & (Q(reviewed_at__isnull=True) | Q(published_at__isnull=False))
-        | Q(status=Status.PUBLISHED) & (Q(reviewed_at__isnull=True) | Q(published_at__isnull=True)
-                                        | Q(reviewed_at__gt=F("published_at")))
+        | Q(status=Status.PUBLISHED)
+        & (Q(reviewed_at__isnull=True) | Q(published_at__isnull=True) | Q(reviewed_at__gt=F("published_at")))
     ).select_related("unit")
     for report in rows.order_by("pk"):
-        yield report, (f"状态“{report.get_status_display()}”，审核时间{report.reviewed_at or '—'}，"
-                       f"公开时间{report.published_at or '—'}")
+        yield (
+            report,
+            (
+                f"状态“{report.get_status_display()}”，审核时间{report.reviewed_at or '—'}，"
+                f"公开时间{report.published_at or '—'}"
+            ),
+        )
 
 
-@invariant("annual-reports", "公开截止日期 = 报告年度次年的法定公开截止日（法治政府建设与责任落实督察工作规定第二十四条）")
+@invariant(
+    "annual-reports", "公开截止日期 = 报告年度次年的法定公开截止日（法治政府建设与责任落实督察工作规定第二十四条）"
+)
 def report_due_date_recomputes():
     yield from recomputed_differs(AnnualReport.all_objects.select_related("unit"), ["year"], "due_on", publication_due)
 

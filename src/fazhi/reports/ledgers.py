@@ -28,26 +28,36 @@ def models_due():
     return F("due_on")
 
 
-registry.register(Ledger(
-    model=AnnualReport, area="reports", slug="annual-reports",
-    columns=["title", "unit", "year", "status", "due_on", "published_at"],
-    sort_fields=["id", "year", "due_on"], default_sort="-year",
-    filter_fields=["unit", "year", "status"],
-    form_fields=["unit", "year", "title", "recipient", "issuer", "issue_date"],
-    sample=sample_report,
-    actions=REPORT_ACTIONS,
-    state_fields=["status", "reviewed_at", "published_at"],
-    extra_filters={"overdue": django_filters.BooleanFilter(label="逾期未公开", method=overdue)},
-))
+registry.register(
+    Ledger(
+        model=AnnualReport,
+        area="reports",
+        slug="annual-reports",
+        columns=["title", "unit", "year", "status", "due_on", "published_at"],
+        sort_fields=["id", "year", "due_on"],
+        default_sort="-year",
+        filter_fields=["unit", "year", "status"],
+        form_fields=["unit", "year", "title", "recipient", "issuer", "issue_date"],
+        sample=sample_report,
+        actions=REPORT_ACTIONS,
+        state_fields=["status", "reviewed_at", "published_at"],
+        extra_filters={"overdue": django_filters.BooleanFilter(label="逾期未公开", method=overdue)},
+    )
+)
 
-registry.register(Ledger(
-    model=NarrativeBlock, area="reports", slug="report-blocks",
-    columns=["text", "report", "unit", "section", "position", "approved"],
-    sort_fields=["id", "position"], default_sort="-id",
-    filter_fields=["unit", "report", "section", "approved"],
-    select_related=["unit", "report"],
-    form_fields=["unit", "report", "section", "position", "text"],
-    sample=sample_block,
-    actions=BLOCK_ACTIONS,
-    state_fields=["approved"],
-))
+registry.register(
+    Ledger(
+        model=NarrativeBlock,
+        area="reports",
+        slug="report-blocks",
+        columns=["text", "report", "unit", "section", "position", "approved"],
+        sort_fields=["id", "position"],
+        default_sort="-id",
+        filter_fields=["unit", "report", "section", "approved"],
+        select_related=["unit", "report"],
+        form_fields=["unit", "report", "section", "position", "text"],
+        sample=sample_block,
+        actions=BLOCK_ACTIONS,
+        state_fields=["approved"],
+    )
+)

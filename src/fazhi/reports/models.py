@@ -1,4 +1,5 @@
 """The annual 法治政府建设 report of a unit: its settings, narrative blocks written by staff, publication."""
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -24,7 +25,9 @@ class AnnualReport(LedgerModel):
         PUBLISHED = "published", "已公开"
 
     year = models.PositiveIntegerField("报告年度")
-    title = models.CharField("标题", max_length=200, blank=True, help_text="留空则按“××关于××年度法治政府建设情况的报告”生成")
+    title = models.CharField(
+        "标题", max_length=200, blank=True, help_text="留空则按“××关于××年度法治政府建设情况的报告”生成"
+    )
     recipient = models.CharField("主送", max_length=200, blank=True, help_text="留空则按上级单位生成")
     issuer = models.CharField("落款", max_length=200, blank=True, help_text="留空则为本单位名称")
     issue_date = models.DateField("成文日期", null=True, blank=True)
@@ -36,7 +39,9 @@ class AnnualReport(LedgerModel):
     class Meta:
         verbose_name = verbose_name_plural = "年度报告"
         constraints = [
-            models.UniqueConstraint(fields=["unit", "year"], condition=models.Q(deleted_at__isnull=True), name="one_report_per_unit_year")
+            models.UniqueConstraint(
+                fields=["unit", "year"], condition=models.Q(deleted_at__isnull=True), name="one_report_per_unit_year"
+            )
         ]
 
     def __str__(self):
@@ -75,15 +80,28 @@ class AnnualReport(LedgerModel):
     def clean(self):
         if self.year and not 2019 <= self.year <= 2100:
             # The duty (and its due date) comes from the 2019 督察工作规定, in force from 2019-04-15.
-            raise ValidationError({"year": "年度报告的年度应为2019年及以后（《法治政府建设与责任落实督察工作规定》自2019年4月15日起施行）"})
+            raise ValidationError(
+                {
+                    "year": "年度报告的年度应为2019年及以后（《法治政府建设与责任落实督察工作规定》自2019年4月15日起施行）"
+                }
+            )
         # one_report_per_unit_year holds only outside the recycle bin, a condition the form's own check skips
-        if self.year and self.unit_id and AnnualReport.objects.filter(unit_id=self.unit_id, year=self.year).exclude(pk=self.pk).exists():
+        if (
+            self.year
+            and self.unit_id
+            and AnnualReport.objects.filter(unit_id=self.unit_id, year=self.year).exclude(pk=self.pk).exists()
+        ):
             raise ValidationError({"year": f"本单位{self.year}年度的报告已存在"})
 
     def detail_sections(self):
         blocks = self.blocks.order_by("section", "position", "pk")
-        return [("报告正文（人工撰写部分）", ["部分", "序号", "内容", "已审核"],
-                 [(b.get_section_display(), b.position, b.text[:80], "是" if b.approved else "否") for b in blocks])]
+        return [
+            (
+                "报告正文（人工撰写部分）",
+                ["部分", "序号", "内容", "已审核"],
+                [(b.get_section_display(), b.position, b.text[:80], "是" if b.approved else "否") for b in blocks],
+            )
+        ]
 
 
 class NarrativeBlockQuerySet(ScopedQuerySet):

@@ -1,4 +1,5 @@
 """Public portal pages of annual reports (published ones only), mounted under /portal/reports/."""
+
 from django.urls import path
 
 from . import portal_views

@@ -4,6 +4,7 @@ Each is a locked step (`@step`): the row is re-read under lock, a step the row's
 raises StateConflict (HTTP 409), any other refusal a ValidationError naming the rule (HTTP 400). Review and
 publication are for a unit's administrator or the 法治办, never a clerk or a read-only role.
 """
+
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError

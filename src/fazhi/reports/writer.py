@@ -4,6 +4,7 @@ Draft first (plain data: sections of paragraphs), then render: .docx laid out as
 (GB/T 9704: A4, margins, fonts named for East Asian text, page numbers, 落款 and date), HTML, and PDF
 through LibreOffice where it is installed.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,7 +19,6 @@ from pathlib import Path
 
 import yaml
 from docx import Document
-from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -119,8 +119,11 @@ def draft_report(report, values: dict | None = None) -> Draft:
         if paragraphs[-1].style == "h1":
             paragraphs.append(Paragraph(book["placeholders"].get(section["key"], "无。")))
     return Draft(
-        title=report.display_title, recipient=report.display_recipient, paragraphs=paragraphs,
-        issuer=report.display_issuer, issue_date=report.issue_date or dt.date(report.year + 1, 3, 20),
+        title=report.display_title,
+        recipient=report.display_recipient,
+        paragraphs=paragraphs,
+        issuer=report.display_issuer,
+        issue_date=report.issue_date or dt.date(report.year + 1, 3, 20),
     )
 
 
@@ -205,7 +208,18 @@ def render_pdf(docx: bytes) -> bytes | None:
         source = Path(folder) / "report.docx"
         source.write_bytes(docx)
         subprocess.run(
-            [office, "--headless", f"-env:UserInstallation=file://{folder}/profile", "--convert-to", "pdf", "--outdir", folder, str(source)],
-            check=True, capture_output=True, timeout=180,
+            [
+                office,
+                "--headless",
+                f"-env:UserInstallation=file://{folder}/profile",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                folder,
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
         )
         return (Path(folder) / "report.pdf").read_bytes()

@@ -5,6 +5,7 @@ Each form names its fields after the fields the step writes (`reviewed_on`, `fil
 the API body reads like the row it changes. `available` only decides which buttons a page shows; the step
 itself refuses what does not fit the row's state when it runs.
 """
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -14,8 +15,17 @@ from fazhi.core.ledgers import Action
 
 from . import rules
 from .choices import (
-    CleanupOutcomeKind, DecisionStatus, DiscussionOutcome, DocumentStatus, EvaluationConclusion, EvaluationKind,
-    ReviewAdoption, ReviewConclusion, ReviewerKind, ReviewStatus, RiskLevel,
+    CleanupOutcomeKind,
+    DecisionStatus,
+    DiscussionOutcome,
+    DocumentStatus,
+    EvaluationConclusion,
+    EvaluationKind,
+    ReviewAdoption,
+    ReviewConclusion,
+    ReviewerKind,
+    ReviewStatus,
+    RiskLevel,
 )
 from .models import LegalAdviser
 
@@ -28,8 +38,12 @@ def today():
 
 
 def date_field(label="日期", initial=today, required=True):
-    return forms.DateField(label=label, initial=initial, required=required,
-                           widget=forms.DateInput(attrs={"type": "date", **TEXT}, format="%Y-%m-%d"))
+    return forms.DateField(
+        label=label,
+        initial=initial,
+        required=required,
+        widget=forms.DateInput(attrs={"type": "date", **TEXT}, format="%Y-%m-%d"),
+    )
 
 
 def text_field(label, required=True, max_length=200):
@@ -37,7 +51,9 @@ def text_field(label, required=True, max_length=200):
 
 
 def area_field(label, required=True, initial=None):
-    return forms.CharField(label=label, required=required, initial=initial, widget=forms.Textarea(attrs={"rows": 2, **TEXT}))
+    return forms.CharField(
+        label=label, required=required, initial=initial, widget=forms.Textarea(attrs={"rows": 2, **TEXT})
+    )
 
 
 def choice_field(label, choices, required=True):
@@ -46,8 +62,12 @@ def choice_field(label, choices, required=True):
 
 def yes_no_field(label, yes, no):
     """A yes/no choice ("1" or "0") whose cleaned value is a bool."""
-    return forms.TypedChoiceField(label=label, choices=[("1", yes), ("0", no)], coerce=lambda value: value == "1",
-                                  widget=forms.Select(attrs=SELECT))
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("1", yes), ("0", no)],
+        coerce=lambda value: value == "1",
+        widget=forms.Select(attrs=SELECT),
+    )
 
 
 def offer_only(field, rows, label):
@@ -82,6 +102,7 @@ def open_consultation(subject_kind):
             rules.open_document_consultation(obj, **fields)
         else:
             rules.open_decision_consultation(obj, **fields)
+
     return run
 
 
@@ -135,27 +156,59 @@ def can_consult(doc):
 
 DOCUMENT_ACTIONS = [
     Action("consult", "公开征求意见", ConsultationForm, open_consultation("document"), can_consult),
-    Action("submit-review", "送合法性审核", SubmitReviewForm,
-           lambda doc, d, u: rules.submit_for_review(doc, d["review_submitted_on"]),
-           doc_status(DocumentStatus.DRAFTING, DocumentStatus.REVIEW_FAILED)),
-    Action("review", "合法性审核意见", ReviewForm,
-           lambda doc, d, u: rules.complete_review(doc, d["reviewed_on"], d["reviewer"], d["review_opinion"],
-                                                   d["review_passed"]),
-           doc_status(DocumentStatus.REVIEWING)),
+    Action(
+        "submit-review",
+        "送合法性审核",
+        SubmitReviewForm,
+        lambda doc, d, u: rules.submit_for_review(doc, d["review_submitted_on"]),
+        doc_status(DocumentStatus.DRAFTING, DocumentStatus.REVIEW_FAILED),
+    ),
+    Action(
+        "review",
+        "合法性审核意见",
+        ReviewForm,
+        lambda doc, d, u: rules.complete_review(
+            doc, d["reviewed_on"], d["reviewer"], d["review_opinion"], d["review_passed"]
+        ),
+        doc_status(DocumentStatus.REVIEWING),
+    ),
     # Offered before a passed review too: the step then refuses with the rule (审核未通过的不得提交审议).
-    Action("deliberate", "集体审议", DeliberateForm,
-           lambda doc, d, u: rules.deliberate(doc, d["deliberated_on"], d["meeting"]),
-           doc_status(DocumentStatus.REVIEWING, DocumentStatus.REVIEW_FAILED, DocumentStatus.REVIEW_PASSED)),
-    Action("publish", "公布", PublishForm,
-           lambda doc, d, u: rules.publish_document(doc, number=d["number"], published_on=d["published_on"],
-                                                    effective_from=d["effective_from"], valid_until=d["valid_until"]),
-           doc_status(DocumentStatus.REVIEW_PASSED, DocumentStatus.DELIBERATED)),
-    Action("file", "报送备案", FileForm, lambda doc, d, u: rules.file_document(doc, d["filed_on"], d["filing_body"]),
-           lambda doc: doc.status == DocumentStatus.PUBLISHED and doc.filing_required and doc.filed_on is None),
-    Action("evaluate", "评估", EvaluateDocumentForm,
-           lambda doc, d, u: rules.evaluate_document(doc, d["evaluated_on"], d["evaluation_kind"],
-                                                     d["evaluation_conclusion"], d["evaluation_report"]),
-           doc_status(DocumentStatus.PUBLISHED)),
+    Action(
+        "deliberate",
+        "集体审议",
+        DeliberateForm,
+        lambda doc, d, u: rules.deliberate(doc, d["deliberated_on"], d["meeting"]),
+        doc_status(DocumentStatus.REVIEWING, DocumentStatus.REVIEW_FAILED, DocumentStatus.REVIEW_PASSED),
+    ),
+    Action(
+        "publish",
+        "公布",
+        PublishForm,
+        lambda doc, d, u: rules.publish_document(
+            doc,
+            number=d["number"],
+            published_on=d["published_on"],
+            effective_from=d["effective_from"],
+            valid_until=d["valid_until"],
+        ),
+        doc_status(DocumentStatus.REVIEW_PASSED, DocumentStatus.DELIBERATED),
+    ),
+    Action(
+        "file",
+        "报送备案",
+        FileForm,
+        lambda doc, d, u: rules.file_document(doc, d["filed_on"], d["filing_body"]),
+        lambda doc: doc.status == DocumentStatus.PUBLISHED and doc.filing_required and doc.filed_on is None,
+    ),
+    Action(
+        "evaluate",
+        "评估",
+        EvaluateDocumentForm,
+        lambda doc, d, u: rules.evaluate_document(
+            doc, d["evaluated_on"], d["evaluation_kind"], d["evaluation_conclusion"], d["evaluation_report"]
+        ),
+        doc_status(DocumentStatus.PUBLISHED),
+    ),
 ]
 
 
@@ -197,8 +250,11 @@ class AnswerForm(forms.Form):
     def __init__(self, data=None, obj=None):
         super().__init__(data)
         self.fields["comment"].queryset = obj.comments.order_by("submitted_at", "id")
-        offer_only(self.fields["comment"], obj.comments.filter(adopted__isnull=True).order_by("submitted_at", "id"),
-                   lambda c: f"{c.pk}：{c.content[:30]}")
+        offer_only(
+            self.fields["comment"],
+            obj.comments.filter(adopted__isnull=True).order_by("submitted_at", "id"),
+            lambda c: f"{c.pk}：{c.content[:30]}",
+        )
 
 
 class FeedbackForm(forms.Form):
@@ -207,12 +263,20 @@ class FeedbackForm(forms.Form):
 
 
 CONSULTATION_ACTIONS = [
-    Action("answer", "意见采纳处理", AnswerForm,
-           lambda c, d, u: rules.answer_comment(d["comment"], d["adopted"], d["reply"]),
-           lambda c: c.feedback_published_on is None and c.comments.filter(adopted__isnull=True).exists()),
-    Action("feedback", "公布意见采纳情况", FeedbackForm,
-           lambda c, d, u: rules.publish_feedback(c, d["feedback_published_on"], d["feedback"]),
-           lambda c: c.feedback_published_on is None),
+    Action(
+        "answer",
+        "意见采纳处理",
+        AnswerForm,
+        lambda c, d, u: rules.answer_comment(d["comment"], d["adopted"], d["reply"]),
+        lambda c: c.feedback_published_on is None and c.comments.filter(adopted__isnull=True).exists(),
+    ),
+    Action(
+        "feedback",
+        "公布意见采纳情况",
+        FeedbackForm,
+        lambda c, d, u: rules.publish_feedback(c, d["feedback_published_on"], d["feedback"]),
+        lambda c: c.feedback_published_on is None,
+    ),
 ]
 
 
@@ -227,8 +291,11 @@ class OutcomeForm(forms.Form):
         super().__init__(data)
         # Any listed document may be decided (again) until the campaign is completed; the page offers those pending.
         self.fields["item"].queryset = obj.items.select_related("document").order_by("id")
-        offer_only(self.fields["item"], obj.items.filter(outcome="").select_related("document").order_by("id"),
-                   lambda i: str(i.document))
+        offer_only(
+            self.fields["item"],
+            obj.items.filter(outcome="").select_related("document").order_by("id"),
+            lambda i: str(i.document),
+        )
 
 
 class BulkOutcomeForm(forms.Form):
@@ -254,16 +321,37 @@ def has_pending(campaign):
 
 
 CAMPAIGN_ACTIONS = [
-    Action("list-documents", "列入现行有效文件", EmptyForm, lambda c, d, u: rules.add_documents_in_force(c), campaign_open),
-    Action("outcome", "作出清理结论", OutcomeForm,
-           lambda c, d, u: rules.record_cleanup_outcome(d["item"], d["outcome"], d["reason"], d["decided_on"]),
-           has_pending),
-    Action("bulk-outcome", "其余文件统一作出结论", BulkOutcomeForm,
-           lambda c, d, u: rules.record_remaining_outcomes(c, d["outcome"], d["reason"], d["decided_on"]), has_pending),
-    Action("complete", "完成清理", CompleteForm, lambda c, d, u: rules.complete_cleanup(c, d["completed_on"]),
-           campaign_open),
-    Action("publish", "公布清理结果", PublishDateForm, lambda c, d, u: rules.publish_cleanup(c, d["published_on"]),
-           lambda c: c.completed_on is not None and c.published_on is None),
+    Action(
+        "list-documents", "列入现行有效文件", EmptyForm, lambda c, d, u: rules.add_documents_in_force(c), campaign_open
+    ),
+    Action(
+        "outcome",
+        "作出清理结论",
+        OutcomeForm,
+        lambda c, d, u: rules.record_cleanup_outcome(d["item"], d["outcome"], d["reason"], d["decided_on"]),
+        has_pending,
+    ),
+    Action(
+        "bulk-outcome",
+        "其余文件统一作出结论",
+        BulkOutcomeForm,
+        lambda c, d, u: rules.record_remaining_outcomes(c, d["outcome"], d["reason"], d["decided_on"]),
+        has_pending,
+    ),
+    Action(
+        "complete",
+        "完成清理",
+        CompleteForm,
+        lambda c, d, u: rules.complete_cleanup(c, d["completed_on"]),
+        campaign_open,
+    ),
+    Action(
+        "publish",
+        "公布清理结果",
+        PublishDateForm,
+        lambda c, d, u: rules.publish_cleanup(c, d["published_on"]),
+        lambda c: c.completed_on is not None and c.published_on is None,
+    ),
 ]
 
 
@@ -273,10 +361,20 @@ class ApproveForm(forms.Form):
 
 
 CATALOGUE_ACTIONS = [
-    Action("approve", "同级党委同意", ApproveForm, lambda c, d, u: rules.approve_catalogue(c, d["party_approved_on"]),
-           lambda c: c.party_approved_on is None),
-    Action("publish", "公布目录", PublishDateForm, lambda c, d, u: rules.publish_catalogue(c, d["published_on"]),
-           lambda c: c.published_on is None),
+    Action(
+        "approve",
+        "同级党委同意",
+        ApproveForm,
+        lambda c, d, u: rules.approve_catalogue(c, d["party_approved_on"]),
+        lambda c: c.party_approved_on is None,
+    ),
+    Action(
+        "publish",
+        "公布目录",
+        PublishDateForm,
+        lambda c, d, u: rules.publish_catalogue(c, d["published_on"]),
+        lambda c: c.published_on is None,
+    ),
 ]
 
 
@@ -333,34 +431,86 @@ def planned(decision):
 
 
 DECISION_ACTIONS = [
-    Action("consult", "公开征求意见", ConsultationForm, open_consultation("decision"),
-           lambda d: planned(d) and not d.participation_exempt_reason and no_running_consultation(d)),
-    Action("exempt", "载明程序不适用的理由", ExemptForm,
-           lambda obj, d, u: rules.exempt_procedure(obj, d["procedure"], d["reason"]), planned),
-    Action("expert", "专家论证", ExpertForm,
-           lambda obj, d, u: rules.record_expert_review(obj, d["expert_review_on"], d["expert_names"], d["expert_opinion"]),
-           lambda d: planned(d) and d.expert_review_on is None),
-    Action("risk", "风险评估", RiskForm,
-           lambda obj, d, u: rules.record_risk_assessment(obj, d["risk_assessed_on"], d["risk_level"], d["risk_summary"]),
-           lambda d: planned(d) and d.risk_assessed_on is None),
-    Action("submit-legality", "送合法性审查", SubmitLegalityForm,
-           lambda obj, d, u: rules.submit_legality_review(obj, d["legality_submitted_on"]),
-           lambda d: planned(d) and (d.legality_submitted_on is None or d.legality_passed is False)),
-    Action("legality", "合法性审查意见", LegalityForm,
-           lambda obj, d, u: rules.complete_legality_review(obj, d["legality_reviewed_on"], d["legality_reviewer"],
-                                                            d["legality_opinion"], d["legality_passed"],
-                                                            d["legality_short_reason"]),
-           lambda d: planned(d) and d.legality_submitted_on is not None and d.legality_reviewed_on is None),
+    Action(
+        "consult",
+        "公开征求意见",
+        ConsultationForm,
+        open_consultation("decision"),
+        lambda d: planned(d) and not d.participation_exempt_reason and no_running_consultation(d),
+    ),
+    Action(
+        "exempt",
+        "载明程序不适用的理由",
+        ExemptForm,
+        lambda obj, d, u: rules.exempt_procedure(obj, d["procedure"], d["reason"]),
+        planned,
+    ),
+    Action(
+        "expert",
+        "专家论证",
+        ExpertForm,
+        lambda obj, d, u: rules.record_expert_review(
+            obj, d["expert_review_on"], d["expert_names"], d["expert_opinion"]
+        ),
+        lambda d: planned(d) and d.expert_review_on is None,
+    ),
+    Action(
+        "risk",
+        "风险评估",
+        RiskForm,
+        lambda obj, d, u: rules.record_risk_assessment(obj, d["risk_assessed_on"], d["risk_level"], d["risk_summary"]),
+        lambda d: planned(d) and d.risk_assessed_on is None,
+    ),
+    Action(
+        "submit-legality",
+        "送合法性审查",
+        SubmitLegalityForm,
+        lambda obj, d, u: rules.submit_legality_review(obj, d["legality_submitted_on"]),
+        lambda d: planned(d) and (d.legality_submitted_on is None or d.legality_passed is False),
+    ),
+    Action(
+        "legality",
+        "合法性审查意见",
+        LegalityForm,
+        lambda obj, d, u: rules.complete_legality_review(
+            obj,
+            d["legality_reviewed_on"],
+            d["legality_reviewer"],
+            d["legality_opinion"],
+            d["legality_passed"],
+            d["legality_short_reason"],
+        ),
+        lambda d: planned(d) and d.legality_submitted_on is not None and d.legality_reviewed_on is None,
+    ),
     # Offered to every planned decision: the step refuses, citing the rule, while a procedure is missing.
-    Action("discuss", "集体讨论决定", DiscussForm,
-           lambda obj, d, u: rules.discuss(obj, on=d["discussed_on"], meeting=d["meeting"], decided_by=d["decided_by"],
-                                           attendees=d["attendees"], outcome=d["discussion_outcome"]), planned),
-    Action("publish", "公布决策", PublishDecisionForm,
-           lambda obj, d, u: rules.publish_decision(obj, d["published_on"], d["publication_channel"]),
-           lambda d: d.status == DecisionStatus.DECIDED),
-    Action("evaluate", "决策后评估", EvaluateDecisionForm,
-           lambda obj, d, u: rules.evaluate_decision(obj, d["evaluated_on"], d["evaluator"], d["evaluation_summary"]),
-           lambda d: d.status == DecisionStatus.PUBLISHED and d.evaluated_on is None),
+    Action(
+        "discuss",
+        "集体讨论决定",
+        DiscussForm,
+        lambda obj, d, u: rules.discuss(
+            obj,
+            on=d["discussed_on"],
+            meeting=d["meeting"],
+            decided_by=d["decided_by"],
+            attendees=d["attendees"],
+            outcome=d["discussion_outcome"],
+        ),
+        planned,
+    ),
+    Action(
+        "publish",
+        "公布决策",
+        PublishDecisionForm,
+        lambda obj, d, u: rules.publish_decision(obj, d["published_on"], d["publication_channel"]),
+        lambda d: d.status == DecisionStatus.DECIDED,
+    ),
+    Action(
+        "evaluate",
+        "决策后评估",
+        EvaluateDecisionForm,
+        lambda obj, d, u: rules.evaluate_decision(obj, d["evaluated_on"], d["evaluator"], d["evaluation_summary"]),
+        lambda d: d.status == DecisionStatus.PUBLISHED and d.evaluated_on is None,
+    ),
 ]
 
 
@@ -376,8 +526,9 @@ class OpinionForm(forms.Form):
     def __init__(self, data=None, obj=None):
         super().__init__(data)
         # Only advisers engaged by or serving the reviewed unit: what the row itself entitles one to see.
-        self.fields["adviser"].queryset = LegalAdviser.objects.filter(
-            Q(unit=obj.unit) | Q(units_served=obj.unit)).distinct().order_by("name")
+        self.fields["adviser"].queryset = (
+            LegalAdviser.objects.filter(Q(unit=obj.unit) | Q(units_served=obj.unit)).distinct().order_by("name")
+        )
 
 
 class CloseForm(forms.Form):
@@ -386,11 +537,26 @@ class CloseForm(forms.Form):
 
 
 REVIEW_ACTIONS = [
-    Action("opinion", "出具审查意见", OpinionForm,
-           lambda r, d, u: rules.give_opinion(r, on=d["opinion_on"], reviewer_kind=d["reviewer_kind"],
-                                              reviewer_name=d["reviewer_name"], opinion=d["opinion"],
-                                              conclusion=d["conclusion"], adviser=d["adviser"]),
-           lambda r: r.status == ReviewStatus.REQUESTED),
-    Action("close", "办结", CloseForm, lambda r, d, u: rules.close_review(r, d["closed_on"], d["adoption"]),
-           lambda r: r.status == ReviewStatus.OPINION_GIVEN),
+    Action(
+        "opinion",
+        "出具审查意见",
+        OpinionForm,
+        lambda r, d, u: rules.give_opinion(
+            r,
+            on=d["opinion_on"],
+            reviewer_kind=d["reviewer_kind"],
+            reviewer_name=d["reviewer_name"],
+            opinion=d["opinion"],
+            conclusion=d["conclusion"],
+            adviser=d["adviser"],
+        ),
+        lambda r: r.status == ReviewStatus.REQUESTED,
+    ),
+    Action(
+        "close",
+        "办结",
+        CloseForm,
+        lambda r, d, u: rules.close_review(r, d["closed_on"], d["adoption"]),
+        lambda r: r.status == ReviewStatus.OPINION_GIVEN,
+    ),
 ]

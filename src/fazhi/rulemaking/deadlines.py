@@ -4,6 +4,7 @@ No database access and no import of the app's models: the models' save, the work
 Excel import, the demo generator and `fazhi check` (invariants.py) all call these, so a 备案期限, an on-time
 flag or a minimum comment period means the same thing on every road.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -101,8 +102,9 @@ def check_comment_period(consultation) -> None:
 
 
 # -- 重大行政决策 -----------------------------------------------------------------------------------------------
-def legality_review_shortfall(submitted_on: dt.date, reviewed_on: dt.date,
-                              calendar: WorkCalendar | None = None) -> tuple[int, ParameterVersion] | None:
+def legality_review_shortfall(
+    submitted_on: dt.date, reviewed_on: dt.date, calendar: WorkCalendar | None = None
+) -> tuple[int, ParameterVersion] | None:
     """(working days used, the minimum) when a legality review took fewer working days than the law's minimum
     (条例第二十七条), else None. Raises CalendarDataMissing where the calendar lacks a year."""
     version = param("decision.legality_review_min", submitted_on)
@@ -124,6 +126,7 @@ def workdays_taken(start: dt.date, end: dt.date, calendar: WorkCalendar | None =
 def derive_review(review, calendar: WorkCalendar | None = None) -> None:
     """Set how many working days the review took, from the request to the opinion."""
     review.workdays_taken = (
-        workdays_taken(review.requested_on, review.opinion_on, calendar) if review.requested_on and review.opinion_on
+        workdays_taken(review.requested_on, review.opinion_on, calendar)
+        if review.requested_on and review.opinion_on
         else None
     )

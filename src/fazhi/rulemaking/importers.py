@@ -1,4 +1,5 @@
 """Excel import of 行政规范性文件 already published (the stock of documents a unit holds when it starts here)."""
+
 from django.core.exceptions import ValidationError
 
 from fazhi.core.bulk import insert_with_history
@@ -31,7 +32,9 @@ class NormativeDocumentImport(ImportSpec):
                 Column("审议会议", "meeting", text(200), example="市政府第12次常务会议"),
                 Column("公布日期", "published_on", date(), example="2025-03-01"),
                 Column("施行日期", "effective_from", date(), example="2025-04-01"),
-                Column("有效期至", "valid_until", date(), required=False, example="2030-03-31", note="不填则取有效期上限"),
+                Column(
+                    "有效期至", "valid_until", date(), required=False, example="2030-03-31", note="不填则取有效期上限"
+                ),
                 Column("备案机关", "filing_body", text(100), required=False, example="江岚省人民政府"),
                 Column("报送备案日期", "filed_on", date(), required=False, example="2025-03-20"),
                 Column("正文", "body", text(), required=False, example=""),
@@ -47,12 +50,16 @@ class NormativeDocumentImport(ImportSpec):
         if unit is None:
             raise CellError(f"制定机关编码“{values['unit']}”不存在或不在您的数据范围内")
         doc = NormativeDocument(
-            unit=unit, title=values["title"], drafted_by=values["drafted_by"] or "",
-            provisional=bool(values["provisional"]), affects_market=bool(values["affects_market"]),
+            unit=unit,
+            title=values["title"],
+            drafted_by=values["drafted_by"] or "",
+            provisional=bool(values["provisional"]),
+            affects_market=bool(values["affects_market"]),
             body=values["body"] or "",
         )
         replay(doc, values)
         return doc
+
     def key(self, instance):
         return instance.number
 
@@ -74,11 +81,23 @@ def replay(doc: NormativeDocument, values: dict) -> None:
     check_for_field("reviewed_on", check_submit_review, doc, reviewed_on)
     check_for_field("reviewed_on", check_complete_review, doc, reviewed_on, values["reviewer"], IMPORTED_OPINION, True)
     check_for_field("deliberated_on", check_deliberate, doc, values["deliberated_on"], values["meeting"])
-    check_for_field(publish_column, check_publish, doc, number=values["number"], published_on=values["published_on"],
-              effective_from=values["effective_from"], valid_until=values["valid_until"])
+    check_for_field(
+        publish_column,
+        check_publish,
+        doc,
+        number=values["number"],
+        published_on=values["published_on"],
+        effective_from=values["effective_from"],
+        valid_until=values["valid_until"],
+    )
     if values["filed_on"]:
-        check_for_field("filed_on" if values["filing_body"] else "filing_body", check_file, doc, values["filed_on"],
-                  values["filing_body"] or "")
+        check_for_field(
+            "filed_on" if values["filing_body"] else "filing_body",
+            check_file,
+            doc,
+            values["filed_on"],
+            values["filing_body"] or "",
+        )
     elif values["filing_body"]:
         doc.filing_body = values["filing_body"]
 
@@ -93,5 +112,3 @@ PUBLISH_COLUMNS = {
 def publish_column(error: ValidationError) -> str:
     """Which column a refused publication is about: the rule broken says it, else the publication date."""
     return PUBLISH_COLUMNS.get(getattr(error, "code", None), "published_on")
-
-

@@ -2,6 +2,7 @@
 
 regulations_drafted comes from the 立法项目 ledger (projects whose draft went to deliberation in the period).
 """
+
 from django.db.models import Count, Q
 
 from fazhi.metrics.registry import Period, by_unit, registry, within
@@ -11,7 +12,10 @@ from .models import CleanupItem, LegalAdviser, LegalityReview, LegislationProjec
 
 
 @registry.provides(
-    "normative_docs_issued", "normative_docs_reviewed", "normative_docs_to_file", "normative_docs_filed",
+    "normative_docs_issued",
+    "normative_docs_reviewed",
+    "normative_docs_to_file",
+    "normative_docs_filed",
     "normative_docs_filed_on_time",
 )
 def normative_document_metrics(period: Period):
@@ -22,7 +26,9 @@ def normative_document_metrics(period: Period):
     filed = to_file & Q(filed_on__isnull=False)
     reviewed = within("reviewed_on", period)
     rows = (
-        NormativeDocument.objects.filter(issued | reviewed).values("unit_id").order_by()
+        NormativeDocument.objects.filter(issued | reviewed)
+        .values("unit_id")
+        .order_by()
         .annotate(
             normative_docs_issued=Count("id", filter=issued),
             normative_docs_reviewed=Count("id", filter=reviewed),
@@ -35,15 +41,22 @@ def normative_document_metrics(period: Period):
 
 
 @registry.provides(
-    "normative_docs_cleaned", "normative_docs_repealed", "normative_docs_invalidated", "normative_docs_amended",
+    "normative_docs_cleaned",
+    "normative_docs_repealed",
+    "normative_docs_invalidated",
+    "normative_docs_amended",
     "normative_docs_retained",
 )
 def cleanup_metrics(period: Period):
     """Outcomes of clean-ups completed in the period, counted for the unit that issued each document."""
     rows = (
-        CleanupItem.objects.filter(within("campaign__completed_on", period), campaign__deleted_at__isnull=True,
-                                   document__deleted_at__isnull=True)
-        .values("document__unit_id").order_by()
+        CleanupItem.objects.filter(
+            within("campaign__completed_on", period),
+            campaign__deleted_at__isnull=True,
+            document__deleted_at__isnull=True,
+        )
+        .values("document__unit_id")
+        .order_by()
         .annotate(
             normative_docs_cleaned=Count("id"),
             normative_docs_repealed=Count("id", filter=Q(outcome=CleanupOutcomeKind.REPEAL)),
@@ -70,7 +83,9 @@ def full_procedure_q() -> Q:
 def decision_metrics(period: Period):
     decided = within("discussed_on", period) & Q(discussion_outcome__in=ADOPTING_OUTCOMES)
     rows = (
-        MajorDecision.objects.filter(decided).values("unit_id").order_by()
+        MajorDecision.objects.filter(decided)
+        .values("unit_id")
+        .order_by()
         .annotate(
             major_decisions=Count("id"),
             major_decisions_full_procedure=Count("id", filter=full_procedure_q()),
@@ -82,7 +97,9 @@ def decision_metrics(period: Period):
 @registry.provides("legality_reviews", "legal_adviser_opinions")
 def legality_review_metrics(period: Period):
     rows = (
-        LegalityReview.objects.filter(within("opinion_on", period)).values("unit_id").order_by()
+        LegalityReview.objects.filter(within("opinion_on", period))
+        .values("unit_id")
+        .order_by()
         .annotate(
             legality_reviews=Count("id"),
             legal_adviser_opinions=Count("id", filter=Q(adviser__isnull=False)),
@@ -96,7 +113,9 @@ def adviser_metrics(period: Period):
     """Advisers under contract at any time in the period, counted for the unit that engaged them."""
     rows = (
         LegalAdviser.objects.filter(contract_start__lte=period.end, contract_end__gte=period.start)
-        .values("unit_id").order_by().annotate(legal_advisers=Count("id"))
+        .values("unit_id")
+        .order_by()
+        .annotate(legal_advisers=Count("id"))
     )
     return by_unit(rows, adviser_metrics.codes)
 
@@ -104,7 +123,9 @@ def adviser_metrics(period: Period):
 @registry.provides("regulations_drafted")
 def legislation_metrics(period: Period):
     rows = (
-        LegislationProject.objects.filter(within("drafted_on", period)).values("unit_id").order_by()
+        LegislationProject.objects.filter(within("drafted_on", period))
+        .values("unit_id")
+        .order_by()
         .annotate(regulations_drafted=Count("id"))
     )
     return by_unit(rows, legislation_metrics.codes)

@@ -5,6 +5,7 @@ Workflow fields (review, deliberation, publication, filing …) are not editable
 set only by the app's workflow steps, which refuse illegal moves with the law they break. Derived values
 (备案期限, 按时备案, 审查用时) come from the pure functions in deadlines.py, which `save()` calls.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,20 +19,37 @@ from fazhi.core.models import LedgerModel
 from fazhi.core.scope import ScopedQuerySet
 
 from .choices import (
-    ADOPTING_OUTCOMES, AdviserKind, CleanupKind, CleanupOutcomeKind, DecisionCategory, DecisionStatus,
-    DiscussionOutcome, DocumentStatus, EvaluationConclusion, EvaluationKind, LegislationKind, LegislationStage,
-    ReviewAdoption, ReviewConclusion, ReviewerKind, ReviewStatus, ReviewSubject, RiskLevel,
+    ADOPTING_OUTCOMES,
+    AdviserKind,
+    CleanupKind,
+    CleanupOutcomeKind,
+    DecisionCategory,
+    DecisionStatus,
+    DiscussionOutcome,
+    DocumentStatus,
+    EvaluationConclusion,
+    EvaluationKind,
+    LegislationKind,
+    LegislationStage,
+    ReviewAdoption,
+    ReviewConclusion,
+    ReviewerKind,
+    ReviewStatus,
+    ReviewSubject,
+    RiskLevel,
 )
 from .deadlines import check_comment_period, derive_document, derive_review
 
 
 def in_force_q(day: dt.date, prefix: str = "") -> Q:
     """Documents in force on `day`: published, effective, within validity and not repealed or invalidated."""
-    return Q(**{
-        f"{prefix}status": DocumentStatus.PUBLISHED,
-        f"{prefix}effective_from__lte": day,
-        f"{prefix}valid_until__gte": day,
-    })
+    return Q(
+        **{
+            f"{prefix}status": DocumentStatus.PUBLISHED,
+            f"{prefix}effective_from__lte": day,
+            f"{prefix}valid_until__gte": day,
+        }
+    )
 
 
 class NormativeDocument(LedgerModel):
@@ -40,14 +58,22 @@ class NormativeDocument(LedgerModel):
     title = models.CharField("文件名称", max_length=200)
     drafted_by = models.CharField("起草科室（单位）", max_length=100, blank=True)
     body = models.TextField("正文", blank=True)
-    provisional = models.BooleanField("暂行或试行", default=False, help_text="名称冠以“暂行”“试行”的文件，有效期上限较短")
+    provisional = models.BooleanField(
+        "暂行或试行", default=False, help_text="名称冠以“暂行”“试行”的文件，有效期上限较短"
+    )
     affects_market = models.BooleanField(
         "与市场主体生产经营活动密切相关", default=False, help_text="此类文件除依法需要保密外，应当向社会公开征求意见"
     )
     consultation_exempt_reason = models.TextField("不公开征求意见的理由", blank=True, help_text="依法需要保密等情形")
     filing_required = models.BooleanField("须报送备案", default=True)
-    status = models.CharField("状态", max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.DRAFTING,
-                              editable=False, db_index=True)
+    status = models.CharField(
+        "状态",
+        max_length=16,
+        choices=DocumentStatus.choices,
+        default=DocumentStatus.DRAFTING,
+        editable=False,
+        db_index=True,
+    )
     # 合法性审核
     review_submitted_on = models.DateField("送审日期", null=True, blank=True, editable=False)
     reviewer = models.CharField("审核机构（人员）", max_length=100, blank=True, editable=False)
@@ -66,13 +92,18 @@ class NormativeDocument(LedgerModel):
     filing_due_on = models.DateField("备案期限", null=True, blank=True, editable=False)
     filing_body = models.CharField("备案机关", max_length=100, blank=True, editable=False)
     filed_on = models.DateField("报送备案日期", null=True, blank=True, editable=False)
-    filed_on_time = models.BooleanField("按时备案", null=True, editable=False, help_text="报送备案日期不晚于备案期限；未报送的为空")
+    filed_on_time = models.BooleanField(
+        "按时备案", null=True, editable=False, help_text="报送备案日期不晚于备案期限；未报送的为空"
+    )
     # 评估
     evaluation_due_on = models.DateField("届满前评估提示日期", null=True, blank=True, editable=False)
     evaluated_on = models.DateField("评估日期", null=True, blank=True, editable=False)
-    evaluation_kind = models.CharField("评估类型", max_length=10, choices=EvaluationKind.choices, blank=True, editable=False)
-    evaluation_conclusion = models.CharField("评估结论", max_length=10, choices=EvaluationConclusion.choices, blank=True,
-                                             editable=False)
+    evaluation_kind = models.CharField(
+        "评估类型", max_length=10, choices=EvaluationKind.choices, blank=True, editable=False
+    )
+    evaluation_conclusion = models.CharField(
+        "评估结论", max_length=10, choices=EvaluationConclusion.choices, blank=True, editable=False
+    )
     evaluation_report = models.TextField("评估情况", blank=True, editable=False)
     # 废止、宣布失效
     ended_on = models.DateField("废止（失效）日期", null=True, blank=True, editable=False)
@@ -81,7 +112,9 @@ class NormativeDocument(LedgerModel):
     class Meta:
         verbose_name = verbose_name_plural = "行政规范性文件"
         constraints = [
-            models.UniqueConstraint(fields=["number"], condition=~Q(number=""), name="normative_document_number_unique"),
+            models.UniqueConstraint(
+                fields=["number"], condition=~Q(number=""), name="normative_document_number_unique"
+            ),
         ]
         indexes = [
             models.Index(fields=["unit", "published_on"], name="normative_unit_published"),
@@ -98,9 +131,13 @@ class NormativeDocument(LedgerModel):
         if self.pk and self.published_on:
             columns = {self._meta.get_field(name).attname: name for name in self.LOCKED_AFTER_PUBLICATION}
             stored = NormativeDocument.all_objects.filter(pk=self.pk).values(*columns).first() or {}
-            changed = [name for column, name in columns.items() if column in stored and stored[column] != getattr(self, column)]
+            changed = [
+                name for column, name in columns.items() if column in stored and stored[column] != getattr(self, column)
+            ]
             if changed:
-                raise ValidationError({name: "文件已公布，不能修改；需要修改的，应当按程序制发修改文件" for name in changed})
+                raise ValidationError(
+                    dict.fromkeys(changed, "文件已公布，不能修改；需要修改的，应当按程序制发修改文件")
+                )
 
     def save(self, *args, **kwargs):
         derive_document(self)
@@ -108,8 +145,11 @@ class NormativeDocument(LedgerModel):
 
     def is_in_force(self, day: dt.date | None = None) -> bool:
         day = day or timezone.localdate()
-        return (self.status == DocumentStatus.PUBLISHED and self.effective_from is not None
-                and self.effective_from <= day <= self.valid_until)
+        return (
+            self.status == DocumentStatus.PUBLISHED
+            and self.effective_from is not None
+            and self.effective_from <= day <= self.valid_until
+        )
 
     def filing_overdue(self, day: dt.date | None = None) -> bool:
         """Filed after the deadline, or still unfiled past it."""
@@ -121,17 +161,36 @@ class NormativeDocument(LedgerModel):
 
     def needs_expiry_evaluation(self, day: dt.date | None = None) -> bool:
         day = day or timezone.localdate()
-        return (self.is_in_force(day) and self.evaluation_due_on is not None and day >= self.evaluation_due_on
-                and self.evaluated_on is None)
+        return (
+            self.is_in_force(day)
+            and self.evaluation_due_on is not None
+            and day >= self.evaluation_due_on
+            and self.evaluated_on is None
+        )
 
     def detail_sections(self):
         return [
-            ("征求意见", ["标题", "起止日期", "收到意见", "采纳情况反馈"],
-             [(c.title, f"{c.starts_on:%Y-%m-%d}至{c.ends_on:%Y-%m-%d}", c.comments.count(),
-               c.feedback_published_on or "未反馈") for c in self.consultations.all()]),
-            ("清理结论", ["清理活动", "结论", "理由", "日期"],
-             [(item.campaign.title, item.get_outcome_display() or "待定", item.reason, item.decided_on)
-              for item in self.cleanup_items.select_related("campaign")]),
+            (
+                "征求意见",
+                ["标题", "起止日期", "收到意见", "采纳情况反馈"],
+                [
+                    (
+                        c.title,
+                        f"{c.starts_on:%Y-%m-%d}至{c.ends_on:%Y-%m-%d}",
+                        c.comments.count(),
+                        c.feedback_published_on or "未反馈",
+                    )
+                    for c in self.consultations.all()
+                ],
+            ),
+            (
+                "清理结论",
+                ["清理活动", "结论", "理由", "日期"],
+                [
+                    (item.campaign.title, item.get_outcome_display() or "待定", item.reason, item.decided_on)
+                    for item in self.cleanup_items.select_related("campaign")
+                ],
+            ),
         ]
 
 
@@ -147,16 +206,22 @@ class DecisionCatalogue(LedgerModel):
     class Meta:
         verbose_name = verbose_name_plural = "重大行政决策事项目录"
         constraints = [
-            models.UniqueConstraint(fields=["unit", "year"], condition=Q(deleted_at__isnull=True),
-                                    name="decision_catalogue_one_per_year"),
+            models.UniqueConstraint(
+                fields=["unit", "year"], condition=Q(deleted_at__isnull=True), name="decision_catalogue_one_per_year"
+            ),
         ]
 
     def __str__(self):
         return self.title
 
     def detail_sections(self):
-        return [("决策事项", ["事项", "承办单位", "状态"],
-                 [(d.title, d.sponsor, d.get_status_display()) for d in self.decisions.all()])]
+        return [
+            (
+                "决策事项",
+                ["事项", "承办单位", "状态"],
+                [(d.title, d.sponsor, d.get_status_display()) for d in self.decisions.all()],
+            )
+        ]
 
 
 class MajorDecision(LedgerModel):
@@ -169,12 +234,19 @@ class MajorDecision(LedgerModel):
     proposed_by = models.CharField("决策建议提出人（单位）", max_length=100)
     proposed_on = models.DateField("启动（立项）日期")
     description = models.TextField("决策草案要点", blank=True)
-    status = models.CharField("状态", max_length=16, choices=DecisionStatus.choices, default=DecisionStatus.PLANNED,
-                              editable=False, db_index=True)
+    status = models.CharField(
+        "状态",
+        max_length=16,
+        choices=DecisionStatus.choices,
+        default=DecisionStatus.PLANNED,
+        editable=False,
+        db_index=True,
+    )
     # 公众参与
     participation_exempt_reason = models.TextField("不公开征求意见的理由", blank=True, editable=False)
-    participation_completed_on = models.DateField("公众参与完成日期", null=True, blank=True, editable=False,
-                                                  help_text="意见采纳情况反馈公布之日")
+    participation_completed_on = models.DateField(
+        "公众参与完成日期", null=True, blank=True, editable=False, help_text="意见采纳情况反馈公布之日"
+    )
     # 专家论证
     expert_review_on = models.DateField("专家论证日期", null=True, blank=True, editable=False)
     expert_names = models.CharField("论证专家", max_length=300, blank=True, editable=False)
@@ -197,8 +269,9 @@ class MajorDecision(LedgerModel):
     meeting = models.CharField("讨论会议", max_length=200, blank=True, editable=False)
     decided_by = models.CharField("作出决定的行政首长", max_length=50, blank=True, editable=False)
     attendees = models.TextField("出席人员", blank=True, editable=False)
-    discussion_outcome = models.CharField("讨论结果", max_length=16, choices=DiscussionOutcome.choices, blank=True,
-                                          editable=False)
+    discussion_outcome = models.CharField(
+        "讨论结果", max_length=16, choices=DiscussionOutcome.choices, blank=True, editable=False
+    )
     # 公布、后评估
     published_on = models.DateField("决策公布日期", null=True, blank=True, editable=False)
     publication_channel = models.CharField("公布渠道", max_length=200, blank=True, editable=False)
@@ -213,8 +286,12 @@ class MajorDecision(LedgerModel):
     def __str__(self):
         return self.title
 
-    STEP_DATES = (("expert_review_on", "专家论证日期"), ("risk_assessed_on", "风险评估日期"),
-                  ("legality_submitted_on", "合法性审查送审日期"), ("discussed_on", "集体讨论日期"))
+    STEP_DATES = (
+        ("expert_review_on", "专家论证日期"),
+        ("risk_assessed_on", "风险评估日期"),
+        ("legality_submitted_on", "合法性审查送审日期"),
+        ("discussed_on", "集体讨论日期"),
+    )
 
     def clean(self):
         errors = {}
@@ -239,40 +316,73 @@ class MajorDecision(LedgerModel):
     def missing_procedures(self) -> list[str]:
         """The procedures the law requires only in some cases that are neither done nor lawfully not applicable
         (with the reason recorded): a decision draft goes to collective discussion only when this is empty."""
-        return [label for label, done, exempt in self.PROCEDURES
-                if getattr(self, done) is None and not getattr(self, exempt).strip()]
+        return [
+            label
+            for label, done, exempt in self.PROCEDURES
+            if getattr(self, done) is None and not getattr(self, exempt).strip()
+        ]
 
     # The five procedures: each is done, lawfully not applicable (with the reason recorded), or pending.
     def procedures(self):
         consultation = self.consultations.order_by("-starts_on").first()
         participation = (
-            ("已完成", self.participation_completed_on,
-             f"公开征求意见{consultation.starts_on:%Y-%m-%d}至{consultation.ends_on:%Y-%m-%d}，收到意见{consultation.comments.count()}条"
-             if consultation else "")
-            if self.participation_completed_on else
-            ("不适用", None, self.participation_exempt_reason) if self.participation_exempt_reason else
-            ("进行中", None, f"征求意见至{consultation.ends_on:%Y-%m-%d}") if consultation else ("未开展", None, "")
+            (
+                "已完成",
+                self.participation_completed_on,
+                f"公开征求意见{consultation.starts_on:%Y-%m-%d}至{consultation.ends_on:%Y-%m-%d}，收到意见{consultation.comments.count()}条"
+                if consultation
+                else "",
+            )
+            if self.participation_completed_on
+            else ("不适用", None, self.participation_exempt_reason)
+            if self.participation_exempt_reason
+            else ("进行中", None, f"征求意见至{consultation.ends_on:%Y-%m-%d}")
+            if consultation
+            else ("未开展", None, "")
         )
-        expert = (("已完成", self.expert_review_on, f"{self.expert_names}：{self.expert_opinion}") if self.expert_review_on
-                  else ("不适用", None, self.expert_exempt_reason) if self.expert_exempt_reason else ("未开展", None, ""))
-        risk = (("已完成", self.risk_assessed_on, f"{self.get_risk_level_display()}：{self.risk_summary}") if self.risk_assessed_on
-                else ("不适用", None, self.risk_exempt_reason) if self.risk_exempt_reason else ("未开展", None, ""))
+        expert = (
+            ("已完成", self.expert_review_on, f"{self.expert_names}：{self.expert_opinion}")
+            if self.expert_review_on
+            else ("不适用", None, self.expert_exempt_reason)
+            if self.expert_exempt_reason
+            else ("未开展", None, "")
+        )
+        risk = (
+            ("已完成", self.risk_assessed_on, f"{self.get_risk_level_display()}：{self.risk_summary}")
+            if self.risk_assessed_on
+            else ("不适用", None, self.risk_exempt_reason)
+            if self.risk_exempt_reason
+            else ("未开展", None, "")
+        )
         legality = (
-            ("通过" if self.legality_passed else "未通过", self.legality_reviewed_on, f"{self.legality_reviewer}：{self.legality_opinion}")
-            if self.legality_reviewed_on else
-            ("审查中", self.legality_submitted_on, "") if self.legality_submitted_on else ("未送审", None, "")
+            (
+                "通过" if self.legality_passed else "未通过",
+                self.legality_reviewed_on,
+                f"{self.legality_reviewer}：{self.legality_opinion}",
+            )
+            if self.legality_reviewed_on
+            else ("审查中", self.legality_submitted_on, "")
+            if self.legality_submitted_on
+            else ("未送审", None, "")
         )
         discussion = (
             (self.get_discussion_outcome_display(), self.discussed_on, f"{self.meeting}，{self.decided_by}决定")
-            if self.discussed_on else ("未讨论", None, "")
+            if self.discussed_on
+            else ("未讨论", None, "")
         )
-        return [("公众参与", *participation), ("专家论证", *expert), ("风险评估", *risk),
-                ("合法性审查", *legality), ("集体讨论决定", *discussion)]
+        return [
+            ("公众参与", *participation),
+            ("专家论证", *expert),
+            ("风险评估", *risk),
+            ("合法性审查", *legality),
+            ("集体讨论决定", *discussion),
+        ]
 
     @property
     def full_procedure(self) -> bool:
-        return bool(not self.missing_procedures() and self.legality_passed
-                    and self.discussion_outcome in ADOPTING_OUTCOMES)
+        return bool(
+            not self.missing_procedures() and self.legality_passed and self.discussion_outcome in ADOPTING_OUTCOMES
+        )
 
     def accountability_record(self):
         """Who proposed, reviewed, decided and published, with dates: the record 终身责任追究 relies on.
@@ -282,7 +392,10 @@ class MajorDecision(LedgerModel):
         for record in self.history.select_related("history_user").order_by("history_date"):
             for field in ("proposed_on", "legality_reviewed_on", "discussed_on", "published_on", "evaluated_on"):
                 if getattr(record, field) and field not in entered_by:
-                    entered_by[field] = (str(record.history_user) if record.history_user else "系统", record.history_date)
+                    entered_by[field] = (
+                        str(record.history_user) if record.history_user else "系统",
+                        record.history_date,
+                    )
         rows = []
 
         def add(role, who, day, field):
@@ -291,10 +404,18 @@ class MajorDecision(LedgerModel):
                 rows.append((role, who, day, user, timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else ""))
 
         add("决策启动（提出）", f"{self.proposed_by}（承办：{self.sponsor}）", self.proposed_on, "proposed_on")
-        add("合法性审查", f"{self.legality_reviewer}（{'通过' if self.legality_passed else '未通过'}）",
-            self.legality_reviewed_on, "legality_reviewed_on")
-        add("集体讨论决定", f"{self.meeting}；决定人：{self.decided_by}；出席：{self.attendees}",
-            self.discussed_on, "discussed_on")
+        add(
+            "合法性审查",
+            f"{self.legality_reviewer}（{'通过' if self.legality_passed else '未通过'}）",
+            self.legality_reviewed_on,
+            "legality_reviewed_on",
+        )
+        add(
+            "集体讨论决定",
+            f"{self.meeting}；决定人：{self.decided_by}；出席：{self.attendees}",
+            self.discussed_on,
+            "discussed_on",
+        )
         add("决策公布", self.publication_channel, self.published_on, "published_on")
         add("决策后评估", self.evaluator, self.evaluated_on, "evaluated_on")
         return rows
@@ -302,17 +423,28 @@ class MajorDecision(LedgerModel):
     def detail_sections(self):
         return [
             ("五项法定程序", ["程序", "状态", "日期", "依据与材料"], self.procedures()),
-            ("终身责任追究记录", ["环节", "责任主体（人员）", "日期", "录入人", "录入时间"], self.accountability_record()),
+            (
+                "终身责任追究记录",
+                ["环节", "责任主体（人员）", "日期", "录入人", "录入时间"],
+                self.accountability_record(),
+            ),
         ]
 
 
 class Consultation(LedgerModel):
     """A public comment period on a draft normative document or a draft major decision."""
 
-    document = models.ForeignKey(NormativeDocument, models.PROTECT, null=True, blank=True, related_name="consultations",
-                                 verbose_name="规范性文件")
-    decision = models.ForeignKey(MajorDecision, models.PROTECT, null=True, blank=True, related_name="consultations",
-                                 verbose_name="重大行政决策")
+    document = models.ForeignKey(
+        NormativeDocument,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultations",
+        verbose_name="规范性文件",
+    )
+    decision = models.ForeignKey(
+        MajorDecision, models.PROTECT, null=True, blank=True, related_name="consultations", verbose_name="重大行政决策"
+    )
     title = models.CharField("征求意见标题", max_length=200)
     draft_text = models.TextField("征求意见稿")
     explanation = models.TextField("起草说明", blank=True)
@@ -327,7 +459,8 @@ class Consultation(LedgerModel):
         indexes = [models.Index(fields=["starts_on", "ends_on"], name="consultation_period")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(document__isnull=False, decision__isnull=True) | Q(document__isnull=True, decision__isnull=False),
+                condition=Q(document__isnull=False, decision__isnull=True)
+                | Q(document__isnull=True, decision__isnull=False),
                 name="consultation_one_subject",
             ),
         ]
@@ -358,11 +491,18 @@ class Consultation(LedgerModel):
             errors["document"] = ValidationError("须且只能选择一项征求意见的规范性文件或重大行政决策")
         elif self.unit_id and self.subject.unit_id != self.unit_id:
             errors["unit"] = ValidationError("征求意见的单位须与文件或决策的单位一致")
-        elif adding and self.document_id and self.document.status not in (
-                DocumentStatus.DRAFTING, DocumentStatus.REVIEW_FAILED):
-            errors["document"] = ValidationError(f"文件状态为“{self.document.get_status_display()}”，不能再公开征求意见")
+        elif (
+            adding
+            and self.document_id
+            and self.document.status not in (DocumentStatus.DRAFTING, DocumentStatus.REVIEW_FAILED)
+        ):
+            errors["document"] = ValidationError(
+                f"文件状态为“{self.document.get_status_display()}”，不能再公开征求意见"
+            )
         elif adding and self.decision_id and self.decision.status != DecisionStatus.PLANNED:
-            errors["decision"] = ValidationError(f"决策状态为“{self.decision.get_status_display()}”，决策前程序已经结束")
+            errors["decision"] = ValidationError(
+                f"决策状态为“{self.decision.get_status_display()}”，决策前程序已经结束"
+            )
         elif adding and self.decision_id and self.decision.participation_exempt_reason.strip():
             errors["decision"] = ValidationError("该决策已载明不公开征求意见的理由")
         elif adding and self.starts_on and self.subject.consultations.filter(ends_on__gte=self.starts_on).exists():
@@ -372,7 +512,8 @@ class Consultation(LedgerModel):
                 errors["ends_on"] = ValidationError("截止日期不能早于开始日期")
             elif self.feedback_published_on and self.ends_on >= self.feedback_published_on:
                 errors["ends_on"] = ValidationError(
-                    f"意见采纳情况已于{self.feedback_published_on:%Y-%m-%d}公布，截止日期须早于该日")
+                    f"意见采纳情况已于{self.feedback_published_on:%Y-%m-%d}公布，截止日期须早于该日"
+                )
             elif not errors:
                 try:
                     check_comment_period(self)
@@ -382,10 +523,23 @@ class Consultation(LedgerModel):
             raise ValidationError(errors)
 
     def detail_sections(self):
-        return [("收到的意见", ["提交时间", "姓名", "联系方式", "意见", "是否采纳", "答复"],
-                 [(timezone.localtime(c.submitted_at).strftime("%Y-%m-%d %H:%M"), c.name, c.contact, c.content,
-                   {True: "采纳", False: "未采纳", None: "待处理"}[c.adopted], c.reply)
-                  for c in self.comments.order_by("submitted_at", "id")])]
+        return [
+            (
+                "收到的意见",
+                ["提交时间", "姓名", "联系方式", "意见", "是否采纳", "答复"],
+                [
+                    (
+                        timezone.localtime(c.submitted_at).strftime("%Y-%m-%d %H:%M"),
+                        c.name,
+                        c.contact,
+                        c.content,
+                        {True: "采纳", False: "未采纳", None: "待处理"}[c.adopted],
+                        c.reply,
+                    )
+                    for c in self.comments.order_by("submitted_at", "id")
+                ],
+            )
+        ]
 
 
 class CommentQuerySet(ScopedQuerySet):
@@ -432,17 +586,28 @@ class CleanupCampaign(LedgerModel):
     def clean(self):
         # Outcomes and completion are dated from the start; an edited start may not come after them.
         if self.pk and self.started_on:
-            earliest = self.items.filter(decided_on__isnull=False).order_by("decided_on").values_list(
-                "decided_on", flat=True).first()
+            earliest = (
+                self.items.filter(decided_on__isnull=False)
+                .order_by("decided_on")
+                .values_list("decided_on", flat=True)
+                .first()
+            )
             for day, label in ((earliest, "最早的清理结论日期"), (self.completed_on, "完成日期")):
                 if day is not None and day < self.started_on:
                     raise ValidationError({"started_on": f"开始日期不能晚于{label}（{day:%Y-%m-%d}）"})
 
     def detail_sections(self):
         items = self.items.select_related("document").order_by("document__number", "id")
-        return [("清理文件", ["文件", "文号", "结论", "理由", "日期"],
-                 [(i.document.title, i.document.number, i.get_outcome_display() or "待定", i.reason, i.decided_on)
-                  for i in items])]
+        return [
+            (
+                "清理文件",
+                ["文件", "文号", "结论", "理由", "日期"],
+                [
+                    (i.document.title, i.document.number, i.get_outcome_display() or "待定", i.reason, i.decided_on)
+                    for i in items
+                ],
+            )
+        ]
 
 
 class CleanupItem(models.Model):
@@ -495,8 +660,14 @@ class LegalAdviser(LedgerModel):
     def detail_sections(self):
         return [
             ("服务单位", ["单位"], [(u.name,) for u in self.units_served.all()]),
-            ("出具的意见", ["编号", "事项", "日期", "结论"],
-             [(r.number, r.subject, r.opinion_on, r.get_conclusion_display()) for r in self.opinions.order_by("-opinion_on")[:50]]),
+            (
+                "出具的意见",
+                ["编号", "事项", "日期", "结论"],
+                [
+                    (r.number, r.subject, r.opinion_on, r.get_conclusion_display())
+                    for r in self.opinions.order_by("-opinion_on")[:50]
+                ],
+            ),
         ]
 
 
@@ -509,17 +680,36 @@ class LegalityReview(LedgerModel):
     requested_by = models.CharField("送审科室（单位）", max_length=100)
     requested_on = models.DateField("送审日期")
     amount = models.DecimalField("涉及金额（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
-    status = models.CharField("状态", max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.REQUESTED,
-                              editable=False, db_index=True)
-    reviewer_kind = models.CharField("审查人类型", max_length=16, choices=ReviewerKind.choices, blank=True, editable=False)
-    adviser = models.ForeignKey(LegalAdviser, models.PROTECT, null=True, blank=True, related_name="opinions",
-                                verbose_name="法律顾问", editable=False)
+    status = models.CharField(
+        "状态",
+        max_length=16,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.REQUESTED,
+        editable=False,
+        db_index=True,
+    )
+    reviewer_kind = models.CharField(
+        "审查人类型", max_length=16, choices=ReviewerKind.choices, blank=True, editable=False
+    )
+    adviser = models.ForeignKey(
+        LegalAdviser,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opinions",
+        verbose_name="法律顾问",
+        editable=False,
+    )
     reviewer_name = models.CharField("审查人", max_length=100, blank=True, editable=False)
     opinion = models.TextField("审查意见", blank=True, editable=False)
-    conclusion = models.CharField("审查结论", max_length=10, choices=ReviewConclusion.choices, blank=True, editable=False)
+    conclusion = models.CharField(
+        "审查结论", max_length=10, choices=ReviewConclusion.choices, blank=True, editable=False
+    )
     opinion_on = models.DateField("出具意见日期", null=True, blank=True, editable=False)
     workdays_taken = models.PositiveSmallIntegerField("审查用时（工作日）", null=True, blank=True, editable=False)
-    adoption = models.CharField("意见采纳情况", max_length=12, choices=ReviewAdoption.choices, blank=True, editable=False)
+    adoption = models.CharField(
+        "意见采纳情况", max_length=12, choices=ReviewAdoption.choices, blank=True, editable=False
+    )
     closed_on = models.DateField("办结日期", null=True, blank=True, editable=False)
 
     class Meta:

@@ -1,4 +1,5 @@
 """Public portal pages of this app, mounted under /portal/rulemaking/ (no login)."""
+
 from django.urls import path
 
 from . import portal_views

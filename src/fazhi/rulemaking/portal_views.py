@@ -1,5 +1,6 @@
 """Public pages: normative documents in force (with search), the decision catalogues, and open consultations
 with the comment form. Only what is published is shown; the public's own opinions are counted, never listed."""
+
 from __future__ import annotations
 
 import hashlib
@@ -36,21 +37,34 @@ def documents(request):
     term = request.GET.get("q", "").strip()[:100]
     rows = rules.search_in_force(NormativeDocument.objects.select_related("unit"), term, today)
     rows = rows.order_by("-published_on", "-id")
-    return render(request, "rulemaking/portal_documents.html", {"page": page_of(request, rows), "q": term, "today": today})
+    return render(
+        request, "rulemaking/portal_documents.html", {"page": page_of(request, rows), "q": term, "today": today}
+    )
 
 
 def document(request, pk):
-    doc = get_object_or_404(NormativeDocument.objects.select_related("unit"), pk=pk, status__in=PUBLIC_STATUSES,
-                            published_on__lte=timezone.localdate())
-    return render(request, "rulemaking/portal_document.html", {
-        "doc": doc, "in_force": doc.is_in_force(), "today": timezone.localdate(),
-    })
+    doc = get_object_or_404(
+        NormativeDocument.objects.select_related("unit"),
+        pk=pk,
+        status__in=PUBLIC_STATUSES,
+        published_on__lte=timezone.localdate(),
+    )
+    return render(
+        request,
+        "rulemaking/portal_document.html",
+        {
+            "doc": doc,
+            "in_force": doc.is_in_force(),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 def decisions(request):
     today = timezone.localdate()
     catalogues = (
-        DecisionCatalogue.objects.filter(published_on__lte=today).select_related("unit")
+        DecisionCatalogue.objects.filter(published_on__lte=today)
+        .select_related("unit")
         .prefetch_related(Prefetch("decisions", queryset=MajorDecision.objects.order_by("proposed_on", "id")))
         .order_by("-year", "unit__path")
     )
@@ -61,21 +75,41 @@ def consultations(request):
     today = timezone.localdate()
     visible = Consultation.objects.filter(starts_on__lte=today).select_related("unit").annotate(count=Count("comments"))
     open_now = visible.filter(ends_on__gte=today).order_by("ends_on", "id")
-    answered = visible.filter(ends_on__lt=today, feedback_published_on__isnull=False).order_by("-feedback_published_on", "-id")
-    return render(request, "rulemaking/portal_consultations.html", {
-        "open": open_now, "answered": page_of(request, answered), "today": today,
-    })
+    answered = visible.filter(ends_on__lt=today, feedback_published_on__isnull=False).order_by(
+        "-feedback_published_on", "-id"
+    )
+    return render(
+        request,
+        "rulemaking/portal_consultations.html",
+        {
+            "open": open_now,
+            "answered": page_of(request, answered),
+            "today": today,
+        },
+    )
 
 
 class CommentForm(forms.Form):
-    name = forms.CharField(label="姓名（可不填）", max_length=50, required=False,
-                           widget=forms.TextInput(attrs={"class": "form-control"}))
-    contact = forms.CharField(label="联系方式（可不填）", max_length=100, required=False,
-                              widget=forms.TextInput(attrs={"class": "form-control"}))
-    content = forms.CharField(label="意见和建议", min_length=5, max_length=3000,
-                              widget=forms.Textarea(attrs={"class": "form-control", "rows": 5}),
-                              error_messages={"required": "请填写意见内容", "min_length": "意见内容至少%(limit_value)d个字",
-                                              "max_length": "意见内容最多%(limit_value)d个字"})
+    name = forms.CharField(
+        label="姓名（可不填）", max_length=50, required=False, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    contact = forms.CharField(
+        label="联系方式（可不填）",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    content = forms.CharField(
+        label="意见和建议",
+        min_length=5,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 5}),
+        error_messages={
+            "required": "请填写意见内容",
+            "min_length": "意见内容至少%(limit_value)d个字",
+            "max_length": "意见内容最多%(limit_value)d个字",
+        },
+    )
 
 
 def client_hash(request) -> str:
@@ -118,8 +152,14 @@ def consultation(request, pk):
                 else:
                     data = form.cleaned_data
                     try:
-                        rules.submit_comment(item, content=data["content"], name=data["name"], contact=data["contact"],
-                                             client_hash=key, on=timezone.localdate())
+                        rules.submit_comment(
+                            item,
+                            content=data["content"],
+                            name=data["name"],
+                            contact=data["contact"],
+                            client_hash=key,
+                            on=timezone.localdate(),
+                        )
                     except ValidationError as error:
                         refusal, status = "；".join(error.messages), 400
                     else:
@@ -127,7 +167,16 @@ def consultation(request, pk):
                         return redirect("portal:rulemaking:consultation", pk=item.pk)
             else:
                 status = 400
-    return render(request, "rulemaking/portal_consultation.html", {
-        "item": item, "form": form, "refusal": refusal, "open": item.is_open(today),
-        "count": item.comments.count(), "today": today,
-    }, status=status)
+    return render(
+        request,
+        "rulemaking/portal_consultation.html",
+        {
+            "item": item,
+            "form": form,
+            "refusal": refusal,
+            "open": item.is_open(today),
+            "count": item.comments.count(),
+            "today": today,
+        },
+        status=status,
+    )

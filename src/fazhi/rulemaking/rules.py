@@ -10,6 +10,7 @@ validates the move against the row's fields and makes it in memory (the Excel im
 has not written yet), and the step that loads what the check needs, calls it and saves. Derived values (备案期限,
 按时备案, 审查用时) come from deadlines.py through the models' save.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,18 +23,32 @@ from fazhi.law.params import rule
 from fazhi.law.steps import not_before
 
 from .choices import (
-    ADOPTING_OUTCOMES, CleanupOutcomeKind, DecisionStatus, DiscussionOutcome, DocumentStatus, ReviewerKind,
+    ADOPTING_OUTCOMES,
+    CleanupOutcomeKind,
+    DecisionStatus,
+    DiscussionOutcome,
+    DocumentStatus,
+    ReviewerKind,
     ReviewStatus,
 )
 from .deadlines import derive_document, legality_review_shortfall, validity_limit
 from .models import (
-    CleanupCampaign, CleanupItem, Consultation, DecisionCatalogue, LegalAdviser, LegalityReview, MajorDecision,
-    NormativeDocument, PublicComment, in_force_q,
+    CleanupCampaign,
+    CleanupItem,
+    Consultation,
+    DecisionCatalogue,
+    LegalAdviser,
+    LegalityReview,
+    MajorDecision,
+    NormativeDocument,
+    PublicComment,
+    in_force_q,
 )
 
 S = DocumentStatus
 DRAFTS = (S.DRAFTING, S.REVIEW_FAILED)
 PUBLIC = (S.PUBLISHED, S.REPEALED, S.INVALIDATED)
+
 
 def _require(condition: bool, message: str) -> None:
     if not condition:
@@ -45,14 +60,21 @@ def _status_conflict(record, what: str) -> StateConflict:
 
 
 # -- public comment --------------------------------------------------------------------------------------------
-def _open_consultation(subject_field: str, subject, *, title, draft_text, starts_on, ends_on, explanation="",
-                       short_reason="") -> Consultation:
+def _open_consultation(
+    subject_field: str, subject, *, title, draft_text, starts_on, ends_on, explanation="", short_reason=""
+) -> Consultation:
     """A new comment period on the (locked) subject; refused while one is still running."""
     if subject.consultations.filter(ends_on__gte=starts_on).exists():
         raise StateConflict("已有尚未结束的征求意见，不能重复发起")
     consultation = Consultation(
-        unit=subject.unit, title=title, draft_text=draft_text, explanation=explanation, starts_on=starts_on,
-        ends_on=ends_on, short_reason=short_reason, **{subject_field: subject},
+        unit=subject.unit,
+        title=title,
+        draft_text=draft_text,
+        explanation=explanation,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        short_reason=short_reason,
+        **{subject_field: subject},
     )
     consultation.full_clean()
     consultation.save()
@@ -68,15 +90,20 @@ def comments_open(consultation: Consultation, now: dt.date) -> None:
 
 
 @step("提交公众意见")
-def submit_comment(consultation: Consultation, *, content: str, name: str = "", contact: str = "",
-                   client_hash: str = "", on: dt.date) -> PublicComment:
+def submit_comment(
+    consultation: Consultation, *, content: str, name: str = "", contact: str = "", client_hash: str = "", on: dt.date
+) -> PublicComment:
     comments_open(consultation, on)
     if consultation.feedback_published_on is not None:
         raise StateConflict("意见采纳情况已经公布，不再接收意见")
     content = (content or "").strip()
     _require(bool(content), "请填写意见内容")
     return PublicComment.objects.create(
-        consultation=consultation, content=content, name=name.strip(), contact=contact.strip(), client_hash=client_hash,
+        consultation=consultation,
+        content=content,
+        name=name.strip(),
+        contact=contact.strip(),
+        client_hash=client_hash,
     )
 
 
@@ -126,12 +153,20 @@ def check_submit_review(document: NormativeDocument, on: dt.date) -> None:
 
 def check_complete_review(document: NormativeDocument, on: dt.date, reviewer: str, opinion: str, passed: bool) -> None:
     if document.status != S.REVIEWING:
-        raise StateConflict("文件尚未送合法性审核" if document.status == S.DRAFTING
-                            else f"文件状态为“{document.get_status_display()}”，不在合法性审核中")
+        raise StateConflict(
+            "文件尚未送合法性审核"
+            if document.status == S.DRAFTING
+            else f"文件状态为“{document.get_status_display()}”，不在合法性审核中"
+        )
     not_before(on, document.review_submitted_on, "审核完成日期", "送审日期")
     reviewer, opinion = (reviewer or "").strip(), (opinion or "").strip()
     _require(bool(reviewer) and bool(opinion), "须填写审核机构（人员）和审核意见")
-    document.reviewer, document.review_opinion, document.review_passed, document.reviewed_on = reviewer, opinion, passed, on
+    document.reviewer, document.review_opinion, document.review_passed, document.reviewed_on = (
+        reviewer,
+        opinion,
+        passed,
+        on,
+    )
     document.status = S.REVIEW_PASSED if passed else S.REVIEW_FAILED
 
 
@@ -165,8 +200,14 @@ def check_deliberate(document: NormativeDocument, on: dt.date, meeting: str, con
     document.deliberated_on, document.meeting, document.status = on, meeting, S.DELIBERATED
 
 
-def check_publish(document: NormativeDocument, *, number: str, published_on: dt.date, effective_from: dt.date,
-                  valid_until: dt.date | None = None) -> None:
+def check_publish(
+    document: NormativeDocument,
+    *,
+    number: str,
+    published_on: dt.date,
+    effective_from: dt.date,
+    valid_until: dt.date | None = None,
+) -> None:
     if document.status in PUBLIC:
         raise StateConflict(f"文件状态为“{document.get_status_display()}”，不能公布")
     if not document.review_passed:
@@ -208,7 +249,8 @@ def check_file(document: NormativeDocument, filed_on: dt.date, filing_body: str)
     _require(document.filing_required, "该文件无须报送备案")
     if filed_on < document.published_on:
         raise rule("normative.file_after_publication").violation(
-            f"报送备案日期不能早于公布日期（{document.published_on:%Y年%m月%d日}）")
+            f"报送备案日期不能早于公布日期（{document.published_on:%Y年%m月%d日}）"
+        )
     filing_body = (filing_body or "").strip()
     _require(bool(filing_body), "须填写备案机关")
     document.filed_on, document.filing_body = filed_on, filing_body
@@ -241,7 +283,9 @@ def submit_for_review(document: NormativeDocument, on: dt.date) -> NormativeDocu
 
 
 @step("合法性审核意见")
-def complete_review(document: NormativeDocument, on: dt.date, reviewer: str, opinion: str, passed: bool) -> NormativeDocument:
+def complete_review(
+    document: NormativeDocument, on: dt.date, reviewer: str, opinion: str, passed: bool
+) -> NormativeDocument:
     check_complete_review(document, on, reviewer, opinion, passed)
     document.save()
     return document
@@ -255,10 +299,17 @@ def deliberate(document: NormativeDocument, on: dt.date, meeting: str) -> Normat
 
 
 @step("公布")
-def publish_document(document: NormativeDocument, *, number: str, published_on: dt.date, effective_from: dt.date,
-                     valid_until: dt.date | None = None) -> NormativeDocument:
-    check_publish(document, number=number, published_on=published_on, effective_from=effective_from,
-                  valid_until=valid_until)
+def publish_document(
+    document: NormativeDocument,
+    *,
+    number: str,
+    published_on: dt.date,
+    effective_from: dt.date,
+    valid_until: dt.date | None = None,
+) -> NormativeDocument:
+    check_publish(
+        document, number=number, published_on=published_on, effective_from=effective_from, valid_until=valid_until
+    )
     if NormativeDocument.all_objects.filter(number=document.number).exclude(pk=document.pk).exists():
         raise ValidationError(f"文号“{document.number}”已被其他文件使用")
     document.save()
@@ -273,7 +324,9 @@ def file_document(document: NormativeDocument, filed_on: dt.date, filing_body: s
 
 
 @step("评估")
-def evaluate_document(document: NormativeDocument, on: dt.date, kind: str, conclusion: str, report: str) -> NormativeDocument:
+def evaluate_document(
+    document: NormativeDocument, on: dt.date, kind: str, conclusion: str, report: str
+) -> NormativeDocument:
     check_evaluate(document, on, kind, conclusion, report)
     document.save()
     return document
@@ -288,7 +341,8 @@ def filing_overdue_documents(day: dt.date):
     """Filed late (flagged at filing), or still unfiled past the 备案期限 on `day`."""
     return NormativeDocument.objects.filter(
         Q(filed_on__isnull=True, filing_due_on__lt=day) | Q(filed_on_time=False),
-        status__in=PUBLIC, filing_required=True,
+        status__in=PUBLIC,
+        filing_required=True,
     )
 
 
@@ -496,8 +550,9 @@ def submit_legality_review(decision: MajorDecision, on: dt.date) -> MajorDecisio
 
 
 @step("合法性审查意见")
-def complete_legality_review(decision: MajorDecision, on: dt.date, reviewer: str, opinion: str, passed: bool,
-                             short_reason: str = "") -> MajorDecision:
+def complete_legality_review(
+    decision: MajorDecision, on: dt.date, reviewer: str, opinion: str, passed: bool, short_reason: str = ""
+) -> MajorDecision:
     """The review takes at least the statutory working days (条例第二十七条) unless the reason is recorded."""
     _decision_open(decision)
     if decision.legality_submitted_on is None or decision.legality_reviewed_on is not None:
@@ -508,7 +563,9 @@ def complete_legality_review(decision: MajorDecision, on: dt.date, reviewer: str
     shortfall = legality_review_shortfall(decision.legality_submitted_on, on)
     if shortfall and not short_reason:
         used, version = shortfall
-        raise rule("decision.legality_review_period").violation(f"审查用时{used}个工作日，少于{version.name}{version.display}")
+        raise rule("decision.legality_review_period").violation(
+            f"审查用时{used}个工作日，少于{version.name}{version.display}"
+        )
     decision.legality_reviewer, decision.legality_opinion = reviewer, opinion
     decision.legality_passed, decision.legality_reviewed_on = passed, on
     decision.legality_short_reason = short_reason
@@ -517,15 +574,19 @@ def complete_legality_review(decision: MajorDecision, on: dt.date, reviewer: str
 
 
 @step("集体讨论决定")
-def discuss(decision: MajorDecision, *, on: dt.date, meeting: str, decided_by: str, attendees: str,
-            outcome: str) -> MajorDecision:
+def discuss(
+    decision: MajorDecision, *, on: dt.date, meeting: str, decided_by: str, attendees: str, outcome: str
+) -> MajorDecision:
     """集体讨论决定. Refused before a passed 合法性审查 (条例第二十五条), before public participation, expert
     argument and risk assessment are each done or recorded as not applicable, and while public opinions are not
     yet answered."""
     _decision_open(decision)
     if not decision.legality_passed:
-        detail = "合法性审查未通过" if decision.legality_passed is False else (
-            "合法性审查尚未完成" if decision.legality_submitted_on else "未经合法性审查")
+        detail = (
+            "合法性审查未通过"
+            if decision.legality_passed is False
+            else ("合法性审查尚未完成" if decision.legality_submitted_on else "未经合法性审查")
+        )
         raise rule("decision.legality_review_before_discussion").violation(f"“{decision.title}”{detail}")
     not_before(on, decision.legality_reviewed_on, "讨论日期", "合法性审查完成日期")
     if decision.consultations.filter(feedback_published_on__isnull=True).exists():
@@ -533,7 +594,9 @@ def discuss(decision: MajorDecision, *, on: dt.date, meeting: str, decided_by: s
     missing = decision.missing_procedures()
     if missing:
         # The ledger records either each procedure or why it does not apply.
-        raise rule("decision.procedures_before_discussion").violation(f"“{decision.title}”尚未{'、'.join(missing)}，也未载明不适用的理由")
+        raise rule("decision.procedures_before_discussion").violation(
+            f"“{decision.title}”尚未{'、'.join(missing)}，也未载明不适用的理由"
+        )
     not_before(on, decision.participation_completed_on, "讨论日期", "公众参与完成日期")
     for done, label in ((decision.expert_review_on, "专家论证日期"), (decision.risk_assessed_on, "风险评估日期")):
         not_before(on, done, "讨论日期", label)
@@ -590,8 +653,16 @@ def check_adviser(adviser: LegalAdviser, unit, on: dt.date) -> None:
 
 
 @step("出具审查意见")
-def give_opinion(review: LegalityReview, *, on: dt.date, reviewer_kind: str, reviewer_name: str, opinion: str,
-                 conclusion: str, adviser: LegalAdviser | None = None) -> LegalityReview:
+def give_opinion(
+    review: LegalityReview,
+    *,
+    on: dt.date,
+    reviewer_kind: str,
+    reviewer_name: str,
+    opinion: str,
+    conclusion: str,
+    adviser: LegalAdviser | None = None,
+) -> LegalityReview:
     if review.status != ReviewStatus.REQUESTED:
         raise _status_conflict(review, "出具意见")
     not_before(on, review.requested_on, "出具意见日期", "送审日期")
@@ -614,8 +685,11 @@ def give_opinion(review: LegalityReview, *, on: dt.date, reviewer_kind: str, rev
 @step("办结")
 def close_review(review: LegalityReview, on: dt.date, adoption: str) -> LegalityReview:
     if review.status != ReviewStatus.OPINION_GIVEN:
-        raise StateConflict("尚未出具审查意见，不能办结" if review.status == ReviewStatus.REQUESTED
-                            else f"当前状态为“{review.get_status_display()}”，不能办结")
+        raise StateConflict(
+            "尚未出具审查意见，不能办结"
+            if review.status == ReviewStatus.REQUESTED
+            else f"当前状态为“{review.get_status_display()}”，不能办结"
+        )
     not_before(on, review.opinion_on, "办结日期", "出具意见日期")
     review.adoption, review.closed_on, review.status = adoption, on, ReviewStatus.CLOSED
     review.save()

@@ -3,6 +3,7 @@
 Each form names its date after the field the step writes (`accepted_on`, `decided_on`, …), so the API body reads
 like the row it changes.
 """
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -21,8 +22,9 @@ def today():
 
 
 def date_field(label, initial=today):
-    return forms.DateField(label=label, initial=initial,
-                           widget=forms.DateInput(attrs={"type": "date", **TEXT}, format="%Y-%m-%d"))
+    return forms.DateField(
+        label=label, initial=initial, widget=forms.DateInput(attrs={"type": "date", **TEXT}, format="%Y-%m-%d")
+    )
 
 
 class AcceptForm(forms.Form):
@@ -75,29 +77,65 @@ def has_open_stop(app):
 
 
 APPLICATION_ACTIONS = [
-    Action("accept", "受理", AcceptForm, lambda app, data, user: rules.accept(app, data["accepted_on"]),
-           status_is(ApplicationStatus.RECEIVED)),
-    Action("refuse", "不予受理", RefuseForm, lambda app, data, user: rules.refuse_acceptance(app, data["decided_on"]),
-           status_is(ApplicationStatus.RECEIVED)),
-    Action("stop-clock", "中止计时", StopClockForm,
-           lambda app, data, user: rules.stop_clock(app, data["reason"], data["started_on"], data["note"]),
-           lambda app: app.status == ApplicationStatus.ACCEPTED and not has_open_stop(app)),
-    Action("resume-clock", "恢复计时", ResumeClockForm, lambda app, data, user: rules.resume_clock(app, data["ended_on"]),
-           lambda app: app.status == ApplicationStatus.ACCEPTED and has_open_stop(app)),
-    Action("missing-document", "登记容缺材料", MissingDocumentForm,
-           lambda app, data, user: rules.add_missing_document(app, data["name"], data["due_on"]),
-           lambda app: app.status == ApplicationStatus.ACCEPTED and app.item.tolerance_allowed),
-    Action("supply-document", "材料已补齐", SupplyForm,
-           lambda app, data, user: rules.supply_document(data["document"], data["supplied_on"]),
-           lambda app: app.missing_documents.filter(supplied_on__isnull=True).exists()),
-    Action("decide", "办结", DecideForm,
-           lambda app, data, user: rules.decide(app, data["decided_on"], data["outcome"]),
-           status_is(ApplicationStatus.ACCEPTED)),
+    Action(
+        "accept",
+        "受理",
+        AcceptForm,
+        lambda app, data, user: rules.accept(app, data["accepted_on"]),
+        status_is(ApplicationStatus.RECEIVED),
+    ),
+    Action(
+        "refuse",
+        "不予受理",
+        RefuseForm,
+        lambda app, data, user: rules.refuse_acceptance(app, data["decided_on"]),
+        status_is(ApplicationStatus.RECEIVED),
+    ),
+    Action(
+        "stop-clock",
+        "中止计时",
+        StopClockForm,
+        lambda app, data, user: rules.stop_clock(app, data["reason"], data["started_on"], data["note"]),
+        lambda app: app.status == ApplicationStatus.ACCEPTED and not has_open_stop(app),
+    ),
+    Action(
+        "resume-clock",
+        "恢复计时",
+        ResumeClockForm,
+        lambda app, data, user: rules.resume_clock(app, data["ended_on"]),
+        lambda app: app.status == ApplicationStatus.ACCEPTED and has_open_stop(app),
+    ),
+    Action(
+        "missing-document",
+        "登记容缺材料",
+        MissingDocumentForm,
+        lambda app, data, user: rules.add_missing_document(app, data["name"], data["due_on"]),
+        lambda app: app.status == ApplicationStatus.ACCEPTED and app.item.tolerance_allowed,
+    ),
+    Action(
+        "supply-document",
+        "材料已补齐",
+        SupplyForm,
+        lambda app, data, user: rules.supply_document(data["document"], data["supplied_on"]),
+        lambda app: app.missing_documents.filter(supplied_on__isnull=True).exists(),
+    ),
+    Action(
+        "decide",
+        "办结",
+        DecideForm,
+        lambda app, data, user: rules.decide(app, data["decided_on"], data["outcome"]),
+        status_is(ApplicationStatus.ACCEPTED),
+    ),
 ]
 
 RATING_ACTIONS = [
-    Action("rectify", "整改完成", RectifyForm, lambda rating, data, user: rules.rectify(rating, data["rectified_on"]),
-           lambda rating: rating.is_bad and rating.rectified_on is None),
+    Action(
+        "rectify",
+        "整改完成",
+        RectifyForm,
+        lambda rating, data, user: rules.rectify(rating, data["rectified_on"]),
+        lambda rating: rating.is_bad and rating.rectified_on is None,
+    ),
 ]
 
 

@@ -1,4 +1,5 @@
 """POST /api/applications/sync/: a batch of 办件 from the provincial platform, through the same steps as the UI."""
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -23,23 +24,38 @@ def _record_serializer():
     return inline_serializer("ApplicationSyncRecord", fields)
 
 
-SYNC_REQUEST = inline_serializer("ApplicationSyncBatch", {
-    "records": serializers.ListField(child=_record_serializer(), min_length=1, max_length=MAX_BATCH),
-})
-SYNC_RESULT = inline_serializer("ApplicationSyncResult", {
-    "created": serializers.IntegerField(help_text="新增办件数"),
-    "advanced": serializers.IntegerField(help_text="已有办件补办后续步骤（受理、办结）数"),
-    "unchanged": serializers.IntegerField(help_text="与台账一致、未作改动的办件数"),
-})
-SYNC_ERRORS = inline_serializer("ApplicationSyncErrors", {
-    "detail": serializers.CharField(),
-    # absent when the body itself could not be read (not JSON, not an object)
-    "errors": serializers.ListField(required=False, child=inline_serializer("ApplicationSyncError", {
-        "record": serializers.IntegerField(help_text="第几件（从1开始）"),
-        "field": serializers.CharField(),
-        "message": serializers.CharField(),
-    })),
-})
+SYNC_REQUEST = inline_serializer(
+    "ApplicationSyncBatch",
+    {
+        "records": serializers.ListField(child=_record_serializer(), min_length=1, max_length=MAX_BATCH),
+    },
+)
+SYNC_RESULT = inline_serializer(
+    "ApplicationSyncResult",
+    {
+        "created": serializers.IntegerField(help_text="新增办件数"),
+        "advanced": serializers.IntegerField(help_text="已有办件补办后续步骤（受理、办结）数"),
+        "unchanged": serializers.IntegerField(help_text="与台账一致、未作改动的办件数"),
+    },
+)
+SYNC_ERRORS = inline_serializer(
+    "ApplicationSyncErrors",
+    {
+        "detail": serializers.CharField(),
+        # absent when the body itself could not be read (not JSON, not an object)
+        "errors": serializers.ListField(
+            required=False,
+            child=inline_serializer(
+                "ApplicationSyncError",
+                {
+                    "record": serializers.IntegerField(help_text="第几件（从1开始）"),
+                    "field": serializers.CharField(),
+                    "message": serializers.CharField(),
+                },
+            ),
+        ),
+    },
+)
 
 
 class ApplicationSyncView(APIView):
@@ -61,6 +77,8 @@ class ApplicationSyncView(APIView):
         try:
             result = sync_batch(records, request.user)
         except SyncRefused as refused:
-            return Response({"detail": str(refused), "errors": [e.as_dict() for e in refused.errors[:500]]},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"detail": str(refused), "errors": [e.as_dict() for e in refused.errors[:500]]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         return Response(result.as_dict())

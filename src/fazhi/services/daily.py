@@ -8,6 +8,7 @@ today or tomorrow can forget them. On PostgreSQL the triggers are per statement 
 
 What a row contributes is written once, in `CONTRIBUTIONS`; the triggers and `rebuild()` are both made from it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,8 +24,11 @@ COUNTS = ("accepted", "decided", "decided_on_time")
 # accepted: it is no 办结 and has no deadline to meet.
 CONTRIBUTIONS = (
     ("accepted_on", {"accepted": "1"}, ""),
-    ("decided_on", {"decided": "1", "decided_on_time": "CASE WHEN {row}on_time THEN 1 ELSE 0 END"},
-     " AND {row}accepted_on IS NOT NULL"),
+    (
+        "decided_on",
+        {"decided": "1", "decided_on_time": "CASE WHEN {row}on_time THEN 1 ELSE 0 END"},
+        " AND {row}accepted_on IS NOT NULL",
+    ),
 )
 # A change to any other column leaves the totals as they are.
 WATCHED = ("unit_id", "deleted_at", "accepted_on", "decided_on", "on_time")
@@ -35,7 +39,8 @@ def _rows_of(row: str, sign: int, source: str = "") -> list[str]:
     selects = []
     for date_column, counts, condition in CONTRIBUTIONS:
         values = ", ".join(
-            f"{sign} * ({counts[name].format(row=row)}) AS {name}" if name in counts else f"0 AS {name}" for name in COUNTS
+            f"{sign} * ({counts[name].format(row=row)}) AS {name}" if name in counts else f"0 AS {name}"
+            for name in COUNTS
         )
         selects.append(
             f"SELECT {row}unit_id AS unit_id, {row}{date_column} AS day, {values} {source} "
@@ -61,7 +66,9 @@ def _upsert(selects: list[str]) -> str:
 class Trigger:
     name: str
     statements: tuple[str, ...]  # what creates it
-    stored: str  # what the database's catalogue gives back for it: SQLite's CREATE statement, PostgreSQL's function body
+    stored: (
+        str  # what the database's catalogue gives back for it: SQLite's CREATE statement, PostgreSQL's function body
+    )
 
 
 def _triggers(vendor: str) -> list[Trigger]:
@@ -70,18 +77,26 @@ def _triggers(vendor: str) -> list[Trigger]:
     for event, (has_old, has_new) in events.items():
         name = f"{TABLE}_on_{event}"
         if vendor == "postgresql":
-            selects = (_rows_of("o.", -1, "FROM old_rows o") if has_old else []) + \
-                      (_rows_of("n.", 1, "FROM new_rows n") if has_new else [])
+            selects = (_rows_of("o.", -1, "FROM old_rows o") if has_old else []) + (
+                _rows_of("n.", 1, "FROM new_rows n") if has_new else []
+            )
             tables = " ".join(
-                part for part in ("OLD TABLE AS old_rows" if has_old else "", "NEW TABLE AS new_rows" if has_new else "")
+                part
+                for part in ("OLD TABLE AS old_rows" if has_old else "", "NEW TABLE AS new_rows" if has_new else "")
                 if part
             )
             body = f"BEGIN {_upsert(selects)}; RETURN NULL; END"
-            triggers.append(Trigger(name, (
-                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ {body} $$",
-                f"CREATE TRIGGER {name} AFTER {event.upper()} ON {SOURCE} REFERENCING {tables} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
-            ), body))
+            triggers.append(
+                Trigger(
+                    name,
+                    (
+                        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ {body} $$",
+                        f"CREATE TRIGGER {name} AFTER {event.upper()} ON {SOURCE} REFERENCING {tables} "
+                        f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
+                    ),
+                    body,
+                )
+            )
         elif vendor == "sqlite":
             selects = (_rows_of("OLD.", -1) if has_old else []) + (_rows_of("NEW.", 1) if has_new else [])
             when = "WHEN " + " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in WATCHED) + " " if event == "update" else ""
@@ -97,7 +112,8 @@ def _installed(cursor, vendor: str) -> dict[str, str]:
     if vendor == "postgresql":
         cursor.execute(
             "SELECT t.tgname, p.prosrc FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
-            "WHERE t.tgrelid = to_regclass(%s) AND t.tgname LIKE %s", [SOURCE, f"{TABLE}_on_%"],
+            "WHERE t.tgrelid = to_regclass(%s) AND t.tgname LIKE %s",
+            [SOURCE, f"{TABLE}_on_%"],
         )
         return {name: body.strip() for name, body in cursor.fetchall()}
     cursor.execute(

@@ -3,6 +3,7 @@
 One function per model computes everything derived: the model's save, the workflow steps, the Excel import, the
 bulk sync and `fazhi check` all call it, so a due date or an on-time flag means the same thing on every road.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,7 +42,9 @@ def derive_application(application, promised_limit: int, stops=(), calendar: Wor
         application.on_time = None
         return
     application.due_on = due_date(application.accepted_on, promised_limit, stops, calendar)
-    application.on_time = None if application.decided_on is None else is_on_time(application.decided_on, application.due_on)
+    application.on_time = (
+        None if application.decided_on is None else is_on_time(application.decided_on, application.due_on)
+    )
 
 
 def derive_rating(rating) -> None:

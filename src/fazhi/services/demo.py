@@ -1,4 +1,5 @@
 """The demo city's 政务服务: about 3,000 items, 1,000,000 applications and 200,000 ratings at scale 1."""
+
 import datetime as dt
 
 from fazhi.demo import names
@@ -21,17 +22,24 @@ def build_services(city: DemoCity, builder: DemoBuilder) -> None:
         statutory = rng.choice([0, 5, 10, 15, 20, 20, 20, 30, 45, 60])
         promised = 0 if statutory == 0 or rng.random() < 0.12 else max(1, round(statutory * rng.uniform(0.28, 0.5)))
         tolerance = rng.random() < 0.2
-        items.append(ServiceItem(
-            unit=unit, code=f"{unit.code}-{i:05d}",
-            name=f"{rng.choice(names.SERVICE_ITEM_NAMES)}（{unit.short_name or unit.name}第{i // len(units) + 1}项）",
-            item_type=rng.choices(list(ItemType.values), weights=[40, 12, 8, 2, 3, 3, 12, 20])[0],
-            legal_basis="《中华人民共和国行政许可法》及相关法律法规", statutory_limit=statutory, promised_limit=promised,
-            online_depth=rng.choices(list(OnlineDepth.values), weights=[3, 10, 45, 42])[0],
-            visits_required=rng.choices([0, 1, 2], weights=[70, 27, 3])[0],
-            tolerance_allowed=tolerance, tolerance_documents="身份证明复印件" if tolerance else "",
-            commitment_allowed=rng.random() < 0.15, cross_province=rng.random() < 0.05,
-            effective_from=dt.date(2023, 1, 1),
-        ))
+        items.append(
+            ServiceItem(
+                unit=unit,
+                code=f"{unit.code}-{i:05d}",
+                name=f"{rng.choice(names.SERVICE_ITEM_NAMES)}（{unit.short_name or unit.name}第{i // len(units) + 1}项）",
+                item_type=rng.choices(list(ItemType.values), weights=[40, 12, 8, 2, 3, 3, 12, 20])[0],
+                legal_basis="《中华人民共和国行政许可法》及相关法律法规",
+                statutory_limit=statutory,
+                promised_limit=promised,
+                online_depth=rng.choices(list(OnlineDepth.values), weights=[3, 10, 45, 42])[0],
+                visits_required=rng.choices([0, 1, 2], weights=[70, 27, 3])[0],
+                tolerance_allowed=tolerance,
+                tolerance_documents="身份证明复印件" if tolerance else "",
+                commitment_allowed=rng.random() < 0.15,
+                cross_province=rng.random() < 0.05,
+                effective_from=dt.date(2023, 1, 1),
+            )
+        )
     ServiceItem.objects.bulk_create(items, batch_size=BATCH)
     items = list(ServiceItem.objects.order_by("id"))
     log(f"政务服务事项：{len(items)} 项")
@@ -53,10 +61,13 @@ def build_services(city: DemoCity, builder: DemoBuilder) -> None:
                 received = calendar.next_workday(received)
             person = rng.random() < 0.7
             app = Application(
-                unit_id=item.unit_id, item=item, number=f"YC{DEMO_YEAR}{made:08d}",
+                unit_id=item.unit_id,
+                item=item,
+                number=f"YC{DEMO_YEAR}{made:08d}",
                 applicant_type=ApplicantType.PERSON if person else ApplicantType.ENTITY,
                 applicant_name=(rng.choice(names.SURNAMES) + "".join(rng.choices(names.GIVEN, k=rng.choice([1, 2]))))
-                if person else f"云川{rng.choice(names.COMPANY_WORDS)}{rng.choice(names.COMPANY_KINDS)}",
+                if person
+                else f"云川{rng.choice(names.COMPANY_WORDS)}{rng.choice(names.COMPANY_KINDS)}",
                 applicant_id_number=person_id(rng, region_code) if person else entity_code(rng, region_code),
                 channel=rng.choices(list(Channel.values), weights=[62, 33, 5])[0],
                 received_on=received,
@@ -86,8 +97,13 @@ def build_services(city: DemoCity, builder: DemoBuilder) -> None:
         for app in rated:
             stars = rng.choices([5, 4, 3, 2, 1], weights=[930, 45, 15, 6, 4])[0]
             rated_on = min(app.decided_on + dt.timedelta(days=rng.randint(0, 3)), today_limit)
-            rating = Rating(unit_id=app.unit_id, application=app, stars=stars,
-                            channel=rng.choice(list(RatingChannel.values)), rated_on=rated_on)
+            rating = Rating(
+                unit_id=app.unit_id,
+                application=app,
+                stars=stars,
+                channel=rng.choice(list(RatingChannel.values)),
+                rated_on=rated_on,
+            )
             if stars <= 2:
                 rating.comment = rng.choice(["等候时间较长", "材料要求说明不清", "窗口人员态度需改进", "系统操作不便"])
                 derive_rating(rating)
@@ -96,4 +112,3 @@ def build_services(city: DemoCity, builder: DemoBuilder) -> None:
             ratings.append(rating)
         Rating.objects.bulk_create(ratings, batch_size=BATCH)
         log(f"办件：{made}/{total}")
-

@@ -1,6 +1,7 @@
 """Excel import of service items and applications."""
+
 from fazhi.core.bulk import insert_with_history
-from fazhi.core.importing import Column, CellError, ImportSpec, boolean, choice, date, integer, text
+from fazhi.core.importing import CellError, Column, ImportSpec, boolean, choice, date, integer, text
 from fazhi.law.calendar import default_calendar
 from fazhi.org.models import Unit
 
@@ -24,7 +25,13 @@ class ServiceItemImport(ImportSpec):
             columns=[
                 Column("事项编码", "code", text(64), example="YC-D25-00001"),
                 Column("事项名称", "name", text(200), example="食品经营许可"),
-                Column("事项类型", "item_type", choice(ItemType.choices), example="行政许可", note="、".join(ItemType.labels)),
+                Column(
+                    "事项类型",
+                    "item_type",
+                    choice(ItemType.choices),
+                    example="行政许可",
+                    note="、".join(ItemType.labels),
+                ),
                 Column("实施单位编码", "unit", text(32), example="YC-D25", note="本人数据范围内的单位编码"),
                 Column("设定依据", "legal_basis", text(), required=False, example="《食品安全法》第三十五条"),
                 Column("法定时限（工作日）", "statutory_limit", integer(0, 3650), example=20),
@@ -78,7 +85,13 @@ class ApplicationImport(ImportSpec):
                 Column("事项编码", "item", text(64), example="YC-D25-00001"),
                 Column("申请人类型", "applicant_type", choice(ApplicantType.choices), example="自然人"),
                 Column("申请人", "applicant_name", text(200), example="张三"),
-                Column("证件号码", "applicant_id_number", text(18), example="", note="自然人填身份证号，法人填统一社会信用代码"),
+                Column(
+                    "证件号码",
+                    "applicant_id_number",
+                    text(18),
+                    example="",
+                    note="自然人填身份证号，法人填统一社会信用代码",
+                ),
                 Column("申请渠道", "channel", choice(Channel.choices), example="网上办理"),
                 Column("收件日期", "received_on", date(), example="2025-03-03"),
                 Column("受理日期", "accepted_on", date(), required=False, example="2025-03-03"),

@@ -4,6 +4,7 @@ Applications are counted from their per-day totals (fazhi.services.daily), at mo
 than a city's million 办件. Counting unit_id (never null) rather than id lets PostgreSQL answer the other
 tables from their covering indexes alone.
 """
+
 from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Sum
 
 from fazhi.metrics.registry import Period, by_unit, registry
@@ -13,10 +14,19 @@ from .models import ApplicationDay, Rating, ServiceItem
 
 
 @registry.provides(
-    "service_items", "licensing_items", "service_items_online", "depth4_items", "compression_sum",
-    "items_with_statutory_limit", "instant_items", "visits_sum", "zero_visit_items", "max_one_visit_items",
+    "service_items",
+    "licensing_items",
+    "service_items_online",
+    "depth4_items",
+    "compression_sum",
+    "items_with_statutory_limit",
+    "instant_items",
+    "visits_sum",
+    "zero_visit_items",
+    "max_one_visit_items",
     "tolerance_items",
-    "commitment_items", "cross_province_items",
+    "commitment_items",
+    "cross_province_items",
 )
 def service_item_metrics(period: Period):
     in_force = Q(effective_from__lte=period.end) & (Q(effective_to__isnull=True) | Q(effective_to__gte=period.start))
@@ -25,7 +35,9 @@ def service_item_metrics(period: Period):
         (F("statutory_limit") - F("promised_limit")) * 1.0 / F("statutory_limit"), output_field=FloatField()
     )
     rows = (
-        ServiceItem.objects.filter(in_force).values("unit_id").order_by()
+        ServiceItem.objects.filter(in_force)
+        .values("unit_id")
+        .order_by()
         .annotate(
             service_items=Count("unit"),
             licensing_items=Count("unit", filter=Q(item_type=ItemType.LICENSING)),
@@ -48,7 +60,9 @@ def service_item_metrics(period: Period):
 @registry.provides("applications_received", "applications_completed", "applications_completed_on_time")
 def application_metrics(period: Period):
     rows = (
-        ApplicationDay.objects.filter(day__range=(period.start, period.end)).values("unit_id").order_by()
+        ApplicationDay.objects.filter(day__range=(period.start, period.end))
+        .values("unit_id")
+        .order_by()
         .annotate(
             applications_received=Sum("accepted"),
             applications_completed=Sum("decided"),
@@ -61,7 +75,9 @@ def application_metrics(period: Period):
 @registry.provides("ratings_total", "ratings_good", "ratings_bad", "bad_ratings_rectified")
 def rating_metrics(period: Period):
     rows = (
-        Rating.objects.filter(rated_on__range=(period.start, period.end)).values("unit_id").order_by()
+        Rating.objects.filter(rated_on__range=(period.start, period.end))
+        .values("unit_id")
+        .order_by()
         .annotate(
             ratings_total=Count("unit"),
             ratings_good=Count("unit", filter=Q(stars__gte=3)),

@@ -1,4 +1,5 @@
 """政务服务 ledgers: the implementation catalogue (实施清单), applications (办件) and ratings (好差评)."""
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,7 +10,14 @@ from fazhi.core.scope import ScopedQuerySet
 from fazhi.law.params import rule
 
 from .choices import (
-    ApplicantType, ApplicationStatus, Channel, ClockStopReason, ItemType, OnlineDepth, Outcome, RatingChannel,
+    ApplicantType,
+    ApplicationStatus,
+    Channel,
+    ClockStopReason,
+    ItemType,
+    OnlineDepth,
+    Outcome,
+    RatingChannel,
 )
 from .deadlines import derive_application, derive_rating
 
@@ -21,9 +29,13 @@ class ServiceItem(LedgerModel):
     name = models.CharField("事项名称", max_length=200)
     item_type = models.CharField("事项类型", max_length=20, choices=ItemType.choices, db_index=True)
     legal_basis = models.TextField("设定依据", blank=True)
-    statutory_limit = models.PositiveSmallIntegerField("法定时限（工作日）", help_text="法律法规规定的办理时限，0表示即办")
+    statutory_limit = models.PositiveSmallIntegerField(
+        "法定时限（工作日）", help_text="法律法规规定的办理时限，0表示即办"
+    )
     promised_limit = models.PositiveSmallIntegerField("承诺时限（工作日）", help_text="对外承诺的办理时限，0表示即办件")
-    online_depth = models.PositiveSmallIntegerField("网上办理深度", choices=OnlineDepth.choices, default=OnlineDepth.DOWNLOAD)
+    online_depth = models.PositiveSmallIntegerField(
+        "网上办理深度", choices=OnlineDepth.choices, default=OnlineDepth.DOWNLOAD
+    )
     visits_required = models.PositiveSmallIntegerField("到现场次数", default=1)
     tolerance_allowed = models.BooleanField("可容缺受理", default=False)
     tolerance_documents = models.TextField("可容缺的次要材料", blank=True)
@@ -41,7 +53,11 @@ class ServiceItem(LedgerModel):
 
     def clean(self):
         errors = {}
-        if self.promised_limit is not None and self.statutory_limit is not None and self.promised_limit > self.statutory_limit:
+        if (
+            self.promised_limit is not None
+            and self.statutory_limit is not None
+            and self.promised_limit > self.statutory_limit
+        ):
             errors["promised_limit"] = rule("services.promised_within_statutory").violation(
                 f"承诺时限{self.promised_limit}个工作日超过法定时限{self.statutory_limit}个工作日"
             )
@@ -73,11 +89,15 @@ class Application(LedgerModel):
     item = models.ForeignKey(ServiceItem, models.PROTECT, verbose_name="事项", related_name="applications")
     applicant_type = models.CharField("申请人类型", max_length=10, choices=ApplicantType.choices)
     applicant_name = models.CharField("申请人", max_length=200)
-    applicant_id_number = models.CharField("证件号码", max_length=18, help_text="自然人填身份证号，法人填统一社会信用代码")
+    applicant_id_number = models.CharField(
+        "证件号码", max_length=18, help_text="自然人填身份证号，法人填统一社会信用代码"
+    )
     channel = models.CharField("申请渠道", max_length=16, choices=Channel.choices)
     received_on = models.DateField("收件日期")
     accepted_on = models.DateField("受理日期", null=True, blank=True)
-    status = models.CharField("状态", max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.RECEIVED)
+    status = models.CharField(
+        "状态", max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.RECEIVED
+    )
     tolerance_acceptance = models.BooleanField("容缺受理", default=False)
     commitment_acceptance = models.BooleanField("告知承诺", default=False)
     due_on = models.DateField("承诺办结日期", null=True, blank=True, editable=False)
@@ -89,12 +109,23 @@ class Application(LedgerModel):
         verbose_name = verbose_name_plural = "办件"
         indexes = [
             # Partial indexes on live rows: SQLite, which keeps no statistics, otherwise picks a worse index.
-            models.Index(fields=["unit", "received_on", "id"], condition=models.Q(deleted_at__isnull=True), name="application_unit_received"),
-            models.Index(fields=["status", "received_on", "id"], condition=models.Q(deleted_at__isnull=True), name="application_status_received"),
+            models.Index(
+                fields=["unit", "received_on", "id"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="application_unit_received",
+            ),
+            models.Index(
+                fields=["status", "received_on", "id"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="application_status_received",
+            ),
             models.Index(fields=["received_on", "id"]),
             # Covers the 政务服务 metric query: one index-only pass per unit, no table lookups.
-            models.Index(fields=["unit", "accepted_on", "decided_on", "on_time"], condition=models.Q(deleted_at__isnull=True),
-                         name="application_metrics"),
+            models.Index(
+                fields=["unit", "accepted_on", "decided_on", "on_time"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="application_metrics",
+            ),
             models.Index(fields=["due_on"]),
         ]
 
@@ -129,10 +160,16 @@ class Application(LedgerModel):
 
     def detail_sections(self):
         return [
-            ("不计时环节", ["原因", "开始", "结束", "说明"],
-             [(s.get_reason_display(), s.started_on, s.ended_on, s.note) for s in self.clock_stops.all()]),
-            ("容缺材料", ["材料", "补齐期限", "补齐日期"],
-             [(d.name, d.due_on, d.supplied_on) for d in self.missing_documents.all()]),
+            (
+                "不计时环节",
+                ["原因", "开始", "结束", "说明"],
+                [(s.get_reason_display(), s.started_on, s.ended_on, s.note) for s in self.clock_stops.all()],
+            ),
+            (
+                "容缺材料",
+                ["材料", "补齐期限", "补齐日期"],
+                [(d.name, d.due_on, d.supplied_on) for d in self.missing_documents.all()],
+            ),
         ]
 
 
@@ -149,8 +186,9 @@ class ClockStop(models.Model):
         verbose_name = verbose_name_plural = "不计时环节"
         constraints = [
             # 中止计时 refuses a second open stop; the database says it too, for two clerks acting at once.
-            models.UniqueConstraint(fields=["application"], condition=models.Q(ended_on__isnull=True),
-                                    name="clock_stop_one_open"),
+            models.UniqueConstraint(
+                fields=["application"], condition=models.Q(ended_on__isnull=True), name="clock_stop_one_open"
+            ),
         ]
 
 
@@ -180,8 +218,11 @@ class Rating(LedgerModel):
     class Meta:
         verbose_name = verbose_name_plural = "好差评"
         indexes = [
-            models.Index(fields=["unit", "rated_on", "stars", "rectified_on"], condition=models.Q(deleted_at__isnull=True),
-                         name="rating_metrics"),
+            models.Index(
+                fields=["unit", "rated_on", "stars", "rectified_on"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="rating_metrics",
+            ),
             # The list's default order (-rated_on, keyset on id): without it the whole-city first page sorts
             # every live rating (bench/load.py).
             models.Index(fields=["rated_on", "id"], condition=models.Q(deleted_at__isnull=True), name="rating_rated"),

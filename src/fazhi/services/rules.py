@@ -4,6 +4,7 @@ Each step is split in two: a pure `check_*` that validates a move against a row'
 and the locked step that loads what the check needs from the database, calls it and saves. The Excel import and
 the bulk sync replay the same checks on rows they have not written yet.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -82,7 +83,9 @@ def stop_clock(application: Application, reason: str, on: dt.date, note: str = "
 @step("恢复计时")
 def resume_clock(application: Application, on: dt.date) -> Application:
     _require_accepted(application, "恢复计时")
-    end_pause(application.clock_stops, on, none_open="没有正在进行的不计时环节", resumed="恢复计时日期", started="中止日期")
+    end_pause(
+        application.clock_stops, on, none_open="没有正在进行的不计时环节", resumed="恢复计时日期", started="中止日期"
+    )
     application.save()  # recomputes the due date with the closed stop
     return application
 

@@ -7,6 +7,7 @@ is already in the ledger is compared with the stored row: the same dates change 
 no-op), later steps are taken by the locked steps themselves, and a date that contradicts the stored one is an
 error. The batch is all or nothing.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,12 +17,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from fazhi.core.bulk import insert_with_history
+from fazhi.core.steps import check_for_field
+from fazhi.core.text import CONTROL_CHARACTERS
 from fazhi.law.calendar import WorkCalendar, default_calendar
 
 from . import rules
-from fazhi.core.text import CONTROL_CHARACTERS
-from fazhi.core.steps import check_for_field
-
 from .choices import ApplicantType, ApplicationStatus, Channel, Outcome
 from .deadlines import derive_application
 from .models import Application, ServiceItem
@@ -127,8 +127,16 @@ def _parse(spec: RecordField, value):
     return value
 
 
-def replay(application: Application, promised_limit: int, *, accepted_on: dt.date | None, decided_on: dt.date | None,
-           outcome: str, refused: bool = False, calendar: WorkCalendar | None = None) -> None:
+def replay(
+    application: Application,
+    promised_limit: int,
+    *,
+    accepted_on: dt.date | None,
+    decided_on: dt.date | None,
+    outcome: str,
+    refused: bool = False,
+    calendar: WorkCalendar | None = None,
+) -> None:
     """Take, in memory, the steps a new record's dates say were taken; refusals name the rule broken."""
     if refused:
         if accepted_on is not None:
@@ -160,13 +168,18 @@ def sync_batch(raw_records, user) -> SyncResult:
         records.append(None if problems else values)
         errors.extend(problems)
     codes = {record["item"] for record in records if record}
-    items = {item.code: item for item in ServiceItem.objects.visible_to(user).filter(code__in=codes)
-             .only("id", "code", "unit_id", "promised_limit")}
+    items = {
+        item.code: item
+        for item in ServiceItem.objects.visible_to(user)
+        .filter(code__in=codes)
+        .only("id", "code", "unit_id", "promised_limit")
+    }
     return sync_applications(records, user, items=items, errors=errors)
 
 
-def sync_applications(records: list[dict | None], user, *, items: dict[str, ServiceItem],
-                      errors: list[RecordError] | None = None) -> SyncResult:
+def sync_applications(
+    records: list[dict | None], user, *, items: dict[str, ServiceItem], errors: list[RecordError] | None = None
+) -> SyncResult:
     """Apply a batch of parsed records (keys as Application fields, `item` an item code, optional `refused`).
 
     `items`: the service items the user may write, by code; `errors`: problems found already (their records are
@@ -221,13 +234,25 @@ def sync_applications(records: list[dict | None], user, *, items: dict[str, Serv
 
 def build_new(record: dict, item: ServiceItem, calendar: WorkCalendar) -> Application:
     application = Application(
-        unit_id=item.unit_id, item=item, number=record["number"], applicant_type=record["applicant_type"],
-        applicant_name=record["applicant_name"], applicant_id_number=(record["applicant_id_number"] or "").upper(),
-        channel=record["channel"], received_on=record["received_on"],
+        unit_id=item.unit_id,
+        item=item,
+        number=record["number"],
+        applicant_type=record["applicant_type"],
+        applicant_name=record["applicant_name"],
+        applicant_id_number=(record["applicant_id_number"] or "").upper(),
+        channel=record["channel"],
+        received_on=record["received_on"],
     )
     application.clean()
-    replay(application, item.promised_limit, accepted_on=record.get("accepted_on"), decided_on=record.get("decided_on"),
-           outcome=record.get("outcome") or "", refused=bool(record.get("refused")), calendar=calendar)
+    replay(
+        application,
+        item.promised_limit,
+        accepted_on=record.get("accepted_on"),
+        decided_on=record.get("decided_on"),
+        outcome=record.get("outcome") or "",
+        refused=bool(record.get("refused")),
+        calendar=calendar,
+    )
     return application
 
 
@@ -255,8 +280,12 @@ def compare(stored: Application, record: dict, item: ServiceItem) -> list:
     for name, value in (("accepted_on", accepted_on), ("decided_on", decided_on)):
         kept = getattr(stored, name)
         if kept is not None and kept != value:
-            raise ValidationError({name: f"与台账中已记录的{Application._meta.get_field(name).verbose_name}"
-                                         f"（{kept:%Y-%m-%d}）不一致；已办理的步骤不能通过同步改写"})
+            raise ValidationError(
+                {
+                    name: f"与台账中已记录的{Application._meta.get_field(name).verbose_name}"
+                    f"（{kept:%Y-%m-%d}）不一致；已办理的步骤不能通过同步改写"
+                }
+            )
     if stored.decided_on is not None and stored.outcome != outcome:
         raise ValidationError({"outcome": f"与台账中已记录的办理结果（{stored.get_outcome_display()}）不一致"})
     if stored.accepted_on is None and accepted_on is not None:
@@ -268,5 +297,9 @@ def compare(stored: Application, record: dict, item: ServiceItem) -> list:
 
 def record_errors(position: int, error: ValidationError) -> list[RecordError]:
     if hasattr(error, "error_dict"):
-        return [RecordError(position, name, message) for name, messages in error.message_dict.items() for message in messages]
+        return [
+            RecordError(position, name, message)
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
     return [RecordError(position, "", message) for message in error.messages]

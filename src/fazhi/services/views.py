@@ -38,11 +38,20 @@ def figures(request):
         values = unit_metrics(Period.year(year), [unit], families=["services"])[unit.pk]
         rows = [
             (metric.name, metric.format(values.get(metric.code)), metric.definition)
-            for metric in catalogue().in_family("services") if metric.code in values
+            for metric in catalogue().in_family("services")
+            if metric.code in values
         ]
         received, completed = monthly(ApplicationDay.objects.visible_to(request.user, within=unit), year)
         chart = {"months": [f"{m}月" for m in range(1, 13)], "received": received, "completed": completed}
-    return render(request, "services/figures.html", {
-        "unit": unit, "year": year, "rows": rows, "chart": chart, "years": range(timezone.localdate().year, 2018, -1),
-        "active_area": "services",
-    })
+    return render(
+        request,
+        "services/figures.html",
+        {
+            "unit": unit,
+            "year": year,
+            "rows": rows,
+            "chart": chart,
+            "years": range(timezone.localdate().year, 2018, -1),
+            "active_area": "services",
+        },
+    )

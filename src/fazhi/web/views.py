@@ -12,7 +12,6 @@ from fazhi.core.ledgers import AREA_NAMES, registry
 from fazhi.core.pagination import bounded_count
 from fazhi.org.models import Unit
 
-
 # Pages of an area beyond its ledgers (figures, dashboards), by url name.
 AREA_PAGES = {
     "services": [("年度数据与图表", "services:figures")],
@@ -22,7 +21,11 @@ AREA_PAGES = {
     "enforcement": [("行政执法年度数据", "enforcement:figures")],
     "rulemaking": [("制度建设工作提醒与年度数据", "rulemaking:overview")],
     "decisions": [("制度建设工作提醒与年度数据", "rulemaking:overview")],
-    "assessment": [("考核与排名", "assessment:index"), ("历年趋势", "assessment:trend"), ("台账与报告数据比对", "assessment:gaps")],
+    "assessment": [
+        ("考核与排名", "assessment:index"),
+        ("历年趋势", "assessment:trend"),
+        ("台账与报告数据比对", "assessment:gaps"),
+    ],
 }
 
 
@@ -47,7 +50,9 @@ def area(request, area):
     if area not in AREA_NAMES:
         raise Http404("没有这个业务领域")
     pages = [(title, reverse(name)) for title, name in AREA_PAGES.get(area, [])]
-    return render(request, "web/area.html", {"area_name": AREA_NAMES[area], "ledgers": registry.in_area(area), "pages": pages})
+    return render(
+        request, "web/area.html", {"area_name": AREA_NAMES[area], "ledgers": registry.in_area(area), "pages": pages}
+    )
 
 
 @login_required

@@ -5,9 +5,20 @@
 
 Pure Python; needs no database. The per-metric keyword rules are data: data/rules.yaml.
 """
+
 from .core import expand, read_corpus, read_file, read_text
 from .lexicon import ReaderError
 from .model import REQUIRED_SECTIONS, Fact, Figure, Heading, ReportReading
 
-__all__ = ["read_text", "read_file", "read_corpus", "expand", "ReaderError", "ReportReading", "Fact", "Figure", "Heading",
-           "REQUIRED_SECTIONS"]
+__all__ = [
+    "read_text",
+    "read_file",
+    "read_corpus",
+    "expand",
+    "ReaderError",
+    "ReportReading",
+    "Fact",
+    "Figure",
+    "Heading",
+    "REQUIRED_SECTIONS",
+]

@@ -1,4 +1,5 @@
 """read_text / read_file / read_corpus: the reader's entry points."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,8 +35,18 @@ def read_text(text: str, filename: str | None = None, year: int | None = None) -
         present["measures_and_results"] = len(facts) >= 3
     sentences = [norm[a:b] for a, b in spans if b - a >= MIN_SENTENCE]
     return ReportReading(
-        file=filename, title=meta.title, region=meta.region, level=meta.level, unit=meta.unit, year=meta.year,
-        required_sections=present, headings=outline, facts=facts, unmapped=unmapped, sentences=sentences, chars=len(norm),
+        file=filename,
+        title=meta.title,
+        region=meta.region,
+        level=meta.level,
+        unit=meta.unit,
+        year=meta.year,
+        required_sections=present,
+        headings=outline,
+        facts=facts,
+        unmapped=unmapped,
+        sentences=sentences,
+        chars=len(norm),
     )
 
 

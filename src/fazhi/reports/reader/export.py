@@ -1,4 +1,5 @@
 """Readings out: JSON (one object per report, the keys of a gold.jsonl line first) and an Excel workbook."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +8,14 @@ from fazhi.metrics.catalogue import catalogue
 
 from .model import QUALIFIER_NAMES, REQUIRED_SECTIONS, SECTION_NAMES, ReportReading
 
-LEVEL_NAMES = {"province": "省级", "city": "市级", "district": "区级", "county": "县级", "township": "乡镇级", "department": "部门"}
+LEVEL_NAMES = {
+    "province": "省级",
+    "city": "市级",
+    "district": "区级",
+    "county": "县级",
+    "township": "乡镇级",
+    "department": "部门",
+}
 SCOPE_NAMES = {"self": "本级合计", "sub": "其中部分"}
 
 
@@ -25,31 +33,93 @@ def write_xlsx(readings: list[ReportReading], path, pairs=None) -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = "报告"
-    sheet.append(["文件", "标题", "地区", "层级", "单位", "年度", *(SECTION_NAMES[k] for k in REQUIRED_SECTIONS), "缺少的内容",
-                  "映射指标数", "未映射数字", "套话比例", "最相似的报告"])
+    sheet.append(
+        [
+            "文件",
+            "标题",
+            "地区",
+            "层级",
+            "单位",
+            "年度",
+            *(SECTION_NAMES[k] for k in REQUIRED_SECTIONS),
+            "缺少的内容",
+            "映射指标数",
+            "未映射数字",
+            "套话比例",
+            "最相似的报告",
+        ]
+    )
     for r in readings:
-        sheet.append([
-            r.file, r.title, r.region, LEVEL_NAMES.get(r.level, r.level), r.unit, r.year,
-            *("有" if r.required_sections.get(k) else "缺" for k in REQUIRED_SECTIONS),
-            "、".join(SECTION_NAMES[k] for k in r.missing_sections), len(r.facts), len(r.unmapped),
-            r.boilerplate, "；".join(f"{s['file']}（{s['similarity']:.0%}）" for s in r.similar),
-        ])
+        sheet.append(
+            [
+                r.file,
+                r.title,
+                r.region,
+                LEVEL_NAMES.get(r.level, r.level),
+                r.unit,
+                r.year,
+                *("有" if r.required_sections.get(k) else "缺" for k in REQUIRED_SECTIONS),
+                "、".join(SECTION_NAMES[k] for k in r.missing_sections),
+                len(r.facts),
+                len(r.unmapped),
+                r.boilerplate,
+                "；".join(f"{s['file']}（{s['similarity']:.0%}）" for s in r.similar),
+            ]
+        )
     facts = book.create_sheet("指标数据")
-    facts.append(["文件", "地区", "年度", "指标代码", "指标名称", "领域", "数值", "限定", "口径", "原文数字", "所属部分", "原文", "说明"])
+    facts.append(
+        [
+            "文件",
+            "地区",
+            "年度",
+            "指标代码",
+            "指标名称",
+            "领域",
+            "数值",
+            "限定",
+            "口径",
+            "原文数字",
+            "所属部分",
+            "原文",
+            "说明",
+        ]
+    )
     for r in readings:
         for f in r.facts:
             m = metrics.get(f.metric)
-            facts.append([
-                r.file, r.region, f.year or r.year, f.metric, m.name if m else "", families.get(m.family, "") if m else "",
-                f.value, QUALIFIER_NAMES.get(f.qualifier, f.qualifier or ""), SCOPE_NAMES.get(f.scope, f.scope), f.raw,
-                SECTION_NAMES.get(f.section, ""), f.quote, f.note,
-            ])
+            facts.append(
+                [
+                    r.file,
+                    r.region,
+                    f.year or r.year,
+                    f.metric,
+                    m.name if m else "",
+                    families.get(m.family, "") if m else "",
+                    f.value,
+                    QUALIFIER_NAMES.get(f.qualifier, f.qualifier or ""),
+                    SCOPE_NAMES.get(f.scope, f.scope),
+                    f.raw,
+                    SECTION_NAMES.get(f.section, ""),
+                    f.quote,
+                    f.note,
+                ]
+            )
     other = book.create_sheet("未映射数字")
     other.append(["文件", "数值", "单位", "限定", "原文数字", "所属部分", "原文", "说明"])
     for r in readings:
         for f in r.unmapped:
-            other.append([r.file, f.value, f.unit, QUALIFIER_NAMES.get(f.qualifier, f.qualifier or ""), f.raw,
-                          SECTION_NAMES.get(f.section, ""), f.quote, f.note])
+            other.append(
+                [
+                    r.file,
+                    f.value,
+                    f.unit,
+                    QUALIFIER_NAMES.get(f.qualifier, f.qualifier or ""),
+                    f.raw,
+                    SECTION_NAMES.get(f.section, ""),
+                    f.quote,
+                    f.note,
+                ]
+            )
     if pairs:
         similar = book.create_sheet("相似报告")
         similar.append(["报告甲", "报告乙", "相似度（估计）"])

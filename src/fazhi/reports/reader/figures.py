@@ -3,6 +3,7 @@
 Works on the masked text (text.mask) so that 一网通办 or a 《title》 gives no figure. Dates (2019年, 1-11月,
 10月31日), document numbers (〔2019〕28号, 第712号) and ordinals (第十一届, 第5期) are not figures.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,7 +22,6 @@ DASH = r"[-—–~～至到]{1,2}"
 def _patterns() -> dict:
     lex = lexicon()
     units = alternation(lex["units"])
-    suffixes = alternation(lex["unit_suffixes"])
     quals = lex["qualifiers"]
     arabic = re.compile(
         r"(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)"
@@ -57,7 +57,10 @@ def _patterns() -> dict:
         r"|前[一二三]季度|上半年|前\d{1,2}个月|前[一二三四五六七八九十]{1,2}个月"
     )
     return {
-        "arabic": arabic, "chinese": chinese, "percent_cn": percent_cn, "skip": skip,
+        "arabic": arabic,
+        "chinese": chinese,
+        "percent_cn": percent_cn,
+        "skip": skip,
         "yoy": re.compile(rf"(?:{yoy})[^，,；;。]{{0,10}}?(?P<verb>{change})了?(?:约|近)?$"),
         "decrease": re.compile(alternation(quals["decrease_verbs"])),
         "partial": partial,
@@ -90,7 +93,7 @@ def _qualifier_after(word: str | None) -> str | None:
 
 def _qualifier_before(text: str, start: int) -> str | None:
     p = _patterns()
-    window = text[max(0, start - 4):start]
+    window = text[max(0, start - 4) : start]
     if p["lower_before"].search(window):
         return "lower_bound"
     if p["upper_before"].search(window):
@@ -128,7 +131,9 @@ def extract(masked: str) -> list[Figure]:
         num_start = m.start("num")
         if not free(num_start, m.end("num")):
             continue
-        if num_start and (masked[num_start - 1].isascii() and masked[num_start - 1].isalnum() or masked[num_start - 1] in "+."):
+        if num_start and (
+            masked[num_start - 1].isascii() and masked[num_start - 1].isalnum() or masked[num_start - 1] in "+."
+        ):
             continue  # part of a code (G318, 5G, 7+1) or a decimal already read
         unit, mult, pct = m.group("unit"), m.group("mult"), m.group("pct")
         if not (unit or mult or pct):
@@ -151,15 +156,27 @@ def extract(masked: str) -> list[Figure]:
             unit_word = "%"
         elif unit_word in ("百分点", "个百分点"):
             scale = scale / 100
-        qualifier = _qualifier_before(masked, num_start) or _qualifier_after(m.group("approx")) or _qualifier_after(m.group("after"))
+        qualifier = (
+            _qualifier_before(masked, num_start)
+            or _qualifier_after(m.group("approx"))
+            or _qualifier_after(m.group("after"))
+        )
         if value_max is not None and qualifier is None:
             qualifier = "range"
-        figures.append(Figure(
-            start=num_start, end=end, num_start=num_start, raw=masked[num_start:end].strip(),
-            value=round(value * scale, 6), unit=unit_word, qualifier=qualifier,
-            value_max=round(value_max * scale, 6) if value_max is not None else None,
-            money=money, bare_multiplier=bool(mult and not unit and not pct),
-        ))
+        figures.append(
+            Figure(
+                start=num_start,
+                end=end,
+                num_start=num_start,
+                raw=masked[num_start:end].strip(),
+                value=round(value * scale, 6),
+                unit=unit_word,
+                qualifier=qualifier,
+                value_max=round(value_max * scale, 6) if value_max is not None else None,
+                money=money,
+                bare_multiplier=bool(mult and not unit and not pct),
+            )
+        )
         taken.update(range(num_start, end))
 
     for m in p["percent_cn"].finditer(masked):
@@ -169,7 +186,11 @@ def extract(masked: str) -> list[Figure]:
         value = _cn_number(text.replace("点", "点")) if "点" not in text else _cn_decimal(text)
         if value is None:
             continue
-        figures.append(Figure(start=m.start(), end=m.end(), num_start=m.start(), raw=m.group(0), value=round(value / 100, 6), unit="%"))
+        figures.append(
+            Figure(
+                start=m.start(), end=m.end(), num_start=m.start(), raw=m.group(0), value=round(value / 100, 6), unit="%"
+            )
+        )
         taken.update(range(m.start(), m.end()))
 
     for m in p["chinese"].finditer(masked):
@@ -178,14 +199,26 @@ def extract(masked: str) -> list[Figure]:
         value = _cn_number(m.group("cn"))
         if value is None:
             continue
-        qualifier = _qualifier_before(masked, m.start()) or _qualifier_after(m.group("approx")) or _qualifier_after(m.group("after"))
+        qualifier = (
+            _qualifier_before(masked, m.start())
+            or _qualifier_after(m.group("approx"))
+            or _qualifier_after(m.group("after"))
+        )
         unit_word = m.group("unit")
         money = unit_word in p["money"]
         scale = p["money"][unit_word] if money else 1
-        figures.append(Figure(
-            start=m.start(), end=m.end(), num_start=m.start(), raw=m.group(0), value=round(value * scale, 6),
-            unit="元" if money else unit_word, qualifier=qualifier, money=money,
-        ))
+        figures.append(
+            Figure(
+                start=m.start(),
+                end=m.end(),
+                num_start=m.start(),
+                raw=m.group(0),
+                value=round(value * scale, 6),
+                unit="元" if money else unit_word,
+                qualifier=qualifier,
+                money=money,
+            )
+        )
         taken.update(range(m.start(), m.end()))
 
     figures.sort(key=lambda f: f.start)
@@ -204,7 +237,7 @@ def _mark_yoy(masked: str, figures: list[Figure]) -> None:
     """同比提高142% is a change against last year, not a level: qualifier yoy, negative when it fell."""
     p = _patterns()
     for figure in figures:
-        window = masked[max(0, figure.start - 16):figure.start]
+        window = masked[max(0, figure.start - 16) : figure.start]
         m = p["yoy"].search(window)
         if m:
             figure.qualifier = "yoy"

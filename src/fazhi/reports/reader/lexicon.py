@@ -1,4 +1,5 @@
 """The reader's data files (data/lexicon.yaml, data/rules.yaml), loaded once and compiled."""
+
 from __future__ import annotations
 
 import re
@@ -66,11 +67,20 @@ def rulebook() -> RuleBook:
         units = groups[units] if isinstance(units, str) else units
         if not (spec.get("near") or spec.get("clause")):
             raise ValueError(f"rules.yaml: rule {order} for {spec['metric']} needs near or clause")
-        rules.append(Rule(
-            metric=spec["metric"], units=frozenset(units), near=_compile(spec.get("near")),
-            clause=_compile(spec.get("clause")), topic=_compile(spec.get("topic")), exclude=_compile(spec.get("not")),
-            exclude_topic=_compile(spec.get("not_topic")), exclude_clause=_compile(spec.get("not_clause")), scope=spec.get("scope"), order=order,
-        ))
+        rules.append(
+            Rule(
+                metric=spec["metric"],
+                units=frozenset(units),
+                near=_compile(spec.get("near")),
+                clause=_compile(spec.get("clause")),
+                topic=_compile(spec.get("topic")),
+                exclude=_compile(spec.get("not")),
+                exclude_topic=_compile(spec.get("not_topic")),
+                exclude_clause=_compile(spec.get("not_clause")),
+                scope=spec.get("scope"),
+                order=order,
+            )
+        )
     by_unit: dict[str, list[Rule]] = {}
     for rule in rules:
         for unit in rule.units:
@@ -80,4 +90,6 @@ def rulebook() -> RuleBook:
         if spec["metric"] not in known:
             raise ValueError(f"rules.yaml: unknown metric {spec['metric']}")
         phrases.append((re.compile(spec["pattern"]), spec["metric"], float(spec["value"])))
-    return RuleBook(tuple(rules), {u: tuple(r) for u, r in by_unit.items()}, tuple(phrases), re.compile(data["part_names"]))
+    return RuleBook(
+        tuple(rules), {u: tuple(r) for u, r in by_unit.items()}, tuple(phrases), re.compile(data["part_names"])
+    )

@@ -1,4 +1,5 @@
 """The text of a report file: .txt, .docx, .html and .pdf."""
+
 from __future__ import annotations
 
 import shutil
@@ -29,7 +30,24 @@ def _decode(data: bytes, name: str) -> str:
 
 
 class _HTMLText(HTMLParser):
-    BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article", "title", "td"}
+    BLOCKS = {
+        "p",
+        "div",
+        "br",
+        "li",
+        "tr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "section",
+        "article",
+        "title",
+        "td",
+    }
     SKIP = {"script", "style", "noscript", "head"}
 
     def __init__(self):
@@ -84,7 +102,9 @@ def docx_text(path: Path) -> str:
     except (zipfile.BadZipFile, OSError):
         raise ReaderError(f"无法打开 Word 文件“{path.name}”：不是有效的 .docx 文件") from None
     if expanded > MAX_DOCX_EXPANDED_BYTES:
-        raise ReaderError(f"Word 文件“{path.name}”解压后超过 {MAX_DOCX_EXPANDED_BYTES // 1024 // 1024} MB，可能是异常文件，已拒绝读取")
+        raise ReaderError(
+            f"Word 文件“{path.name}”解压后超过 {MAX_DOCX_EXPANDED_BYTES // 1024 // 1024} MB，可能是异常文件，已拒绝读取"
+        )
     try:
         document = Document(str(path))
     except Exception as exc:  # python-docx raises several kinds for a broken package
@@ -99,7 +119,9 @@ def docx_text(path: Path) -> str:
 def pdf_text(path: Path) -> str:
     tool = shutil.which("pdftotext")
     if tool is None:
-        raise ReaderError("读取 PDF 需要 pdftotext（poppler-utils），本机未安装；请安装 poppler-utils 或改用 .docx/.txt 文件")
+        raise ReaderError(
+            "读取 PDF 需要 pdftotext（poppler-utils），本机未安装；请安装 poppler-utils 或改用 .docx/.txt 文件"
+        )
     done = subprocess.run([tool, "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=120)
     if done.returncode != 0:
         raise ReaderError(f"无法读取 PDF 文件“{path.name}”：{done.stderr.decode('utf-8', 'replace').strip()}")

@@ -1,4 +1,5 @@
 """Figures to catalogue metrics, by the rule table in data/rules.yaml (see its header for the terms)."""
+
 from __future__ import annotations
 
 import bisect
@@ -59,29 +60,37 @@ def contexts(masked: str, figures: list[Figure], sentences: list[tuple[int, int]
             c_left = _bound_left(masked, f.start, s_start, HARD)
             c_right = _bound_right(masked, f.end, s_end, HARD)
             out[i] = Context(
-                near=masked[left:f.start].rstrip() + "#" + masked[f.end:right].lstrip(),
-                clause=masked[c_left:f.start].rstrip() + "#" + masked[f.end:c_right].lstrip(),
-                topic=masked[s_start:f.start], sentence=(s_start, s_end), index=j,
-                previous=masked[sentences[k - 1][0]:sentences[k - 1][1]] if k and "\n" not in masked[sentences[k - 1][1]:s_start] else "",
+                near=masked[left : f.start].rstrip() + "#" + masked[f.end : right].lstrip(),
+                clause=masked[c_left : f.start].rstrip() + "#" + masked[f.end : c_right].lstrip(),
+                topic=masked[s_start : f.start],
+                sentence=(s_start, s_end),
+                index=j,
+                previous=masked[sentences[k - 1][0] : sentences[k - 1][1]]
+                if k and "\n" not in masked[sentences[k - 1][1] : s_start]
+                else "",
             )
         _respectively(masked, figures, members, out)
     return out  # type: ignore[return-value]
 
 
 def _respectively(masked: str, figures: list[Figure], members: list[int], out: list[Context]) -> None:
-    """"A、B和C分别达到x、y和z": figure i reads with label i, the shared words before and after the list."""
+    """ "A、B和C分别达到x、y和z": figure i reads with label i, the shared words before and after the list."""
     for i in members:
         ctx = out[i]
         c_left = _bound_left(masked, figures[i].start, ctx.sentence[0], HARD)
-        head = masked[c_left:figures[i].start]
+        head = masked[c_left : figures[i].start]
         m = None
         for m in RESPECTIVELY.finditer(head):
             pass
         if m is None:
             continue
         # The figures of this list: those after 分别 in the same clause.
-        group = [g for g in members if figures[g].start >= c_left + m.end()
-                 and _bound_left(masked, figures[g].start, ctx.sentence[0], HARD) == c_left]
+        group = [
+            g
+            for g in members
+            if figures[g].start >= c_left + m.end()
+            and _bound_left(masked, figures[g].start, ctx.sentence[0], HARD) == c_left
+        ]
         parts = [p for p in LIST_SPLIT.split(head[: m.start()]) if p]
         n = len(group)
         if n < 2 or len(parts) < n:
@@ -107,9 +116,7 @@ def _rule_matches(rule: Rule, ctx: Context, topic: str) -> bool:
         return False
     if rule.exclude_topic and rule.exclude_topic.search(ctx.topic):
         return False
-    if rule.topic and not (rule.topic.search(topic) or rule.topic.search(ctx.near)):
-        return False
-    return True
+    return not (rule.topic and not (rule.topic.search(topic) or rule.topic.search(ctx.near)))
 
 
 def unit_key(figure: Figure) -> str:
@@ -167,8 +174,15 @@ def fact_year(topic: str, report_year: int | None) -> int | None:
     return best if best is not None else report_year
 
 
-def map_figures(text: str, masked: str, figures: list[Figure], sentences: list[tuple[int, int]],
-                outline: list[Heading], year: int | None, partials: list[tuple[int, str]]) -> tuple[list[Fact], list[Fact]]:
+def map_figures(
+    text: str,
+    masked: str,
+    figures: list[Figure],
+    sentences: list[tuple[int, int]],
+    outline: list[Heading],
+    year: int | None,
+    partials: list[tuple[int, str]],
+) -> tuple[list[Fact], list[Fact]]:
     book = rulebook()
     ctxs = contexts(masked, figures, sentences)
     facts: list[Fact] = []
@@ -186,9 +200,18 @@ def map_figures(text: str, masked: str, figures: list[Figure], sentences: list[t
                 if ctx.sentence[0] <= pos < figure.start:
                     qualifier, period = "partial_period", phrase
         fact = Fact(
-            metric=None, value=figure.value, qualifier=qualifier, scope="self", quote=quote_of(text, figure, ctx.sentence),
-            unit=figure.unit, raw=text[figure.start:figure.end].strip(), section=key,
-            year=fact_year(masked[ctx.sentence[0]:figure.start], year), value_max=figure.value_max, period=period, offset=figure.start,
+            metric=None,
+            value=figure.value,
+            qualifier=qualifier,
+            scope="self",
+            quote=quote_of(text, figure, ctx.sentence),
+            unit=figure.unit,
+            raw=text[figure.start : figure.end].strip(),
+            section=key,
+            year=fact_year(masked[ctx.sentence[0] : figure.start], year),
+            value_max=figure.value_max,
+            period=period,
+            offset=figure.start,
         )
         if key == "next_year_plan":
             fact.note = "下一年度安排中的数字，不作为本年度数据"
@@ -199,7 +222,19 @@ def map_figures(text: str, masked: str, figures: list[Figure], sentences: list[t
         if rule is not None and value is not None:
             fact.metric, fact.value = rule.metric, value
             if figure.value_max is not None:
-                fact.value_max = metric_value(rule.metric, Figure(0, 0, 0, "", figure.value_max, figure.unit, money=figure.money, bare_multiplier=figure.bare_multiplier))
+                fact.value_max = metric_value(
+                    rule.metric,
+                    Figure(
+                        0,
+                        0,
+                        0,
+                        "",
+                        figure.value_max,
+                        figure.unit,
+                        money=figure.money,
+                        bare_multiplier=figure.bare_multiplier,
+                    ),
+                )
             if rule.scope:
                 fact.scope = rule.scope
             facts.append(fact)
@@ -214,12 +249,12 @@ def map_figures(text: str, masked: str, figures: list[Figure], sentences: list[t
 
 
 def _inherit_parts(masked, sentence_of, part_names, facts, unmapped) -> None:
-    """"出庭应诉30件，其中县法院18件，市中院12件": parts after 其中 that name a body take the metric before it."""
+    """ "出庭应诉30件，其中县法院18件，市中院12件": parts after 其中 that name a body take the metric before it."""
     for (s_start, _), rows in sentence_of.items():
         for i, (figure, ctx, fact) in enumerate(rows):
             if fact.metric is not None:
                 continue
-            text_before = masked[s_start:figure.start]
+            text_before = masked[s_start : figure.start]
             pos = text_before.rfind("其中")
             if pos < 0 or not part_names.search(ctx.near):
                 continue
@@ -228,7 +263,11 @@ def _inherit_parts(masked, sentence_of, part_names, facts, unmapped) -> None:
                 if other.start < s_start + pos and other_fact.metric and other.unit == figure.unit:
                     parent = other_fact
             # Nothing of its own between 其中 and this figure may have a metric of its own.
-            between = [f for f, _, ff in rows[:i] if f.start > s_start + pos and ff.metric and (parent is None or ff.metric != parent.metric)]
+            between = [
+                f
+                for f, _, ff in rows[:i]
+                if f.start > s_start + pos and ff.metric and (parent is None or ff.metric != parent.metric)
+            ]
             if parent is None or between:
                 continue
             value = metric_value(parent.metric, figure)
@@ -242,24 +281,24 @@ def _inherit_parts(masked, sentence_of, part_names, facts, unmapped) -> None:
 def _scopes(masked, sentence_of) -> None:
     """A breakdown is a part: the same metric twice in a sentence, after 其中, or near a part marker."""
     markers = re.compile(lexicon()["sub_markers"])
-    for (s_start, _), rows in sentence_of.items():
+    for (_s_start, _), rows in sentence_of.items():
         mapped = [(f, c, fact) for f, c, fact in rows if fact.metric]
         by_metric: dict[str, list] = {}
         for row in mapped:
             by_metric.setdefault(row[2].metric, []).append(row)
-        for metric, group in by_metric.items():
-            for (a, a_ctx, a_fact), (b, b_ctx, b_fact) in zip(group, group[1:]):
+        for _metric, group in by_metric.items():
+            for (a, _a_ctx, a_fact), (b, _b_ctx, b_fact) in zip(group, group[1:]):
                 if masked.find("其中", group[0][0].end, b.start) >= 0:
                     b_fact.scope = "sub"  # 30件，其中县法院18件，市中院12件
                 elif _same_clause(masked, a, b):
                     a_fact.scope = b_fact.scope = "sub"  # 41个部门、9个县(区)、3个功能区: a breakdown
-        for figure, ctx, fact in mapped:
+        for _figure, ctx, fact in mapped:
             if markers.search(ctx.clause):
                 fact.scope = "sub"
 
 
 def _same_clause(masked: str, a: Figure, b: Figure) -> bool:
-    return not any(ch in HARD for ch in masked[a.end:b.start])
+    return not any(ch in HARD for ch in masked[a.end : b.start])
 
 
 def _phrase_facts(text: str, sentences, outline, year) -> list[Fact]:
@@ -273,8 +312,18 @@ def _phrase_facts(text: str, sentences, outline, year) -> list[Fact]:
             section = section_at(start + m.start(), outline)
             if section is not None and section.key in ("next_year_plan", "shortcomings"):
                 continue
-            found.append(Fact(
-                metric=metric, value=value, qualifier=None, scope="self", quote=m.group(0), raw=m.group(0),
-                section=section.key if section else None, year=year, offset=start + m.start(), note="由文字表述推定",
-            ))
+            found.append(
+                Fact(
+                    metric=metric,
+                    value=value,
+                    qualifier=None,
+                    scope="self",
+                    quote=m.group(0),
+                    raw=m.group(0),
+                    section=section.key if section else None,
+                    year=year,
+                    offset=start + m.start(),
+                    note="由文字表述推定",
+                )
+            )
     return found

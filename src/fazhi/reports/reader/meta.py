@@ -1,4 +1,5 @@
 """Title, region, level, issuing unit and year of a report, from its first lines and its 落款."""
+
 from __future__ import annotations
 
 import re
@@ -36,11 +37,16 @@ def _patterns():
     place = re.compile(rf"[\u4e00-\u9fa5]{{1,8}}?(?:{suffixes})")
     offices = alternation(lex["office_suffixes"])
     issuer = re.compile(rf"^\s*(?P<unit>[\u4e00-\u9fa5（）()]{{2,30}}?(?:{offices}))\s*$")
-    title_office = re.compile(r"[\u4e00-\u9fa5]{0,12}?(?:人民政府办公室|人民政府|管理委员会|管委会|委员会|办公室|局|厅|中心)(?=关于|\d|法治|$)")
+    title_office = re.compile(
+        r"[\u4e00-\u9fa5]{0,12}?(?:人民政府办公室|人民政府|管理委员会|管委会|委员会|办公室|局|厅|中心)(?=关于|\d|法治|$)"
+    )
     return {
         "title_office": title_office,
-        "suffix_level": suffix_level, "place": place, "issuer": issuer,
-        "cue": re.compile(lex["title_cues"]), "municipalities": set(lex["municipalities"]),
+        "suffix_level": suffix_level,
+        "place": place,
+        "issuer": issuer,
+        "cue": re.compile(lex["title_cues"]),
+        "municipalities": set(lex["municipalities"]),
         "suffix_re": re.compile(rf"(?:{suffixes})$"),
     }
 
@@ -78,8 +84,12 @@ def find_title(lines: list[str]) -> tuple[str, int]:
     cue = _patterns()["cue"]
     for index, line in enumerate(lines[:40]):
         text = line.strip()
-        if 6 <= len(text) <= 70 and cue.search(text) and not re.match(r"^[一二三四五六七八九十(（\d]", text) \
-                and not text.endswith(("。", "；", "，")):
+        if (
+            6 <= len(text) <= 70
+            and cue.search(text)
+            and not re.match(r"^[一二三四五六七八九十(（\d]", text)
+            and not text.endswith(("。", "；", "，"))
+        ):
             if text.startswith("关于") and index:
                 previous = lines[index - 1].strip()
                 if previous and len(previous) <= 30 and _patterns()["issuer"].match(previous):
@@ -103,7 +113,7 @@ def detect(text: str) -> Meta:
             if i and issuer_re.match(tail[i - 1]):
                 unit = tail[i - 1]
     if unit is None:
-        for line in lines[max(0, index - 2):index + 1] + tail:
+        for line in lines[max(0, index - 2) : index + 1] + tail:
             m = issuer_re.match(line.strip())
             if m and _places(m.group("unit")):
                 unit = m.group("unit")
@@ -136,4 +146,3 @@ def detect(text: str) -> Meta:
         elif issued:
             year = int(DATE_LINE.match(issued).group(1)) - 1
     return Meta(title=title, region=region, level=level, unit=unit, year=year, issued=issued)
-

@@ -1,4 +1,5 @@
 """What a reading of a report gives back: plain dataclasses, no database."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -12,8 +13,13 @@ SECTION_NAMES = {
     "other": "其他需要报告的情况",
 }
 QUALIFIER_NAMES = {
-    None: "", "approx": "约数", "lower_bound": "下限（以上）", "upper_bound": "上限（以内）",
-    "partial_period": "非全年数据", "yoy": "同比变化", "range": "区间",
+    None: "",
+    "approx": "约数",
+    "lower_bound": "下限（以上）",
+    "upper_bound": "上限（以内）",
+    "partial_period": "非全年数据",
+    "yoy": "同比变化",
+    "range": "区间",
 }
 
 
@@ -55,7 +61,13 @@ class Fact:
 
     def as_gold(self) -> dict:
         """The keys of a gold.jsonl fact, then the extra ones."""
-        data = {"metric": self.metric, "value": self.value, "qualifier": self.qualifier, "scope": self.scope, "quote": self.quote}
+        data = {
+            "metric": self.metric,
+            "value": self.value,
+            "qualifier": self.qualifier,
+            "scope": self.scope,
+            "quote": self.quote,
+        }
         extra = {k: v for k, v in asdict(self).items() if k not in data and v not in (None, "")}
         data.update(extra)
         return data
@@ -98,13 +110,20 @@ class ReportReading:
     def to_dict(self, unmapped: bool = True) -> dict:
         """One object with the keys of a gold.jsonl line first, then what else the reading found."""
         data = {
-            "file": self.file, "region": self.region, "level": self.level, "year": self.year,
+            "file": self.file,
+            "region": self.region,
+            "level": self.level,
+            "year": self.year,
             "required_sections": dict(self.required_sections),
             "facts": [f.as_gold() for f in self.facts],
-            "unit": self.unit, "title": self.title, "missing_sections": self.missing_sections,
+            "unit": self.unit,
+            "title": self.title,
+            "missing_sections": self.missing_sections,
             "outline": [h.as_dict() for h in self.headings],
-            "chars": self.chars, "sentences": len(self.sentences),
-            "boilerplate": self.boilerplate, "similar": self.similar,
+            "chars": self.chars,
+            "sentences": len(self.sentences),
+            "boilerplate": self.boilerplate,
+            "similar": self.similar,
         }
         if unmapped:
             data["unmapped"] = [f.as_gold() for f in self.unmapped]

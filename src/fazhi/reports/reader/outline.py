@@ -1,5 +1,6 @@
 """The outline of a Chinese official document: 一、 （一） 1. （1） ① headings and 一是…二是… items,
 each top-level section classified into the required content items (legal-framework.md §1.3)."""
+
 from __future__ import annotations
 
 import re
@@ -56,16 +57,18 @@ def headings(text: str, title_line: int = -1) -> list[Heading]:
         for level, pattern in LEVELS:
             m = pattern.match(stripped)
             if m:
-                rest = stripped[m.end():]
+                rest = stripped[m.end() :]
                 end = TITLE_END.search(rest)
                 title = rest[: end.start()] if end else rest
                 if len(title) > 60:
                     title = title[:60]
-                found.append(Heading(level=level, marker=m.group(0).strip(), title=title.strip(), start=offset, end=len(text)))
+                found.append(
+                    Heading(level=level, marker=m.group(0).strip(), title=title.strip(), start=offset, end=len(text))
+                )
                 break
     # A heading's section ends where the next heading of the same or a higher level starts.
     for i, heading in enumerate(found):
-        for later in found[i + 1:]:
+        for later in found[i + 1 :]:
             if later.level <= heading.level:
                 heading.end = later.start
                 break
@@ -111,7 +114,7 @@ def path_at(position: int, outline: list[Heading]) -> list[Heading]:
 
 
 def required_sections(text: str, outline: list[Heading]) -> dict[str, bool]:
-    present = {key: False for key in REQUIRED_SECTIONS}
+    present = dict.fromkeys(REQUIRED_SECTIONS, False)
     for heading in outline:
         if heading.key in present:
             present[heading.key] = True

@@ -14,6 +14,7 @@ sentence it matched); two reports' similarity is the Jaccard index of those sets
 SMALL_CORPUS reports, beyond that estimated from bottom-k sketches of the reports found through shared
 buckets, with a cap on the candidates looked at per report.
 """
+
 from __future__ import annotations
 
 import re
@@ -163,6 +164,7 @@ def _similar_documents(doc_tokens: list[set]) -> tuple[list, list]:
     """Reports as sets of sentences (near-duplicates counted as one): Jaccard similarity of those sets,
     exact for a small corpus, else estimated from sketches of the reports found through shared buckets."""
     if len(doc_tokens) <= SMALL_CORPUS:
+
         def similarity(a, b):
             union = len(doc_tokens[a] | doc_tokens[b])
             return len(doc_tokens[a] & doc_tokens[b]) / union if union else 0.0

@@ -4,6 +4,7 @@ normalize(): full-width digits and signs to ASCII (one character for one).
 mask():      numerals of fixed expressions (一网通办, 一是 …) and the inside of 《titles》 become □, so that
              they are neither figures nor context.
 """
+
 from __future__ import annotations
 
 import re
@@ -66,7 +67,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_PDF_HEADING = re.compile(r"^\s*([一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、](?!\d)|[①-⑳])")
+_PDF_HEADING = re.compile(
+    r"^\s*([一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、](?!\d)|[①-⑳])"
+)
 
 
 def join_wrapped_lines(text: str) -> str:
@@ -74,8 +77,14 @@ def join_wrapped_lines(text: str) -> str:
     out = []
     for line in text.split("\n"):
         stripped = line.strip()
-        if out and out[-1] and stripped and out[-1][-1] not in "。！？：；:;!?" and not _PDF_HEADING.match(stripped) \
-                and len(out[-1]) > 20:
+        if (
+            out
+            and out[-1]
+            and stripped
+            and out[-1][-1] not in "。！？：；:;!?"
+            and not _PDF_HEADING.match(stripped)
+            and len(out[-1]) > 20
+        ):
             out[-1] += stripped
         else:
             out.append(stripped)

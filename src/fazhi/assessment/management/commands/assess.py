@@ -23,7 +23,13 @@ class Command(BaseCommand):
         run = run_assessment(period, framework=loaded, compute=not no_compute)
         results = run.unit_results.select_related("unit").order_by("unit_type", "rank")
         lights = {light: results.filter(light=light).count() for light in ("green", "yellow", "red")}
-        self.stdout.write(f"{run}：{results.count()} 个单位，绿灯 {lights['green']}、黄灯 {lights['yellow']}、红灯 {lights['red']}")
+        self.stdout.write(
+            f"{run}：{results.count()} 个单位，绿灯 {lights['green']}、黄灯 {lights['yellow']}、红灯 {lights['red']}"
+        )
         for result in results.filter(rank=1):
             self.stdout.write(f"  {result.unit_type} 第一名：{result.unit.name} {result.score:g}/{result.max_score:g}")
-        self.stdout.write(self.style.SUCCESS(f"考核完成（编号 {run.pk}，输入摘要 {run.inputs_digest[:12]}，用时 {time.perf_counter() - started:.1f} 秒）"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"考核完成（编号 {run.pk}，输入摘要 {run.inputs_digest[:12]}，用时 {time.perf_counter() - started:.1f} 秒）"
+            )
+        )

@@ -32,8 +32,13 @@ class Command(BaseCommand):
                         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 call_command(
                     # use_base_manager: rows in the recycle bin are part of the ledger.
-                    "dumpdata", format="jsonl", natural_foreign=True, use_base_manager=True, exclude=EXCLUDED,
-                    output=partial, verbosity=0,
+                    "dumpdata",
+                    format="jsonl",
+                    natural_foreign=True,
+                    use_base_manager=True,
+                    exclude=EXCLUDED,
+                    output=partial,
+                    verbosity=0,
                 )
             os.replace(partial, target)
         finally:

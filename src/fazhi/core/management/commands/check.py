@@ -1,4 +1,5 @@
 """`fazhi check`: Django's system checks, then every ledger invariant over the stored rows."""
+
 from collections import Counter
 
 from django.core.management.base import CommandError
@@ -13,8 +14,13 @@ class Command(SystemCheckCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("--system-only", action="store_true", help="只做 Django 系统检查，不核对台账数据")
-        parser.add_argument("--invariant", action="append", dest="invariants", metavar="CODE",
-                            help="只核对指定的规则（可重复），如 services.on_time_matches_dates")
+        parser.add_argument(
+            "--invariant",
+            action="append",
+            dest="invariants",
+            metavar="CODE",
+            help="只核对指定的规则（可重复），如 services.on_time_matches_dates",
+        )
         parser.add_argument("--limit", type=int, default=50, help="每条规则最多列出的违规记录数（默认 50）")
         parser.add_argument("--list", action="store_true", help="列出全部规则后退出")
 
@@ -38,5 +44,7 @@ class Command(SystemCheckCommand):
             self.stdout.write(f"    {violation}")
         checked = len(options["invariants"] or known)
         if counts:
-            raise CommandError(f"台账核对：{checked}条规则中有{len(counts)}条发现违规记录，共列出{sum(counts.values())}条")
+            raise CommandError(
+                f"台账核对：{checked}条规则中有{len(counts)}条发现违规记录，共列出{sum(counts.values())}条"
+            )
         self.stdout.write(f"台账核对：{checked}条规则全部通过")

@@ -38,6 +38,6 @@ class Command(BaseCommand):
             for problem in refused.problems:
                 self.stderr.write(str(problem))
             raise CommandError(refused.summary) from None
-        self.stdout.write(self.style.SUCCESS(
-            f"\n导入成功：{result.rows} 行，用时 {time.perf_counter() - started:.1f} 秒"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(f"\n导入成功：{result.rows} 行，用时 {time.perf_counter() - started:.1f} 秒")
+        )

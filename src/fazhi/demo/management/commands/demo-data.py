@@ -19,7 +19,9 @@ class Command(BaseCommand):
                 return
             raise CommandError("数据库中已有单位数据；演示数据只能生成到空数据库。")
         DemoBuilder(seed=seed, scale=scale, log=lambda msg: self.stdout.write(msg)).build()
-        self.stdout.write(self.style.SUCCESS(
-            "演示数据已生成。登录账号（密码均为 %s）：admin 系统管理员；fzb 法治办；county_admin 单位管理员；"
-            "clerk 经办人；leader 领导" % DEMO_PASSWORD
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "演示数据已生成。登录账号（密码均为 {}）：admin 系统管理员；fzb 法治办；county_admin 单位管理员；"
+                "clerk 经办人；leader 领导".format(DEMO_PASSWORD)
+            )
+        )

@@ -1,4 +1,5 @@
 """`fazhi inspections verify TASK [--run N]`: re-run a recorded draw and say whether it is identical."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from fazhi.inspections.models import InspectionTask

@@ -1,4 +1,5 @@
 """`fazhi reports read FILE…`: read published annual reports back into catalogue metrics."""
+
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
@@ -14,19 +15,25 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True, title="操作")
         read = actions.add_parser("read", help="读取报告，输出指标数据（JSON 或 Excel）")
         read.add_argument("files", nargs="+", metavar="FILE", help="报告文件或包含报告的文件夹")
-        read.add_argument("--json", action="store_true", help="每份报告输出一行 JSON（键与 gold.jsonl 相同，另有补充键）")
+        read.add_argument(
+            "--json", action="store_true", help="每份报告输出一行 JSON（键与 gold.jsonl 相同，另有补充键）"
+        )
         read.add_argument("--xlsx", metavar="OUT", help="输出 Excel 文件")
         read.add_argument("--year", type=int, help="报告年度（不填则从标题识别）")
         read.add_argument("--no-similarity", action="store_true", help="不计算报告之间的套话比例和相似度")
         read.add_argument("--no-unmapped", action="store_true", help="JSON 中不列出未映射的数字")
-        read.add_argument("--import-to", metavar="UNIT", help="把本级合计数据作为“报告”来源的观测值导入该单位（单位编码）")
+        read.add_argument(
+            "--import-to", metavar="UNIT", help="把本级合计数据作为“报告”来源的观测值导入该单位（单位编码）"
+        )
 
     def handle(self, *args, action, **options):
         if action == "read":
             return self.read(**options)
         raise CommandError(f"未知操作：{action}")
 
-    def read(self, files, json=False, xlsx=None, year=None, no_similarity=False, no_unmapped=False, import_to=None, **_):
+    def read(
+        self, files, json=False, xlsx=None, year=None, no_similarity=False, no_unmapped=False, import_to=None, **_
+    ):
         from fazhi.reports.reader import ReaderError, expand, read_file
         from fazhi.reports.reader.export import json_lines, write_xlsx
 
@@ -65,18 +72,25 @@ class Command(BaseCommand):
         metrics = catalogue().metrics
         out = self.stdout
         out.write(f"== {r.file}：{r.title}")
-        out.write(f"   地区 {r.region or '未识别'}（{r.level or '层级未识别'}），单位 {r.unit or '未识别'}，年度 {r.year or '未识别'}")
+        out.write(
+            f"   地区 {r.region or '未识别'}（{r.level or '层级未识别'}），单位 {r.unit or '未识别'}，年度 {r.year or '未识别'}"
+        )
         missing = "、".join(SECTION_NAMES[k] for k in r.missing_sections) or "无"
         out.write(f"   必备内容缺少：{missing}")
         if r.boilerplate is not None:
-            out.write(f"   套话比例 {r.boilerplate:.0%}" + (f"，最相似：{r.similar[0]['file']}（{r.similar[0]['similarity']:.0%}）" if r.similar else ""))
+            out.write(
+                f"   套话比例 {r.boilerplate:.0%}"
+                + (f"，最相似：{r.similar[0]['file']}（{r.similar[0]['similarity']:.0%}）" if r.similar else "")
+            )
         out.write(f"   指标数据 {len(r.facts)} 条，未映射数字 {len(r.unmapped)} 个")
         for f in r.facts:
             qualifier = QUALIFIER_NAMES.get(f.qualifier, f.qualifier or "")
             name = metrics[f.metric].name
             scope = "" if f.scope == "self" else "（其中部分）"
             kind = metrics[f.metric].kind
-            value = f"{f.value * 100:g}%" if kind == "rate" else f"{f.value:g}万元" if kind == "amount" else f"{f.value:g}"
+            value = (
+                f"{f.value * 100:g}%" if kind == "rate" else f"{f.value:g}万元" if kind == "amount" else f"{f.value:g}"
+            )
             out.write(f"   - {name} = {value}{(' ' + qualifier) if qualifier else ''}{scope}：{f.quote[:60]}")
 
     def _import(self, readings, code):

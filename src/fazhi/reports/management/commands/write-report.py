@@ -29,10 +29,14 @@ class Command(BaseCommand):
             raise CommandError(f"单位编码“{unit}”不存在") from None
         if not no_compute:
             compute_period(Period.year(year))
-        report = AnnualReport.objects.filter(unit=owner, year=year).first() or AnnualReport.objects.create(unit=owner, year=year)
+        report = AnnualReport.objects.filter(unit=owner, year=year).first() or AnnualReport.objects.create(
+            unit=owner, year=year
+        )
         body = render(report, fmt)
         if body is None:
             raise CommandError("本机未安装 LibreOffice，无法生成 PDF；请改为输出 .docx")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(body)
-        self.stdout.write(self.style.SUCCESS(f"已生成：{target}（{report.display_title}，公开截止 {report.due_on:%Y-%m-%d}）"))
+        self.stdout.write(
+            self.style.SUCCESS(f"已生成：{target}（{report.display_title}，公开截止 {report.due_on:%Y-%m-%d}）")
+        )
