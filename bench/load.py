@@ -153,7 +153,7 @@ def prepare(rng: random.Random) -> dict:
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
-    from fazhi.core.scope import can_write
+    from fazhi.org.scope import can_write
     from fazhi.enforcement.models import Case
     from fazhi.org.models import Unit, User
     from fazhi.services.models import Application, Rating, ServiceItem

@@ -39,7 +39,7 @@ from schemathesis.specs.openapi.checks import (
 
 from fazhi.api.urls import router
 from fazhi.core.ledgers import registry
-from fazhi.core.scope import scope_of
+from fazhi.org.scope import scope_of
 from fazhi.org.models import Unit
 
 ROLES = ["sysadmin", "office", "unit_admin", "clerk", "leader"]

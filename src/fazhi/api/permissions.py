@@ -1,6 +1,6 @@
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from fazhi.core.scope import can_write
+from fazhi.org.scope import can_write
 
 
 class LedgerPermission(BasePermission):

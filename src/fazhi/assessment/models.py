@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from fazhi.core.models import LedgerModel
-from fazhi.core.scope import ScopedQuerySet
+from fazhi.org.scope import ScopedQuerySet
 from fazhi.core.uploads import evidence_size, evidence_type
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from fazhi.core.scope import WHOLE_TREE_ROLES
+from fazhi.org.scope import WHOLE_TREE_ROLES
 from fazhi.core.steps import step
 from fazhi.law.steps import require_status, require_text
 

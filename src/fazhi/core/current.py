@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.utils import timezone
 
-from .scope import check_unit_in_scope, scope_of
+from fazhi.org.scope import check_unit_in_scope, scope_of
 
 SESSION_KEY = "fazhi_unit_id"
 

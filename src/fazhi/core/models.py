@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from fazhi.law.errors import StateConflict
 
-from .scope import ScopedQuerySet
+from fazhi.org.scope import ScopedQuerySet
 from .steps import step
 
 

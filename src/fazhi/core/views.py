@@ -23,7 +23,7 @@ from .forms import ledger_filterset_class, ledger_form_class
 from .jobs import job_dir, progress_of, start
 from .models import ImportJob
 from .pagination import keyset_page
-from .scope import can_write
+from fazhi.org.scope import can_write
 
 PAGE_SIZE = 50
 

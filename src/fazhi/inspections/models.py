@@ -8,7 +8,7 @@ from django.db import models
 
 from fazhi.core.identifiers import validate_uscc
 from fazhi.core.models import LedgerModel
-from fazhi.core.scope import ScopedQuerySet
+from fazhi.org.scope import ScopedQuerySet
 from fazhi.enforcement.models import Officer
 from fazhi.law.params import param, rule
 

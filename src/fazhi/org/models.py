@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from simple_history.models import HistoricalRecords
 
-from fazhi.core.scope import ScopedQuerySet
+from .scope import ScopedQuerySet
 
 from .choices import RegionLevel, Role, UnitLevel, UnitType
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from fazhi.core.models import LedgerModel
-from fazhi.core.scope import ScopedQuerySet
+from fazhi.org.scope import ScopedQuerySet
 
 from .deadlines import derive_report, is_late
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from fazhi.core.scope import READ_ONLY_ROLES
+from fazhi.org.scope import READ_ONLY_ROLES
 from fazhi.core.steps import StateConflict, step
 from fazhi.law.steps import require_status
 from fazhi.org.choices import Role

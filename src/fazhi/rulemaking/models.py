@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fazhi.core.models import LedgerModel
-from fazhi.core.scope import ScopedQuerySet
+from fazhi.org.scope import ScopedQuerySet
 
 from .choices import (
     ADOPTING_OUTCOMES,

@@ -6,7 +6,7 @@ from django.db import models
 
 from fazhi.core.identifiers import validate_id_number, validate_uscc
 from fazhi.core.models import LedgerModel
-from fazhi.core.scope import ScopedQuerySet
+from fazhi.org.scope import ScopedQuerySet
 from fazhi.law.params import rule
 
 from .choices import (

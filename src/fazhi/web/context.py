@@ -1,6 +1,6 @@
 from fazhi.core.current import current_unit
 from fazhi.core.ledgers import AREAS
-from fazhi.core.scope import scope_of
+from fazhi.org.scope import scope_of
 
 
 def navigation(request):
