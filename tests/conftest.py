@@ -10,6 +10,13 @@ from fazhi.org.models import Region, Unit, User
 PASSWORD = "test-pass-2026"
 
 
+def pytest_configure(config):
+    # The production hasher spends ~0.6 s per password by design; tests create and check hundreds of them.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def tree(db):
     """云测市: government → 2 departments; a county → a town; and a second county nobody below office sees."""

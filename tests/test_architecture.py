@@ -1,6 +1,9 @@
 """The layering the code promises: models hold data, steps do the writes, so models import no step module."""
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -36,3 +39,16 @@ def test_models_import_no_step_module(models):
         if name.split(".")[0] == app and len(name.split(".")) > 1 and name.split(".")[1] in WRITERS
     )
     assert forbidden == [], f"{app}/models.py imports {forbidden}: move the computation to a module without models"
+
+
+def test_packages_import_only_from_the_layers_below_them():
+    """The layers of docs/architecture.md, as the import-linter contract in pyproject.toml states them."""
+    root = SRC.parent.parent
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports")), "--config", str(root / "pyproject.toml")],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(SRC.parent)},
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]

@@ -7,9 +7,7 @@ from django.core.exceptions import ValidationError
 
 from fazhi.core.importing import ImportRefused, run_import
 from fazhi.core.ledgers import registry
-from fazhi.metrics.catalogue import catalogue
 from fazhi.metrics.registry import Period, unit_metrics
-from fazhi.metrics.registry import registry as metric_registry
 from fazhi.publicity.models import LawExam, LawStudySession, PublicityEvent, Training
 
 from .test_import import workbook_file
@@ -90,11 +88,6 @@ def test_validation_of_training_and_exam(tree):
         Training(
             unit=tree["town"], title="x", kind="online", started_on=D(2025, 2, 1), ended_on=D(2025, 1, 1), trainees=1
         ).full_clean()
-
-
-def test_every_publicity_metric_and_the_leadership_ones_we_count(tree):
-    publicity = {m.code for m in catalogue().in_family("publicity", include_internal=True)}
-    assert publicity | {"leadership_law_study_sessions", "staff_trained"} <= metric_registry.computable
 
 
 def test_publicity_events_import(users, tree, tmp_path):

@@ -10,8 +10,7 @@ from fazhi.core.invariants import violations
 from fazhi.law.calendar import default_calendar
 from fazhi.law.errors import RuleViolation
 from fazhi.law.params import param
-from fazhi.metrics.catalogue import catalogue
-from fazhi.metrics.registry import Period, registry, unit_metrics
+from fazhi.metrics.registry import Period, unit_metrics
 from fazhi.rulemaking import rules
 from fazhi.rulemaking.choices import (
     AdviserKind,
@@ -615,11 +614,6 @@ def test_rules_metrics_of_a_county_and_its_subtree(ledger):
     assert subtree[county.pk]["normative_docs_issued"] == 4 and subtree[county.pk]["legality_reviews"] == 2
     assert subtree[county.pk]["normative_docs_cleaned"] == 5
     assert subtree[gov.pk]["regulations_drafted"] == 1 and subtree[county.pk]["regulations_drafted"] == 0
-
-
-def test_every_rules_metric_of_the_catalogue_is_computable():
-    family = {m.code for m in catalogue().in_family("rules")}
-    assert family <= registry.computable
 
 
 def test_overview_page_lists_reminders_in_scope(ledger, users, login):

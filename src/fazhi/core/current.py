@@ -34,3 +34,10 @@ def year_of(request) -> int:
         return int(request.GET.get("year") or timezone.localdate().year - 1)
     except ValueError:
         return timezone.localdate().year - 1
+
+
+def focus_unit(request):
+    """The unit whose figures a page shows: the chosen one, else the top of the user's scope."""
+    return current_unit(request) or (
+        apps.get_model("org", "Unit").objects.visible_to(request.user).order_by("depth", "sort_order", "pk").first()
+    )

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from fazhi.demo import names
+from fazhi.demo.draws import YEAR_END, company, day_in_year, person, structural, volume
 from fazhi.demo.generator import BATCH, DEMO_YEAR, DemoBuilder, DemoCity, demo_step
 from fazhi.law.calendar import default_calendar
 
@@ -43,30 +44,6 @@ from .models import (
     ReconsiderationSuspension,
 )
 
-YEAR_START, YEAR_END = dt.date(DEMO_YEAR, 1, 1), dt.date(DEMO_YEAR, 12, 31)
-
-
-def volume(builder: DemoBuilder, full: int, floor: int) -> int:
-    return max(floor, round(full * builder.scale))
-
-
-def structural(builder: DemoBuilder, full: int) -> int:
-    """Organisations and people are the city's, not a year's flow: complete from scale 0.05 up."""
-    return max(1, round(full * min(builder.scale * 20, 1)))
-
-
-def person(rng) -> str:
-    return rng.choice(names.SURNAMES) + "".join(rng.choices(names.GIVEN, k=rng.choice([1, 2])))
-
-
-def company(rng) -> str:
-    return f"云川{rng.choice(names.COMPANY_WORDS)}{rng.choice(names.COMPANY_KINDS)}"
-
-
-def day_in_year(rng, calendar, last=YEAR_END) -> dt.date:
-    day = YEAR_START + dt.timedelta(days=rng.randrange((last - YEAR_START).days + 1))
-    return calendar.next_workday(day) if calendar.is_rest_day(day) and calendar.next_workday(day) <= last else day
-
 
 @demo_step("行政复议、行政应诉、人民调解与信访台账", order=50)
 def build_disputes(city: DemoCity, builder: DemoBuilder) -> None:
@@ -87,7 +64,16 @@ def build_reconsideration_and_litigation(city: DemoCity, builder: DemoBuilder) -
             respondent = respondent_unit.name
         else:
             respondent_unit = None
-            respondent = f"{body.short_name}{rng.choice(['公安局', '市场监督管理局', '自然资源局', '人力资源和社会保障局', '住房和城乡建设局'])}"
+            department = rng.choice(
+                [
+                    "公安局",
+                    "市场监督管理局",
+                    "自然资源局",
+                    "人力资源和社会保障局",
+                    "住房和城乡建设局",
+                ]
+            )
+            respondent = f"{body.short_name}{department}"
         received = day_in_year(rng, calendar, dt.date(DEMO_YEAR, 12, 20))
         act_type = rng.choices(list(ActType.values), weights=[30, 8, 10, 6, 14, 10, 6, 10, 2, 4])[0]
         amount = (

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from fazhi.core.identifiers import uscc_check_char
 from fazhi.demo import names
+from fazhi.demo.draws import company, person
 from fazhi.demo.generator import BATCH, DEMO_YEAR, DemoBuilder, DemoCity, demo_step, entity_code, person_id
 from fazhi.law.calendar import default_calendar
 
@@ -78,10 +79,6 @@ MATTER_STEMS = {
 MATTER_TYPE_WEIGHTS = {MatterType.PENALTY: 70, MatterType.INSPECTION: 15, MatterType.COERCION: 10, MatterType.LEVY: 5}
 
 
-def person_name(rng) -> str:
-    return rng.choice(names.SURNAMES) + "".join(rng.choices(names.GIVEN, k=rng.choice([1, 2])))
-
-
 def agency_code(rng, region: str) -> str:
     """A 统一社会信用代码 of a 机关 (registration office 1, category 1)."""
     body = "11" + region + "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
@@ -119,12 +116,12 @@ def build_enforcement(city: DemoCity, builder: DemoBuilder) -> None:
 
     officer_count = max(len(bodies) * 4, round(6000 * builder.scale))
     officers = []
-    for n, body in enumerate(rng.choices(bodies, weights=weights, k=officer_count)):
+    for body in rng.choices(bodies, weights=weights, k=officer_count):
         officers.append(
             Officer(
                 unit_id=body.unit_id,
                 body=body,
-                name=person_name(rng),
+                name=person(rng),
                 id_number=person_id(rng, region),
                 post=rng.choice(["科员", "副科长", "科长", "执法队员", "中队长"]),
                 law_category=CATEGORY.get(body.unit.short_name, "综合执法"),
@@ -137,7 +134,7 @@ def build_enforcement(city: DemoCity, builder: DemoBuilder) -> None:
             Officer(
                 unit_id=body.unit_id,
                 body=body,
-                name=person_name(rng),
+                name=person(rng),
                 id_number=person_id(rng, region),
                 post="法制审核员",
                 law_category="法制审核",
@@ -148,7 +145,7 @@ def build_enforcement(city: DemoCity, builder: DemoBuilder) -> None:
             Officer(
                 unit_id=body.unit_id,
                 body=body,
-                name=person_name(rng),
+                name=person(rng),
                 id_number=person_id(rng, region),
                 post="执法队员",
                 law_category=CATEGORY.get(body.unit.short_name, "综合执法"),
@@ -252,16 +249,14 @@ def build_enforcement(city: DemoCity, builder: DemoBuilder) -> None:
         for matter in rng.choices(matters, weights=matter_weights, k=min(BATCH, total - made)):
             made += 1
             opened = calendar.add_workdays(year_start, rng.randrange(240))
-            person = rng.random() < 0.35
+            natural_person = rng.random() < 0.35
             case = Case(
                 unit_id=matter.unit_id,
                 number=f"{matter.body.code}-{DEMO_YEAR}-{made:06d}",
                 matter=matter,
-                party_type=PartyType.PERSON if person else PartyType.ENTITY,
-                party_name=person_name(rng)
-                if person
-                else f"云川{rng.choice(names.COMPANY_WORDS)}{rng.choice(names.COMPANY_KINDS)}",
-                party_id_number=person_id(rng, region) if person else entity_code(rng, region),
+                party_type=PartyType.PERSON if natural_person else PartyType.ENTITY,
+                party_name=person(rng) if natural_person else company(rng),
+                party_id_number=person_id(rng, region) if natural_person else entity_code(rng, region),
                 opened_on=opened,
                 facts="经调查核实，当事人存在违法行为",
                 is_major=matter.is_major,

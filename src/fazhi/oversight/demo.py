@@ -3,8 +3,8 @@ for government information a year, every row stepped through the checks of rules
 
 import datetime as dt
 
+from fazhi.demo.draws import day_in_year, person, volume
 from fazhi.demo.generator import BATCH, DEMO_YEAR, DemoBuilder, DemoCity, demo_step
-from fazhi.disputes.demo import day_in_year, person, volume
 from fazhi.law.calendar import default_calendar
 
 from . import rules

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from fazhi.disputes.views import figures_view, overdue_view
+from fazhi.core.overdue import overdue_view
+from fazhi.metrics.views import figures_view
 
 app_name = "oversight"
 urlpatterns = [

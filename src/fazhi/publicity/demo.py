@@ -3,8 +3,8 @@ government and department, some 150 training courses and the yearly exams."""
 
 import datetime as dt
 
+from fazhi.demo.draws import day_in_year, person, structural, volume
 from fazhi.demo.generator import BATCH, DEMO_YEAR, DemoBuilder, DemoCity, demo_step
-from fazhi.disputes.demo import day_in_year, person, structural, volume
 from fazhi.law.calendar import default_calendar
 
 from .choices import Audience, EventType, ExamType, StudyKind, Theme, TrainingKind
@@ -42,10 +42,11 @@ def build_publicity(city: DemoCity, builder: DemoBuilder) -> None:
             held = day_in_year(rng, calendar)
         event_type = rng.choices(list(EventType.values), weights=[25, 15, 20, 8, 5, 5, 10, 12])[0]
         big = event_type in (EventType.CAMPAIGN, EventType.ONLINE)
+        subject = Theme(theme).label if theme != Theme.OTHER else rng.choice(LAWS)
         events.append(
             PublicityEvent(
                 unit=unit,
-                title=f"{Theme(theme).label if theme != Theme.OTHER else rng.choice(LAWS)}{EventType(event_type).label}",
+                title=f"{subject}{EventType(event_type).label}",
                 event_type=event_type,
                 theme=theme,
                 audience=rng.choice(list(Audience.values)),

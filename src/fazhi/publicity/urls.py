@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fazhi.disputes.views import figures_view
+from fazhi.metrics.views import figures_view
 
 app_name = "publicity"
 urlpatterns = [

@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from fazhi.demo import names
+from fazhi.demo.draws import person
 from fazhi.demo.generator import BATCH, DEMO_YEAR, DemoBuilder, DemoCity, demo_step
 
 from .choices import (
@@ -135,6 +136,7 @@ DECISION_TITLES = [
     ("{city}城市更新专项规划", DecisionCategory.PLAN),
     ("{city}中心医院新院区建设", DecisionCategory.PROJECT),
 ]
+SPONSORS = ["发展和改革局", "住房和城乡建设局", "自然资源局", "交通运输局", "卫生健康委"]
 REVIEW_SUBJECTS = [
     (ReviewSubject.CONTRACT, "{unit}办公用房租赁合同"),
     (ReviewSubject.CONTRACT, "{unit}信息化系统运维服务合同"),
@@ -158,10 +160,6 @@ LAW_FIRMS = [
 ]
 
 
-def person(rng) -> str:
-    return rng.choice(names.SURNAMES) + "".join(rng.choices(names.GIVEN, k=rng.choice([1, 2])))
-
-
 def on_workday(day: dt.date) -> dt.date:
     while day.weekday() >= 5:
         day += dt.timedelta(days=1)
@@ -175,7 +173,8 @@ def short(unit) -> str:
 def document_body(title: str, topic: str, city: str) -> str:
     return "\n".join(
         [
-            f"第一条 为了规范{topic}工作，保障公民、法人和其他组织的合法权益，根据有关法律、法规和规章，结合{city}实际，制定本规定。",
+            f"第一条 为了规范{topic}工作，保障公民、法人和其他组织的合法权益，根据有关法律、法规和规章，"
+            f"结合{city}实际，制定本规定。",
             f"第二条 本规定适用于{city}行政区域内的{topic}及其监督管理活动。",
             f"第三条 {topic}工作坚持依法、公开、便民的原则，主管部门应当公布办理流程、申请材料和办理时限。",
             "第四条 有关部门应当按照职责分工，加强协作配合，依法履行监督管理职责。",
@@ -266,7 +265,8 @@ def _documents(city, builder, issuers, city_name):
                     ]
                 )
                 doc.deliberated_on = on_workday(doc.reviewed_on + dt.timedelta(days=rng.randint(3, 10)))
-                doc.meeting = f"{short(unit)}{year}年第{rng.randint(1, 30)}次{'常务会议' if unit.unit_type in ('government', 'county') else '办公会议'}"
+                meeting = "常务会议" if unit.unit_type in ("government", "county") else "办公会议"
+                doc.meeting = f"{short(unit)}{year}年第{rng.randint(1, 30)}次{meeting}"
                 published = max(published, doc.deliberated_on + dt.timedelta(days=2))
                 doc.status, doc.number, doc.published_on = (
                     DocumentStatus.PUBLISHED,
@@ -450,7 +450,7 @@ def _decision(rng, unit, catalogue, title, category, year):
         catalogue=catalogue,
         title=title,
         category=category,
-        sponsor=f"{short(unit)}{rng.choice(['发展和改革局', '住房和城乡建设局', '自然资源局', '交通运输局', '卫生健康委'])}",
+        sponsor=short(unit) + rng.choice(SPONSORS),
         proposed_by=f"{short(unit)}分管副职 {person(rng)}",
         proposed_on=proposed,
         description="决策草案包括目标任务、主要措施、实施步骤和保障措施。",
@@ -590,7 +590,8 @@ def _reviews(city, builder, advisers):
                 review.reviewer_name = review.adviser.name
             else:
                 review.reviewer_kind = rng.choice([ReviewerKind.LEGAL_OFFICE, ReviewerKind.PUBLIC_LAWYER])
-                review.reviewer_name = f"{short(unit)}{'法制科' if review.reviewer_kind == ReviewerKind.LEGAL_OFFICE else '公职律师 ' + person(rng)}"
+                legal_office = review.reviewer_kind == ReviewerKind.LEGAL_OFFICE
+                review.reviewer_name = short(unit) + ("法制科" if legal_office else "公职律师 " + person(rng))
             days = rng.randint(1, 12)
             review.opinion_on = on_workday(requested + dt.timedelta(days=days))
             derive_review(review)  # the working days taken, by the 工作日 calendar

@@ -6,10 +6,9 @@ from django.db.models import Count
 from django.shortcuts import render
 from django.utils import timezone
 
-from fazhi.core.current import current_unit
+from fazhi.core.current import current_unit, focus_unit
 from fazhi.metrics.catalogue import catalogue
 from fazhi.metrics.registry import Period, unit_metrics
-from fazhi.services.views import focus_unit
 
 from . import rules
 from .choices import DecisionStatus, DocumentStatus

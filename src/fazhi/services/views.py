@@ -3,20 +3,11 @@ from django.db.models import Sum
 from django.shortcuts import render
 from django.utils import timezone
 
-from fazhi.core.current import current_unit
+from fazhi.core.current import focus_unit
 from fazhi.metrics.catalogue import catalogue
 from fazhi.metrics.registry import Period, unit_metrics
-from fazhi.org.models import Unit
 
 from .models import ApplicationDay
-
-
-def focus_unit(request):
-    """The unit whose figures to show: the chosen one, else the top of the user's scope."""
-    unit = current_unit(request)
-    if unit is None:
-        unit = Unit.objects.visible_to(request.user).order_by("depth", "sort_order", "pk").first()
-    return unit
 
 
 def monthly(days, year):
