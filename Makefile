@@ -6,7 +6,7 @@ PORT  ?= 8000
 SCALE ?= 0.05
 PYTHON ?= python3
 
-.PHONY: install demo serve test bench clean
+.PHONY: install demo serve test lint bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ demo: install
 
 test: install
 	FAZHI_CONN_MAX_AGE=0 $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) node_modules fazhi.sqlite3 test-artifacts

@@ -1,4 +1,4 @@
-"""Shared helpers for the benchmarks in bench/ (see docs: architecture.md, "Benchmarks").
+"""Shared helpers for the benchmarks in bench/ (see docs/architecture.md, "Benchmarks").
 
 Every benchmark has the same face:
 
@@ -419,7 +419,8 @@ def _build(args, key: str, build) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} "
-            "(key varchar(200) PRIMARY KEY, scale double precision, seed integer, build_seconds double precision, built_at varchar(40))"
+            "(key varchar(200) PRIMARY KEY, scale double precision, seed integer, "
+            "build_seconds double precision, built_at varchar(40))"
         )
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA synchronous=OFF")  # a lost build is rebuilt; no need to sync each page

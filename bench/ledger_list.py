@@ -159,8 +159,10 @@ def main() -> None:
             }
         )
         say(
-            f"  bounded count     {count_s * 1000:9.2f} ms = {count_s / baseline_s:8.1f} × baseline ({'> ' if capped else ''}{count})\n"
-            f"  bounded count (status=accepted) {fcount_s * 1000:.2f} ms = {fcount_s / baseline_s:.1f} × ({'> ' if fcapped else ''}{fcount})\n"
+            f"  bounded count     {count_s * 1000:9.2f} ms = {count_s / baseline_s:8.1f} × baseline "
+            f"({'> ' if capped else ''}{count})\n"
+            f"  bounded count (status=accepted) {fcount_s * 1000:.2f} ms = {fcount_s / baseline_s:.1f} × "
+            f"({'> ' if fcapped else ''}{fcount})\n"
             f"  exact count (reference) {exact_s * 1000:.2f} ms"
         )
 

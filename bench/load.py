@@ -131,9 +131,9 @@ def clone_database(info) -> tuple[str, object]:
             try:
                 conn.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"{strategy}')
                 break
-            except psycopg.errors.ObjectInUse:
+            except psycopg.errors.ObjectInUse as err:
                 if attempt == 29:
-                    raise SystemExit(f"database {source} stays in use by another session; cannot copy it")
+                    raise SystemExit(f"database {source} stays in use by another session; cannot copy it") from err
                 time.sleep(2)
     connection.settings_dict["NAME"] = target
 
@@ -153,9 +153,9 @@ def prepare(rng: random.Random) -> dict:
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
-    from fazhi.org.scope import can_write
     from fazhi.enforcement.models import Case
     from fazhi.org.models import Unit, User
+    from fazhi.org.scope import can_write
     from fazhi.services.models import Application, Rating, ServiceItem
 
     plan = {}
@@ -550,7 +550,8 @@ def summarize(stats: Stats, seconds: float) -> dict:
 def print_table(title, table):
     say(f"\n{title}")
     say(
-        f"  {'kind':12s} {'requests':>8s} {'req/s':>8s} {'p50 ms':>9s} {'p95 ms':>9s} {'p99 ms':>9s} {'max ms':>9s} {'errors':>6s}"
+        f"  {'kind':12s} {'requests':>8s} {'req/s':>8s} {'p50 ms':>9s} {'p95 ms':>9s} {'p99 ms':>9s} "
+        f"{'max ms':>9s} {'errors':>6s}"
     )
     for kind, row in sorted(table.items(), key=lambda kv: (kv[0] == "all", kv[0])):
         say(
@@ -576,9 +577,8 @@ async def drive(args, base, server, plan, tag, vendor):
         ]
         for client in clients:  # one by one: logins are part of setup, not of the load
             await client.login()
-        say(
-            f"{len(clients)} clients logged in ({', '.join(f'{r}×{sum(c.username == r for c in clients)}' for r in ROLES)})"
-        )
+        per_role = ", ".join(f"{r}×{sum(c.username == r for c in clients)}" for r in ROLES)
+        say(f"{len(clients)} clients logged in ({per_role})")
 
         meter, figures = CpuMeter(server.pid, vendor), {}
 
@@ -639,8 +639,8 @@ def main() -> None:
     args = parse_args(__doc__.splitlines()[0], extra=extra_options)
     try:
         import aiohttp  # noqa: F401
-    except ImportError:
-        raise SystemExit("bench/load.py needs aiohttp: pip install -e '.[bench]'")
+    except ImportError as err:
+        raise SystemExit("bench/load.py needs aiohttp: pip install -e '.[bench]'") from err
     load_start = os.getloadavg()
     info = setup(args, "load", dataset="demo_city")
     database_url, drop = clone_database(info)
@@ -651,8 +651,8 @@ def main() -> None:
         plan = prepare(rng)
         for username, p in plan.items():
             say(
-                f"  {username:12s} ({p['role']}): {p['visible_applications']:,} visible 办件, {len(p['details'])} records to open, "
-                f"{'writes' if p['writer'] else 'read-only'}"
+                f"  {username:12s} ({p['role']}): {p['visible_applications']:,} visible 办件, "
+                f"{len(p['details'])} records to open, {'writes' if p['writer'] else 'read-only'}"
             )
         from django.db import connection
 
@@ -685,9 +685,9 @@ def main() -> None:
     print_table(f"mix: {args.clients} clients, {args.duration:g} s", mixed)
     for name, cpu in (("baseline", baseline_cpu), ("mix", mix_cpu)):
         say(
-            f"CPU during {name} (share of {os.cpu_count()} cores): machine {cpu['machine_busy']:.0%} busy = clients (this "
-            f"process) {cpu['client_share']:.0%} + gunicorn {cpu['server_share']:.0%} + PostgreSQL server "
-            f"{cpu['database_share']:.0%} + other processes {cpu['other_share']:.0%}"
+            f"CPU during {name} (share of {os.cpu_count()} cores): machine {cpu['machine_busy']:.0%} busy = "
+            f"clients (this process) {cpu['client_share']:.0%} + gunicorn {cpu['server_share']:.0%} + "
+            f"PostgreSQL server {cpu['database_share']:.0%} + other processes {cpu['other_share']:.0%}"
         )
     say(
         f"writes confirmed to clients in the timed mix: {done}; this run's 办件 in the database by status "

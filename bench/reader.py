@@ -68,7 +68,8 @@ def main():
         sentences = sum(len(d) for d in docs)
         say(
             f"similarity on {size} reports ({sentences} sentences): {sim[size]:.2f} s, "
-            f"boilerplate mean {sum(outcome.boilerplate) / size:.3f}, top pair {outcome.pairs[0] if outcome.pairs else None}"
+            f"boilerplate mean {sum(outcome.boilerplate) / size:.3f}, "
+            f"top pair {outcome.pairs[0] if outcome.pairs else None}"
         )
     small, large = sizes[0], sizes[-1]
     exponent = math.log(sim[large] / sim[small]) / math.log(large / small) if large > small else float("nan")

@@ -66,7 +66,7 @@ def evaluate(gold_lines: list[dict], readings: dict[str, dict]) -> dict:
             if f.get("metric") and scopes.get(_key(f)):
                 scope_total += 1
                 scope_right += f.get("scope") == scopes[_key(f)].pop(0)
-        for key, n in (g - p).items():
+        for key in g - p:
             errors.append(
                 {
                     "file": gold["file"],
@@ -75,7 +75,7 @@ def evaluate(gold_lines: list[dict], readings: dict[str, dict]) -> dict:
                     "quote": next(f["quote"] for f in gold["facts"] if _key(f) == key),
                 }
             )
-        for key, n in (p - g).items():
+        for key in p - g:
             errors.append(
                 {
                     "file": gold["file"],

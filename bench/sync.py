@@ -158,7 +158,8 @@ def main():
     )
     best = {name: min(values) for name, values in seconds.items()}
     say(
-        f"bulk_create {best['baseline']:.3f}s; sync {best['sync']:.3f}s; resend of the stored batch {best['resend']:.3f}s"
+        f"bulk_create {best['baseline']:.3f}s; sync {best['sync']:.3f}s; "
+        f"resend of the stored batch {best['resend']:.3f}s"
     )
     result(
         records=len(records),

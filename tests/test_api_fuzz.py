@@ -39,8 +39,8 @@ from schemathesis.specs.openapi.checks import (
 
 from fazhi.api.urls import router
 from fazhi.core.ledgers import registry
-from fazhi.org.scope import scope_of
 from fazhi.org.models import Unit
+from fazhi.org.scope import scope_of
 
 ROLES = ["sysadmin", "office", "unit_admin", "clerk", "leader"]
 # Examples per operation, each sent as every role. Bounded so the whole fuzz stays within a few minutes of CI;

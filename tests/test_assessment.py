@@ -29,9 +29,12 @@ areas:
       - code: a1
         name: （一）服务
         items:
-          - {code: online, name: 网上可办率, formula: online_rate, rule: {type: linear, lower: 0.5, upper: 1.0}, points: 10}
-          - {code: events, name: 普法场次, formula: law_publicity_events, rule: {type: bands, bands: [{min: 10, share: 1}, {min: 5, share: 0.5}]}, points: 4}
-          - {code: losses, name: 败诉率, formula: litigation_loss_rate, rule: {type: linear, lower: 0.2, upper: 0.0}, points: 6, on_missing: exclude}
+          - {code: online, name: 网上可办率, formula: online_rate,
+             rule: {type: linear, lower: 0.5, upper: 1.0}, points: 10}
+          - {code: events, name: 普法场次, formula: law_publicity_events,
+             rule: {type: bands, bands: [{min: 10, share: 1}, {min: 5, share: 0.5}]}, points: 4}
+          - {code: losses, name: 败诉率, formula: litigation_loss_rate,
+             rule: {type: linear, lower: 0.2, upper: 0.0}, points: 6, on_missing: exclude}
   - code: b
     name: 二、领导
     indicators:

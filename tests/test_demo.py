@@ -23,7 +23,7 @@ def test_document_number_prefixes_are_unique_when_departments_share_their_first_
 
 
 def test_a_small_demo_city_keeps_every_ledger_invariant(db):
-    """What `fazhi check` runs over a real deployment holds for the generated city (CI also checks the default scale)."""
+    """What `fazhi check` runs over a real deployment holds for the generated city (CI checks the default scale too)."""
     from fazhi.core.invariants import load, violations
     from fazhi.demo.generator import DemoBuilder
 

@@ -23,8 +23,8 @@ from fazhi.services.models import ServiceItem
 region = Region.objects.create(code="990100", name="测市")
 unit = Unit.objects.create(code="U1", name="测试单位", unit_type="department", level="city", region=region)
 user = User(username="loader", role="office", unit=unit); user.set_password("x-pass-2026"); user.save()
-ServiceItem.objects.create(unit=unit, code="SVC", name="事项", item_type="licensing", statutory_limit=20, promised_limit=5,
-                           effective_from=dt.date(2024, 1, 1))
+ServiceItem.objects.create(unit=unit, code="SVC", name="事项", item_type="licensing", statutory_limit=20,
+                           promised_limit=5, effective_from=dt.date(2024, 1, 1))
 """
 
 WRITER = """
@@ -45,7 +45,8 @@ COUNTS = """
 from fazhi.services.models import Application, ServiceItem
 items = list(ServiceItem.all_objects.values_list("pk", "promised_limit"))
 history = ServiceItem.history.count()
-print(Application.all_objects.count(), Application.history.count(), len(items), history, sum(1 for _, p in items if p not in (4, 5)))
+stale = sum(1 for _, p in items if p not in (4, 5))
+print(Application.all_objects.count(), Application.history.count(), len(items), history, stale)
 """
 
 

@@ -301,7 +301,7 @@ def test_decision_needs_officers_still_certified_on_the_day(setup):
         rules.decide(case, on=D(2025, 3, 20), outcome=Outcome.NO_PENALTY)
 
 
-# -- 裁量基准 -----------------------------------------------------------------------------------------------------------
+# -- 裁量基准 ----------------------------------------------------------------------------------------------------------
 def test_fine_outside_the_discretion_standard_needs_a_reason(setup):
     matter = make_matter(setup["body"], "M-FINE", fine_min=Decimal("5000"), fine_max=Decimal("100000"))
     rules.add_standard(matter, "minor", "初次违法且危害后果轻微", Decimal("5000"), Decimal("20000"))

@@ -41,7 +41,7 @@ def post(client, path, **data):
 
 
 def decision(decided_on, **extra):
-    """A 作出决定 body: a fine (in yuan and fen) above the 一般 grade (1000—5000) with the reason the 裁量基准 asks for."""
+    """A 作出决定 body: a fine (yuan and fen) above the 一般 grade (1000—5000), with the reason 裁量基准 asks for."""
     return {
         "decided_on": decided_on,
         "outcome": "penalty",

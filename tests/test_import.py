@@ -225,10 +225,12 @@ def test_a_zip_bomb_and_merged_cells_are_refused(users, tree, tmp_path, settings
 
     settings.FAZHI_IMPORT_MAX_EXPANDED_BYTES = 5 * 1024 * 1024
     bomb = workbook_file(tmp_path, ITEM_HEADERS, [item_row("Z-1", "C1-T1")], "bomb.xlsx")
-    with zipfile.ZipFile(bomb, "a", compression=zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("xl/padding.xml", "w") as member:
-            for _ in range(10):
-                member.write(b"\0" * 1024 * 1024)
+    with (
+        zipfile.ZipFile(bomb, "a", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/padding.xml", "w") as member,
+    ):
+        for _ in range(10):
+            member.write(b"\0" * 1024 * 1024)
     assert bomb.stat().st_size < 200_000
     with pytest.raises(ImportRefused, match="解压后超过 5 MB"):
         run_import(ITEM_SPEC, bomb, users["clerk"])

@@ -59,7 +59,8 @@ def test_html_skips_scripts_and_styles(tmp_path):
     body = "".join(f"<p>{line}</p>" for line in LINES[1:])
     page = (
         f"<html><head><title>{LINES[0]}</title><style>p {{margin: 12px}}</style></head><body>"
-        f"<script>var n = 99; // 共收到行政复议申请99件</script><div class='nav'>首页 &gt; 政务公开</div>{body}</body></html>"
+        "<script>var n = 99; // 共收到行政复议申请99件</script>"
+        f"<div class='nav'>首页 &gt; 政务公开</div>{body}</body></html>"
     )
     (tmp_path / "r.html").write_text(page, encoding="utf-8")
     check(read_file(tmp_path / "r.html"))
@@ -82,10 +83,13 @@ def make_pdf(lines) -> bytes:
     objects = [
         "<< /Type /Catalog /Pages 2 0 R >>",
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        "<< /Type /Font /Subtype /Type0 /BaseFont /Song /Encoding /Identity-H /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        "<< /Type /Font /Subtype /Type0 /BaseFont /Song /Encoding /Identity-H "
+        "/DescendantFonts [6 0 R] /ToUnicode 7 0 R >>",
         f"<< /Length {len(content.encode())} >>\nstream\n{content}\nendstream",
-        "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Song /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>",
+        "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Song "
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>",
         f"<< /Length {len(tounicode.encode())} >>\nstream\n{tounicode}\nendstream",
     ]
     out = bytearray(b"%PDF-1.4\n")

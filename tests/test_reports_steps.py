@@ -92,11 +92,8 @@ def test_a_passage_edited_after_approval_is_approved_again_before_publication(tr
     assert refused.status_code == 400 and "还有1个段落未审核" in str(refused.json())
     assert client.post(f"/api/report-blocks/{block.pk}/approve/", CONFIRM, **JSON).status_code == 200
     assert client.post(f"/api/annual-reports/{report.pk}/publish/", CONFIRM, **JSON).status_code == 200
-    conflict = client.post(
-        f"/api/report-blocks/{NarrativeBlock.objects.create(unit=report.unit, report=report, section=Section.OTHER, text='补充。').pk}/approve/",
-        CONFIRM,
-        **JSON,
-    )
+    late = NarrativeBlock.objects.create(unit=report.unit, report=report, section=Section.OTHER, text="补充。")
+    conflict = client.post(f"/api/report-blocks/{late.pk}/approve/", CONFIRM, **JSON)
     assert conflict.status_code == 409 and "报告已公开" in conflict.json()["detail"]
 
 

@@ -7,9 +7,9 @@ from fazhi.assessment.models import AssessmentRun
 from fazhi.assessment.scoring import run_assessment
 from fazhi.core.ledgers import registry
 from fazhi.core.models import ImportJob
-from fazhi.org.scope import scope_of
 from fazhi.core.testing import find_scope_leaks
 from fazhi.org.models import Unit, User
+from fazhi.org.scope import scope_of
 
 ROLES = ["sysadmin", "office", "unit_admin", "clerk", "leader"]
 

@@ -27,7 +27,8 @@ def self_assessment_status_matches_review():
         yield (
             row,
             (
-                f"状态“{row.get_status_display()}”，审核得分{'—' if row.reviewed_score is None else f'{row.reviewed_score:g}'}，"
+                f"状态“{row.get_status_display()}”，"
+                f"审核得分{'—' if row.reviewed_score is None else f'{row.reviewed_score:g}'}，"
                 f"审核时间{row.reviewed_at or '—'}"
             ),
         )

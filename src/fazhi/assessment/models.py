@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from fazhi.core.models import LedgerModel
-from fazhi.org.scope import ScopedQuerySet
 from fazhi.core.uploads import evidence_size, evidence_type
+from fazhi.org.scope import ScopedQuerySet
 
 
 class Light(models.TextChoices):

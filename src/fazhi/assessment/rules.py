@@ -9,9 +9,9 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from fazhi.org.scope import WHOLE_TREE_ROLES
 from fazhi.core.steps import step
 from fazhi.law.steps import require_status, require_text
+from fazhi.org.scope import WHOLE_TREE_ROLES
 
 from .framework import load_framework
 from .models import SelfAssessment
@@ -44,7 +44,7 @@ def check_review(
 
 
 def check_resubmit(assessment: SelfAssessment) -> None:
-    """A returned self-assessment, revised by its unit, goes back to the 法治办; the last review stays in its history."""
+    """A returned self-assessment, revised by its unit, goes back to the 法治办; the last review stays in history."""
     require_status(assessment, "重新提交", Status.RETURNED)
     assessment.status = Status.SUBMITTED
 

@@ -51,11 +51,8 @@ def scorecard_docx(run, result, rows, costly, framework) -> bytes:
         _font(heading.add_run("失分较多的指标项"), "黑体", 14)
         for item, row in costly:
             paragraph = document.add_paragraph()
-            _font(
-                paragraph.add_run(
-                    f"{item.name if item else row.item}：失 {row.max_points - row.points:g} 分（{row.get_status_display()}）"
-                )
-            )
+            lost = row.max_points - row.points
+            _font(paragraph.add_run(f"{item.name if item else row.item}：失 {lost:g} 分（{row.get_status_display()}）"))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from fazhi.core.current import current_unit, year_of
-from fazhi.org.scope import WHOLE_TREE_ROLES
 from fazhi.core.testing import serves
 from fazhi.metrics.catalogue import catalogue
 from fazhi.metrics.models import LedgerSnapshot, Source
@@ -20,6 +19,7 @@ from fazhi.metrics.registry import Period
 from fazhi.metrics.store import current_values
 from fazhi.org.choices import UnitType
 from fazhi.org.models import Unit
+from fazhi.org.scope import WHOLE_TREE_ROLES
 
 from .framework import load_framework
 from .models import AssessmentRun, SelfAssessment, UnitResult

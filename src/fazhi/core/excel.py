@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import tempfile
 
@@ -36,9 +37,11 @@ def export_response(ledger, queryset, filename: str) -> FileResponse:
     sheet.append(header)
     for obj in queryset.iterator(chunk_size=2000):
         sheet.append([display_value(obj, name) for name in ledger.fields_for_export])
-    handle = tempfile.TemporaryFile()
-    workbook.save(handle)
-    handle.seek(0)
+    with contextlib.ExitStack() as stack:
+        handle = stack.enter_context(tempfile.TemporaryFile())
+        workbook.save(handle)
+        handle.seek(0)
+        stack.pop_all()  # written: FileResponse closes it once sent
     return FileResponse(
         handle,
         as_attachment=True,

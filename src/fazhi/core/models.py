@@ -7,8 +7,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from fazhi.law.errors import StateConflict
-
 from fazhi.org.scope import ScopedQuerySet
+
 from .steps import step
 
 

@@ -17,13 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from fazhi.org.scope import can_write
+
 from .current import current_unit
 from .excel import display_value, export_response
 from .forms import ledger_filterset_class, ledger_form_class
 from .jobs import job_dir, progress_of, start
 from .models import ImportJob
 from .pagination import keyset_page
-from fazhi.org.scope import can_write
 
 PAGE_SIZE = 50
 
@@ -150,15 +151,11 @@ class LedgerActionView(LedgerViewMixin, View):
         # before someone else acted gets the step's own refusal.
         form = step.form_for(obj, request.POST)
         if not form.is_valid():
-            messages.error(
-                request,
-                f"{step.label}未执行："
-                + "；".join(
-                    f"{form.fields[name].label if name in form.fields else ''}{'：' if name in form.fields else ''}{error}"
-                    for name, errors in form.errors.items()
-                    for error in errors
-                ),
-            )
+            problems = []
+            for name, errors in form.errors.items():
+                label = f"{form.fields[name].label}：" if name in form.fields else ""
+                problems.extend(f"{label}{error}" for error in errors)
+            messages.error(request, f"{step.label}未执行：" + "；".join(problems))
         else:
             try:
                 with transaction.atomic():

@@ -71,8 +71,8 @@ def reconsideration_status_matches_steps():
         yield (
             case,
             (
-                f"状态“{case.get_status_display()}”，受理{case.accepted_on or '—'}，不予受理{case.not_accepted_on or '—'}，"
-                f"结案{case.closed_on or '—'}"
+                f"状态“{case.get_status_display()}”，受理{case.accepted_on or '—'}，"
+                f"不予受理{case.not_accepted_on or '—'}，结案{case.closed_on or '—'}"
             ),
         )
 
@@ -243,7 +243,10 @@ def mediation_status_matches_steps():
     for dispute in rows.order_by("pk"):
         yield (
             dispute,
-            f"调解结果“{dispute.get_status_display()}”，结案{dispute.closed_on or '—'}，协议形式{dispute.agreement_form or '—'}",
+            (
+                f"调解结果“{dispute.get_status_display()}”，结案{dispute.closed_on or '—'}，"
+                f"协议形式{dispute.agreement_form or '—'}"
+            ),
         )
 
 

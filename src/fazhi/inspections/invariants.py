@@ -117,7 +117,8 @@ def result_matches_fields():
         yield (
             target,
             (
-                f"抽取{target.run_drawn_on}，检查{target.inspected_on or '—'}，结果“{target.get_result_display() or '—'}”，"
+                f"抽取{target.run_drawn_on}，检查{target.inspected_on or '—'}，"
+                f"结果“{target.get_result_display() or '—'}”，"
                 f"发现问题{target.problem_found}，公示{target.published_on or '—'}"
             ),
         )

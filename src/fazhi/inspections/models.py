@@ -8,9 +8,9 @@ from django.db import models
 
 from fazhi.core.identifiers import validate_uscc
 from fazhi.core.models import LedgerModel
-from fazhi.org.scope import ScopedQuerySet
 from fazhi.enforcement.models import Officer
 from fazhi.law.params import param, rule
+from fazhi.org.scope import ScopedQuerySet
 
 from .choices import RISK_CLASSES, EntityType, Industry, MatterCategory, Result, RiskClass, TaskStatus
 from .deadlines import derive_target

@@ -317,7 +317,8 @@ def insert_columns(model, constants: dict, columns: dict[str, list]) -> None:
         # on our side, where dumping a Python list as an array walks it element by element.
         def array_of(name):
             field = meta.get_field(name)
-            return f"string_to_array(%s, '|')::{field.rel_db_type(connection) if field.is_relation else field.db_type(connection)}[]"
+            db_type = field.rel_db_type(connection) if field.is_relation else field.db_type(connection)
+            return f"string_to_array(%s, '|')::{db_type}[]"
 
         def joined(values):
             if values and isinstance(values[0], bool):

@@ -33,7 +33,7 @@ def add_period(start: dt.date, amount: int, unit: str, calendar: WorkCalendar | 
 
 
 def deadline(code: str, start: dt.date, *, on: dt.date | None = None, calendar: WorkCalendar | None = None) -> Deadline:
-    """When a period set by parameter `code` ends, counted from `start`; the law is that in force `on` (default: start)."""
+    """When the period of parameter `code` ends, counted from `start`, under the law in force `on` (default: start)."""
     version = param(code, on or start)
     return Deadline(due=add_period(start, version.value, version.unit, calendar), basis=version)
 

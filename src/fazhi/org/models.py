@@ -7,9 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from simple_history.models import HistoricalRecords
 
-from .scope import ScopedQuerySet
-
 from .choices import RegionLevel, Role, UnitLevel, UnitType
+from .scope import ScopedQuerySet
 
 REGION_CODE = re.compile(r"^\d{6}$")
 
@@ -40,13 +39,13 @@ class Region(models.Model):
     def __str__(self):
         return f"{self.name}（{self.code}）"
 
-    def clean(self):
-        if not REGION_CODE.match(self.code or ""):
-            raise ValidationError({"code": "行政区划代码应为6位数字（GB/T 2260）"})
-
     def save(self, *args, **kwargs):
         self.level = region_level_of(self.code)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if not REGION_CODE.match(self.code or ""):
+            raise ValidationError({"code": "行政区划代码应为6位数字（GB/T 2260）"})
 
 
 class UnitQuerySet(ScopedQuerySet):
@@ -90,10 +89,6 @@ class Unit(models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        if self.parent_id and self.pk and self.parent.path.startswith(self.path):
-            raise ValidationError({"parent": "上级单位不能是本单位或其下级单位"})
-
     def save(self, *args, **kwargs):
         old_path = self.path
         with transaction.atomic():
@@ -106,6 +101,10 @@ class Unit(models.Model):
             if old_path and old_path != self.path:
                 for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).order_by("depth"):
                     child.save()
+
+    def clean(self):
+        if self.parent_id and self.pk and self.parent.path.startswith(self.path):
+            raise ValidationError({"parent": "上级单位不能是本单位或其下级单位"})
 
     def subtree(self):
         return Unit.objects.filter(path__startswith=self.path)

@@ -151,8 +151,8 @@ def disclosure_dates_in_order():
         yield (
             r,
             (
-                f"收到申请{r.received_on}，补正告知{r.correction_requested_on or '—'}，收到补正{r.correction_received_on or '—'}，"
-                f"同意延长{r.extended_on or '—'}，答复{r.replied_on or '—'}"
+                f"收到申请{r.received_on}，补正告知{r.correction_requested_on or '—'}，"
+                f"收到补正{r.correction_received_on or '—'}，同意延长{r.extended_on or '—'}，答复{r.replied_on or '—'}"
             ),
         )
 
@@ -177,8 +177,8 @@ def correction_notice_in_time():
 
 @invariant(
     "disclosure-requests",
-    "答复期限 = 收到申请（或补正后的申请）之日起的法定答复期限（政府信息公开条例第三十三条），加征求意见天数和经批准延长的天数；"
-    "待补正时没有答复期限；“征求意见中”与未结束的征求意见一致",
+    "答复期限 = 收到申请（或补正后的申请）之日起的法定答复期限（政府信息公开条例第三十三条），"
+    "加征求意见天数和经批准延长的天数；待补正时没有答复期限；“征求意见中”与未结束的征求意见一致",
 )
 def disclosure_due_date_recomputes():
     calendar = default_calendar()

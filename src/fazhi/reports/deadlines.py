@@ -12,7 +12,7 @@ from fazhi.law.deadlines import annual_due_date
 
 
 def publication_due(year: int) -> dt.date:
-    """A year's report is published by the statutory date of the following year (督察工作规定第二十四条: before April 1)."""
+    """A year's report is published by the statutory date of the next year (督察工作规定第二十四条: before April 1)."""
     return annual_due_date("annual_report.publication", year + 1).due
 
 

@@ -82,7 +82,8 @@ class AnnualReport(LedgerModel):
             # The duty (and its due date) comes from the 2019 督察工作规定, in force from 2019-04-15.
             raise ValidationError(
                 {
-                    "year": "年度报告的年度应为2019年及以后（《法治政府建设与责任落实督察工作规定》自2019年4月15日起施行）"
+                    "year": "年度报告的年度应为2019年及以后"
+                    "（《法治政府建设与责任落实督察工作规定》自2019年4月15日起施行）"
                 }
             )
         # one_report_per_unit_year holds only outside the recycle bin, a condition the form's own check skips

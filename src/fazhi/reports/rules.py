@@ -10,10 +10,10 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from fazhi.org.scope import READ_ONLY_ROLES
 from fazhi.core.steps import StateConflict, step
 from fazhi.law.steps import require_status
 from fazhi.org.choices import Role
+from fazhi.org.scope import READ_ONLY_ROLES
 
 from .models import AnnualReport, NarrativeBlock
 

@@ -211,7 +211,10 @@ def filed_only_when_published():
     for doc in rows.order_by("pk"):
         yield (
             doc,
-            f"报送备案{day(doc.filed_on)}，公布{day(doc.published_on)}，须报送备案：{'是' if doc.filing_required else '否'}",
+            (
+                f"报送备案{day(doc.filed_on)}，公布{day(doc.published_on)}，"
+                f"须报送备案：{'是' if doc.filing_required else '否'}"
+            ),
         )
 
 

@@ -100,7 +100,10 @@ def _triggers(vendor: str) -> list[Trigger]:
         elif vendor == "sqlite":
             selects = (_rows_of("OLD.", -1) if has_old else []) + (_rows_of("NEW.", 1) if has_new else [])
             when = "WHEN " + " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in WATCHED) + " " if event == "update" else ""
-            sql = f"CREATE TRIGGER {name} AFTER {event.upper()} ON {SOURCE} FOR EACH ROW {when}BEGIN {_upsert(selects)}; END"
+            sql = (
+                f"CREATE TRIGGER {name} AFTER {event.upper()} ON {SOURCE} FOR EACH ROW "
+                f"{when}BEGIN {_upsert(selects)}; END"
+            )
             triggers.append(Trigger(name, (sql,), sql))
         else:
             raise NotImplementedError(f"no daily application totals for database {vendor}")

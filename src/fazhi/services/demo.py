@@ -22,11 +22,12 @@ def build_services(city: DemoCity, builder: DemoBuilder) -> None:
         statutory = rng.choice([0, 5, 10, 15, 20, 20, 20, 30, 45, 60])
         promised = 0 if statutory == 0 or rng.random() < 0.12 else max(1, round(statutory * rng.uniform(0.28, 0.5)))
         tolerance = rng.random() < 0.2
+        owner = unit.short_name or unit.name
         items.append(
             ServiceItem(
                 unit=unit,
                 code=f"{unit.code}-{i:05d}",
-                name=f"{rng.choice(names.SERVICE_ITEM_NAMES)}（{unit.short_name or unit.name}第{i // len(units) + 1}项）",
+                name=f"{rng.choice(names.SERVICE_ITEM_NAMES)}（{owner}第{i // len(units) + 1}项）",
                 item_type=rng.choices(list(ItemType.values), weights=[40, 12, 8, 2, 3, 3, 12, 20])[0],
                 legal_basis="《中华人民共和国行政许可法》及相关法律法规",
                 statutory_limit=statutory,

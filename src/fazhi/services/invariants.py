@@ -50,7 +50,10 @@ def on_time_matches_dates():
     for app in rows.order_by("pk"):
         yield (
             app,
-            f"办结{app.decided_on}，承诺办结{app.due_on}，记为{'按时' if app.on_time else '超时' if app.on_time is False else '未标记'}",
+            (
+                f"办结{app.decided_on}，承诺办结{app.due_on}，"
+                f"记为{'按时' if app.on_time else '超时' if app.on_time is False else '未标记'}"
+            ),
         )
 
 

@@ -79,11 +79,10 @@ def _respectively(masked: str, figures: list[Figure], members: list[int], out: l
         ctx = out[i]
         c_left = _bound_left(masked, figures[i].start, ctx.sentence[0], HARD)
         head = masked[c_left : figures[i].start]
-        m = None
-        for m in RESPECTIVELY.finditer(head):
-            pass
-        if m is None:
+        matches = list(RESPECTIVELY.finditer(head))
+        if not matches:
             continue
+        m = matches[-1]  # the 分别 nearest the figure
         # The figures of this list: those after 分别 in the same clause.
         group = [
             g

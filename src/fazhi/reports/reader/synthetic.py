@@ -283,7 +283,10 @@ def _region(rng: random.Random, index: int) -> tuple[str, str]:
 def _filler(rng: random.Random) -> str:
     if rng.random() < 0.45:
         return rng.choice(COMMON)
-    return f"{rng.choice(SUBJECTS)}{rng.choice(VERBS)}{rng.choice(OBJECTS)}，{rng.choice(VERBS)}{rng.choice(OBJECTS)}，{rng.choice(GOALS)}"
+    return (
+        f"{rng.choice(SUBJECTS)}{rng.choice(VERBS)}{rng.choice(OBJECTS)}，"
+        f"{rng.choice(VERBS)}{rng.choice(OBJECTS)}，{rng.choice(GOALS)}"
+    )
 
 
 @dataclass

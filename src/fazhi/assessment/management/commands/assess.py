@@ -30,6 +30,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {result.unit_type} 第一名：{result.unit.name} {result.score:g}/{result.max_score:g}")
         self.stdout.write(
             self.style.SUCCESS(
-                f"考核完成（编号 {run.pk}，输入摘要 {run.inputs_digest[:12]}，用时 {time.perf_counter() - started:.1f} 秒）"
+                f"考核完成（编号 {run.pk}，输入摘要 {run.inputs_digest[:12]}，"
+                f"用时 {time.perf_counter() - started:.1f} 秒）"
             )
         )

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         DemoBuilder(seed=seed, scale=scale, log=lambda msg: self.stdout.write(msg)).build()
         self.stdout.write(
             self.style.SUCCESS(
-                "演示数据已生成。登录账号（密码均为 {}）：admin 系统管理员；fzb 法治办；county_admin 单位管理员；"
-                "clerk 经办人；leader 领导".format(DEMO_PASSWORD)
+                f"演示数据已生成。登录账号（密码均为 {DEMO_PASSWORD}）：admin 系统管理员；fzb 法治办；"
+                "county_admin 单位管理员；clerk 经办人；leader 领导"
             )
         )

@@ -73,7 +73,8 @@ class Command(BaseCommand):
         out = self.stdout
         out.write(f"== {r.file}：{r.title}")
         out.write(
-            f"   地区 {r.region or '未识别'}（{r.level or '层级未识别'}），单位 {r.unit or '未识别'}，年度 {r.year or '未识别'}"
+            f"   地区 {r.region or '未识别'}（{r.level or '层级未识别'}），"
+            f"单位 {r.unit or '未识别'}，年度 {r.year or '未识别'}"
         )
         missing = "、".join(SECTION_NAMES[k] for k in r.missing_sections) or "无"
         out.write(f"   必备内容缺少：{missing}")
