@@ -12,14 +12,17 @@ import datetime as dt
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .bulk import insert_with_history
 from .maintenance import LARGE_IMPORT_ROWS, refresh_statistics
 
 MAX_PROBLEMS = 200
@@ -134,46 +137,97 @@ def choice(choices) -> Callable[[Any], str]:
     return parse
 
 
+def money() -> Callable[[Any], Decimal]:
+    def parse(value):
+        try:
+            amount = Decimal(str(value).strip().replace(",", ""))
+        except InvalidOperation:
+            raise CellError(f"“{value}”不是有效金额") from None
+        if amount < 0:
+            raise CellError("金额不能为负数")
+        return amount.quantize(Decimal("0.01"))
+
+    return parse
+
+
+def look_up(found: dict, key, message: str):
+    """The record a row names by its code (looked up in `prepare`), or the row's refusal."""
+    record = found.get(key)
+    if record is None:
+        raise CellError(message)
+    return record
+
+
 @dataclass
 class Column:
     header: str
-    key: str
+    key: str  # the name the row's value goes by in `values` (a model field's name, where it is one)
     parse: Callable[[Any], Any]
     required: bool = True
     example: Any = None
     note: str = ""
 
 
-@dataclass
-class ImportSpec:
-    """What a ledger needs to be imported. Subclasses build one model instance per row."""
+class Importer:
+    """One ledger's Excel import. A ledger declares what differs and the base does the rest:
 
-    slug: str
-    title: str
-    columns: list[Column]
-    batch_size: int = 2000
-    key_header: str = ""  # the column holding each row's unique key
-    field_headers: dict[str, str] = field(default_factory=dict)  # model field -> column header, for error messages
+    - `slug`, `title`, `model`, `columns` (header, key, parser);
+    - `natural_key`: the fields unique in the ledger (checked within the file and against the database,
+      batch by batch); empty when every row is a new record;
+    - `prepare(user)`: lookups made once per import (units in the user's scope, the calendar …);
+    - `build(values, context)`: the row's record, not yet saved; raises CellError or ValidationError;
+    - `check(record, values, context)`: the rule checks, the steps' own `check_*` through `check_for_field`;
+    - `save(records, user)`: bulk insert with history rows; override to write related rows too.
 
+    A refusal's ValidationError names a field; the problem names the column whose key is that field.
+    """
+
+    slug: ClassVar[str]
+    title: ClassVar[str]
+    model: ClassVar[type[models.Model]]
+    columns: ClassVar[list[Column]]
+    natural_key: ClassVar[tuple[str, ...]] = ()
+    batch_size: ClassVar[int] = 2000
+    reason: ClassVar[str] = "Excel导入"
+
+    @cached_property
+    def field_headers(self) -> dict[str, str]:
+        return {c.key: c.header for c in self.columns}
+
+    @cached_property
+    def key_header(self) -> str:
+        """The column a clash of natural keys is reported in: the last field of the key names it."""
+        return self.field_headers.get(self.natural_key[-1], "") if self.natural_key else ""
+
+    # -- hooks ---------------------------------------------------------------------------------------
     def prepare(self, user) -> dict:
         return {}
 
-    def build(self, values: dict, context: dict):
+    def build(self, values: dict, context: dict) -> models.Model:
         raise NotImplementedError
 
-    def key(self, instance) -> str | None:
-        return None
+    def check(self, record, values: dict, context: dict) -> None:
+        """The row's rule checks; none by default."""
 
-    def existing_keys(self, keys: list[str]) -> dict[str, int]:
+    def save(self, records: list, user) -> None:
+        insert_with_history(self.model, records, user=user, reason=self.reason)
+
+    # -- natural key ---------------------------------------------------------------------------------
+    def key(self, record) -> tuple | None:
+        return tuple(getattr(record, name) for name in self.natural_key) or None
+
+    def existing_keys(self, keys: list[tuple]) -> dict[tuple, int]:
         """{key: pk} of the rows that already hold one of these keys (this import's own rows included)."""
-        return {}
+        if not keys:
+            return {}
+        last = self.natural_key[-1]
+        rows = self.model.all_objects.filter(**{f"{last}__in": {key[-1] for key in keys}})
+        found = {values[:-1]: values[-1] for values in rows.values_list(*self.natural_key, "pk")}
+        return {key: found[key] for key in keys if key in found}
 
     def last_pk(self) -> int:
         """The highest pk before the import: rows above it were written by this import."""
-        return 0
-
-    def save_batch(self, instances: list, user) -> None:
-        raise NotImplementedError
+        return self.model.all_objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
     # -- template ------------------------------------------------------------------------------------
     def template(self) -> Workbook:
@@ -220,7 +274,7 @@ def check_archive(path) -> None:
         )
 
 
-def run_import(spec: ImportSpec, path, user, progress: Callable[[int], None] | None = None) -> ImportResult:
+def run_import(spec: Importer, path, user, progress: Callable[[int], None] | None = None) -> ImportResult:
     """Import the file at `path`, or raise ImportRefused listing every problem; never a partial import."""
     check_archive(path)
     try:
@@ -237,99 +291,136 @@ def run_import(spec: ImportSpec, path, user, progress: Callable[[int], None] | N
     return result
 
 
-def _import_rows(spec, sheet, user, progress):
+@dataclass
+class _Rows:
+    """What one run holds: the problems so far and the batch of built records not yet written."""
+
+    importer: Importer
+    user: Any
+    first_new_pk: int
+    problems: list[Problem] = field(default_factory=list)
+    batch: list = field(default_factory=list)
+    batch_keys: dict = field(default_factory=dict)  # key -> sheet row, for the batch's own duplicates
+    imported: int = 0
+
+    def problem(self, row: int, column: str, message: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(row, column, message))
+
+
+def _import_rows(importer: Importer, sheet, user, progress) -> ImportResult:
     rows = sheet.iter_rows(values_only=True)
-    header_row = next(rows, None)
-    headers = [str(h).strip() if h is not None else "" for h in (header_row or ())]
-    position = {h: i for i, h in enumerate(headers) if h}
-    missing = [c.header for c in spec.columns if c.required and c.header not in position]
-    if missing:
-        raise ImportRefused([Problem(1, header, "缺少必填列") for header in missing])
-    context = spec.prepare(user)
-    problems: list[Problem] = []
+    position = _header_positions(importer, next(rows, None))
+    context = importer.prepare(user)
     # Duplicates are found by the database, not by a set of every key in the file: earlier batches are
     # already written in this transaction, so memory stays flat however long the file is.
-    first_new_pk = spec.last_pk() + 1
-    batch_keys: dict[str, int] = {}
-    batch, batch_rows, imported, count = [], [], 0, 0
-
-    def problem(row, column, message):
-        if len(problems) < MAX_PROBLEMS:
-            problems.append(Problem(row, column, message))
-
-    def flush():
-        nonlocal imported
-        if not batch:
-            return
-        keys = [spec.key(obj) for obj in batch]
-        clash = spec.existing_keys([k for k in keys if k])
-        for row_number, key in zip(batch_rows, keys):
-            if key in clash:
-                earlier = "在文件中重复出现" if clash[key] >= first_new_pk else "已存在于台账中"
-                problem(row_number, spec.key_header, f"“{key}”{earlier}")
-        if not problems:
-            spec.save_batch(batch, user)
-            imported += len(batch)
-        batch.clear()
-        batch_rows.clear()
-        batch_keys.clear()
-
+    state = _Rows(importer, user, first_new_pk=importer.last_pk() + 1)
+    count = 0
     for row_number, raw in enumerate(rows, start=2):
-        if raw is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
+        if _blank(raw):
             continue
         count += 1
-        values, row_ok = {}, True
-        for column in spec.columns:
-            index = position.get(column.header)
-            value = raw[index] if index is not None and index < len(raw) else None
-            if isinstance(value, str) and value.startswith("="):
-                problem(row_number, column.header, "单元格含公式，请改为直接填写数值")
-                row_ok = False
-                continue
-            if value is None or (isinstance(value, str) and not value.strip()):
-                if column.required:
-                    problem(row_number, column.header, "必填项为空")
-                    row_ok = False
-                values[column.key] = None
-                continue
-            try:
-                values[column.key] = column.parse(value)
-            except CellError as error:
-                problem(row_number, column.header, str(error))
-                row_ok = False
-        if not row_ok:
-            continue
-        try:
-            instance = spec.build(values, context)
-        except CellError as error:
-            problem(row_number, "", str(error))
-            continue
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, messages in error.message_dict.items():
-                    for message in messages:
-                        problem(row_number, spec.field_headers.get(name, ""), message)
-            else:
-                for message in error.messages:
-                    problem(row_number, "", message)
-            continue
-        key = spec.key(instance)
-        if key is not None:
-            if key in batch_keys:
-                problem(row_number, spec.key_header, f"“{key}”在文件中重复出现")
-                continue
-            batch_keys[key] = row_number
-        batch.append(instance)
-        batch_rows.append(row_number)
-        if len(batch) >= spec.batch_size:
-            flush()
+        values = _parse_row(state, position, raw, row_number)
+        record = None if values is None else _build_row(state, values, context, row_number)
+        if record is not None and _add(state, record, row_number) >= importer.batch_size:
+            _flush(state)
             if progress:
                 progress(count)
-    flush()
+    _flush(state)
     if progress:
         progress(count)
     if count == 0:
-        problems.append(Problem(2, "", "文件中没有数据行"))
-    if problems:
-        raise ImportRefused(problems, truncated=len(problems) >= MAX_PROBLEMS)
-    return ImportResult(rows=imported)
+        state.problems.append(Problem(2, "", "文件中没有数据行"))
+    if state.problems:
+        raise ImportRefused(state.problems, truncated=len(state.problems) >= MAX_PROBLEMS)
+    return ImportResult(rows=state.imported)
+
+
+def _header_positions(importer: Importer, header_row) -> dict[str, int]:
+    headers = [str(h).strip() if h is not None else "" for h in (header_row or ())]
+    position = {h: i for i, h in enumerate(headers) if h}
+    missing = [c.header for c in importer.columns if c.required and c.header not in position]
+    if missing:
+        raise ImportRefused([Problem(1, header, "缺少必填列") for header in missing])
+    return position
+
+
+def _blank(raw) -> bool:
+    return raw is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in raw)
+
+
+def _parse_row(state: _Rows, position: dict[str, int], raw, row_number: int) -> dict | None:
+    """The row's cells read by their columns' parsers, or None if any cell is refused (each one reported)."""
+    values, row_ok = {}, True
+    for column in state.importer.columns:
+        index = position.get(column.header)
+        value = raw[index] if index is not None and index < len(raw) else None
+        if isinstance(value, str) and value.startswith("="):
+            state.problem(row_number, column.header, "单元格含公式，请改为直接填写数值")
+            row_ok = False
+        elif value is None or (isinstance(value, str) and not value.strip()):
+            if column.required:
+                state.problem(row_number, column.header, "必填项为空")
+                row_ok = False
+            values[column.key] = None
+        else:
+            try:
+                values[column.key] = column.parse(value)
+            except CellError as error:
+                state.problem(row_number, column.header, str(error))
+                row_ok = False
+    return values if row_ok else None
+
+
+def _build_row(state: _Rows, values: dict, context: dict, row_number: int):
+    """The row's record after its rule checks, or None with the refusal reported against its column."""
+    importer = state.importer
+    try:
+        record = importer.build(values, context)
+        importer.check(record, values, context)
+    except CellError as error:
+        state.problem(row_number, "", str(error))
+        return None
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    state.problem(row_number, importer.field_headers.get(name, ""), message)
+        else:
+            for message in error.messages:
+                state.problem(row_number, "", message)
+        return None
+    return record
+
+
+def _add(state: _Rows, record, row_number: int) -> int:
+    """Put the record in the batch unless its key is already there; the batch's size."""
+    key = state.importer.key(record)
+    if key is not None:
+        if key in state.batch_keys:
+            state.problem(row_number, state.importer.key_header, f"“{_shown(key)}”在文件中重复出现")
+            return len(state.batch)
+        state.batch_keys[key] = row_number
+    state.batch.append(record)
+    return len(state.batch)
+
+
+def _flush(state: _Rows) -> None:
+    """Check the batch's keys against the database (earlier batches included) and write it if all is well."""
+    if not state.batch:
+        return
+    importer = state.importer
+    clash = importer.existing_keys(list(state.batch_keys))
+    for key, row_number in state.batch_keys.items():
+        if key in clash:
+            earlier = "在文件中重复出现" if clash[key] >= state.first_new_pk else "已存在于台账中"
+            state.problem(row_number, importer.key_header, f"“{_shown(key)}”{earlier}")
+    if not state.problems:
+        importer.save(state.batch, state.user)
+        state.imported += len(state.batch)
+    state.batch.clear()
+    state.batch_keys.clear()
+
+
+def _shown(key: tuple) -> str:
+    return "|".join(str(part) for part in key)

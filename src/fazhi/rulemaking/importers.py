@@ -2,8 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
-from fazhi.core.bulk import insert_with_history
-from fazhi.core.importing import CellError, Column, ImportSpec, boolean, date, text
+from fazhi.core.importing import Column, Importer, boolean, date, look_up, text
 from fazhi.core.steps import check_for_field
 from fazhi.org.models import Unit
 
@@ -13,43 +12,36 @@ from .rules import check_complete_review, check_deliberate, check_file, check_pu
 IMPORTED_OPINION = "经审核合法（导入）"
 
 
-class NormativeDocumentImport(ImportSpec):
-    def __init__(self):
-        super().__init__(
-            slug="normative-documents",
-            title="行政规范性文件",
-            key_header="文号",
-            columns=[
-                Column("文号", "number", text(60), example="云川府规〔2025〕1号"),
-                Column("文件名称", "title", text(200), example="云川市城市道路占用挖掘管理办法"),
-                Column("制定机关编码", "unit", text(32), example="YC", note="本人数据范围内的单位编码"),
-                Column("起草科室（单位）", "drafted_by", text(100), required=False, example="市住房和城乡建设局"),
-                Column("暂行或试行", "provisional", boolean(), required=False, example="否"),
-                Column("涉及市场主体", "affects_market", boolean(), required=False, example="否"),
-                Column("合法性审核日期", "reviewed_on", date(), example="2025-02-10"),
-                Column("审核机构", "reviewer", text(100), example="市司法局"),
-                Column("集体审议日期", "deliberated_on", date(), example="2025-02-20"),
-                Column("审议会议", "meeting", text(200), example="市政府第12次常务会议"),
-                Column("公布日期", "published_on", date(), example="2025-03-01"),
-                Column("施行日期", "effective_from", date(), example="2025-04-01"),
-                Column(
-                    "有效期至", "valid_until", date(), required=False, example="2030-03-31", note="不填则取有效期上限"
-                ),
-                Column("备案机关", "filing_body", text(100), required=False, example="江岚省人民政府"),
-                Column("报送备案日期", "filed_on", date(), required=False, example="2025-03-20"),
-                Column("正文", "body", text(), required=False, example=""),
-            ],
-        )
-        self.field_headers = {c.key: c.header for c in self.columns}
+class NormativeDocumentImport(Importer):
+    slug = "normative-documents"
+    title = "行政规范性文件"
+    model = NormativeDocument
+    natural_key = ("number",)
+    columns = [
+        Column("文号", "number", text(60), example="云川府规〔2025〕1号"),
+        Column("文件名称", "title", text(200), example="云川市城市道路占用挖掘管理办法"),
+        Column("制定机关编码", "unit", text(32), example="YC", note="本人数据范围内的单位编码"),
+        Column("起草科室（单位）", "drafted_by", text(100), required=False, example="市住房和城乡建设局"),
+        Column("暂行或试行", "provisional", boolean(), required=False, example="否"),
+        Column("涉及市场主体", "affects_market", boolean(), required=False, example="否"),
+        Column("合法性审核日期", "reviewed_on", date(), example="2025-02-10"),
+        Column("审核机构", "reviewer", text(100), example="市司法局"),
+        Column("集体审议日期", "deliberated_on", date(), example="2025-02-20"),
+        Column("审议会议", "meeting", text(200), example="市政府第12次常务会议"),
+        Column("公布日期", "published_on", date(), example="2025-03-01"),
+        Column("施行日期", "effective_from", date(), example="2025-04-01"),
+        Column("有效期至", "valid_until", date(), required=False, example="2030-03-31", note="不填则取有效期上限"),
+        Column("备案机关", "filing_body", text(100), required=False, example="江岚省人民政府"),
+        Column("报送备案日期", "filed_on", date(), required=False, example="2025-03-20"),
+        Column("正文", "body", text(), required=False, example=""),
+    ]
 
     def prepare(self, user):
         return {"units": {u.code: u for u in Unit.objects.visible_to(user)}}
 
     def build(self, values, context):
-        unit = context["units"].get(values["unit"])
-        if unit is None:
-            raise CellError(f"制定机关编码“{values['unit']}”不存在或不在您的数据范围内")
-        doc = NormativeDocument(
+        unit = look_up(context["units"], values["unit"], f"制定机关编码“{values['unit']}”不存在或不在您的数据范围内")
+        return NormativeDocument(
             unit=unit,
             title=values["title"],
             drafted_by=values["drafted_by"] or "",
@@ -57,20 +49,9 @@ class NormativeDocumentImport(ImportSpec):
             affects_market=bool(values["affects_market"]),
             body=values["body"] or "",
         )
+
+    def check(self, doc, values, context):
         replay(doc, values)
-        return doc
-
-    def key(self, instance):
-        return instance.number
-
-    def existing_keys(self, keys):
-        return dict(NormativeDocument.all_objects.filter(number__in=keys).values_list("number", "pk"))
-
-    def last_pk(self):
-        return NormativeDocument.all_objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-
-    def save_batch(self, instances, user):
-        insert_with_history(NormativeDocument, instances, user=user, reason="Excel导入")
 
 
 def replay(doc: NormativeDocument, values: dict) -> None:
