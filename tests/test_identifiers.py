@@ -1,7 +1,7 @@
 """统一社会信用代码 (GB 32100-2015) and 居民身份证号码 (GB 11643-1999): check characters and validation.
 
-Every valid identifier here is synthetic: a random body completed by the module's own check functions, whose
-arithmetic is itself checked against the standards' definitions (weights 3^i mod 31 and 2^(17-i) mod 11).
+Every valid identifier here is synthetic: a random body completed by the module's check functions (python-stdnum's),
+whose arithmetic is itself checked against the standards' definitions (weights 3^i mod 31 and 2^(17-i) mod 11).
 """
 
 import datetime as dt
@@ -13,19 +13,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fazhi.core.identifiers import (
-    ID_CHECK,
-    ID_WEIGHTS,
+    PERSON,
     USCC_CHARSET,
-    USCC_WEIGHTS,
     id_check_char,
     uscc_check_char,
     validate_id_number,
+    validate_party_id,
     validate_uscc,
 )
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ID_CHARS = "0123456789X"
 FORBIDDEN_USCC_LETTERS = "IOZSV"
+USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))  # GB 32100: the weight of position i is 3^i mod 31
 
 
 def chinese_message(error: ValidationError) -> str:
@@ -59,14 +59,10 @@ def valid_id(body: str) -> str:
 
 
 # ── the arithmetic matches the standards ────────────────────────────────────────────────────────────
-def test_the_tables_are_those_of_the_standards():
-    # GB 32100: 31 characters, no I O Z S V; weight of position i is 3^i mod 31.
+def test_the_character_set_is_that_of_the_standard():
+    # GB 32100: 31 characters, no I O Z S V.
     assert len(USCC_CHARSET) == len(set(USCC_CHARSET)) == 31
     assert not set(FORBIDDEN_USCC_LETTERS) & set(USCC_CHARSET)
-    assert tuple(pow(3, i, 31) for i in range(17)) == USCC_WEIGHTS
-    # GB 11643: weight of position i (1-based from the left) is 2^(18-i) mod 11; check table 1 0 X 9 8 … 2.
-    assert tuple(pow(2, 17 - i, 11) for i in range(17)) == ID_WEIGHTS
-    assert ID_CHECK == "10X98765432"
 
 
 @given(body=uscc_bodies)
@@ -289,3 +285,32 @@ def test_empty_and_full_width_values_are_refused(value):
         validate_uscc(value)
     with pytest.raises(ValidationError, match="18位"):
         validate_id_number(value)
+
+
+# ── rules of the project that python-stdnum's validate() lacks or gets wrong ───────────────────────
+def test_letters_in_the_registration_office_and_category_are_accepted():
+    # GB 32100 codes its 登记管理部门 and 机构类别 with letters too (N 农业, Y 其他): stdnum wants digits there.
+    for head in ("N2", "Y1", "A1"):
+        validate_uscc(valid_uscc(head + "110000MA0000001"))
+
+
+def test_a_region_code_outside_any_county_table_is_accepted():
+    # The birthplace is not looked up (stdnum's table refuses codes it does not list: new or synthetic ones).
+    validate_id_number(id_with_birth("19800101", region="990100"))
+
+
+# ── one rule for every ledger with a 自然人 / 法人或其他组织 choice ─────────────────────────────────
+def test_the_party_id_rule_follows_the_party_type():
+    from fazhi.enforcement.choices import PartyType
+    from fazhi.services.choices import ApplicantType
+
+    assert PERSON == PartyType.PERSON == ApplicantType.PERSON
+    person_id, entity_code = valid_id("11010519800101123"), valid_uscc("91110000MA0000001")
+    validate_party_id(PERSON, person_id)
+    validate_party_id("entity", entity_code)
+    with pytest.raises(ValidationError) as caught:
+        validate_party_id(PERSON, entity_code)
+    assert "居民身份证号码" in chinese_message(caught.value)
+    with pytest.raises(ValidationError) as caught:
+        validate_party_id("entity", person_id)
+    assert "统一社会信用代码" in chinese_message(caught.value)

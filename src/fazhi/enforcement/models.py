@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from fazhi.core.identifiers import validate_id_number, validate_uscc
+from fazhi.core.identifiers import validate_id_number, validate_party_id, validate_uscc
 from fazhi.core.models import LedgerModel
 
 from .choices import (
@@ -31,13 +31,6 @@ SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 def validate_sha256(value: str) -> None:
     if not SHA256_PATTERN.match(value or ""):
         raise ValidationError("文件哈希值应为64位十六进制SHA-256摘要（小写）", code="sha256")
-
-
-def validate_party_id(party_type: str, number: str) -> None:
-    if party_type == PartyType.PERSON:
-        validate_id_number(number)
-    else:
-        validate_uscc(number)
 
 
 class EnforcementBody(LedgerModel):

@@ -4,10 +4,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from fazhi.core.identifiers import validate_id_number, validate_uscc
+from fazhi.core.identifiers import validate_party_id
 from fazhi.core.models import LedgerModel
-from fazhi.org.scope import ScopedQuerySet
 from fazhi.law.params import rule
+from fazhi.org.scope import ScopedQuerySet
 
 from .choices import (
     ApplicantType,
@@ -75,13 +75,6 @@ class ServiceItem(LedgerModel):
         return (self.statutory_limit - self.promised_limit) / self.statutory_limit
 
 
-def validate_applicant_id(applicant_type: str, number: str) -> None:
-    if applicant_type == ApplicantType.PERSON:
-        validate_id_number(number)
-    else:
-        validate_uscc(number)
-
-
 class Application(LedgerModel):
     """An application (办件). Its deadline is derived from the promised limit and the recorded clock stops."""
 
@@ -137,7 +130,7 @@ class Application(LedgerModel):
         self.applicant_id_number = (self.applicant_id_number or "").strip().upper()
         if self.applicant_type and self.applicant_id_number:
             try:
-                validate_applicant_id(self.applicant_type, self.applicant_id_number)
+                validate_party_id(self.applicant_type, self.applicant_id_number)
             except ValidationError as error:
                 errors["applicant_id_number"] = error
         if self.item_id and self.unit_id and self.item.unit_id != self.unit_id:
