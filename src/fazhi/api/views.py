@@ -13,46 +13,15 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
-from fazhi.core.forms import scoped_choices
-from fazhi.core.serializers import LedgerModelSerializer, StrictCharField
+from fazhi.core.serializers import StrictCharField, api_error, serializer_class
 from fazhi.core.steps import StateConflict
 from fazhi.org.models import Unit
 
 from .schema import DETAIL
 
-BOOKKEEPING = ("deleted_at", "deleted_by", "deletion_reason")
-
-
-def api_error(error: DjangoValidationError) -> ApiValidationError:
-    return ApiValidationError(
-        error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-    )
-
 
 def conflict(error: StateConflict) -> Response:
     return Response({"detail": "；".join(error.messages)}, status=status.HTTP_409_CONFLICT)
-
-
-class LedgerSerializer(LedgerModelSerializer):
-    """Runs the model's own rules (clean) so the API refuses what the forms refuse, with the same messages."""
-
-    def get_fields(self):
-        fields = super().get_fields()
-        user = self.context["request"].user
-        for field in fields.values():
-            if isinstance(field, serializers.PrimaryKeyRelatedField) and field.queryset is not None:
-                field.queryset = scoped_choices(field.queryset.model, user)
-        return fields
-
-    def validate(self, attrs):
-        instance = self.instance or self.Meta.model()
-        for key, value in attrs.items():
-            setattr(instance, key, value)
-        try:
-            instance.full_clean(validate_unique=False)
-        except DjangoValidationError as error:
-            raise api_error(error) from None
-        return attrs
 
 
 SERIALIZERS: dict[str, type] = {}
@@ -61,21 +30,10 @@ SERIALIZERS: dict[str, type] = {}
 def serializer_for(ledger):
     """The ledger's serializer class, made once (the schema tells components apart by class)."""
     if ledger.slug not in SERIALIZERS:
-        SERIALIZERS[ledger.slug] = ledger.serializer_class or _generated_serializer(ledger)
+        SERIALIZERS[ledger.slug] = ledger.serializer_class or serializer_class(
+            ledger.model, read_only=ledger.state_fields
+        )
     return SERIALIZERS[ledger.slug]
-
-
-def _generated_serializer(ledger):
-    meta = type(
-        "Meta",
-        (),
-        {
-            "model": ledger.model,
-            "exclude": BOOKKEEPING,
-            "read_only_fields": ("created_at", "updated_at", *ledger.state_fields),
-        },
-    )
-    return type(f"{ledger.model.__name__}Serializer", (LedgerSerializer,), {"Meta": meta})
 
 
 class DeletionSerializer(serializers.Serializer):

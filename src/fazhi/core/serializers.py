@@ -1,11 +1,23 @@
-"""The base of every ledger serializer: the API accepts what its schema documents and returns what it promises."""
+"""Every ledger's serializer: the API accepts what its schema documents, returns what it promises, and refuses what
+the forms refuse, with the same messages."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
+from .forms import scoped_choices
 from .text import CONTROL_CHARACTER_MESSAGE, CONTROL_CHARACTERS
+
+# The recycle bin's own fields: shown and set by its endpoints, not by a ledger's.
+DELETION_FIELDS = ("deleted_at", "deleted_by", "deletion_reason")
+
+
+def api_error(error: DjangoValidationError) -> ApiValidationError:
+    """A model rule's refusal as the API's 400: field by field, or under non_field_errors."""
+    return ApiValidationError(
+        error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+    )
 
 
 class StrictCharField(serializers.CharField):
@@ -95,3 +107,43 @@ def step_hint(ledger, field) -> str:
     routes = "；".join(f"{action.label}：POST /api/{ledger.slug}/{{id}}/{action.name}/" for action in ledger.actions)
     how = f"请通过办理步骤办理（{routes}）" if routes else "由系统根据其他字段计算"
     return f"“{field.verbose_name}”由办理步骤或系统计算设置，不能直接修改；{how}"
+
+
+class LedgerSerializer(LedgerModelSerializer):
+    """Scoped choices for every relation; the model's clean() for the plain fields, then `check_relations` for the
+    many-to-many ones, which cannot be set on an unsaved instance (a ledger with such rules subclasses this)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = self.context["request"].user
+        for field in fields.values():
+            related = field.child_relation if isinstance(field, serializers.ManyRelatedField) else field
+            if isinstance(related, serializers.PrimaryKeyRelatedField) and related.queryset is not None:
+                related.queryset = scoped_choices(related.queryset.model, user)
+        return fields
+
+    def validate(self, attrs):
+        many = {f.name for f in self.Meta.model._meta.many_to_many}
+        instance = self.instance or self.Meta.model()
+        for key, value in attrs.items():
+            if key not in many:
+                setattr(instance, key, value)
+        try:
+            instance.full_clean(validate_unique=False, exclude=list(many))
+            self.check_relations(instance, {k: v for k, v in attrs.items() if k in many})
+        except DjangoValidationError as error:
+            raise api_error(error) from None
+        return attrs
+
+    def check_relations(self, instance, relations: dict) -> None:
+        """Rules that need the many-to-many values (given, or the saved ones when not given)."""
+
+
+def serializer_class(model, base: type[LedgerSerializer] = LedgerSerializer, read_only=()):
+    """A serializer of every field of `model` but the recycle bin's; timestamps and `read_only` are not written."""
+    meta = type(
+        "Meta",
+        (),
+        {"model": model, "exclude": DELETION_FIELDS, "read_only_fields": ("created_at", "updated_at", *read_only)},
+    )
+    return type(f"{model.__name__}Serializer", (base,), {"Meta": meta})

@@ -5,6 +5,7 @@ import django_filters
 
 from fazhi.core.identifiers import id_check_char
 from fazhi.core.ledgers import Ledger, registry
+from fazhi.core.serializers import LedgerSerializer, serializer_class
 
 from . import rules
 from .actions import (
@@ -20,7 +21,6 @@ from .actions import (
 from .choices import CertificateKind, MatterType, PartyType
 from .importers import MatterImport, OfficerImport
 from .models import Case, Certificate, EnforcementBody, Matter, Officer
-from .serializers import ManyToManyLedgerSerializer, serializer_class
 
 _serial = itertools.count(1)
 
@@ -101,7 +101,7 @@ def sample_case(unit, marker):
     )
 
 
-class CaseSerializer(ManyToManyLedgerSerializer):
+class CaseSerializer(LedgerSerializer):
     def check_relations(self, instance, relations):
         officers = relations.get("officers")
         if officers is None and instance.pk:

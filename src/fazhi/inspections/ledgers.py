@@ -5,8 +5,8 @@ import django_filters
 
 from fazhi.core.identifiers import uscc_check_char
 from fazhi.core.ledgers import Ledger, registry
+from fazhi.core.serializers import LedgerSerializer, serializer_class
 from fazhi.enforcement.ledgers import sample_body, sample_officer
-from fazhi.enforcement.serializers import ManyToManyLedgerSerializer, serializer_class
 from fazhi.org.models import Region
 
 from . import rules
@@ -105,7 +105,7 @@ def sample_conflict(unit, marker):
     )
 
 
-class TaskSerializer(ManyToManyLedgerSerializer):
+class TaskSerializer(LedgerSerializer):
     def check_relations(self, instance, relations):
         matters = relations.get("matters")
         if matters is None and instance.pk:

@@ -1,7 +1,7 @@
 import datetime as dt
 
 from fazhi.core.ledgers import Ledger, registry
-from fazhi.enforcement.serializers import serializer_class
+from fazhi.core.serializers import serializer_class
 
 from .actions import (
     CAMPAIGN_ACTIONS,
