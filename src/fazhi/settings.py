@@ -92,6 +92,8 @@ TEMPLATES = [
         },
     },
 ]
+# Every form's widgets get their Bootstrap class here, not field by field (fazhi.core.forms.BootstrapBoundField).
+FORM_RENDERER = "fazhi.core.forms.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

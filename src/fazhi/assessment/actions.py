@@ -10,21 +10,17 @@ from fazhi.core.ledgers import Action
 from . import rules
 from .models import SelfAssessment
 
-TEXT = {"class": "form-control form-control-sm"}
-
 
 class ReviewForm(forms.Form):
     reviewed_score = forms.FloatField(
-        label="审核得分", min_value=0, required=False, widget=forms.NumberInput(attrs={**TEXT, "step": "0.5"})
+        label="审核得分", min_value=0, required=False, widget=forms.NumberInput(attrs={"step": "0.5"})
     )
-    review_comment = forms.CharField(label="审核意见", widget=forms.Textarea(attrs={"rows": 2, **TEXT}))
+    review_comment = forms.CharField(label="审核意见", widget=forms.Textarea(attrs={"rows": 2}))
     returned = forms.BooleanField(label="退回修改", required=False)
 
 
 class ConfirmForm(forms.Form):
-    confirm = forms.BooleanField(
-        label="确认已按审核意见修改", widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
-    )
+    confirm = forms.BooleanField(label="确认已按审核意见修改")
 
 
 SELF_ASSESSMENT_ACTIONS = [

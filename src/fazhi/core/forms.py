@@ -8,10 +8,40 @@ import django_filters
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
 from .text import refuse_control_characters
+
+
+def bootstrap_class(widget: forms.Widget, size: str = "sm") -> str:
+    """The Bootstrap 5 class of a widget: check boxes and radios, selects, and every other control."""
+    if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):  # RadioSelect: CheckboxSelectMultiple too
+        return "form-check-input"
+    if isinstance(widget, forms.Select):
+        return f"form-select form-select-{size}" if size else "form-select"
+    return f"form-control form-control-{size}" if size else "form-control"
+
+
+class BootstrapBoundField(BoundField):
+    """Gives every rendered widget its Bootstrap class, unless the widget names one itself.
+
+    The size is the form's `control_size` ("sm" unless a form says otherwise; "" for full-size controls)."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if not widget.is_hidden and "class" not in attrs and "class" not in widget.attrs:
+            attrs["class"] = bootstrap_class(widget, getattr(self.form, "control_size", "sm"))
+        return attrs
+
+
+class FormRenderer(DjangoTemplates):
+    """settings.FORM_RENDERER: Django's renderer, with the bound field that sets the widgets' classes."""
+
+    bound_field_class = BootstrapBoundField
 
 
 class FastSelect(forms.Select):
@@ -96,14 +126,8 @@ def ledger_form_class(ledger, user):
                     widget.input_type, widget.format = "date", "%Y-%m-%d"
                 if isinstance(widget, forms.Textarea):
                     widget.attrs["rows"] = 2
-                if isinstance(widget, forms.CheckboxInput):
-                    widget.attrs.setdefault("class", "form-check-input")
-                elif isinstance(widget, forms.Select):
-                    widget.attrs.setdefault("class", "form-select form-select-sm")
-                    if type(widget) is forms.Select:
-                        field.widget = fast_select(widget)
-                else:
-                    widget.attrs.setdefault("class", "form-control form-control-sm")
+                if type(widget) is forms.Select:
+                    field.widget = fast_select(widget)
 
         def add_error(self, field, error):
             # The model's rules may name a field this form does not show (a step date checked against an edited
@@ -144,22 +168,15 @@ def ledger_filterset_class(ledger, user):
                 return django_filters.DateFromToRangeFilter(
                     field_name=field_name,
                     label=field.verbose_name,
-                    widget=django_filters.widgets.RangeWidget(
-                        attrs={"type": "date", "class": "form-control form-control-sm"}
-                    ),
+                    widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
                 )
             return super().filter_for_field(field, field_name, lookup_expr)
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             for f in self.form.fields.values():
-                if not isinstance(f.widget, django_filters.widgets.RangeWidget):
-                    is_select = isinstance(f.widget, forms.Select)
-                    f.widget.attrs.setdefault(
-                        "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
-                    )
-                    if type(f.widget) is forms.Select:
-                        f.widget = fast_select(f.widget)
+                if type(f.widget) is forms.Select:
+                    f.widget = fast_select(f.widget)
 
     if not ledger.extra_filters:
         return LedgerFilterSet

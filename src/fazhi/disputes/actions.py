@@ -26,9 +26,6 @@ from .choices import (
     SuspensionReason,
 )
 
-SELECT = {"class": "form-select form-select-sm"}
-TEXT = {"class": "form-control form-control-sm"}
-
 
 def today():
     return timezone.localdate()
@@ -38,7 +35,7 @@ def date_field(label, initial=today):
     return forms.DateField(
         label=label,
         initial=initial,
-        widget=forms.DateInput(attrs={"type": "date", **TEXT}, format="%Y-%m-%d"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -47,12 +44,11 @@ def choice_field(label, choices, required=True):
         label=label,
         choices=([("", "—")] if not required else []) + list(choices),
         required=required,
-        widget=forms.Select(attrs=SELECT),
     )
 
 
 def text_field(label, required=False, max_length=300):
-    return forms.CharField(label=label, required=required, max_length=max_length, widget=forms.TextInput(attrs=TEXT))
+    return forms.CharField(label=label, required=required, max_length=max_length)
 
 
 def dated(name: str, label: str) -> type:
@@ -82,7 +78,7 @@ class SuspendForm(forms.Form):
 
 class ExtendForm(forms.Form):
     extended_on = date_field("批准延长日期")
-    days = forms.IntegerField(label="延长天数", min_value=1, widget=forms.NumberInput(attrs=TEXT))
+    days = forms.IntegerField(label="延长天数", min_value=1)
     reason = text_field("延长理由")
 
 
@@ -274,7 +270,7 @@ class PetitionRefuseForm(forms.Form):
 
 class PetitionExtendForm(forms.Form):
     extended_on = date_field("批准延长日期")
-    days = forms.IntegerField(label="延长天数", min_value=1, widget=forms.NumberInput(attrs=TEXT))
+    days = forms.IntegerField(label="延长天数", min_value=1)
 
 
 PETITION_ACTIONS = [

@@ -12,9 +12,6 @@ from . import rules
 from .choices import CaseStatus, DiscretionGrade, FileGrade, Outcome, RecordKind, ReviewResult
 from .models import Case, Officer, valid_certificates
 
-SMALL = {"class": "form-control form-control-sm"}
-SELECT = {"class": "form-select form-select-sm"}
-
 
 def today():
     return timezone.localdate()
@@ -25,12 +22,12 @@ def date_field(label="日期", initial=today, required=True):
         label=label,
         initial=initial,
         required=required,
-        widget=forms.DateInput(attrs={"type": "date", **SMALL}, format="%Y-%m-%d"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
 def text_field(label, max_length=500, required=True):
-    return forms.CharField(label=label, max_length=max_length, required=required, widget=forms.TextInput(attrs=SMALL))
+    return forms.CharField(label=label, max_length=max_length, required=required)
 
 
 def money_field(label, required=False):
@@ -40,7 +37,6 @@ def money_field(label, required=False):
         min_value=0,
         max_digits=14,
         decimal_places=2,
-        widget=forms.NumberInput(attrs=SMALL),
     )
 
 
@@ -65,9 +61,7 @@ class CloseForm(forms.Form):
 class TrainingForm(forms.Form):
     title = text_field("培训名称", 200)
     held_on = date_field("培训日期")
-    hours = forms.DecimalField(
-        label="学时", min_value=0, max_digits=5, decimal_places=1, widget=forms.NumberInput(attrs=SMALL)
-    )
+    hours = forms.DecimalField(label="学时", min_value=0, max_digits=5, decimal_places=1)
     exam_score = forms.DecimalField(
         label="考试成绩",
         required=False,
@@ -75,30 +69,27 @@ class TrainingForm(forms.Form):
         max_value=100,
         max_digits=5,
         decimal_places=1,
-        widget=forms.NumberInput(attrs=SMALL),
     )
     passed = forms.NullBooleanField(
         label="考试结果",
         required=False,
-        widget=forms.Select(choices=[("unknown", "未考试"), ("true", "合格"), ("false", "不合格")], attrs=SELECT),
+        widget=forms.Select(choices=[("unknown", "未考试"), ("true", "合格"), ("false", "不合格")]),
     )
 
 
 class StandardForm(forms.Form):
-    grade = forms.ChoiceField(label="档次", choices=DiscretionGrade.choices, widget=forms.Select(attrs=SELECT))
+    grade = forms.ChoiceField(label="档次", choices=DiscretionGrade.choices)
     circumstances = text_field("适用情形")
     fine_min = money_field("罚款下限（元）", required=True)
     fine_max = money_field("罚款上限（元）", required=True)
 
 
 class RecordForm(forms.Form):
-    kind = forms.ChoiceField(label="记录类型", choices=RecordKind.choices, widget=forms.Select(attrs=SELECT))
+    kind = forms.ChoiceField(label="记录类型", choices=RecordKind.choices)
     title = text_field("名称", 200)
     recorded_on = date_field("记录日期")
-    officer = forms.ModelChoiceField(
-        label="记录人", queryset=Officer.objects.none(), required=False, widget=forms.Select(attrs=SELECT)
-    )
-    sha256 = forms.CharField(label="SHA-256", min_length=64, max_length=64, widget=forms.TextInput(attrs=SMALL))
+    officer = forms.ModelChoiceField(label="记录人", queryset=Officer.objects.none(), required=False)
+    sha256 = forms.CharField(label="SHA-256", min_length=64, max_length=64)
     reference = text_field("存储位置", required=False)
 
     def __init__(self, data=None, obj=None):
@@ -108,11 +99,9 @@ class RecordForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    reviewer = forms.ModelChoiceField(
-        label="审核人员", queryset=Officer.objects.none(), widget=forms.Select(attrs=SELECT)
-    )
+    reviewer = forms.ModelChoiceField(label="审核人员", queryset=Officer.objects.none())
     reviewed_on = date_field("审核日期")
-    result = forms.ChoiceField(label="审核结果", choices=ReviewResult.choices, widget=forms.Select(attrs=SELECT))
+    result = forms.ChoiceField(label="审核结果", choices=ReviewResult.choices)
     opinion = text_field("审核意见", required=False)
 
     def __init__(self, data=None, obj=None):
@@ -128,14 +117,13 @@ class ReviewForm(forms.Form):
 
 class DecideForm(forms.Form):
     decided_on = date_field("决定日期")
-    outcome = forms.ChoiceField(label="处理决定", choices=Outcome.choices, widget=forms.Select(attrs=SELECT))
+    outcome = forms.ChoiceField(label="处理决定", choices=Outcome.choices)
     fine_amount = money_field("罚款金额（元）")
     confiscation_amount = money_field("没收金额（元）")
     discretion_grade = forms.ChoiceField(
         label="适用裁量档次",
         required=False,
         choices=[("", "—")] + DiscretionGrade.choices,
-        widget=forms.Select(attrs=SELECT),
     )
     deviation_reason = text_field("超出裁量基准的理由", required=False)
 
@@ -143,10 +131,8 @@ class DecideForm(forms.Form):
 class FileReviewForm(forms.Form):
     reviewed_on = date_field("评查日期")
     reviewer = text_field("评查人员", 100)
-    score = forms.DecimalField(
-        label="得分", min_value=0, max_value=100, max_digits=5, decimal_places=1, widget=forms.NumberInput(attrs=SMALL)
-    )
-    grade = forms.ChoiceField(label="等次", choices=FileGrade.choices, widget=forms.Select(attrs=SELECT))
+    score = forms.DecimalField(label="得分", min_value=0, max_value=100, max_digits=5, decimal_places=1)
+    grade = forms.ChoiceField(label="等次", choices=FileGrade.choices)
     findings = text_field("发现的问题", required=False)
 
 

@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from fazhi.core.ledgers import Action
-from fazhi.enforcement.actions import SELECT, PublishForm, date_field, text_field, today
+from fazhi.enforcement.actions import PublishForm, date_field, text_field, today
 
 from . import rules
 from .choices import Result, TaskStatus
@@ -19,7 +19,7 @@ class DrawForm(forms.Form):
 
 class ResultForm(forms.Form):
     inspected_on = date_field("检查日期")
-    result = forms.ChoiceField(label="检查结果", choices=Result.choices, widget=forms.Select(attrs=SELECT))
+    result = forms.ChoiceField(label="检查结果", choices=Result.choices)
     disposal = text_field("后续处置", required=False)
 
 

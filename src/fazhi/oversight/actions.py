@@ -21,9 +21,6 @@ from .choices import (
     SuggestionStatus,
 )
 
-SELECT = {"class": "form-select form-select-sm"}
-TEXT = {"class": "form-control form-control-sm"}
-
 
 def today():
     return timezone.localdate()
@@ -31,17 +28,17 @@ def today():
 
 def date_field(label):
     return forms.DateField(
-        label=label, initial=today, widget=forms.DateInput(attrs={"type": "date", **TEXT}, format="%Y-%m-%d")
+        label=label, initial=today, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 
 def choice_field(label, choices):
-    return forms.ChoiceField(label=label, choices=choices, widget=forms.Select(attrs=SELECT))
+    return forms.ChoiceField(label=label, choices=choices)
 
 
 def text_field(label, required=False, max_length=300):
     # Not required at the form where a rule requires it: the rule's own refusal names the law.
-    return forms.CharField(label=label, required=required, max_length=max_length, widget=forms.TextInput(attrs=TEXT))
+    return forms.CharField(label=label, required=required, max_length=max_length)
 
 
 # -- 建议提案 ----------------------------------------------------------------------------------------------
@@ -55,7 +52,7 @@ class CoHandlerForm(forms.Form):
 
 
 class CoHandlerOpinionForm(forms.Form):
-    co_handler = forms.ModelChoiceField(label="协办单位", queryset=None, widget=forms.Select(attrs=SELECT))
+    co_handler = forms.ModelChoiceField(label="协办单位", queryset=None)
     opinion_sent_on = date_field("协办意见送达日期")
 
     def __init__(self, data=None, obj=None):
@@ -133,7 +130,7 @@ class ResumeForm(forms.Form):
 
 class ExtendForm(forms.Form):
     extended_on = date_field("同意延长日期")
-    days = forms.IntegerField(label="延长工作日数", min_value=1, widget=forms.NumberInput(attrs=TEXT))
+    days = forms.IntegerField(label="延长工作日数", min_value=1)
     extension_approver = text_field("同意延长的负责人", max_length=50)
 
 

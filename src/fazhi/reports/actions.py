@@ -12,7 +12,7 @@ from .models import AnnualReport
 
 
 class ConfirmForm(forms.Form):
-    confirm = forms.BooleanField(label="确认", widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    confirm = forms.BooleanField(label="确认")
 
 
 REPORT_ACTIONS = [

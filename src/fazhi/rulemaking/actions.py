@@ -29,9 +29,6 @@ from .choices import (
 )
 from .models import LegalAdviser
 
-TEXT = {"class": "form-control form-control-sm"}
-SELECT = {"class": "form-select form-select-sm"}
-
 
 def today():
     return timezone.localdate()
@@ -42,22 +39,20 @@ def date_field(label="日期", initial=today, required=True):
         label=label,
         initial=initial,
         required=required,
-        widget=forms.DateInput(attrs={"type": "date", **TEXT}, format="%Y-%m-%d"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
 def text_field(label, required=True, max_length=200):
-    return forms.CharField(label=label, required=required, max_length=max_length, widget=forms.TextInput(attrs=TEXT))
+    return forms.CharField(label=label, required=required, max_length=max_length)
 
 
 def area_field(label, required=True, initial=None):
-    return forms.CharField(
-        label=label, required=required, initial=initial, widget=forms.Textarea(attrs={"rows": 2, **TEXT})
-    )
+    return forms.CharField(label=label, required=required, initial=initial, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 def choice_field(label, choices, required=True):
-    return forms.ChoiceField(label=label, choices=choices, required=required, widget=forms.Select(attrs=SELECT))
+    return forms.ChoiceField(label=label, choices=choices, required=required)
 
 
 def yes_no_field(label, yes, no):
@@ -66,7 +61,6 @@ def yes_no_field(label, yes, no):
         label=label,
         choices=[("1", yes), ("0", no)],
         coerce=lambda value: value == "1",
-        widget=forms.Select(attrs=SELECT),
     )
 
 
@@ -243,7 +237,7 @@ DOCUMENT_FILTERS = {
 
 # -- 公开征求意见 -----------------------------------------------------------------------------------------------
 class AnswerForm(forms.Form):
-    comment = forms.ModelChoiceField(label="意见", queryset=None, widget=forms.Select(attrs=SELECT))
+    comment = forms.ModelChoiceField(label="意见", queryset=None)
     adopted = yes_no_field("是否采纳", "采纳", "不采纳")
     reply = area_field("答复（不采纳的须说明理由）", required=False)
 
@@ -282,7 +276,7 @@ CONSULTATION_ACTIONS = [
 
 # -- 清理 ------------------------------------------------------------------------------------------------------
 class OutcomeForm(forms.Form):
-    item = forms.ModelChoiceField(label="文件", queryset=None, widget=forms.Select(attrs=SELECT))
+    item = forms.ModelChoiceField(label="文件", queryset=None)
     outcome = choice_field("清理结论", CleanupOutcomeKind.choices)
     reason = area_field("理由")
     decided_on = date_field("结论日期")
@@ -518,7 +512,7 @@ DECISION_ACTIONS = [
 class OpinionForm(forms.Form):
     opinion_on = date_field("出具意见日期")
     reviewer_kind = choice_field("审查人类型", ReviewerKind.choices)
-    adviser = forms.ModelChoiceField(label="法律顾问", queryset=None, required=False, widget=forms.Select(attrs=SELECT))
+    adviser = forms.ModelChoiceField(label="法律顾问", queryset=None, required=False)
     reviewer_name = text_field("审查人", required=False, max_length=100)
     opinion = area_field("审查意见")
     conclusion = choice_field("审查结论", ReviewConclusion.choices)

@@ -90,20 +90,18 @@ def consultations(request):
 
 
 class CommentForm(forms.Form):
-    name = forms.CharField(
-        label="姓名（可不填）", max_length=50, required=False, widget=forms.TextInput(attrs={"class": "form-control"})
-    )
+    control_size = ""  # the public page's controls are full size
+    name = forms.CharField(label="姓名（可不填）", max_length=50, required=False)
     contact = forms.CharField(
         label="联系方式（可不填）",
         max_length=100,
         required=False,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     content = forms.CharField(
         label="意见和建议",
         min_length=5,
         max_length=3000,
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 5}),
+        widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={
             "required": "请填写意见内容",
             "min_length": "意见内容至少%(limit_value)d个字",

@@ -13,9 +13,6 @@ from fazhi.core.ledgers import Action
 from . import rules
 from .choices import ApplicationStatus, ClockStopReason, Outcome
 
-SELECT = {"class": "form-select form-select-sm"}
-TEXT = {"class": "form-control form-control-sm"}
-
 
 def today():
     return timezone.localdate()
@@ -23,7 +20,7 @@ def today():
 
 def date_field(label, initial=today):
     return forms.DateField(
-        label=label, initial=initial, widget=forms.DateInput(attrs={"type": "date", **TEXT}, format="%Y-%m-%d")
+        label=label, initial=initial, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 
@@ -37,13 +34,13 @@ class RefuseForm(forms.Form):
 
 class DecideForm(forms.Form):
     decided_on = date_field("办结日期")
-    outcome = forms.ChoiceField(label="办理结果", choices=Outcome.choices, widget=forms.Select(attrs=SELECT))
+    outcome = forms.ChoiceField(label="办理结果", choices=Outcome.choices)
 
 
 class StopClockForm(forms.Form):
     started_on = date_field("中止日期")
-    reason = forms.ChoiceField(label="原因", choices=ClockStopReason.choices, widget=forms.Select(attrs=SELECT))
-    note = forms.CharField(label="说明", required=False, max_length=200, widget=forms.TextInput(attrs=TEXT))
+    reason = forms.ChoiceField(label="原因", choices=ClockStopReason.choices)
+    note = forms.CharField(label="说明", required=False, max_length=200)
 
 
 class ResumeClockForm(forms.Form):
@@ -51,12 +48,12 @@ class ResumeClockForm(forms.Form):
 
 
 class MissingDocumentForm(forms.Form):
-    name = forms.CharField(label="所缺材料", max_length=200, widget=forms.TextInput(attrs=TEXT))
+    name = forms.CharField(label="所缺材料", max_length=200)
     due_on = date_field("补齐期限", initial=None)
 
 
 class SupplyForm(forms.Form):
-    document = forms.ModelChoiceField(label="材料", queryset=None, widget=forms.Select(attrs=SELECT))
+    document = forms.ModelChoiceField(label="材料", queryset=None)
     supplied_on = date_field("补齐日期")
 
     def __init__(self, data=None, obj=None):
