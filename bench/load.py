@@ -335,10 +335,11 @@ class Client:
                 if step == "accept":
                     self.pending.append(("decide", pk))
             return
-        from fazhi.services.ledgers import sample_uscc
+        from fazhi.core.identifiers import uscc_check_char
 
         self.made += 1
         number = f"LOAD{self.tag}-{self.n}-{self.made}"
+        uscc = f"91990000MA{(self.n * 100000 + self.made) % 10**7:07d}"  # a valid 统一社会信用代码 per 办件
         status, body, problem = await self.request(
             "api_create",
             "POST",
@@ -351,7 +352,7 @@ class Client:
                 "number": number,
                 "applicant_type": "entity",
                 "applicant_name": f"压测申请人{self.n}",
-                "applicant_id_number": sample_uscc(self.n * 100000 + self.made),
+                "applicant_id_number": uscc + uscc_check_char(uscc),
                 "channel": "online",
                 "received_on": writer["today"],
             },

@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from django.urls import reverse
+
 from fazhi.disputes import rules
 from fazhi.oversight import rules as oversight_rules
 from fazhi.publicity.models import LawStudySession
@@ -25,14 +27,14 @@ def test_figures_pages_show_the_year_of_the_users_subtree(tree, users, login):
         unit=tree["county"], kind="central_group", held_on=D(2025, 5, 5), topic="学习宪法", attendees=30
     )
     client = login(users["unit_admin"])
-    page = client.get("/disputes/figures/?year=2025").content.decode()
+    page = client.get(reverse("disputes:figures") + "?year=2025").content.decode()
     assert "测试县人民政府" in page
     assert '<td>行政复议审结数</td><td class="text-end">2</td>' in page  # the county and its town, not the other county
     assert '<td>行政复议纠错率</td><td class="text-end">50.00%</td>' in page
-    page = client.get("/publicity/figures/?year=2025").content.decode()
+    page = client.get(reverse("publicity:figures") + "?year=2025").content.decode()
     assert '<td>政府常务会议/中心组学法次数</td><td class="text-end">1</td>' in page
-    assert client.get("/oversight/figures/?year=abc").status_code == 200
-    assert "年度数据" in client.get("/area/disputes/").content.decode()
+    assert client.get(reverse("oversight:figures") + "?year=abc").status_code == 200
+    assert "年度数据" in client.get(reverse("web:area", args=["disputes"])).content.decode()
 
 
 def test_overdue_page_counts_late_rows_per_unit_in_scope(tree, users, login):
@@ -45,10 +47,10 @@ def test_overdue_page_counts_late_rows_per_unit_in_scope(tree, users, login):
         make_request(unit, number, received=D(2025, 1, 6))
     done = make_request(tree["town"], "R5", received=D(2025, 1, 6))
     oversight_rules.reply_disclosure(done, "provided", D(2025, 1, 10))
-    page = login(users["unit_admin"]).get("/oversight/overdue/").content.decode()
+    page = login(users["unit_admin"]).get(reverse("oversight:overdue")).content.decode()
     assert "逾期 3 件" in page and "另一县" not in page
     assert f'?overdue=true&amp;unit={tree["town"].pk}">2</a>' in page
-    assert login(users["clerk"]).get("/disputes/overdue/").status_code == 200
+    assert login(users["clerk"]).get(reverse("disputes:overdue")).status_code == 200
 
 
 def test_api_creates_cases_but_leaves_the_workflow_to_the_rules(tree, users, client):
@@ -62,20 +64,23 @@ def test_api_creates_cases_but_leaves_the_workflow_to_the_rules(tree, users, cli
         "known_on": "2025-03-10",
         "received_on": "2025-03-03",
     }
-    response = client.post("/api/reconsideration-cases/", payload, content_type="application/json")
+    response = client.post(reverse("api:reconsideration-cases-list"), payload, content_type="application/json")
     assert response.status_code == 400 and "不能早于知道行政行为之日" in str(response.json())
     payload["known_on"] = "2025-03-01"
     # The status is set by the steps only: a new case sent as closed is refused, naming the step routes.
     response = client.post(
-        "/api/reconsideration-cases/", {**payload, "status": "closed"}, content_type="application/json"
+        reverse("api:reconsideration-cases-list"), {**payload, "status": "closed"}, content_type="application/json"
     )
     assert response.status_code == 400 and "/api/reconsideration-cases/{id}/decide/" in response.json()["status"][0]
-    response = client.post("/api/reconsideration-cases/", payload, content_type="application/json")
+    response = client.post(reverse("api:reconsideration-cases-list"), payload, content_type="application/json")
     assert response.status_code == 201 and response.json()["status"] == "received"
     payload.update(number="API-FY-2", unit=tree["other_county"].pk)
-    assert client.post("/api/reconsideration-cases/", payload, content_type="application/json").status_code == 400
+    assert (
+        client.post(reverse("api:reconsideration-cases-list"), payload, content_type="application/json").status_code
+        == 400
+    )
     response = client.post(
-        "/api/suggestions/",
+        reverse("api:suggestions-list"),
         {
             "unit": tree["town"].pk,
             "kind": "npc",
@@ -91,9 +96,9 @@ def test_api_creates_cases_but_leaves_the_workflow_to_the_rules(tree, users, cli
 
 
 def test_export_carries_the_derived_deadline(tree, users, login):
-    from fazhi.core.testing import response_text
+    from .scope_walk import response_text
 
     case = make_case(tree["town"], number="EXP-1", received=D(2025, 6, 3))
     rules.accept(case, D(2025, 6, 3))
-    text = response_text(login(users["clerk"]).get("/ledgers/reconsideration-cases/export/"))
+    text = response_text(login(users["clerk"]).get(reverse("ledger:reconsideration-cases-export")))
     assert "EXP-1" in text and "审理期限届满日" in text and "2025-08-04" in text

@@ -2,14 +2,17 @@
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 
 from fazhi.assessment.models import AssessmentRun
 from fazhi.assessment.scoring import run_assessment
 from fazhi.core.ledgers import registry
 from fazhi.core.models import ImportJob
-from fazhi.core.testing import find_scope_leaks
 from fazhi.org.models import Unit, User
 from fazhi.org.scope import scope_of
+
+from .factories import ledger_row
+from .scope_walk import find_scope_leaks
 
 ROLES = ["sysadmin", "office", "unit_admin", "clerk", "leader"]
 
@@ -19,11 +22,10 @@ def samples(tree):
     """One row of every ledger in each of four units; markers say which unit a row belongs to."""
     made = []
     for ledger in registry:
-        assert ledger.sample is not None, f"ledger {ledger.slug} has no sample factory for the scope walk"
         for key in ("town", "county", "other_county", "dept"):
             unit = tree[key]
             marker = f"MK{ledger.slug}{unit.code}Z".replace("-", "")  # Z ends it: no marker contains another
-            made.append((ledger.model, unit, marker, ledger.sample(unit, marker)))
+            made.append((ledger.model, unit, marker, ledger_row(ledger, unit, marker)))
     # Import jobs are scoped too: one made by a clerk of the other county.
     other = tree["other_county"]
     owner = User.objects.create(username="owner-c2", role="clerk", unit=other)
@@ -73,14 +75,16 @@ def test_rows_in_scope_are_reachable(role, users, samples, client):
     scope = scope_of(user)
     for model, unit, marker, obj in samples:
         if model is ImportJob:
-            assert client.get(f"/ledgers/imports/{obj.pk}/").status_code == (200 if scope.allows(unit) else 404)
+            assert client.get(reverse("ledger:import-job", args=[obj.pk])).status_code == (
+                200 if scope.allows(unit) else 404
+            )
             continue
         ledger = registry.for_model(model)
-        detail = client.get(f"/ledgers/{ledger.slug}/{obj.pk}/")
-        api = client.get(f"/api/{ledger.slug}/{obj.pk}/")
+        detail = client.get(reverse(ledger.url_name("detail"), args=[obj.pk]))
+        api = client.get(reverse(f"api:{ledger.slug}-detail", args=[obj.pk]))
         if scope.allows(unit):
             assert detail.status_code == 200 and api.status_code == 200, (role, ledger.slug, unit.code)
-            assert marker in client.get(f"/ledgers/{ledger.slug}/").content.decode()
+            assert marker in client.get(reverse(ledger.url_name("list"))).content.decode()
         else:
             assert detail.status_code == 404 and api.status_code == 404
 
@@ -97,15 +101,17 @@ def test_the_walk_catches_a_leaky_view(users, samples, tree, client):
 
 def test_switching_to_a_unit_outside_scope_is_refused(users, tree, client):
     client.force_login(users["clerk"])
-    response = client.post("/switch-unit/", {"unit": tree["other_county"].pk, "next": "/"})
+    response = client.post(
+        reverse("web:switch-unit"), {"unit": tree["other_county"].pk, "next": reverse("web:dashboard")}
+    )
     assert response.status_code == 404
     assert "fazhi_unit_id" not in client.session
 
 
 def test_switching_narrows_lists_to_the_chosen_subtree(users, samples, tree, client):
     client.force_login(users["office"])
-    client.post("/switch-unit/", {"unit": tree["county"].pk, "next": "/"})
-    page = client.get("/ledgers/service-items/").content.decode()
+    client.post(reverse("web:switch-unit"), {"unit": tree["county"].pk, "next": reverse("web:dashboard")})
+    page = client.get(reverse("ledger:service-items-list")).content.decode()
     assert "MKserviceitemsC1T1Z" in page and "MKserviceitemsC1Z" in page
     assert "MKserviceitemsC2Z" not in page and "MKserviceitemsD1Z" not in page
     assert Unit.objects.visible_to(users["office"]).count() == Unit.objects.count()

@@ -3,17 +3,6 @@ from fazhi.core.ledgers import Ledger, registry
 from .actions import SELF_ASSESSMENT_ACTIONS
 from .models import SelfAssessment
 
-
-def sample_self_assessment(unit, marker):
-    return SelfAssessment.objects.create(
-        unit=unit,
-        year=2025,
-        item="leader_duties",
-        self_score=4,
-        explanation=f"自评说明{marker}",
-    )
-
-
 registry.register(
     Ledger(
         model=SelfAssessment,
@@ -24,7 +13,6 @@ registry.register(
         default_sort="-id",
         filter_fields=["unit", "year", "status"],
         form_fields=["unit", "year", "item", "self_score", "explanation", "evidence"],
-        sample=sample_self_assessment,
         actions=SELF_ASSESSMENT_ACTIONS,
         state_fields=["status", "reviewed_score", "review_comment", "reviewed_by", "reviewed_at"],
     )

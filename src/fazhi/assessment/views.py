@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from fazhi.core.current import current_unit, year_of
-from fazhi.core.testing import serves
+from fazhi.core.routes import serves
 from fazhi.metrics.catalogue import catalogue
 from fazhi.metrics.models import LedgerSnapshot, Source
 from fazhi.metrics.registry import Period

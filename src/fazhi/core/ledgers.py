@@ -39,8 +39,6 @@ class Ledger:
     select_related: list[str] = field(default_factory=lambda: ["unit"])
     export_fields: list[str] | None = None
     serializer_class: type | None = None
-    # Makes one valid row in a unit whose text carries `marker`: the data-scope walk uses it.
-    sample: Callable | None = None
     importer: object | None = None  # a fazhi.core.importing.ImportSpec
     actions: list = field(default_factory=list)  # workflow steps shown on the detail page (Action)
     extra_filters: dict = field(default_factory=dict)  # name -> django_filters.Filter beyond filter_fields

@@ -1,5 +1,3 @@
-import datetime as dt
-
 import django_filters
 
 from fazhi.core.ledgers import Ledger, registry
@@ -13,72 +11,8 @@ from .actions import (
     petition_overdue,
     reconsideration_overdue,
 )
-from .choices import ActType, DisputeType, MediationOrgType, PetitionChannel
 from .importers import MediatedDisputeImport, ReconsiderationImport
 from .models import Lawsuit, MediatedDispute, MediationOrganisation, Mediator, Petition, ReconsiderationCase
-
-
-def sample_reconsideration(unit, marker):
-    return ReconsiderationCase.objects.create(
-        unit=unit,
-        number=f"FY-{marker}",
-        applicant_name=f"申请人{marker}",
-        respondent_name=f"被申请人{marker}",
-        act_type=ActType.PENALTY,
-        known_on=dt.date(2025, 3, 1),
-        received_on=dt.date(2025, 3, 3),
-    )
-
-
-def sample_lawsuit(unit, marker):
-    return Lawsuit.objects.create(
-        unit=unit,
-        number=f"YS-{marker}",
-        court="云测市中级人民法院",
-        plaintiff=f"原告{marker}",
-        act_type=ActType.PENALTY,
-        filed_on=dt.date(2025, 3, 3),
-    )
-
-
-def sample_organisation(unit, marker):
-    return MediationOrganisation.objects.create(
-        unit=unit,
-        name=f"调委会{marker}",
-        org_type=MediationOrgType.VILLAGE,
-        established_on=dt.date(2020, 1, 1),
-    )
-
-
-def sample_mediator(unit, marker):
-    organisation = sample_organisation(unit, f"{marker}-org")
-    return Mediator.objects.create(
-        unit=unit, organisation=organisation, name=f"调解员{marker}", started_on=dt.date(2020, 1, 1)
-    )
-
-
-def sample_dispute(unit, marker):
-    organisation = sample_organisation(unit, f"{marker}-org")
-    return MediatedDispute.objects.create(
-        unit=unit,
-        organisation=organisation,
-        number=f"TJ-{marker}",
-        dispute_type=DisputeType.NEIGHBOUR,
-        parties=f"当事人{marker}",
-        received_on=dt.date(2025, 3, 3),
-    )
-
-
-def sample_petition(unit, marker):
-    return Petition.objects.create(
-        unit=unit,
-        number=f"XF-{marker}",
-        petitioner=f"信访人{marker}",
-        channel=PetitionChannel.LETTER,
-        subject="反映问题",
-        received_on=dt.date(2025, 3, 3),
-    )
-
 
 registry.register(
     Ledger(
@@ -145,7 +79,6 @@ registry.register(
             "amount",
             "received_on",
         ],
-        sample=sample_reconsideration,
         importer=ReconsiderationImport(),
         actions=RECONSIDERATION_ACTIONS,
         state_fields=[
@@ -221,7 +154,6 @@ registry.register(
             "filed_on",
             "served_on",
         ],
-        sample=sample_lawsuit,
         actions=LAWSUIT_ACTIONS,
         state_fields=["status", "defence_submitted_on", "outcome", "closed_on"],
         extra_filters={"overdue": django_filters.BooleanFilter(label="逾期", method=lawsuit_overdue)},
@@ -238,7 +170,6 @@ registry.register(
         default_sort="name",
         filter_fields=["unit", "org_type"],
         search_fields=["name"],
-        sample=sample_organisation,
     )
 )
 
@@ -253,7 +184,6 @@ registry.register(
         filter_fields=["unit", "organisation", "full_time"],
         search_fields=["name"],
         select_related=["unit", "organisation"],
-        sample=sample_mediator,
     )
 )
 
@@ -279,7 +209,6 @@ registry.register(
         search_fields=["number", "parties"],
         form_fields=["unit", "number", "organisation", "dispute_type", "parties", "summary", "amount", "received_on"],
         select_related=["unit", "organisation"],
-        sample=sample_dispute,
         importer=MediatedDisputeImport(),
         actions=MEDIATION_ACTIONS,
         state_fields=["status", "agreement_form", "closed_on", "confirmation_requested_on"],
@@ -308,7 +237,6 @@ registry.register(
         filter_fields=["unit", "channel", "status", "repeated", "received_on", "on_time"],
         search_fields=["number", "petitioner", "subject"],
         form_fields=["unit", "number", "petitioner", "channel", "subject", "received_on", "repeated", "repeat_of"],
-        sample=sample_petition,
         actions=PETITION_ACTIONS,
         state_fields=["status", "accepted_on", "not_accepted_reason", "extension_days", "extended_on", "concluded_on"],
         extra_filters={"overdue": django_filters.BooleanFilter(label="逾期", method=petition_overdue)},

@@ -1,9 +1,5 @@
-import datetime as dt
-import itertools
-
 import django_filters
 
-from fazhi.core.identifiers import id_check_char
 from fazhi.core.ledgers import Ledger, registry
 from fazhi.core.serializers import LedgerSerializer, serializer_class
 
@@ -18,87 +14,8 @@ from .actions import (
     handling_overdue_filter,
     publicity_overdue_filter,
 )
-from .choices import CertificateKind, MatterType, PartyType
 from .importers import MatterImport, OfficerImport
 from .models import Case, Certificate, EnforcementBody, Matter, Officer
-
-_serial = itertools.count(1)
-
-
-def sample_id_number() -> str:
-    n = next(_serial)
-    body = f"990102{dt.date(1970, 1, 1) + dt.timedelta(days=n // 1000):%Y%m%d}{n % 1000:03d}"
-    return body + id_check_char(body)
-
-
-def sample_body(unit, marker):
-    return EnforcementBody.objects.create(
-        unit=unit,
-        code=f"B-{marker}"[:32],
-        name=f"执法主体{marker}",
-        legal_basis="《中华人民共和国行政处罚法》第十七条",
-    )
-
-
-def sample_officer(unit, marker, body=None):
-    body = body or sample_body(unit, f"{marker}-b")
-    officer = Officer.objects.create(
-        unit=unit,
-        body=body,
-        name=f"执法人员{marker}",
-        id_number=sample_id_number(),
-        law_category="综合执法",
-    )
-    Certificate.objects.create(
-        unit=unit,
-        officer=officer,
-        kind=CertificateKind.ENFORCEMENT,
-        number=f"Z{next(_serial):08d}",
-        issued_on=dt.date(2020, 1, 1),
-        expires_on=dt.date(2099, 12, 31),
-    )
-    return officer
-
-
-def sample_certificate(unit, marker):
-    officer = sample_officer(unit, f"{marker}-o")
-    return Certificate.objects.create(
-        unit=unit,
-        officer=officer,
-        number=marker[:40],
-        issued_on=dt.date(2024, 1, 1),
-        expires_on=dt.date(2029, 12, 31),
-    )
-
-
-def sample_matter(unit, marker, body=None):
-    return Matter.objects.create(
-        unit=unit,
-        code=f"M-{marker}"[:64],
-        name=f"执法事项{marker}",
-        matter_type=MatterType.PENALTY,
-        body=body or sample_body(unit, f"{marker}-b"),
-        legal_basis="《中华人民共和国食品安全法》第一百二十二条",
-    )
-
-
-def sample_case(unit, marker):
-    from fazhi.core.identifiers import uscc_check_char
-
-    body = sample_body(unit, f"{marker}-b")
-    matter = sample_matter(unit, f"{marker}-m", body)
-    officers = [sample_officer(unit, f"{marker}-o{i}", body) for i in (1, 2)]
-    uscc = "91990100MA" + f"{next(_serial):07d}"
-    return rules.open_case(
-        unit=unit,
-        number=f"AJ-{marker}",
-        matter=matter,
-        party_type=PartyType.ENTITY,
-        party_name=f"当事人{marker}",
-        party_id_number=uscc + uscc_check_char(uscc),
-        officers=officers,
-        opened_on=dt.date(2025, 3, 3),
-    )
 
 
 class CaseSerializer(LedgerSerializer):
@@ -121,7 +38,6 @@ registry.register(
         default_sort="code",
         filter_fields=["unit", "body_type", "is_active"],
         search_fields=["code", "name"],
-        sample=sample_body,
     )
 )
 
@@ -137,7 +53,6 @@ registry.register(
         search_fields=["name", "id_number"],
         select_related=["unit", "body"],
         form_fields=["unit", "name", "id_number", "body", "post", "law_category", "is_legal_reviewer", "is_active"],
-        sample=lambda unit, marker: sample_officer(unit, marker),
         importer=OfficerImport(),
         actions=OFFICER_ACTIONS,
         extra_filters={"certified": django_filters.BooleanFilter(label="今日持有效执法证", method=certified_filter)},
@@ -156,7 +71,6 @@ registry.register(
         search_fields=["number", "officer__name"],
         select_related=["unit", "officer"],
         form_fields=["unit", "officer", "kind", "number", "issued_on", "expires_on"],
-        sample=sample_certificate,
         actions=CERTIFICATE_ACTIONS,
         state_fields=["revoked_on", "revocation_reason"],
     )
@@ -173,7 +87,6 @@ registry.register(
         filter_fields=["unit", "matter_type", "body", "is_major", "is_active"],
         search_fields=["code", "name"],
         select_related=["unit", "body"],
-        sample=lambda unit, marker: sample_matter(unit, marker),
         importer=MatterImport(),
         actions=MATTER_ACTIONS,
     )
@@ -203,7 +116,6 @@ registry.register(
         select_related=["unit", "matter"],
         form_class=CaseForm,
         serializer_class=serializer_class(Case, CaseSerializer),
-        sample=sample_case,
         actions=CASE_ACTIONS,
         state_fields=[
             "status",

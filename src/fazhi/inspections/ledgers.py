@@ -1,15 +1,8 @@
-import datetime as dt
-import itertools
-
 import django_filters
 
-from fazhi.core.identifiers import uscc_check_char
 from fazhi.core.ledgers import Ledger, registry
 from fazhi.core.serializers import LedgerSerializer, serializer_class
-from fazhi.enforcement.ledgers import sample_body, sample_officer
-from fazhi.org.models import Region
 
-from . import rules
 from .actions import (
     MATTER_ACTIONS,
     PLAN_ACTIONS,
@@ -20,89 +13,8 @@ from .actions import (
     check_task_relations,
     result_overdue_filter,
 )
-from .choices import Industry, RiskClass
 from .importers import EntityImport
 from .models import Conflict, InspectionMatter, InspectionPlan, InspectionTask, MarketEntity, TaskEntity
-
-_serial = itertools.count(1)
-
-
-def sample_uscc() -> str:
-    body = f"92990100MA{next(_serial):07d}"
-    return body + uscc_check_char(body)
-
-
-def sample_entity(unit, marker, region=None, risk_class=RiskClass.C):
-    return MarketEntity.objects.create(
-        unit=unit,
-        uscc=sample_uscc(),
-        name=f"检查对象{marker}",
-        industry=Industry.F,
-        region=region or unit.region,
-        risk_class=risk_class,
-    )
-
-
-def sample_inspection_matter(unit, marker, body=None, published_on=None):
-    return InspectionMatter.objects.create(
-        unit=unit,
-        code=f"SC-{marker}"[:64],
-        name=f"抽查事项{marker}",
-        body=body or sample_body(unit, f"{marker}-b"),
-        basis="《中华人民共和国食品安全法》第一百一十条",
-        objects_description="食品经营者",
-        published_on=published_on,
-    )
-
-
-def sample_plan(unit, marker):
-    return InspectionPlan.objects.create(
-        unit=unit, code=f"JH-{marker}"[:64], year=2025, name=f"年度计划{marker}", content="按风险分类确定抽查比例"
-    )
-
-
-def sample_task(unit, marker, body=None, **fields):
-    body = body or sample_body(unit, f"{marker}-b")
-    matter = sample_inspection_matter(unit, f"{marker}-m", body, published_on=dt.date(2025, 1, 2))
-    task = InspectionTask.objects.create(
-        unit=unit,
-        code=f"RW-{marker}"[:64],
-        name=f"抽查任务{marker}",
-        ratio_c=5,
-        start_on=dt.date(2025, 4, 1),
-        end_on=dt.date(2025, 9, 30),
-        **fields,
-    )
-    task.matters.set([matter])
-    task.bodies.set([body])
-    return task
-
-
-def sample_target(unit, marker):
-    """A drawn entity: a task limited to a region of its own, so that only this sample's entity is drawn."""
-    n = next(_serial) % 10000
-    region = Region.objects.create(code=f"98{n:04d}", name=f"样例区{n}")  # regions are shared: no marker
-    body = sample_body(unit, f"{marker}-b")
-    for i in (1, 2):
-        sample_officer(unit, f"{marker}-o{i}", body)
-    sample_entity(unit, marker, region)
-    task = sample_task(unit, f"{marker}-t", body, ratio_a=100, ratio_b=100, ratio_d=100, ratio_e=100)
-    task.ratio_c = 100
-    task.save()
-    task.regions.set([region])
-    rules.draw_task(task, on=dt.date(2025, 3, 3), seed=1)
-    return TaskEntity.objects.get(task=task)
-
-
-def sample_conflict(unit, marker):
-    officer = sample_officer(unit, f"{marker}-o")
-    return Conflict.objects.create(
-        unit=unit,
-        officer=officer,
-        entity=sample_entity(unit, f"{marker}-e"),
-        reason=f"亲属关系{marker}",
-        declared_on=dt.date(2025, 1, 2),
-    )
 
 
 class TaskSerializer(LedgerSerializer):
@@ -128,7 +40,6 @@ registry.register(
         filter_fields=["unit", "risk_class", "industry", "entity_type", "is_active"],
         search_fields=["uscc", "name"],
         select_related=["unit", "region"],
-        sample=lambda unit, marker: sample_entity(unit, marker),
         importer=EntityImport(),
     )
 )
@@ -144,7 +55,6 @@ registry.register(
         filter_fields=["unit", "category", "published_on"],
         search_fields=["code", "name"],
         select_related=["unit", "body"],
-        sample=lambda unit, marker: sample_inspection_matter(unit, marker),
         actions=MATTER_ACTIONS,
         state_fields=["published_on"],
     )
@@ -160,7 +70,6 @@ registry.register(
         default_sort="-year",
         filter_fields=["unit", "year", "published_on"],
         search_fields=["code", "name"],
-        sample=sample_plan,
         actions=PLAN_ACTIONS,
         state_fields=["published_on"],
     )
@@ -178,7 +87,6 @@ registry.register(
         search_fields=["code", "name"],
         form_class=TaskForm,
         serializer_class=serializer_class(InspectionTask, TaskSerializer),
-        sample=lambda unit, marker: sample_task(unit, marker),
         actions=TASK_ACTIONS,
         state_fields=["status", "drawn_on", "published_on"],
     )
@@ -204,7 +112,6 @@ registry.register(
         ],
         select_related=["unit", "task", "entity"],
         form_fields=["unit"],
-        sample=sample_target,
         actions=TARGET_ACTIONS,
         state_fields=["current", "inspected_on", "result", "disposal", "published_on"],
         extra_filters={"overdue": django_filters.BooleanFilter(label="公示逾期", method=result_overdue_filter)},
@@ -223,6 +130,5 @@ registry.register(
         search_fields=["officer__name", "entity__uscc", "entity__name"],
         select_related=["unit", "officer", "entity"],
         form_class=ConflictForm,
-        sample=sample_conflict,
     )
 )

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 
 from fazhi.core.current import current_unit
-from fazhi.core.testing import serves
+from fazhi.core.routes import serves
 
 from .models import InspectionTask
 from .rules import verify

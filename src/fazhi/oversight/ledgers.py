@@ -1,37 +1,10 @@
-import datetime as dt
-
 import django_filters
 
 from fazhi.core.ledgers import Ledger, registry
 
 from .actions import DISCLOSURE_ACTIONS, SUGGESTION_ACTIONS, disclosure_overdue, suggestion_overdue
-from .choices import DisclosureChannel, SuggestionKind
 from .importers import DisclosureImport, SuggestionImport
 from .models import DisclosureRequest, Suggestion
-
-
-def sample_suggestion(unit, marker):
-    return Suggestion.objects.create(
-        unit=unit,
-        kind=SuggestionKind.NPC,
-        session="十五届人大三次会议",
-        number=marker,
-        title=f"建议{marker}",
-        proposer=f"代表{marker}",
-        assigned_on=dt.date(2025, 3, 20),
-    )
-
-
-def sample_disclosure(unit, marker):
-    return DisclosureRequest.objects.create(
-        unit=unit,
-        number=f"YSQ-{marker}",
-        applicant_name=f"申请人{marker}",
-        channel=DisclosureChannel.ONLINE,
-        content="申请公开的信息",
-        received_on=dt.date(2025, 3, 3),
-    )
-
 
 registry.register(
     Ledger(
@@ -73,7 +46,6 @@ registry.register(
         filter_fields=["unit", "kind", "status", "assigned_on", "on_time", "satisfaction"],
         search_fields=["number", "title", "proposer"],
         form_fields=["unit", "kind", "session", "number", "title", "proposer", "assigned_on"],
-        sample=sample_suggestion,
         importer=SuggestionImport(),
         actions=SUGGESTION_ACTIONS,
         state_fields=[
@@ -129,7 +101,6 @@ registry.register(
         filter_fields=["unit", "channel", "status", "reply_type", "received_on", "on_time"],
         search_fields=["number", "applicant_name", "content"],
         form_fields=["unit", "number", "applicant_type", "applicant_name", "channel", "content", "received_on"],
-        sample=sample_disclosure,
         importer=DisclosureImport(),
         actions=DISCLOSURE_ACTIONS,
         state_fields=[

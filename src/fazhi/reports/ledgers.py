@@ -5,16 +5,7 @@ from django.utils import timezone
 from fazhi.core.ledgers import Ledger, registry
 
 from .actions import BLOCK_ACTIONS, REPORT_ACTIONS
-from .models import AnnualReport, NarrativeBlock, Section
-
-
-def sample_report(unit, marker):
-    return AnnualReport.objects.create(unit=unit, year=2025, title=f"报告{marker}")
-
-
-def sample_block(unit, marker):
-    report = AnnualReport.objects.create(unit=unit, year=2024, title=f"报告{marker}-r")
-    return NarrativeBlock.objects.create(unit=unit, report=report, section=Section.SHORTCOMINGS, text=f"段落{marker}")
+from .models import AnnualReport, NarrativeBlock
 
 
 def overdue(queryset, name, value):
@@ -38,7 +29,6 @@ registry.register(
         default_sort="-year",
         filter_fields=["unit", "year", "status"],
         form_fields=["unit", "year", "title", "recipient", "issuer", "issue_date"],
-        sample=sample_report,
         actions=REPORT_ACTIONS,
         state_fields=["status", "reviewed_at", "published_at"],
         extra_filters={"overdue": django_filters.BooleanFilter(label="逾期未公开", method=overdue)},
@@ -56,7 +46,6 @@ registry.register(
         filter_fields=["unit", "report", "section", "approved"],
         select_related=["unit", "report"],
         form_fields=["unit", "report", "section", "position", "text"],
-        sample=sample_block,
         actions=BLOCK_ACTIONS,
         state_fields=["approved"],
     )

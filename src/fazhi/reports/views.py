@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404
 
-from fazhi.core.testing import serves
+from fazhi.core.routes import serves
 
 from . import render
 from .models import AnnualReport

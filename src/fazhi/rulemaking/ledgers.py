@@ -1,5 +1,3 @@
-import datetime as dt
-
 from fazhi.core.ledgers import Ledger, registry
 from fazhi.core.serializers import serializer_class
 
@@ -12,7 +10,6 @@ from .actions import (
     DOCUMENT_FILTERS,
     REVIEW_ACTIONS,
 )
-from .choices import AdviserKind, DecisionCategory, LegislationKind, ReviewSubject
 from .importers import NormativeDocumentImport
 from .models import (
     CleanupCampaign,
@@ -24,79 +21,6 @@ from .models import (
     MajorDecision,
     NormativeDocument,
 )
-
-
-# -- samples for the data-scope walk: one valid row whose list columns show `marker` ----------------------------
-def sample_document(unit, marker):
-    return NormativeDocument.objects.create(
-        unit=unit, title=f"文件{marker}", drafted_by=f"科室{marker}", body=f"正文{marker}"
-    )
-
-
-def sample_consultation(unit, marker):
-    document = sample_document(unit, f"{marker}doc")
-    return Consultation.objects.create(
-        unit=unit,
-        document=document,
-        title=f"征求意见{marker}",
-        draft_text=f"草案{marker}",
-        starts_on=dt.date(2025, 3, 1),
-        ends_on=dt.date(2025, 3, 31),
-    )
-
-
-def sample_campaign(unit, marker):
-    return CleanupCampaign.objects.create(unit=unit, title=f"清理{marker}", started_on=dt.date(2025, 3, 1))
-
-
-def sample_catalogue(unit, marker):
-    return DecisionCatalogue.objects.create(unit=unit, year=2025, title=f"目录{marker}")
-
-
-def sample_decision(unit, marker):
-    catalogue = DecisionCatalogue.objects.filter(unit=unit, year=2024).first() or DecisionCatalogue.objects.create(
-        unit=unit, year=2024, title=f"目录{marker}"
-    )
-    return MajorDecision.objects.create(
-        unit=unit,
-        catalogue=catalogue,
-        title=f"决策{marker}",
-        category=DecisionCategory.PUBLIC_SERVICE,
-        sponsor=f"承办{marker}",
-        proposed_by=f"提出{marker}",
-        proposed_on=dt.date(2024, 3, 1),
-    )
-
-
-def sample_adviser(unit, marker):
-    adviser = LegalAdviser.objects.create(
-        unit=unit,
-        name=f"顾问{marker}",
-        kind=AdviserKind.FIRM,
-        firm=f"律所{marker}",
-        contract_start=dt.date(2025, 1, 1),
-        contract_end=dt.date(2025, 12, 31),
-    )
-    adviser.units_served.add(unit)
-    return adviser
-
-
-def sample_review(unit, marker):
-    return LegalityReview.objects.create(
-        unit=unit,
-        number=f"HF-{marker}",
-        subject_type=ReviewSubject.CONTRACT,
-        subject=f"合同{marker}",
-        requested_by=f"科室{marker}",
-        requested_on=dt.date(2025, 3, 3),
-    )
-
-
-def sample_project(unit, marker):
-    return LegislationProject.objects.create(
-        unit=unit, year=2025, title=f"立法{marker}", kind=LegislationKind.GOVERNMENT_RULE
-    )
-
 
 # -- 制度建设 --------------------------------------------------------------------------------------------------
 registry.register(
@@ -129,7 +53,6 @@ registry.register(
             "consultation_exempt_reason",
             "filing_required",
         ],
-        sample=sample_document,
         importer=NormativeDocumentImport(),
         actions=DOCUMENT_ACTIONS,
         state_fields=[
@@ -180,7 +103,6 @@ registry.register(
             "ends_on",
             "short_reason",
         ],
-        sample=sample_consultation,
         actions=CONSULTATION_ACTIONS,
         state_fields=["feedback", "feedback_published_on"],
     )
@@ -196,7 +118,6 @@ registry.register(
         default_sort="-started_on",
         filter_fields=["unit", "kind", "started_on", "completed_on"],
         search_fields=["title"],
-        sample=sample_campaign,
         actions=CAMPAIGN_ACTIONS,
         state_fields=["completed_on", "published_on"],
     )
@@ -212,7 +133,6 @@ registry.register(
         default_sort="-year",
         filter_fields=["unit", "year", "kind", "stage"],
         search_fields=["title"],
-        sample=sample_project,
     )
 )
 
@@ -227,7 +147,6 @@ registry.register(
         default_sort="-year",
         filter_fields=["unit", "year"],
         search_fields=["title"],
-        sample=sample_catalogue,
         actions=CATALOGUE_ACTIONS,
         state_fields=["party_approved_on", "published_on"],
     )
@@ -254,7 +173,6 @@ registry.register(
         search_fields=["title", "sponsor"],
         select_related=["unit", "catalogue"],
         form_fields=["unit", "catalogue", "title", "category", "sponsor", "proposed_by", "proposed_on", "description"],
-        sample=sample_decision,
         actions=DECISION_ACTIONS,
         state_fields=[
             "status",
@@ -309,7 +227,6 @@ registry.register(
         filter_fields=["unit", "subject_type", "status", "reviewer_kind", "conclusion", "requested_on", "opinion_on"],
         search_fields=["number", "subject", "requested_by"],
         form_fields=["unit", "number", "subject_type", "subject", "requested_by", "requested_on", "amount"],
-        sample=sample_review,
         actions=REVIEW_ACTIONS,
         state_fields=[
             "status",
@@ -336,6 +253,5 @@ registry.register(
         filter_fields=["unit", "kind", "contract_end"],
         search_fields=["name", "firm"],
         serializer_class=serializer_class(LegalAdviser),
-        sample=sample_adviser,
     )
 )

@@ -1,7 +1,7 @@
 """The data-scope walk: every registered route, every role, no row of another unit.
 
-Used by the test suite (tests/test_scope_walk.py); kept in the package so that any app's tests, and any
-city's extension, can run the same walk over its own routes.
+Test code (tests/test_scope_walk.py runs it). A function view taking a pk names the model it serves with
+fazhi.core.routes.serves, which the product ships.
 """
 
 from __future__ import annotations
@@ -57,16 +57,6 @@ def model_of(callback):
     cls = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
     queryset = getattr(cls, "queryset", None)
     return queryset.model if queryset is not None else getattr(cls, "model", None)
-
-
-def serves(model):
-    """Mark a function view taking a pk with the model it serves, so the walk can find a row for it."""
-
-    def mark(view):
-        view.model = model
-        return view
-
-    return mark
 
 
 def response_text(response) -> str:
