@@ -7,6 +7,9 @@ import pytest
 from fazhi.org.choices import Role, UnitLevel, UnitType
 from fazhi.org.models import Region, Unit, User
 
+# The browser fixtures (browser, page) of the tests marked `browser`.
+pytest_plugins = ["tests.browser"]
+
 PASSWORD = "test-pass-2026"
 
 

@@ -1,45 +1,12 @@
 """The web UI in a real headless Chromium (Debian's), driven by Playwright: log in, dashboard, switch unit, a ledger."""
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
+from django.urls import reverse
 
+from .browser import ARTIFACTS
 from .factories import make_application, make_item
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not shutil.which(CHROMIUM) and os.environ.get("FAZHI_REQUIRE_BROWSER") != "1",
-        reason="Debian chromium is not installed (.ci/run installs it and sets FAZHI_REQUIRE_BROWSER=1)",
-    ),
-]
-
-
-@pytest.fixture
-def page():
-    # Playwright's sync API runs an event loop in this thread; the test's ORM calls are not concurrent with it.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
-        yield context.new_page()
-        browser.close()
+pytestmark = pytest.mark.browser
 
 
 @pytest.mark.django_db(transaction=True)
@@ -49,8 +16,8 @@ def test_login_dashboard_switch_unit_and_ledger_list(live_server, page, users, t
     make_item(tree["other_county"], code="OTHER-ITEM")
     ARTIFACTS.mkdir(exist_ok=True)
 
-    page.goto(f"{live_server.url}/")
-    assert "/login/" in page.url
+    page.goto(live_server.url + reverse("web:dashboard"))
+    assert reverse("login") in page.url
     page.fill("#id_username", "office")
     page.fill("#id_password", "wrong-password")
     page.click("button[type=submit]")
@@ -92,15 +59,15 @@ def test_stored_script_never_runs_and_forged_posts_are_refused(live_server, page
     item = make_item(tree["town"], code="XSS-1", legal_basis=payload)
     item.name = payload
     item.save()
-    page.goto(f"{live_server.url}/login/")
+    page.goto(live_server.url + reverse("login"))
     page.fill("#id_username", "clerk")
     page.fill("#id_password", "test-pass-2026")
     page.click("button[type=submit]")
     page.wait_for_selector("#ledger-cards")
     for path in (
-        "/ledgers/service-items/",
-        f"/ledgers/service-items/{item.pk}/",
-        f"/ledgers/service-items/{item.pk}/edit/",
+        reverse("ledger:service-items-list"),
+        reverse("ledger:service-items-detail", args=[item.pk]),
+        reverse("ledger:service-items-edit", args=[item.pk]),
     ):
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("networkidle")
@@ -108,7 +75,7 @@ def test_stored_script_never_runs_and_forged_posts_are_refused(live_server, page
         assert "<script>window.__xss" in page.content() or "&lt;script&gt;" in page.content()
     # A cross-site form post carries the session cookie but not the CSRF token: refused, nothing written.
     forged = page.request.post(
-        f"{live_server.url}/ledgers/service-items/{item.pk}/delete/", form={"reason": "伪造请求"}
+        live_server.url + reverse("ledger:service-items-delete", args=[item.pk]), form={"reason": "伪造请求"}
     )
     assert forged.status == 403
     item.refresh_from_db()

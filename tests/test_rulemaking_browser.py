@@ -2,38 +2,18 @@
 rises; once the period has closed, a submission from the page still open is refused and nothing is stored."""
 
 import datetime as dt
-import os
-import shutil
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 
 from fazhi.rulemaking.models import Consultation, PublicComment
 
-from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from .browser import ARTIFACTS
 from .test_rulemaking_documents import make_doc
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not shutil.which(CHROMIUM) and os.environ.get("FAZHI_REQUIRE_BROWSER") != "1",
-        reason="Debian chromium is not installed (.ci/run installs it and sets FAZHI_REQUIRE_BROWSER=1)",
-    ),
-]
-
-
-@pytest.fixture
-def page():
-    # Playwright's sync API runs an event loop in this thread; the test's ORM calls are not concurrent with it.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
-        yield context.new_page()
-        browser.close()
+pytestmark = pytest.mark.browser
 
 
 @pytest.mark.django_db(transaction=True)
@@ -52,7 +32,7 @@ def test_public_opinion_on_an_open_consultation_and_refusal_after_it_closes(live
     PublicComment.objects.create(consultation=item, content="已有的一条意见")
     ARTIFACTS.mkdir(exist_ok=True)
 
-    page.goto(f"{live_server.url}/portal/")
+    page.goto(live_server.url + reverse("portal:index"))
     page.click("text=正在征求意见")
     page.wait_for_selector("#open-consultations")
     assert "已收到意见1条" in page.inner_text("#open-consultations")
