@@ -9,6 +9,7 @@ import datetime as dt
 import itertools
 
 from django.test import Client
+from django.urls import reverse
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -89,7 +90,7 @@ class ApplicationMachine(RuleBasedStateMachine):
             "channel": "online",
             "received_on": (START + dt.timedelta(days=offset)).isoformat(),
         }
-        response = self.call(role, "post", "/api/applications/", body)
+        response = self.call(role, "post", reverse("api:applications-list"), body)
         if role == "leader":
             assert response.status_code == 403
             return None
@@ -102,7 +103,7 @@ class ApplicationMachine(RuleBasedStateMachine):
             return
         before = snapshot(pk)
         day = (START + dt.timedelta(days=offset)).isoformat()
-        response = self.call(role, "post", f"/api/applications/{pk}/{step}/", STEPS[step](day))
+        response = self.call(role, "post", reverse(f"api:applications-{step}", args=[pk]), STEPS[step](day))
         assert response.status_code in (200, 400, 403, 404, 409), response.content
         if response.status_code != 200:
             assert snapshot(pk) == before
@@ -114,7 +115,7 @@ class ApplicationMachine(RuleBasedStateMachine):
         if pk is None:
             return
         before = snapshot(pk)
-        response = self.call(role, "patch", f"/api/applications/{pk}/", patch)
+        response = self.call(role, "patch", reverse("api:applications-detail", args=[pk]), patch)
         assert response.status_code in (200, 400, 403, 404), response.content
         state = set(patch) & {"status", "decided_on", "accepted_on", "on_time", "due_on", "outcome"}
         if state and response.status_code != 404 and role != "leader":
@@ -126,7 +127,7 @@ class ApplicationMachine(RuleBasedStateMachine):
     def delete(self, pk, role):
         if pk is None:
             return
-        response = self.call(role, "delete", f"/api/applications/{pk}/?reason=测试删除")
+        response = self.call(role, "delete", reverse("api:applications-detail", args=[pk]) + "?reason=测试删除")
         assert response.status_code in (204, 403, 404, 409)
         if response.status_code == 204:
             assert Application.all_objects.get(pk=pk).is_deleted
@@ -138,7 +139,7 @@ class ApplicationMachine(RuleBasedStateMachine):
         if not deleted:
             return
         pk = data.draw(st.sampled_from(deleted))
-        response = self.call(role, "post", f"/api/applications/{pk}/restore/")
+        response = self.call(role, "post", reverse("api:applications-restore", args=[pk]))
         assert response.status_code in (200, 403, 404, 409)
         if response.status_code == 200:
             assert not Application.all_objects.get(pk=pk).is_deleted

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
@@ -229,13 +230,14 @@ def test_self_assessment_is_reviewed_by_the_office_only(tree, users, login, fram
     )
     clerk = login(users["clerk"])
     clerk.post(
-        f"/ledgers/self-assessments/{assessment.pk}/do/review/", {"reviewed_score": 5, "review_comment": "自己审核"}
+        reverse("ledger:self-assessments-action", args=[assessment.pk, "review"]),
+        {"reviewed_score": 5, "review_comment": "自己审核"},
     )
     assessment.refresh_from_db()
     assert assessment.status == "submitted" and assessment.reviewed_score is None
     office = login(users["office"])
     office.post(
-        f"/ledgers/self-assessments/{assessment.pk}/do/review/",
+        reverse("ledger:self-assessments-action", args=[assessment.pk, "review"]),
         {"reviewed_score": 3.5, "review_comment": "佐证不足，酌情扣分"},
     )
     assessment.refresh_from_db()
@@ -251,17 +253,20 @@ def test_pages_exports_and_scope(tree, users, login, framework):
     observe(tree["other_county"], "online_rate", 0.7)
     run = run_assessment(YEAR, framework=framework, compute=False)
     admin = login(users["unit_admin"])
-    page = admin.get(f"/assessment/runs/{run.pk}/?type=county").content.decode()
+    page = admin.get(reverse("assessment:run", args=[run.pk]) + "?type=county").content.decode()
     assert "测试县人民政府" in page and "另一县人民政府" not in page
-    card = admin.get(f"/assessment/runs/{run.pk}/scorecard/?unit={tree['county'].pk}")
+    card = admin.get(reverse("assessment:scorecard", args=[run.pk]) + f"?unit={tree['county'].pk}")
     assert "得分卡" in card.content.decode()
-    assert admin.get(f"/assessment/runs/{run.pk}/scorecard/?unit={tree['other_county'].pk}").status_code == 404
-    docx = admin.get(f"/assessment/runs/{run.pk}/scorecard/?unit={tree['county'].pk}&format=docx")
+    assert (
+        admin.get(reverse("assessment:scorecard", args=[run.pk]) + f"?unit={tree['other_county'].pk}").status_code
+        == 404
+    )
+    docx = admin.get(reverse("assessment:scorecard", args=[run.pk]) + f"?unit={tree['county'].pk}&format=docx")
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
     assert "测试县人民政府2025年度法治政府建设考核得分卡" in text
-    sheet = load_workbook(io.BytesIO(admin.get(f"/assessment/runs/{run.pk}/export/").content))["考核结果"]
+    sheet = load_workbook(io.BytesIO(admin.get(reverse("assessment:export", args=[run.pk])).content))["考核结果"]
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["测试县人民政府"]
-    assert admin.post("/assessment/run/", {"year": YEAR}).status_code == 403
+    assert admin.post(reverse("assessment:start"), {"year": YEAR}).status_code == 403
 
 
 def test_gap_between_ledger_and_report_is_shown(tree, users, login):
@@ -269,7 +274,11 @@ def test_gap_between_ledger_and_report_is_shown(tree, users, login):
 
     ledger_values(tree["county"], YEAR, service_items=120, praise_rate=0.99)
     observe(tree["county"], "service_items", 131, source=Source.REPORT, qualifier="approx")
-    page = login(users["unit_admin"]).get(f"/assessment/gaps/?year={YEAR}&unit={tree['county'].pk}").content.decode()
+    page = (
+        login(users["unit_admin"])
+        .get(reverse("assessment:gaps") + f"?year={YEAR}&unit={tree['county'].pk}")
+        .content.decode()
+    )
     assert "政务服务事项数" in page and ">120<" in page and ">131<" in page and ">11<" in page
     assert "好评率" not in page
 
@@ -281,7 +290,7 @@ def test_evidence_upload_and_scoped_download(tree, users, login, settings, tmp_p
     clerk = login(users["clerk"])
     upload = SimpleUploadedFile("述法报告.pdf", b"%PDF-1.4 evidence", content_type="application/pdf")
     response = clerk.post(
-        "/ledgers/self-assessments/add/",
+        reverse("ledger:self-assessments-add"),
         {
             "unit": tree["town"].pk,
             "year": YEAR,
@@ -293,13 +302,13 @@ def test_evidence_upload_and_scoped_download(tree, users, login, settings, tmp_p
     )
     assert response.status_code == 302
     assessment = SelfAssessment.objects.get()
-    assert clerk.get(f"/assessment/evidence/{assessment.pk}/").getvalue() == b"%PDF-1.4 evidence"
+    assert clerk.get(reverse("assessment:evidence", args=[assessment.pk])).getvalue() == b"%PDF-1.4 evidence"
     other = login(users["unit_admin"])  # the county admin: the town is in the county's subtree
-    assert other.get(f"/assessment/evidence/{assessment.pk}/").status_code == 200
+    assert other.get(reverse("assessment:evidence", args=[assessment.pk])).status_code == 200
     from fazhi.org.models import User
 
     outsider = User.objects.create(username="outsider", role="clerk", unit=tree["other_county"])
-    assert login(outsider).get(f"/assessment/evidence/{assessment.pk}/").status_code == 404
+    assert login(outsider).get(reverse("assessment:evidence", args=[assessment.pk])).status_code == 404
 
 
 def test_evidence_of_the_wrong_type_or_size_is_refused(tree, users, login, settings, tmp_path, monkeypatch):
@@ -310,7 +319,7 @@ def test_evidence_of_the_wrong_type_or_size_is_refused(tree, users, login, setti
 
     def submit(upload):
         return clerk.post(
-            "/ledgers/self-assessments/add/",
+            reverse("ledger:self-assessments-add"),
             {
                 "unit": tree["town"].pk,
                 "year": YEAR,
@@ -380,17 +389,18 @@ def test_ledger_values_page_shows_what_the_ledgers_give_the_unit(tree, users, lo
     make_item(tree["dept"], code="S1", online_depth=4)
     run_assessment(YEAR)
     office = login(users["office"])
-    page = office.get(f"/assessment/ledger-values/?year={YEAR}&unit={tree['dept'].pk}").content.decode()
+    page = office.get(reverse("assessment:ledger_values") + f"?year={YEAR}&unit={tree['dept'].pk}").content.decode()
     assert "政务服务事项数" in page and "网上可办率" in page and "100.00%" in page and "计算时间" in page
     assert "四级深度事项数" not in page  # internal quantities are not shown
     assert (
         "尚未由台账计算指标"
-        in office.get(f"/assessment/ledger-values/?year={YEAR - 1}&unit={tree['dept'].pk}").content.decode()
+        in office.get(reverse("assessment:ledger_values") + f"?year={YEAR - 1}&unit={tree['dept'].pk}").content.decode()
     )
     assert (
-        office.get(f"/assessment/ledger-values/?year=abc&unit={tree['dept'].pk}").status_code == 200
+        office.get(reverse("assessment:ledger_values") + f"?year=abc&unit={tree['dept'].pk}").status_code == 200
     )  # last year instead
     county_admin = login(users["unit_admin"])
     assert (
-        county_admin.get(f"/assessment/ledger-values/?year={YEAR}&unit={tree['dept'].pk}").status_code == 404
+        county_admin.get(reverse("assessment:ledger_values") + f"?year={YEAR}&unit={tree['dept'].pk}").status_code
+        == 404
     )  # out of scope

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from fazhi.assessment import rules
 from fazhi.assessment.models import SelfAssessment
@@ -23,7 +24,7 @@ def submit(unit, item="duties", score=5, year=YEAR):
 
 def test_review_return_and_resubmit_through_the_api(tree, users, client, framework):  # noqa: F811
     assessment = submit(tree["town"])
-    url = f"/api/self-assessments/{assessment.pk}/"
+    url = reverse("api:self-assessments-detail", args=[assessment.pk])
     client.force_login(users["clerk"])
     assert (
         client.post(
@@ -69,12 +70,16 @@ def test_a_half_point_score_through_the_api(tree, users, client, framework):  # 
     assessment = submit(tree["town"])
     client.force_login(users["office"])
     response = client.post(
-        f"/api/self-assessments/{assessment.pk}/review/", {"reviewed_score": 3.5, "review_comment": "酌情扣分"}, **JSON
+        reverse("api:self-assessments-review", args=[assessment.pk]),
+        {"reviewed_score": 3.5, "review_comment": "酌情扣分"},
+        **JSON,
     )
     assert response.status_code == 200 and response.json()["reviewed_score"] == 3.5
     returned = submit(tree["dept"])
     response = client.post(
-        f"/api/self-assessments/{returned.pk}/review/", {"review_comment": "请补充佐证", "returned": True}, **JSON
+        reverse("api:self-assessments-review", args=[returned.pk]),
+        {"review_comment": "请补充佐证", "returned": True},
+        **JSON,
     )
     assert response.status_code == 200 and response.json()["status"] == "returned"  # no score to give
 
@@ -88,7 +93,7 @@ def test_review_state_is_read_only_in_the_api(tree, users, client, framework):  
         {"review_comment": "好"},
         {"reviewed_by": users["office"].pk},
     ]:
-        response = client.patch(f"/api/self-assessments/{assessment.pk}/", change, **JSON)
+        response = client.patch(reverse("api:self-assessments-detail", args=[assessment.pk]), change, **JSON)
         assert response.status_code == 400 and "办理步骤" in str(response.json()), change
     assessment.refresh_from_db()
     assert (assessment.status, assessment.reviewed_score, assessment.review_comment) == ("submitted", None, "")
@@ -101,7 +106,7 @@ def test_steps_on_a_deleted_self_assessment_are_refused(tree, users, client, fra
         rules.review(assessment, 4, "佐证齐全")
     client.force_login(users["office"])
     response = client.post(
-        f"/api/self-assessments/{assessment.pk}/review/",
+        reverse("api:self-assessments-review", args=[assessment.pk]),
         {"reviewed_score": 4, "review_comment": "佐证齐全", "returned": False},
         **JSON,
     )
@@ -156,7 +161,7 @@ def test_a_second_self_assessment_of_an_item_is_a_400_not_a_database_error(tree,
     submit(tree["town"])
     client.force_login(users["clerk"])
     payload = {"unit": tree["town"].pk, "year": YEAR, "item": "duties", "self_score": 4, "explanation": "再次自评"}
-    response = client.post("/api/self-assessments/", payload, **JSON)
+    response = client.post(reverse("api:self-assessments-list"), payload, **JSON)
     assert response.status_code == 400 and "已提交该指标项的自评" in str(response.json())
     SelfAssessment.objects.get().soft_delete(users["clerk"], "重新自评")
-    assert client.post("/api/self-assessments/", payload, **JSON).status_code == 201
+    assert client.post(reverse("api:self-assessments-list"), payload, **JSON).status_code == 201

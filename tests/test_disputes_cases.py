@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from fazhi.disputes import rules
 from fazhi.disputes.choices import (
@@ -93,7 +94,7 @@ def test_a_hearing_without_the_head_needs_a_reason(tree):
 def test_lawsuit_workflow_and_late_defence_list_through_the_web(tree, users, login):
     client = login(users["clerk"])
     response = client.post(
-        "/ledgers/lawsuits/add/",
+        reverse("ledger:lawsuits-add"),
         {
             "unit": tree["town"].pk,
             "number": "（2025）测0102行初1号",
@@ -108,18 +109,21 @@ def test_lawsuit_workflow_and_late_defence_list_through_the_web(tree, users, log
     assert response.status_code == 302
     suit = Lawsuit.objects.get(number="（2025）测0102行初1号")
     make_lawsuit(tree["town"], "ON-TIME", served_on=D(2025, 3, 5), defence_submitted_on=D(2025, 3, 18))
-    url = f"/ledgers/lawsuits/{suit.pk}/do/"
+
+    def action_url(name):
+        return reverse("ledger:lawsuits-action", args=[suit.pk, name])
+
     client.post(
-        url + "hearing/",
+        action_url("hearing"),
         {"held_on": "2025-05-06", "head_appearance": "head", "head_name": "镇长 周某", "staff_appeared": "on"},
     )
-    client.post(url + "close/", {"closed_on": "2025-06-30", "outcome": "lost_confirmed_illegal"})
+    client.post(action_url("close"), {"closed_on": "2025-06-30", "outcome": "lost_confirmed_illegal"})
     suit.refresh_from_db()
     assert suit.status == "closed" and suit.lost and suit.hearings.get().head_name == "镇长 周某"
-    page = client.get("/ledgers/lawsuits/?overdue=true").content.decode()
+    page = client.get(reverse("ledger:lawsuits-list") + "?overdue=true").content.decode()
     assert "行初1号" in page and "ON-TIME" not in page  # no defence recorded and 3-20 has passed
-    client.post(url + "defence/", {"defence_submitted_on": "2025-03-21"})
-    page = client.get("/ledgers/lawsuits/?overdue=true").content.decode()
+    client.post(action_url("defence"), {"defence_submitted_on": "2025-03-21"})
+    page = client.get(reverse("ledger:lawsuits-list") + "?overdue=true").content.decode()
     assert "行初1号" in page  # handed in a day late
 
 
@@ -230,5 +234,5 @@ def test_petition_overdue_list(tree, users, login):
     fine = make_petition(tree["town"], "FINE-P")
     rules.accept_petition(fine, D(2025, 3, 5))
     rules.conclude_petition(fine, D(2025, 4, 1))
-    page = login(users["clerk"]).get("/ledgers/petitions/?overdue=true").content.decode()
+    page = login(users["clerk"]).get(reverse("ledger:petitions-list") + "?overdue=true").content.decode()
     assert "LATE-P" in page and "FINE-P" not in page

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from fazhi.disputes import rules
 from fazhi.disputes.choices import ActType, Procedure, ReconsiderationStatus, SimplifiedGround, SuspensionReason
@@ -51,7 +52,7 @@ def test_the_refusal_reaches_the_clerk_through_the_web(tree, users, login):
     case = make_case(tree["town"], received=D(2023, 12, 20), amount=Decimal("2000"))
     client = login(users["clerk"])
     response = client.post(
-        f"/ledgers/reconsideration-cases/{case.pk}/do/accept/",
+        reverse("ledger:reconsideration-cases-action", args=[case.pk, "accept"]),
         {"accepted_on": "2023-12-22", "procedure": "simplified", "simplified_ground": "small_amount"},
         follow=True,
     )
@@ -62,7 +63,7 @@ def test_the_refusal_reaches_the_clerk_through_the_web(tree, users, login):
         and "没有有效的法律规定" in message
     )
     response = client.post(
-        f"/ledgers/reconsideration-cases/{case.pk}/do/accept/",
+        reverse("ledger:reconsideration-cases-action", args=[case.pk, "accept"]),
         {"accepted_on": "2023-12-22", "procedure": "ordinary"},
         follow=True,
     )
@@ -266,21 +267,24 @@ def test_late_decision_is_recorded_as_late_and_listed_overdue(tree, users, login
     fine = make_case(tree["town"], number="FINE", received=D(2025, 1, 2))
     rules.accept(fine, D(2025, 1, 2))
     rules.decide(fine, "upheld", D(2025, 2, 1))
-    page = login(users["clerk"]).get("/ledgers/reconsideration-cases/?overdue=true").content.decode()
+    page = login(users["clerk"]).get(reverse("ledger:reconsideration-cases-list") + "?overdue=true").content.decode()
     assert "LATE" in page and "OPEN" in page and "PAUSED" not in page and "FINE" not in page
 
 
 def test_workflow_steps_through_the_web(tree, users, login):
     case = make_case(tree["town"], received=D(2025, 6, 3))
     client = login(users["clerk"])
-    url = f"/ledgers/reconsideration-cases/{case.pk}/do/"
+
+    def action_url(name):
+        return reverse("ledger:reconsideration-cases-action", args=[case.pk, name])
+
     assert messages_of(
-        client.post(url + "accept/", {"accepted_on": "2025-06-04", "procedure": "ordinary"}, follow=True)
+        client.post(action_url("accept"), {"accepted_on": "2025-06-04", "procedure": "ordinary"}, follow=True)
     ) == ["受理：已完成"]
-    client.post(url + "suspend/", {"started_on": "2025-06-10", "reason": "mediation"})
-    client.post(url + "resume/", {"ended_on": "2025-06-20"})
+    client.post(action_url("suspend"), {"started_on": "2025-06-10", "reason": "mediation"})
+    client.post(action_url("resume"), {"ended_on": "2025-06-20"})
     client.post(
-        url + "hearing/",
+        action_url("hearing"),
         {
             "notified_on": "2025-06-23",
             "held_on": "2025-06-30",
@@ -288,15 +292,19 @@ def test_workflow_steps_through_the_web(tree, users, login):
             "attendee": "副局长 李某",
         },
     )
-    response = client.post(url + "extend/", {"extended_on": "2025-07-01", "days": 40, "reason": "复杂"}, follow=True)
+    response = client.post(
+        action_url("extend"), {"extended_on": "2025-07-01", "days": 40, "reason": "复杂"}, follow=True
+    )
     assert "超过行政复议决定期限最长延长30日" in messages_of(response)[-1]
     assert (
-        messages_of(client.post(url + "decide/", {"closed_on": "2025-07-15", "outcome": "altered"}, follow=True))[-1]
+        messages_of(client.post(action_url("decide"), {"closed_on": "2025-07-15", "outcome": "altered"}, follow=True))[
+            -1
+        ]
         == "结案：已完成"
     )
     case.refresh_from_db()
     assert case.status == "closed" and case.outcome == "altered" and case.due_on == D(2025, 8, 13) and case.on_time
-    detail = client.get(f"/ledgers/reconsideration-cases/{case.pk}/").content.decode()
+    detail = client.get(reverse("ledger:reconsideration-cases-detail", args=[case.pk])).content.decode()
     assert "副局长 李某" in detail and "调解、和解期间" in detail
     leader = login(users["leader"])
-    assert leader.post(url + "decide/", {"closed_on": "2025-07-15", "outcome": "upheld"}).status_code == 403
+    assert leader.post(action_url("decide"), {"closed_on": "2025-07-15", "outcome": "upheld"}).status_code == 403

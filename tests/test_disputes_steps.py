@@ -294,7 +294,7 @@ def test_editing_the_receipt_past_the_acceptance_is_a_form_error(tree, clerk):
 
 def test_the_create_forms_still_create_rows(tree, clerk):
     response = clerk.post(
-        "/ledgers/reconsideration-cases/add/",
+        reverse("ledger:reconsideration-cases-add"),
         {
             "unit": tree["town"].pk,
             "number": "WEB-1",
@@ -311,7 +311,7 @@ def test_the_create_forms_still_create_rows(tree, clerk):
     assert ReconsiderationCase.objects.get(number="WEB-1").status == "received"
     organisation = make_organisation(tree["town"])
     response = clerk.post(
-        "/ledgers/mediated-disputes/add/",
+        reverse("ledger:mediated-disputes-add"),
         {
             "unit": tree["town"].pk,
             "number": "WEB-M",
@@ -323,7 +323,7 @@ def test_the_create_forms_still_create_rows(tree, clerk):
     )
     assert response.status_code == 302
     response = clerk.post(
-        "/ledgers/petitions/add/",
+        reverse("ledger:petitions-add"),
         {
             "unit": tree["town"].pk,
             "number": "WEB-P",

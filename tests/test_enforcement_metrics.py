@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from fazhi.core.importing import ImportRefused, run_import
 from fazhi.core.ledgers import registry
@@ -201,19 +202,24 @@ def test_portal_shows_only_published_decisions_and_hides_persons(ledger, client)
     )
     rules.decide(person, on=D(2025, 6, 2), outcome=Outcome.PENALTY, fine_amount=Decimal("200"))
     rules.publish(person, on=D(2025, 6, 3))
-    page = client.get("/portal/enforcement/decisions/").content.decode()
+    page = client.get(reverse("portal:enforcement:decisions")).content.decode()
     assert ">A<" in page and ">B<" in page and "P-1" in page
     assert ">C<" not in page and ">OLD<" not in page  # decided, never published
     assert "赵某" in page and "赵六一" not in page and valid_id(77) not in page
     assert (
-        client.get("/portal/").status_code == 200 and "/portal/enforcement/" in client.get("/portal/").content.decode()
+        client.get(reverse("portal:index")).status_code == 200
+        and reverse("portal:enforcement:index") in client.get(reverse("portal:index")).content.decode()
     )
 
 
 def test_portal_lists_only_officers_with_a_valid_certificate(ledger, client):
-    page = client.get("/portal/enforcement/officers/").content.decode()
+    page = client.get(reverse("portal:enforcement:officers")).content.decode()
     assert "ZF000001" in page and "ZF000004" not in page and "ZF000005" not in page
-    for path in ("/portal/enforcement/bodies/", "/portal/enforcement/matters/", "/portal/enforcement/"):
+    for path in (
+        reverse("portal:enforcement:bodies"),
+        reverse("portal:enforcement:matters"),
+        reverse("portal:enforcement:index"),
+    ):
         assert client.get(path).status_code == 200
 
 
@@ -234,12 +240,12 @@ def test_portal_shows_only_published_inspection_plans_tasks_and_results(tree, cl
     inspection_rules.enter_result(first, inspected_on=D(2025, 4, 10), result=Result.NO_PROBLEM)
     inspection_rules.publish_result(first, D(2025, 4, 12))
     inspection_rules.enter_result(second, inspected_on=D(2025, 4, 10), result=Result.CASE, disposal="立案查处")
-    index = client.get("/portal/inspections/").content.decode()
+    index = client.get(reverse("portal:inspections:index")).content.decode()
     assert listed.name in index and hidden_matter.name not in index
     assert shown.name in index and hidden.name not in index
-    assert client.get(f"/portal/inspections/tasks/{hidden.pk}/").status_code == 404
-    page = client.get(f"/portal/inspections/tasks/{shown.pk}/").content.decode()
+    assert client.get(reverse("portal:inspections:task", args=[hidden.pk])).status_code == 404
+    page = client.get(reverse("portal:inspections:task", args=[shown.pk])).content.decode()
     assert run.seed in page and run.candidates_hash in page and run.algorithm in page
     assert Result.NO_PROBLEM.label in page and Result.CASE.label not in page  # entered, not published
-    results = client.get("/portal/inspections/results/").content.decode()
+    results = client.get(reverse("portal:inspections:results")).content.decode()
     assert first.entity.uscc in results and second.entity.uscc not in results

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from fazhi.enforcement import rules
 from fazhi.enforcement.choices import CaseStatus, FileGrade, MatterType, Outcome, PartyType, RecordKind, ReviewResult
@@ -185,12 +186,12 @@ def test_case_form_refuses_a_single_certified_officer(setup, users, login):
         "officers": [setup["officers"][0].pk],
         "opened_on": "2025-03-03",
     }
-    response = client.post("/ledgers/cases/add/", data)
+    response = client.post(reverse("ledger:cases-add"), data)
     assert response.status_code == 400
     assert "执法人员不得少于两人且须持有有效执法证件" in response.content.decode()
     assert not Case.objects.exists()
     data["officers"] = [o.pk for o in setup["officers"][:2]]
-    assert client.post("/ledgers/cases/add/", data).status_code == 302
+    assert client.post(reverse("ledger:cases-add"), data).status_code == 302
     assert Case.objects.get().officers.count() == 2
 
 
@@ -206,11 +207,11 @@ def test_case_api_refuses_a_single_certified_officer(setup, users, login):
         "officers": [setup["officers"][0].pk],
         "opened_on": "2025-03-03",
     }
-    response = client.post("/api/cases/", data, content_type="application/json")
+    response = client.post(reverse("api:cases-list"), data, content_type="application/json")
     assert response.status_code == 400, response.content
     assert "第四十二条" in response.content.decode()
     data["officers"] = [o.pk for o in setup["officers"][:2]]
-    response = client.post("/api/cases/", data, content_type="application/json")
+    response = client.post(reverse("api:cases-list"), data, content_type="application/json")
     assert response.status_code == 201, response.content
     assert response.json()["status"] == CaseStatus.OPEN
 
@@ -284,7 +285,7 @@ def test_major_decision_refused_through_the_detail_page_action(setup, users, log
     case = open_case(make_matter(setup["body"], "M-MAJ2", is_major=True), setup["officers"][:2])
     client = login(users["office"])
     response = client.post(
-        f"/ledgers/cases/{case.pk}/do/decide/",
+        reverse("ledger:cases-action", args=[case.pk, "decide"]),
         {"decided_on": "2025-04-01", "outcome": Outcome.PENALTY, "fine_amount": "100"},
         follow=True,
     )
@@ -399,7 +400,7 @@ def test_unpublished_decisions_past_the_limit_are_flagged(setup, users, login):
     waiting = open_case(setup["matter"], setup["officers"][:2], number="AJ-WAIT")
     rules.decide(waiting, on=D(2025, 4, 1), outcome=Outcome.NO_PENALTY)
     assert rules.is_publicity_overdue(waiting, D(2025, 6, 1)) and not rules.is_publicity_overdue(on_time, D(2025, 6, 1))
-    page = login(users["office"]).get("/ledgers/cases/?publicity_overdue=true").content.decode()
+    page = login(users["office"]).get(reverse("ledger:cases-list") + "?publicity_overdue=true").content.decode()
     assert "AJ-WAIT" in page and "AJ-ON" not in page
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from fazhi.core.invariants import violations
 from fazhi.core.steps import StateConflict
@@ -97,10 +98,13 @@ def test_models_do_not_import_the_rules():
 def test_the_whole_case_through_the_api_step_routes(setup, api):
     major = graded_matter(setup["body"], "M-API", is_major=True)
     case = open_case(major, setup["officers"][:2])
-    base = f"/api/cases/{case.pk}"
+
+    def case_step(name):
+        return reverse(f"api:cases-{name}", args=[case.pk])
+
     response = post(
         api,
-        f"{base}/record/",
+        case_step("record"),
         kind="video",
         title="现场执法视频",
         recorded_on="2025-03-03",
@@ -111,12 +115,12 @@ def test_the_whole_case_through_the_api_step_routes(setup, api):
     assert response.status_code == 200, response.content
     assert case.records.get().officer == setup["officers"][0]
 
-    refused = post(api, f"{base}/decide/", **decision("2025-04-01"))
+    refused = post(api, case_step("decide"), **decision("2025-04-01"))
     assert refused.status_code == 400 and "重大执法决定未经法制审核" in refused.content.decode()
 
     response = post(
         api,
-        f"{base}/legal-review/",
+        case_step("legal-review"),
         reviewer=setup["reviewer"].pk,
         reviewed_on="2025-03-20",
         result="passed",
@@ -125,22 +129,24 @@ def test_the_whole_case_through_the_api_step_routes(setup, api):
     assert response.status_code == 200, response.json()
     assert response.json()["legal_review_passed_on"] == "2025-03-20"
 
-    response = post(api, f"{base}/extend/", extended_on="2025-04-20", extension_reason="需检验检测")
+    response = post(api, case_step("extend"), extended_on="2025-04-20", extension_reason="需检验检测")
     assert response.status_code == 200 and response.json()["extended_on"] == "2025-04-20"
     assert response.json()["due_on"] == str(handling_due(MatterType.PENALTY, D(2025, 3, 3), D(2025, 4, 20)))
 
-    response = post(api, f"{base}/decide/", **decision("2025-04-25"))
+    response = post(api, case_step("decide"), **decision("2025-04-25"))
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["status"] == CaseStatus.DECIDED and body["decided_on"] == "2025-04-25" and body["decided_late"] is False
     assert body["fine_amount"] == "6000.50" and body["deviation_reason"] == "多次违法，从重处罚"
     assert body["publicity_due_on"] == str(publicity_due(MatterType.PENALTY, D(2025, 4, 25)))
 
-    response = post(api, f"{base}/publish/", published_on="2025-04-28")
+    response = post(api, case_step("publish"), published_on="2025-04-28")
     assert response.status_code == 200 and response.json()["published_on_time"] is True
-    response = post(api, f"{base}/close/", closed_on="2025-05-10")
+    response = post(api, case_step("close"), closed_on="2025-05-10")
     assert response.status_code == 200 and response.json()["status"] == CaseStatus.CLOSED
-    response = post(api, f"{base}/file-review/", reviewed_on="2025-06-01", reviewer="评查组", score="88", grade="pass")
+    response = post(
+        api, case_step("file-review"), reviewed_on="2025-06-01", reviewer="评查组", score="88", grade="pass"
+    )
     assert response.status_code == 200 and case.file_reviews.get().score == 88
     history = [h.history_change_reason for h in Case.history.filter(id=case.pk).order_by("history_id")]
     assert history[-6:] == [
@@ -156,16 +162,24 @@ def test_the_whole_case_through_the_api_step_routes(setup, api):
 def test_certificate_officer_and_matter_step_routes(setup, api):
     certificate = setup["officers"][2].certificates.get()
     response = post(
-        api, f"/api/certificates/{certificate.pk}/revoke/", revoked_on="2025-06-01", revocation_reason="调离执法岗位"
+        api,
+        reverse("api:certificates-revoke", args=[certificate.pk]),
+        revoked_on="2025-06-01",
+        revocation_reason="调离执法岗位",
     )
     assert response.status_code == 200 and response.json()["revoked_on"] == "2025-06-01"
-    again = post(api, f"/api/certificates/{certificate.pk}/revoke/", revoked_on="2025-06-02", revocation_reason="再次")
+    again = post(
+        api,
+        reverse("api:certificates-revoke", args=[certificate.pk]),
+        revoked_on="2025-06-02",
+        revocation_reason="再次",
+    )
     assert again.status_code == 409 and "已注销" in again.json()["detail"]
 
     officer = setup["officers"][0]
     response = post(
         api,
-        f"/api/officers/{officer.pk}/training/",
+        reverse("api:officers-training", args=[officer.pk]),
         title="执法资格培训",
         held_on="2025-03-01",
         hours="16",
@@ -177,9 +191,9 @@ def test_certificate_officer_and_matter_step_routes(setup, api):
 
     matter = setup["matter"]
     data = {"grade": "ordinary", "circumstances": "一般情形", "fine_min": "100", "fine_max": "500"}
-    assert post(api, f"/api/enforcement-matters/{matter.pk}/standard/", **data).status_code == 200
+    assert post(api, reverse("api:enforcement-matters-standard", args=[matter.pk]), **data).status_code == 200
     assert DiscretionStandard.objects.get(matter=matter).fine_max == 500
-    assert post(api, f"/api/enforcement-matters/{matter.pk}/standard/", **data).status_code == 409
+    assert post(api, reverse("api:enforcement-matters-standard", args=[matter.pk]), **data).status_code == 409
 
 
 @pytest.mark.parametrize(
@@ -196,7 +210,7 @@ def test_certificate_officer_and_matter_step_routes(setup, api):
 def test_a_patch_of_a_state_field_is_refused_and_changes_nothing(setup, api, field, value):
     case = open_case(setup["matter"], setup["officers"][:2])
     before = Case.objects.filter(pk=case.pk).values().get()
-    response = api.patch(f"/api/cases/{case.pk}/", {field: value}, content_type="application/json")
+    response = api.patch(reverse("api:cases-detail", args=[case.pk]), {field: value}, content_type="application/json")
     assert response.status_code == 400 and field in response.json()
     assert "POST /api/cases/{id}/decide/" in response.content.decode()
     assert Case.objects.filter(pk=case.pk).values().get() == before
@@ -205,7 +219,9 @@ def test_a_patch_of_a_state_field_is_refused_and_changes_nothing(setup, api, fie
 def test_a_patch_of_a_certificate_s_revocation_is_refused(setup, api):
     certificate = setup["officers"][0].certificates.get()
     response = api.patch(
-        f"/api/certificates/{certificate.pk}/", {"revoked_on": "2025-01-01"}, content_type="application/json"
+        reverse("api:certificates-detail", args=[certificate.pk]),
+        {"revoked_on": "2025-01-01"},
+        content_type="application/json",
     )
     assert response.status_code == 400 and "revoked_on" in response.json()
     certificate.refresh_from_db()
@@ -214,25 +230,30 @@ def test_a_patch_of_a_certificate_s_revocation_is_refused(setup, api):
 
 def test_steps_in_the_wrong_state_are_409(setup, api):
     case = open_case(graded_matter(setup["body"], "M-409"), setup["officers"][:2])
-    base = f"/api/cases/{case.pk}"
-    assert post(api, f"{base}/publish/", published_on="2025-04-02").status_code == 409
-    assert post(api, f"{base}/close/", closed_on="2025-04-02").status_code == 409
-    assert post(api, f"{base}/extend/", extended_on="2025-04-01", extension_reason="复杂").status_code == 200
-    again = post(api, f"{base}/extend/", extended_on="2025-04-02", extension_reason="再延")
+
+    def case_step(name):
+        return reverse(f"api:cases-{name}", args=[case.pk])
+
+    assert post(api, case_step("publish"), published_on="2025-04-02").status_code == 409
+    assert post(api, case_step("close"), closed_on="2025-04-02").status_code == 409
+    assert post(api, case_step("extend"), extended_on="2025-04-01", extension_reason="复杂").status_code == 200
+    again = post(api, case_step("extend"), extended_on="2025-04-02", extension_reason="再延")
     assert again.status_code == 409 and "不能再次延长" in again.json()["detail"]
-    assert post(api, f"{base}/decide/", decided_on="2025-04-01", outcome="no_penalty").status_code == 200
-    twice = post(api, f"{base}/decide/", decided_on="2025-04-02", outcome="no_penalty")
+    assert post(api, case_step("decide"), decided_on="2025-04-01", outcome="no_penalty").status_code == 200
+    twice = post(api, case_step("decide"), decided_on="2025-04-02", outcome="no_penalty")
     assert twice.status_code == 409 and "不能作出决定" in twice.json()["detail"]
     review = post(
-        api, f"{base}/legal-review/", reviewer=setup["reviewer"].pk, reviewed_on="2025-04-02", result="passed"
+        api, case_step("legal-review"), reviewer=setup["reviewer"].pk, reviewed_on="2025-04-02", result="passed"
     )
     assert review.status_code == 409
     assert (
-        post(api, f"{base}/file-review/", reviewed_on="2025-05-01", reviewer="组", score="80", grade="pass").status_code
+        post(
+            api, case_step("file-review"), reviewed_on="2025-05-01", reviewer="组", score="80", grade="pass"
+        ).status_code
         == 409
     )
-    assert post(api, f"{base}/publish/", published_on="2025-04-02").status_code == 200
-    assert post(api, f"{base}/publish/", published_on="2025-04-03").status_code == 409
+    assert post(api, case_step("publish"), published_on="2025-04-02").status_code == 200
+    assert post(api, case_step("publish"), published_on="2025-04-03").status_code == 409
 
 
 def test_a_step_hidden_on_the_page_is_refused_by_the_step_itself(setup, users, login):
@@ -241,7 +262,7 @@ def test_a_step_hidden_on_the_page_is_refused_by_the_step_itself(setup, users, l
     )
     client = login(users["office"])
     page = client.post(
-        f"/ledgers/cases/{inspection.pk}/do/extend/",
+        reverse("ledger:cases-action", args=[inspection.pk, "extend"]),
         {"extended_on": "2025-03-05", "extension_reason": "复杂"},
         follow=True,
     ).content.decode()
@@ -256,7 +277,12 @@ def test_a_step_on_a_deleted_row_is_refused(setup, users, api):
     with pytest.raises(StateConflict, match="回收站"):
         rules.decide(stale, on=D(2025, 4, 1), outcome=Outcome.NO_PENALTY)
     assert Case.all_objects.get(pk=case.pk).status == CaseStatus.OPEN
-    assert post(api, f"/api/cases/{case.pk}/decide/", decided_on="2025-04-01", outcome="no_penalty").status_code == 404
+    assert (
+        post(
+            api, reverse("api:cases-decide", args=[case.pk]), decided_on="2025-04-01", outcome="no_penalty"
+        ).status_code
+        == 404
+    )
     certificate = setup["officers"][0].certificates.get()
     certificate.soft_delete(users["office"], "录入错误")
     with pytest.raises(StateConflict, match="回收站"):
@@ -287,7 +313,7 @@ def test_a_reviewer_cannot_be_put_on_the_case_afterwards(setup, users, login):
     case = open_case(setup["matter"], setup["officers"][:2])
     rules.legal_review(case, reviewer=setup["reviewer"], reviewed_on=D(2025, 3, 20), result=ReviewResult.PASSED)
     response = login(users["office"]).patch(
-        f"/api/cases/{case.pk}/",
+        reverse("api:cases-detail", args=[case.pk]),
         {"officers": [setup["officers"][0].pk, setup["reviewer"].pk]},
         content_type="application/json",
     )

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from fazhi.core.importing import ImportRefused, run_import
@@ -187,7 +188,7 @@ def test_applications_import_computes_deadlines_and_checks_identifiers(users, tr
 
 def test_the_template_round_trips(users, tree, client, tmp_path):
     client.force_login(users["clerk"])
-    response = client.get("/ledgers/service-items/import/template/")
+    response = client.get(reverse("ledger:service-items-template"))
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [c.value for c in sheet[1]] == ITEM_HEADERS
     path = tmp_path / "template.xlsx"
@@ -201,12 +202,12 @@ def test_upload_through_the_web_page(users, tree, client, tmp_path, settings):
     client.force_login(users["clerk"])
     path = workbook_file(tmp_path, ITEM_HEADERS, [item_row("WEB-1", "C1-T1")])
     with path.open("rb") as handle:
-        response = client.post("/ledgers/service-items/import/", {"file": handle})
+        response = client.post(reverse("ledger:service-items-import"), {"file": handle})
     job = ImportJob.objects.get()
     assert response.status_code == 302 and job.status == "succeeded" and job.rows_imported == 1
-    status = client.get(f"/ledgers/imports/{job.pk}/?format=json").json()
+    status = client.get(reverse("ledger:import-job", args=[job.pk]) + "?format=json").json()
     assert status["status"] == "succeeded" and status["rows"] == 1
-    refused = client.post("/ledgers/service-items/import/", {"file": io.BytesIO(b"x")})
+    refused = client.post(reverse("ledger:service-items-import"), {"file": io.BytesIO(b"x")})
     assert refused.status_code == 400
 
 

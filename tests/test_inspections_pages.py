@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from django.urls import reverse
+
 from fazhi.enforcement.rules import revoke_certificate
 from fazhi.inspections.models import Conflict, InspectionTask
 
@@ -35,18 +37,20 @@ def test_task_api_takes_matters_and_bodies(tree, users, login):
     body = make_body(unit)
     matter = make_matter(body)
     client = login(users["office"])
-    response = client.post("/api/inspection-tasks/", task_payload(unit, matter, body), content_type="application/json")
+    response = client.post(
+        reverse("api:inspection-tasks-list"), task_payload(unit, matter, body), content_type="application/json"
+    )
     assert response.status_code == 201, response.content
     task = InspectionTask.objects.get(code="API-1")
     assert list(task.matters.all()) == [matter] and list(task.bodies.all()) == [body]
     refused = client.post(
-        "/api/inspection-tasks/",
+        reverse("api:inspection-tasks-list"),
         task_payload(unit, matter, body, code="API-2", inspectors_per_entity=1),
         content_type="application/json",
     )
     assert refused.status_code == 400 and "第四十二条" in refused.content.decode()
     foreign = client.post(
-        "/api/inspection-tasks/",
+        reverse("api:inspection-tasks-list"),
         task_payload(tree["county"], matter, body, code="API-3"),
         content_type="application/json",
     )
@@ -58,10 +62,10 @@ def test_task_form_refuses_a_single_inspector_per_entity(tree, users, login):
     body = make_body(unit)
     matter = make_matter(body)
     data = task_payload(unit, matter, body, code="FORM-1", inspectors_per_entity=1)
-    response = login(users["office"]).post("/ledgers/inspection-tasks/add/", data)
+    response = login(users["office"]).post(reverse("ledger:inspection-tasks-add"), data)
     assert response.status_code == 400 and "每个检查对象须由不少于规定人数" in response.content.decode()
     data["inspectors_per_entity"] = 2
-    assert login(users["office"]).post("/ledgers/inspection-tasks/add/", data).status_code == 302
+    assert login(users["office"]).post(reverse("ledger:inspection-tasks-add"), data).status_code == 302
 
 
 def test_conflict_is_declared_by_the_entity_code(tree, users, login):
@@ -76,10 +80,10 @@ def test_conflict_is_declared_by_the_entity_code(tree, users, login):
         "reason": "亲属",
         "declared_on": "2025-01-02",
     }
-    response = client.post("/ledgers/conflicts/add/", data)
+    response = client.post(reverse("ledger:conflicts-add"), data)
     assert response.status_code == 400 and "名录库中没有" in response.content.decode()
     data["entity_uscc"] = entity.uscc.lower()
-    assert client.post("/ledgers/conflicts/add/", data).status_code == 302
+    assert client.post(reverse("ledger:conflicts-add"), data).status_code == 302
     assert Conflict.objects.get().entity == entity
 
 
@@ -89,12 +93,12 @@ def test_officer_list_filters_the_certified(tree, users, login):
     holder = make_officer(body, 1, issued=today - dt.timedelta(days=30), expires=today + dt.timedelta(days=300))
     revoked = make_officer(body, 2, issued=today - dt.timedelta(days=30), expires=today + dt.timedelta(days=300))
     revoke_certificate(revoked.certificates.get(), today - dt.timedelta(days=1), "调离")
-    page = login(users["office"]).get("/ledgers/officers/?certified=true").content.decode()
+    page = login(users["office"]).get(reverse("ledger:officers-list") + "?certified=true").content.decode()
     assert holder.name in page and revoked.name not in page
 
 
 def test_figures_page_shows_every_enforcement_metric(tree, users, login):
-    page = login(users["leader"]).get("/enforcement/figures/?year=2025")
+    page = login(users["leader"]).get(reverse("enforcement:figures") + "?year=2025")
     text = page.content.decode()
     assert page.status_code == 200
     for name in ("行政执法主体数", "持证执法人员数", "双随机抽查批次", "抽查结果公示率", "执法投诉举报数"):
@@ -106,6 +110,6 @@ def test_verify_page_of_another_units_task_is_not_found(tree, users, login):
     task = InspectionTask.objects.create(
         unit=tree["other_county"], code="X", name="别的县", ratio_c=1, start_on=D(2025, 4, 1), end_on=D(2025, 5, 1)
     )
-    assert login(users["clerk"]).get(f"/inspections/tasks/{task.pk}/verify/").status_code == 404
-    page = login(users["office"]).get(f"/inspections/tasks/{task.pk}/verify/").content.decode()
+    assert login(users["clerk"]).get(reverse("inspections:verify", args=[task.pk])).status_code == 404
+    page = login(users["office"]).get(reverse("inspections:verify", args=[task.pk])).content.decode()
     assert "尚未抽取" in page

@@ -7,6 +7,7 @@ import math
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from fazhi.enforcement.models import Officer
@@ -368,7 +369,7 @@ def test_late_and_missing_publications_are_flagged(world, users, login):
     assert late.published_on_time is False
     overdue = TaskEntity.objects.filter(result_overdue_q(D(2025, 9, 1)))
     assert set(overdue) == {late, waiting}
-    page = login(users["office"]).get("/ledgers/inspection-targets/?overdue=true")
+    page = login(users["office"]).get(reverse("ledger:inspection-targets-list") + "?overdue=true")
     assert page.status_code == 200
     text = page.content.decode()
     assert f"（{waiting.entity.uscc}）" in text and f"（{fine.entity.uscc}）" not in text
@@ -386,15 +387,21 @@ def test_publish_all_results_at_once(world):
 
 def test_drawn_rows_cannot_be_made_or_changed_by_hand(world, users, login):
     client = login(users["office"])
-    response = client.post("/api/inspection-targets/", {"unit": world["unit"].pk}, content_type="application/json")
+    response = client.post(
+        reverse("api:inspection-targets-list"), {"unit": world["unit"].pk}, content_type="application/json"
+    )
     assert response.status_code == 400 and "随机抽取" in response.content.decode()
     rules.draw_task(world["task"], on=DRAW_DAY)
     target = TaskEntity.objects.first()
     other = MarketEntity.objects.exclude(pk=target.entity_id).first()
-    client.patch(f"/api/inspection-targets/{target.pk}/", {"entity": other.pk}, content_type="application/json")
+    client.patch(
+        reverse("api:inspection-targets-detail", args=[target.pk]),
+        {"entity": other.pk},
+        content_type="application/json",
+    )
     target.refresh_from_db()
     assert target.entity_id != other.pk
-    assert client.delete(f"/api/inspection-targets/{target.pk}/?reason=x").status_code == 400
+    assert client.delete(reverse("api:inspection-targets-detail", args=[target.pk]) + "?reason=x").status_code == 400
 
 
 def test_drawn_task_conditions_cannot_be_edited(world):
@@ -409,12 +416,16 @@ def test_draw_and_verify_through_the_pages(world, users, login):
     today = timezone.localdate()  # the page draws on the day it is used
     InspectionTask.objects.filter(pk=world["task"].pk).update(start_on=today, end_on=today + dt.timedelta(days=60))
     client = login(users["office"])
-    response = client.post(f"/ledgers/inspection-tasks/{world['task'].pk}/do/draw/", {"reason": ""}, follow=True)
+    response = client.post(
+        reverse("ledger:inspection-tasks-action", args=[world["task"].pk, "draw"]), {"reason": ""}, follow=True
+    )
     assert "随机抽取检查对象和检查人员：已完成" in response.content.decode()
-    page = client.get(f"/inspections/tasks/{world['task'].pk}/verify/").content.decode()
+    page = client.get(reverse("inspections:verify", args=[world["task"].pk])).content.decode()
     assert "一致：抽取结果可复现" in page
-    detail = client.get(f"/ledgers/inspection-tasks/{world['task'].pk}/").content.decode()
+    detail = client.get(reverse("ledger:inspection-tasks-detail", args=[world["task"].pk])).content.decode()
     assert DrawRun.objects.get().seed in detail
     MarketEntity.objects.filter(pk=world["entities"][1].pk).update(is_active=False)
-    response = client.post(f"/ledgers/inspection-tasks/{world['task'].pk}/do/verify/", {}, follow=True)
+    response = client.post(
+        reverse("ledger:inspection-tasks-action", args=[world["task"].pk, "verify"]), {}, follow=True
+    )
     assert "候选名单已变化" in response.content.decode()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from fazhi.core.invariants import load, violations
@@ -70,34 +71,41 @@ def test_models_do_not_import_the_rules():
 
 def test_matter_and_plan_are_published_through_their_step_routes(world, api):  # noqa: F811
     matter = make_matter(world["body"], "SC-NEW", published_on=None)
-    response = post(api, f"/api/inspection-matters/{matter.pk}/publish/", published_on="2025-02-01")
+    response = post(api, reverse("api:inspection-matters-publish", args=[matter.pk]), published_on="2025-02-01")
     assert response.status_code == 200 and response.json()["published_on"] == "2025-02-01"
-    again = post(api, f"/api/inspection-matters/{matter.pk}/publish/", published_on="2025-02-02")
+    again = post(api, reverse("api:inspection-matters-publish", args=[matter.pk]), published_on="2025-02-02")
     assert again.status_code == 409 and "已公开" in again.json()["detail"]
 
     plan = InspectionPlan.objects.create(unit=world["unit"], code="JH-A", year=2025, name="计划", content="比例")
-    late = post(api, f"/api/inspection-plans/{plan.pk}/publish/", published_on="2026-01-05")
+    late = post(api, reverse("api:inspection-plans-publish", args=[plan.pk]), published_on="2026-01-05")
     assert late.status_code == 400 and "年度结束前" in late.content.decode()
-    assert post(api, f"/api/inspection-plans/{plan.pk}/publish/", published_on="2025-01-05").status_code == 200
-    assert post(api, f"/api/inspection-plans/{plan.pk}/publish/", published_on="2025-01-06").status_code == 409
+    assert (
+        post(api, reverse("api:inspection-plans-publish", args=[plan.pk]), published_on="2025-01-05").status_code == 200
+    )
+    assert (
+        post(api, reverse("api:inspection-plans-publish", args=[plan.pk]), published_on="2025-01-06").status_code == 409
+    )
 
 
 def test_a_task_is_drawn_and_verified_through_the_api(world, api):  # noqa: F811
     today = timezone.localdate()  # the draw step draws on the day it is taken
     InspectionTask.objects.filter(pk=world["task"].pk).update(start_on=today, end_on=today + dt.timedelta(days=60))
-    base = f"/api/inspection-tasks/{world['task'].pk}"
-    assert post(api, f"{base}/publish/", published_on=str(today)).status_code == 409  # not drawn yet
-    assert post(api, f"{base}/publish-results/", published_on=str(today)).status_code == 409
-    assert post(api, f"{base}/verify/").status_code == 409
-    response = post(api, f"{base}/draw/")
+
+    def task_step(name):
+        return reverse(f"api:inspection-tasks-{name}", args=[world["task"].pk])
+
+    assert post(api, task_step("publish"), published_on=str(today)).status_code == 409  # not drawn yet
+    assert post(api, task_step("publish-results"), published_on=str(today)).status_code == 409
+    assert post(api, task_step("verify")).status_code == 409
+    response = post(api, task_step("draw"))
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["status"] == TaskStatus.DRAWN and body["drawn_on"] == str(today) and body["drawn_total"] == 20
-    refused = post(api, f"{base}/draw/")
+    refused = post(api, task_step("draw"))
     assert refused.status_code == 400 and "说明理由" in refused.content.decode()
-    assert post(api, f"{base}/draw/", reason="检查人员名录更新").status_code == 200
+    assert post(api, task_step("draw"), reason="检查人员名录更新").status_code == 200
     assert world["task"].runs.get(superseded_at__isnull=True).number == 2
-    assert post(api, f"{base}/verify/").status_code == 200
+    assert post(api, task_step("verify")).status_code == 200
     history = [
         h.history_change_reason for h in InspectionTask.history.filter(id=world["task"].pk).order_by("history_id")
     ]
@@ -106,31 +114,37 @@ def test_a_task_is_drawn_and_verified_through_the_api(world, api):  # noqa: F811
 
 def test_results_are_entered_and_published_through_the_api(world, api):  # noqa: F811
     rules.draw_task(world["task"], on=DRAW_DAY)
-    base = f"/api/inspection-tasks/{world['task'].pk}"
+
+    def task_step(name):
+        return reverse(f"api:inspection-tasks-{name}", args=[world["task"].pk])
+
     first, second = current_targets(world["task"])[:2]
-    path = f"/api/inspection-targets/{first.pk}"
-    assert post(api, f"{path}/publish/", published_on="2025-04-12").status_code == 409  # no result yet
-    response = post(api, f"{path}/result/", inspected_on="2025-04-10", result="rectify", disposal="责令限期整改")
+
+    def target_step(name):
+        return reverse(f"api:inspection-targets-{name}", args=[first.pk])
+
+    assert post(api, target_step("publish"), published_on="2025-04-12").status_code == 409  # no result yet
+    response = post(api, target_step("result"), inspected_on="2025-04-10", result="rectify", disposal="责令限期整改")
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["result"] == "rectify" and body["problem_found"] is True
     assert body["result_due_on"] == str(result_due(D(2025, 4, 10)))
-    redraw = post(api, f"{base}/draw/", reason="重抽")
+    redraw = post(api, task_step("draw"), reason="重抽")
     assert redraw.status_code == 409 and "已有检查结果" in redraw.json()["detail"]
-    response = post(api, f"{path}/publish/", published_on="2025-04-14")
+    response = post(api, target_step("publish"), published_on="2025-04-14")
     assert response.status_code == 200 and response.json()["published_on_time"] is True
-    again = post(api, f"{path}/result/", inspected_on="2025-04-10", result="no_problem")
+    again = post(api, target_step("result"), inspected_on="2025-04-10", result="no_problem")
     assert again.status_code == 409 and "已公示" in again.json()["detail"]
-    assert post(api, f"{path}/publish/", published_on="2025-04-15").status_code == 409
+    assert post(api, target_step("publish"), published_on="2025-04-15").status_code == 409
 
     rules.enter_result(second, inspected_on=D(2025, 4, 11), result=Result.NO_PROBLEM)
-    response = post(api, f"{base}/publish-results/", published_on="2025-08-01")
+    response = post(api, task_step("publish-results"), published_on="2025-08-01")
     assert response.status_code == 200
     second.refresh_from_db()
     assert second.published_on == D(2025, 8, 1) and second.published_on_time is False
-    response = post(api, f"{base}/publish/", published_on="2025-04-02")
+    response = post(api, task_step("publish"), published_on="2025-04-02")
     assert response.status_code == 200 and response.json()["published_on"] == "2025-04-02"
-    assert post(api, f"{base}/publish/", published_on="2025-04-03").status_code == 409
+    assert post(api, task_step("publish"), published_on="2025-04-03").status_code == 409
     history = [
         h.history_change_reason for h in InspectionTask.history.filter(id=world["task"].pk).order_by("history_id")
     ]
@@ -156,7 +170,9 @@ def test_a_patch_of_a_state_field_is_refused_and_changes_nothing(world, api, led
     row = {"inspection-tasks": world["task"], "inspection-matters": world["matter"], "inspection-plans": plan}[ledger]
     model = type(row)
     before = model.all_objects.filter(pk=row.pk).values().get()
-    response = api.patch(f"/api/{ledger}/{row.pk}/", {field: value}, content_type="application/json")
+    response = api.patch(
+        reverse(f"api:{ledger}-detail", args=[row.pk]), {field: value}, content_type="application/json"
+    )
     assert response.status_code == 400 and field in response.json()
     assert model.all_objects.filter(pk=row.pk).values().get() == before
 
@@ -165,7 +181,9 @@ def test_a_patch_of_a_result_is_refused(world, api):  # noqa: F811
     rules.draw_task(world["task"], on=DRAW_DAY)
     target = current_targets(world["task"])[0]
     for field, value in (("result", "no_problem"), ("inspected_on", "2025-04-10"), ("published_on", "2025-04-12")):
-        response = api.patch(f"/api/inspection-targets/{target.pk}/", {field: value}, content_type="application/json")
+        response = api.patch(
+            reverse("api:inspection-targets-detail", args=[target.pk]), {field: value}, content_type="application/json"
+        )
         assert response.status_code == 400 and field in response.json()
     target.refresh_from_db()
     assert target.result == "" and target.inspected_on is None and target.published_on is None
@@ -175,7 +193,9 @@ def test_a_result_on_a_superseded_draw_is_409(world, api):  # noqa: F811
     rules.draw_task(world["task"], on=DRAW_DAY)
     old = current_targets(world["task"])[0]
     rules.draw_task(world["task"], on=DRAW_DAY, reason="名录更新")
-    response = post(api, f"/api/inspection-targets/{old.pk}/result/", inspected_on="2025-04-10", result="no_problem")
+    response = post(
+        api, reverse("api:inspection-targets-result", args=[old.pk]), inspected_on="2025-04-10", result="no_problem"
+    )
     assert response.status_code == 409 and "已被替代" in response.json()["detail"]
 
 
@@ -214,7 +234,9 @@ def test_one_draw_in_force_per_task_in_the_database(world):  # noqa: F811
 def test_a_hidden_step_posted_anyway_is_refused_by_the_step(world, users, login):  # noqa: F811
     client = login(users["office"])
     page = client.post(
-        f"/ledgers/inspection-tasks/{world['task'].pk}/do/publish-results/", {"published_on": "2025-04-10"}, follow=True
+        reverse("ledger:inspection-tasks-action", args=[world["task"].pk, "publish-results"]),
+        {"published_on": "2025-04-10"},
+        follow=True,
     ).content.decode()
     assert "公示全部已录入的检查结果未执行" in page and "待抽取" in page
 

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from fazhi.services.models import ServiceItem
@@ -31,23 +32,23 @@ def item_form(unit, **overrides):
 
 def test_create_edit_and_history(users, tree, login):
     client = login(users["clerk"])
-    response = client.post("/ledgers/service-items/add/", item_form(tree["town"]))
+    response = client.post(reverse("ledger:service-items-add"), item_form(tree["town"]))
     assert response.status_code == 302
     item = ServiceItem.objects.get(code="NEW-1")
     assert item.unit == tree["town"]
-    client.post(f"/ledgers/service-items/{item.pk}/edit/", item_form(tree["town"], promised_limit=6))
+    client.post(reverse("ledger:service-items-edit", args=[item.pk]), item_form(tree["town"], promised_limit=6))
     item.refresh_from_db()
     assert item.promised_limit == 6
     assert [h.history_type for h in item.history.order_by("history_date")] == ["+", "~"]
     assert item.history.earliest("history_date").history_user == users["clerk"]
-    page = client.get(f"/ledgers/service-items/{item.pk}/").content.decode()
+    page = client.get(reverse("ledger:service-items-detail", args=[item.pk])).content.decode()
     assert "变更记录" in page and "承诺时限（工作日）：8 → 6" in page
 
 
 def test_form_refuses_a_promised_limit_longer_than_the_statutory_one(users, tree, login):
     client = login(users["clerk"])
     response = client.post(
-        "/ledgers/service-items/add/", item_form(tree["town"], statutory_limit=10, promised_limit=15)
+        reverse("ledger:service-items-add"), item_form(tree["town"], statutory_limit=10, promised_limit=15)
     )
     assert response.status_code == 400
     page = response.content.decode()
@@ -57,14 +58,14 @@ def test_form_refuses_a_promised_limit_longer_than_the_statutory_one(users, tree
 
 def test_form_refuses_control_characters_an_export_could_not_hold(users, tree, login):
     client = login(users["clerk"])
-    response = client.post("/ledgers/service-items/add/", item_form(tree["town"], name="新\x07事项"))
+    response = client.post(reverse("ledger:service-items-add"), item_form(tree["town"], name="新\x07事项"))
     assert response.status_code == 400 and "不能包含控制字符" in response.content.decode()
     assert not ServiceItem.all_objects.filter(code="NEW-1").exists()
 
 
 def test_form_cannot_place_a_row_in_a_unit_outside_scope(users, tree, login):
     client = login(users["clerk"])
-    response = client.post("/ledgers/service-items/add/", item_form(tree["other_county"]))
+    response = client.post(reverse("ledger:service-items-add"), item_form(tree["other_county"]))
     assert response.status_code == 400
     assert "选择一个有效的选项" in response.content.decode()
     assert not ServiceItem.all_objects.filter(code="NEW-1").exists()
@@ -73,15 +74,17 @@ def test_form_cannot_place_a_row_in_a_unit_outside_scope(users, tree, login):
 def test_delete_needs_a_reason_and_restore_brings_the_row_back(users, tree, login):
     item = make_item(tree["town"])
     client = login(users["clerk"])
-    refused = client.post(f"/ledgers/service-items/{item.pk}/delete/", {"reason": " "})
+    refused = client.post(reverse("ledger:service-items-delete", args=[item.pk]), {"reason": " "})
     assert refused.status_code == 400 and "必须填写删除原因" in refused.content.decode()
-    assert client.post(f"/ledgers/service-items/{item.pk}/delete/", {"reason": "重复录入"}).status_code == 302
+    assert (
+        client.post(reverse("ledger:service-items-delete", args=[item.pk]), {"reason": "重复录入"}).status_code == 302
+    )
     assert not ServiceItem.objects.filter(pk=item.pk).exists()
     deleted = ServiceItem.all_objects.get(pk=item.pk)
     assert deleted.deletion_reason == "重复录入" and deleted.deleted_by == users["clerk"]
-    assert "I-1" in client.get("/ledgers/service-items/recycle/").content.decode()
-    assert "I-1" not in client.get("/ledgers/service-items/").content.decode()
-    client.post(f"/ledgers/service-items/{item.pk}/restore/")
+    assert "I-1" in client.get(reverse("ledger:service-items-recycle")).content.decode()
+    assert "I-1" not in client.get(reverse("ledger:service-items-list")).content.decode()
+    client.post(reverse("ledger:service-items-restore", args=[item.pk]))
     assert ServiceItem.objects.filter(pk=item.pk).exists()
     reasons = list(item.history.order_by("history_date").values_list("history_change_reason", flat=True))
     assert reasons[-2:] == ["删除：重复录入", "从回收站恢复"]
@@ -96,27 +99,33 @@ def test_rows_cannot_be_destroyed(tree):
 def test_leader_reads_but_cannot_write(users, tree, login):
     item = make_item(tree["town"])
     client = login(users["leader"])
-    assert client.get(f"/ledgers/service-items/{item.pk}/").status_code == 200
-    assert client.get("/ledgers/service-items/add/").status_code == 403
-    assert client.post(f"/ledgers/service-items/{item.pk}/delete/", {"reason": "x"}).status_code == 403
-    assert client.post("/api/service-items/", {}).status_code == 403
+    assert client.get(reverse("ledger:service-items-detail", args=[item.pk])).status_code == 200
+    assert client.get(reverse("ledger:service-items-add")).status_code == 403
+    assert client.post(reverse("ledger:service-items-delete", args=[item.pk]), {"reason": "x"}).status_code == 403
+    assert client.post(reverse("api:service-items-list"), {}).status_code == 403
 
 
 def test_keyset_pages_walk_every_row_once(users, tree, login):
     for i in range(120):
         make_item(tree["town"], code=f"K-{i:03d}", promised=i % 20)
     client = login(users["office"])
-    seen, url, pages = [], "/ledgers/service-items/?sort=-promised_limit", 0
+    seen, url, pages = [], reverse("ledger:service-items-list") + "?sort=-promised_limit", 0
     while url:
         response = client.get(url)
         page = response.context["page"]
         seen += [row.code for row in page.rows]
         pages += 1
-        url = f"/ledgers/service-items/?sort=-promised_limit&after={page.next_token}" if page.next_token else None
+        url = (
+            reverse("ledger:service-items-list") + f"?sort=-promised_limit&after={page.next_token}"
+            if page.next_token
+            else None
+        )
     assert pages == 3 and len(seen) == 120 == len(set(seen))
     limits = [ServiceItem.objects.get(code=code).promised_limit for code in seen]
     assert limits == sorted(limits, reverse=True)
-    back = client.get(f"/ledgers/service-items/?sort=-promised_limit&before={page.prev_token}").context["page"]
+    back = client.get(reverse("ledger:service-items-list") + f"?sort=-promised_limit&before={page.prev_token}").context[
+        "page"
+    ]
     assert [row.code for row in back.rows] == seen[50:100]
 
 
@@ -124,9 +133,9 @@ def test_filters_and_export_follow_the_list(users, tree, login):
     make_item(tree["town"], code="ZERO", promised=0, tolerance_allowed=True, tolerance_documents="户口簿复印件")
     make_item(tree["town"], code="FIVE", promised=5)
     client = login(users["clerk"])
-    listed = client.get("/ledgers/service-items/?tolerance_allowed=true").content.decode()
+    listed = client.get(reverse("ledger:service-items-list") + "?tolerance_allowed=true").content.decode()
     assert "ZERO" in listed and "FIVE" not in listed
-    response = client.get("/ledgers/service-items/export/?tolerance_allowed=true")
+    response = client.get(reverse("ledger:service-items-export") + "?tolerance_allowed=true")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from fazhi.core.importing import ImportRefused, run_import
 from fazhi.core.ledgers import registry
@@ -174,24 +175,31 @@ def test_disclosure_metrics_and_overdue_list(tree, users, login):
             rules.reply_disclosure(request, "provided", replied)
     values = unit_metrics(YEAR, [town], subtree=False)[town.pk]
     assert values["disclosure_requests"] == 3 and values["disclosure_replied_on_time_rate"] == pytest.approx(2 / 3)
-    page = login(users["clerk"]).get("/ledgers/disclosure-requests/?overdue=true").content.decode()
+    page = login(users["clerk"]).get(reverse("ledger:disclosure-requests-list") + "?overdue=true").content.decode()
     assert "DR1" in page and "DR2" in page and "DR0" not in page and "DR3" not in page
 
 
 def test_disclosure_steps_through_the_web(tree, users, login):
     request = make_request(tree["town"])
     client = login(users["clerk"])
-    url = f"/ledgers/disclosure-requests/{request.pk}/do/"
-    client.post(url + "stop-clock/", {"started_on": "2025-06-10", "reason": "third_party"})
-    client.post(url + "resume-clock/", {"ended_on": "2025-06-17"})
+
+    def action_url(name):
+        return reverse("ledger:disclosure-requests-action", args=[request.pk, name])
+
+    client.post(action_url("stop-clock"), {"started_on": "2025-06-10", "reason": "third_party"})
+    client.post(action_url("resume-clock"), {"ended_on": "2025-06-17"})
     response = client.post(
-        url + "reply/", {"replied_on": "2025-07-08", "reply_type": "refused", "reply_reason": ""}, follow=True
+        action_url("reply"), {"replied_on": "2025-07-08", "reply_type": "refused", "reply_reason": ""}, follow=True
     )
     assert "第三十六条" in [str(m) for m in response.context["messages"]][-1]
-    client.post(url + "reply/", {"replied_on": "2025-07-08", "reply_type": "refused", "reply_reason": "属于商业秘密"})
+    client.post(
+        action_url("reply"), {"replied_on": "2025-07-08", "reply_type": "refused", "reply_reason": "属于商业秘密"}
+    )
     request.refresh_from_db()
     assert request.reply_type == "refused" and request.on_time is True
-    assert "征求第三方意见" in client.get(f"/ledgers/disclosure-requests/{request.pk}/").content.decode()
+    assert (
+        "征求第三方意见" in client.get(reverse("ledger:disclosure-requests-detail", args=[request.pk])).content.decode()
+    )
 
 
 # -- import --------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from fazhi.core.importing import ImportRefused, run_import
 from fazhi.core.invariants import load, violations
@@ -81,7 +82,7 @@ def test_correctly_stepped_rows_satisfy_every_invariant(tree):
 def test_suggestion_steps_through_the_api(tree, users, client):
     suggestion = make_suggestion(tree["town"])
     client.force_login(users["clerk"])
-    url = f"/api/suggestions/{suggestion.pk}/"
+    url = reverse("api:suggestions-detail", args=[suggestion.pk])
     assert client.post(url + "co-handler/", {"unit_code": "D2"}, **JSON).status_code == 200
     co = suggestion.co_handlers.get()
     assert (
@@ -119,7 +120,7 @@ def test_a_rule_broken_by_a_step_is_a_400_naming_the_law(tree, users, client):
     suggestion = make_suggestion(tree["town"])
     client.force_login(users["clerk"])
     response = client.post(
-        f"/api/suggestions/{suggestion.pk}/difficult/",
+        reverse("api:suggestions-difficult", args=[suggestion.pk]),
         {"declared_on": "2025-06-23", "difficult_reason": "来不及"},
         **JSON,
     )
@@ -131,11 +132,11 @@ def test_state_fields_are_read_only_in_the_api(tree, users, client):
     suggestion, request = make_suggestion(tree["town"]), make_request(tree["town"])
     client.force_login(users["clerk"])
     for url, change in [
-        (f"/api/suggestions/{suggestion.pk}/", {"status": "replied"}),
-        (f"/api/suggestions/{suggestion.pk}/", {"replied_on": "2025-05-01"}),
-        (f"/api/suggestions/{suggestion.pk}/", {"due_on": "2025-12-31"}),
-        (f"/api/disclosure-requests/{request.pk}/", {"reply_type": "provided"}),
-        (f"/api/disclosure-requests/{request.pk}/", {"extension_days": 20}),
+        (reverse("api:suggestions-detail", args=[suggestion.pk]), {"status": "replied"}),
+        (reverse("api:suggestions-detail", args=[suggestion.pk]), {"replied_on": "2025-05-01"}),
+        (reverse("api:suggestions-detail", args=[suggestion.pk]), {"due_on": "2025-12-31"}),
+        (reverse("api:disclosure-requests-detail", args=[request.pk]), {"reply_type": "provided"}),
+        (reverse("api:disclosure-requests-detail", args=[request.pk]), {"extension_days": 20}),
     ]:
         response = client.patch(url, change, **JSON)
         assert response.status_code == 400, change
@@ -145,7 +146,12 @@ def test_state_fields_are_read_only_in_the_api(tree, users, client):
     assert (suggestion.status, suggestion.replied_on, suggestion.due_on) == ("assigned", None, D(2025, 6, 20))
     assert (request.reply_type, request.extension_days, request.due_on) == ("", 0, D(2025, 7, 1))
     # the fields a new row needs stay writable, and the derived ones follow
-    assert client.patch(f"/api/suggestions/{suggestion.pk}/", {"assigned_on": "2025-03-21"}, **JSON).status_code == 200
+    assert (
+        client.patch(
+            reverse("api:suggestions-detail", args=[suggestion.pk]), {"assigned_on": "2025-03-21"}, **JSON
+        ).status_code
+        == 200
+    )
     assert Suggestion.objects.get(pk=suggestion.pk).due_on == D(2025, 6, 23)  # 6-21 is a Saturday
 
 
@@ -156,15 +162,31 @@ def test_an_edited_base_date_cannot_contradict_the_steps_taken(tree, users, clie
     rules.request_disclosure_correction(request, D(2025, 6, 10))
     client.force_login(users["clerk"])
     for url, change, message in [
-        (f"/api/suggestions/{suggestion.pk}/", {"assigned_on": "2025-05-07"}, "交办日期不能晚于答复日期"),
-        (f"/api/suggestions/{suggestion.pk}/", {"unit": tree["dept2"].pk}, ""),  # out of the clerk's scope anyway
-        (f"/api/disclosure-requests/{request.pk}/", {"received_on": "2025-06-11"}, "收到申请日期不能晚于补正告知日期"),
-        (f"/api/disclosure-requests/{request.pk}/", {"received_on": "2025-05-20"}, "依申请公开补正告知期限"),
+        (
+            reverse("api:suggestions-detail", args=[suggestion.pk]),
+            {"assigned_on": "2025-05-07"},
+            "交办日期不能晚于答复日期",
+        ),
+        (
+            reverse("api:suggestions-detail", args=[suggestion.pk]),
+            {"unit": tree["dept2"].pk},
+            "",
+        ),  # out of the clerk's scope anyway
+        (
+            reverse("api:disclosure-requests-detail", args=[request.pk]),
+            {"received_on": "2025-06-11"},
+            "收到申请日期不能晚于补正告知日期",
+        ),
+        (
+            reverse("api:disclosure-requests-detail", args=[request.pk]),
+            {"received_on": "2025-05-20"},
+            "依申请公开补正告知期限",
+        ),
     ]:
         response = client.patch(url, change, **JSON)
         assert response.status_code == 400 and message in str(response.json()), change
     client.force_login(users["office"])
-    response = client.patch(f"/api/suggestions/{suggestion.pk}/", {"unit": tree["dept2"].pk}, **JSON)
+    response = client.patch(reverse("api:suggestions-detail", args=[suggestion.pk]), {"unit": tree["dept2"].pk}, **JSON)
     assert response.status_code == 400 and "主办单位不能同时作为协办单位" in str(response.json())
     assert Suggestion.objects.get(pk=suggestion.pk).assigned_on == D(2025, 3, 20)
     assert DisclosureRequest.objects.get(pk=request.pk).received_on == D(2025, 6, 3)
@@ -173,7 +195,7 @@ def test_an_edited_base_date_cannot_contradict_the_steps_taken(tree, users, clie
 def test_disclosure_steps_through_the_api(tree, users, client):
     request = make_request(tree["town"])
     client.force_login(users["clerk"])
-    url = f"/api/disclosure-requests/{request.pk}/"
+    url = reverse("api:disclosure-requests-detail", args=[request.pk])
     assert (
         client.post(url + "request-correction/", {"correction_requested_on": "2025-06-05"}, **JSON).status_code == 200
     )
@@ -219,7 +241,9 @@ def test_an_optional_text_may_be_left_out_of_a_step_body(tree, users, client):
     request = make_request(tree["town"])
     client.force_login(users["clerk"])
     response = client.post(
-        f"/api/disclosure-requests/{request.pk}/reply/", {"replied_on": "2025-06-20", "reply_type": "provided"}, **JSON
+        reverse("api:disclosure-requests-reply", args=[request.pk]),
+        {"replied_on": "2025-06-20", "reply_type": "provided"},
+        **JSON,
     )
     assert response.status_code == 200
 
@@ -245,7 +269,9 @@ def test_steps_on_a_deleted_row_are_refused(tree, users, client):
         rules.reply_disclosure(request, "provided", D(2025, 6, 20))
     client.force_login(users["clerk"])
     response = client.post(
-        f"/api/suggestions/{suggestion.pk}/reply/", {"replied_on": "2025-05-01", "reply_category": "A"}, **JSON
+        reverse("api:suggestions-reply", args=[suggestion.pk]),
+        {"replied_on": "2025-05-01", "reply_category": "A"},
+        **JSON,
     )
     assert response.status_code == 404
     assert Suggestion.all_objects.get(pk=suggestion.pk).status == "assigned"
@@ -264,7 +290,7 @@ def test_the_web_refuses_a_step_the_page_would_not_offer(tree, users, login):
     rules.reply_suggestion(suggestion, D(2025, 5, 1), "A")
     client = login(users["clerk"])
     page = client.post(
-        f"/ledgers/suggestions/{suggestion.pk}/do/difficult/",
+        reverse("ledger:suggestions-action", args=[suggestion.pk, "difficult"]),
         {"declared_on": "2025-04-01", "difficult_reason": "x"},
         follow=True,
     )
@@ -435,6 +461,6 @@ def test_an_assignment_date_past_the_calendar_is_a_400(tree, users, client):
         "proposer": "王代表",
         "assigned_on": "9999-12-31",
     }
-    response = client.post("/api/suggestions/", payload, **JSON)
+    response = client.post(reverse("api:suggestions-list"), payload, **JSON)
     assert response.status_code == 400 and "超出可计算答复期限的范围" in str(response.json())
     assert not Suggestion.all_objects.filter(number="9999").exists()

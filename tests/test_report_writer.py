@@ -5,6 +5,7 @@ import io
 import zipfile
 
 import pytest
+from django.urls import reverse
 from docx import Document
 from docx.shared import Mm
 
@@ -99,27 +100,33 @@ def test_docx_is_laid_out_as_an_official_document(report):
 
 def test_review_publish_and_the_portal(report, users, login, client):
     office = login(users["office"])
-    response = office.post(f"/ledgers/annual-reports/{report.pk}/do/review/", {"confirm": "on"}, follow=True)
+    response = office.post(
+        reverse("ledger:annual-reports-action", args=[report.pk, "review"]), {"confirm": "on"}, follow=True
+    )
     assert "还有1个段落未审核" in response.content.decode()
     block = report.blocks.get()
-    office.post(f"/ledgers/report-blocks/{block.pk}/do/approve/", {"confirm": "on"})
-    office.post(f"/ledgers/annual-reports/{report.pk}/do/review/", {"confirm": "on"})
-    assert client.get(f"/portal/reports/{report.pk}/").status_code == 404  # not public before publication
-    office.post(f"/ledgers/annual-reports/{report.pk}/do/publish/", {"confirm": "on"})
+    office.post(reverse("ledger:report-blocks-action", args=[block.pk, "approve"]), {"confirm": "on"})
+    office.post(reverse("ledger:annual-reports-action", args=[report.pk, "review"]), {"confirm": "on"})
+    assert (
+        client.get(reverse("portal:reports:document", args=[report.pk])).status_code == 404
+    )  # not public before publication
+    office.post(reverse("ledger:annual-reports-action", args=[report.pk, "publish"]), {"confirm": "on"})
     report.refresh_from_db()
     assert report.status == "published" and report.due_on == dt.date(2026, 3, 31)
     assert report.is_overdue  # published today (after 2026-03-31): late, and shown so
     client.logout()
-    listing = client.get("/portal/reports/").content.decode()
+    listing = client.get(reverse("portal:reports:index")).content.decode()
     assert report.display_title in listing
-    page = client.get(f"/portal/reports/{report.pk}/").content.decode()
+    page = client.get(reverse("portal:reports:document", args=[report.pk])).content.decode()
     assert "共收到行政复议申请187件" in page
-    docx = client.get(f"/portal/reports/{report.pk}/?format=docx")
+    docx = client.get(reverse("portal:reports:document", args=[report.pk]) + "?format=docx")
     assert docx["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
 def test_clerk_cannot_publish_and_staff_download_is_scoped(report, users, login):
     clerk = login(users["clerk"])
-    assert clerk.get(f"/reports/{report.pk}/document/").status_code == 404  # the county's report is above the clerk
+    assert (
+        clerk.get(reverse("reports:document", args=[report.pk])).status_code == 404
+    )  # the county's report is above the clerk
     admin = login(users["unit_admin"])
-    assert admin.get(f"/reports/{report.pk}/document/?format=docx").status_code == 200
+    assert admin.get(reverse("reports:document", args=[report.pk]) + "?format=docx").status_code == 200

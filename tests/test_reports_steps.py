@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from fazhi.core.invariants import load, violations
@@ -40,19 +41,19 @@ def test_review_and_publish_through_the_api(tree, users, client):
     report = make_report(tree["county"])
     block = report.blocks.get()
     client.force_login(users["unit_admin"])
-    pending = client.post(f"/api/annual-reports/{report.pk}/review/", CONFIRM, **JSON)
+    pending = client.post(reverse("api:annual-reports-review", args=[report.pk]), CONFIRM, **JSON)
     assert pending.status_code == 400 and "还有1个段落未审核" in str(pending.json())
-    early = client.post(f"/api/annual-reports/{report.pk}/publish/", CONFIRM, **JSON)
+    early = client.post(reverse("api:annual-reports-publish", args=[report.pk]), CONFIRM, **JSON)
     assert early.status_code == 409 and "须先审核" in early.json()["detail"]
-    response = client.post(f"/api/report-blocks/{block.pk}/approve/", CONFIRM, **JSON)
+    response = client.post(reverse("api:report-blocks-approve", args=[block.pk]), CONFIRM, **JSON)
     assert response.status_code == 200 and response.json()["approved"] is True
-    assert client.post(f"/api/report-blocks/{block.pk}/approve/", CONFIRM, **JSON).status_code == 409
-    response = client.post(f"/api/annual-reports/{report.pk}/review/", CONFIRM, **JSON)
+    assert client.post(reverse("api:report-blocks-approve", args=[block.pk]), CONFIRM, **JSON).status_code == 409
+    response = client.post(reverse("api:annual-reports-review", args=[report.pk]), CONFIRM, **JSON)
     assert response.status_code == 200 and response.json()["status"] == "reviewed" and response.json()["reviewed_at"]
-    assert client.post(f"/api/annual-reports/{report.pk}/review/", CONFIRM, **JSON).status_code == 409
-    response = client.post(f"/api/annual-reports/{report.pk}/publish/", CONFIRM, **JSON)
+    assert client.post(reverse("api:annual-reports-review", args=[report.pk]), CONFIRM, **JSON).status_code == 409
+    response = client.post(reverse("api:annual-reports-publish", args=[report.pk]), CONFIRM, **JSON)
     assert response.status_code == 200 and response.json()["status"] == "published" and response.json()["published_at"]
-    again = client.post(f"/api/annual-reports/{report.pk}/publish/", CONFIRM, **JSON)
+    again = client.post(reverse("api:annual-reports-publish", args=[report.pk]), CONFIRM, **JSON)
     assert again.status_code == 409 and "已公开" in again.json()["detail"]
     report.refresh_from_db()
     assert report.reviewed_at <= report.published_at
@@ -63,13 +64,13 @@ def test_a_clerk_cannot_review_and_state_fields_are_read_only(tree, users, clien
     report = make_report(tree["town"])
     block = report.blocks.get()
     client.force_login(users["clerk"])
-    assert client.post(f"/api/report-blocks/{block.pk}/approve/", CONFIRM, **JSON).status_code == 403
-    assert client.post(f"/api/annual-reports/{report.pk}/review/", CONFIRM, **JSON).status_code == 403
+    assert client.post(reverse("api:report-blocks-approve", args=[block.pk]), CONFIRM, **JSON).status_code == 403
+    assert client.post(reverse("api:annual-reports-review", args=[report.pk]), CONFIRM, **JSON).status_code == 403
     for url, change in [
-        (f"/api/annual-reports/{report.pk}/", {"status": "published"}),
-        (f"/api/annual-reports/{report.pk}/", {"published_at": "2026-03-01T09:00:00+08:00"}),
-        (f"/api/annual-reports/{report.pk}/", {"due_on": "2026-12-31"}),
-        (f"/api/report-blocks/{block.pk}/", {"approved": True}),
+        (reverse("api:annual-reports-detail", args=[report.pk]), {"status": "published"}),
+        (reverse("api:annual-reports-detail", args=[report.pk]), {"published_at": "2026-03-01T09:00:00+08:00"}),
+        (reverse("api:annual-reports-detail", args=[report.pk]), {"due_on": "2026-12-31"}),
+        (reverse("api:report-blocks-detail", args=[block.pk]), {"approved": True}),
     ]:
         response = client.patch(url, change, **JSON)
         assert response.status_code == 400 and "办理步骤" in str(response.json()), change
@@ -77,7 +78,12 @@ def test_a_clerk_cannot_review_and_state_fields_are_read_only(tree, users, clien
     assert (report.status, report.published_at, report.due_on) == ("draft", None, dt.date(2026, 3, 31))
     assert NarrativeBlock.objects.get(pk=block.pk).approved is False
     # what the clerk writes (the text, the title) stays writable
-    assert client.patch(f"/api/annual-reports/{report.pk}/", {"title": "城关镇2025年度报告"}, **JSON).status_code == 200
+    assert (
+        client.patch(
+            reverse("api:annual-reports-detail", args=[report.pk]), {"title": "城关镇2025年度报告"}, **JSON
+        ).status_code
+        == 200
+    )
 
 
 def test_a_passage_edited_after_approval_is_approved_again_before_publication(tree, users, client):
@@ -86,14 +92,16 @@ def test_a_passage_edited_after_approval_is_approved_again_before_publication(tr
     rules.approve_block(block)
     rules.review(report)
     client.force_login(users["unit_admin"])
-    edited = client.patch(f"/api/report-blocks/{block.pk}/", {"text": "基层执法力量和法制审核人员仍显不足。"}, **JSON)
+    edited = client.patch(
+        reverse("api:report-blocks-detail", args=[block.pk]), {"text": "基层执法力量和法制审核人员仍显不足。"}, **JSON
+    )
     assert edited.status_code == 200 and edited.json()["approved"] is False
-    refused = client.post(f"/api/annual-reports/{report.pk}/publish/", CONFIRM, **JSON)
+    refused = client.post(reverse("api:annual-reports-publish", args=[report.pk]), CONFIRM, **JSON)
     assert refused.status_code == 400 and "还有1个段落未审核" in str(refused.json())
-    assert client.post(f"/api/report-blocks/{block.pk}/approve/", CONFIRM, **JSON).status_code == 200
-    assert client.post(f"/api/annual-reports/{report.pk}/publish/", CONFIRM, **JSON).status_code == 200
+    assert client.post(reverse("api:report-blocks-approve", args=[block.pk]), CONFIRM, **JSON).status_code == 200
+    assert client.post(reverse("api:annual-reports-publish", args=[report.pk]), CONFIRM, **JSON).status_code == 200
     late = NarrativeBlock.objects.create(unit=report.unit, report=report, section=Section.OTHER, text="补充。")
-    conflict = client.post(f"/api/report-blocks/{late.pk}/approve/", CONFIRM, **JSON)
+    conflict = client.post(reverse("api:report-blocks-approve", args=[late.pk]), CONFIRM, **JSON)
     assert conflict.status_code == 409 and "报告已公开" in conflict.json()["detail"]
 
 
@@ -103,14 +111,14 @@ def test_steps_on_a_deleted_report_are_refused(tree, users, client):
     with pytest.raises(StateConflict, match="回收站"):
         rules.review(report)
     client.force_login(users["unit_admin"])
-    assert client.post(f"/api/annual-reports/{report.pk}/review/", CONFIRM, **JSON).status_code == 404
+    assert client.post(reverse("api:annual-reports-review", args=[report.pk]), CONFIRM, **JSON).status_code == 404
     assert AnnualReport.all_objects.get(pk=report.pk).status == "draft"
 
 
 def test_the_web_refuses_publication_the_page_would_not_offer(tree, users, login):
     report = make_report(tree["county"], blocks=())
     page = login(users["unit_admin"]).post(
-        f"/ledgers/annual-reports/{report.pk}/do/publish/", {"confirm": "on"}, follow=True
+        reverse("ledger:annual-reports-action", args=[report.pk, "publish"]), {"confirm": "on"}, follow=True
     )
     assert any("须先审核" in str(m) for m in page.context["messages"])
     assert AnnualReport.objects.get(pk=report.pk).status == "draft"
@@ -162,9 +170,12 @@ def test_report_invariants_find_rows_written_around_the_steps(tree):
 def test_a_second_report_for_the_year_is_a_400_not_a_database_error(tree, users, client, login):
     make_report(tree["town"], blocks=())
     client.force_login(users["clerk"])
-    response = client.post("/api/annual-reports/", {"unit": tree["town"].pk, "year": 2025}, **JSON)
+    response = client.post(reverse("api:annual-reports-list"), {"unit": tree["town"].pk, "year": 2025}, **JSON)
     assert response.status_code == 400 and "2025年度的报告已存在" in str(response.json())
-    page = login(users["clerk"]).post("/ledgers/annual-reports/add/", {"unit": tree["town"].pk, "year": 2025})
+    page = login(users["clerk"]).post(reverse("ledger:annual-reports-add"), {"unit": tree["town"].pk, "year": 2025})
     assert page.status_code == 400 and "2025年度的报告已存在" in page.content.decode()
     AnnualReport.objects.get(unit=tree["town"]).soft_delete(users["clerk"], "重新起草")
-    assert client.post("/api/annual-reports/", {"unit": tree["town"].pk, "year": 2025}, **JSON).status_code == 201
+    assert (
+        client.post(reverse("api:annual-reports-list"), {"unit": tree["town"].pk, "year": 2025}, **JSON).status_code
+        == 201
+    )

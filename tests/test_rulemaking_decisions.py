@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from fazhi.core.invariants import violations
 from fazhi.law.calendar import default_calendar
@@ -274,7 +275,7 @@ def test_accountability_record_names_who_entered_each_step(tree, users, login):
     rules.exempt_procedure(decision, "participation", "依法不予公开的事项")
     rules.submit_legality_review(decision, D(2025, 5, 6))
     response = client.post(
-        f"/ledgers/major-decisions/{decision.pk}/do/legality/",
+        reverse("ledger:major-decisions-action", args=[decision.pk, "legality"]),
         {
             "legality_reviewed_on": "2025-05-30",
             "legality_reviewer": "市司法局 赵敏",
@@ -287,7 +288,7 @@ def test_accountability_record_names_who_entered_each_step(tree, users, login):
     decision.refresh_from_db()
     review_row = next(row for row in decision.accountability_record() if row[0] == "合法性审查")
     assert review_row[3] == str(users["office"])
-    page = client.get(f"/ledgers/major-decisions/{decision.pk}/").content.decode()
+    page = client.get(reverse("ledger:major-decisions-detail", args=[decision.pk])).content.decode()
     assert "终身责任追究记录" in page and "市司法局 赵敏" in page
 
 
@@ -295,7 +296,7 @@ def test_refusal_is_shown_on_the_detail_page(tree, users, login):
     client = login(users["office"])
     decision = make_decision(tree["gov"])
     response = client.post(
-        f"/ledgers/major-decisions/{decision.pk}/do/discuss/",
+        reverse("ledger:major-decisions-action", args=[decision.pk, "discuss"]),
         {
             "discussed_on": "2025-06-10",
             "meeting": "常务会议",
@@ -315,7 +316,7 @@ def test_workflow_fields_cannot_be_set_through_the_api(tree, users, login):
     client = login(users["office"])
     decision = make_decision(tree["gov"])
     response = client.patch(
-        f"/api/major-decisions/{decision.pk}/",
+        reverse("api:major-decisions-detail", args=[decision.pk]),
         {"legality_passed": True, "status": "decided"},
         content_type="application/json",
     )
@@ -448,7 +449,7 @@ def test_opinion_before_request_and_adviser_contract_dates_are_checked(tree):
 def test_adviser_api_refuses_serving_units_outside_scope(tree, users, login):
     client = login(users["unit_admin"])
     response = client.post(
-        "/api/legal-advisers/",
+        reverse("api:legal-advisers-list"),
         {
             "unit": tree["county"].pk,
             "name": "新顾问",
@@ -463,7 +464,7 @@ def test_adviser_api_refuses_serving_units_outside_scope(tree, users, login):
     )
     assert response.status_code == 400 and not LegalAdviser.objects.filter(name="新顾问").exists()
     response = client.post(
-        "/api/legal-advisers/",
+        reverse("api:legal-advisers-list"),
         {
             "unit": tree["county"].pk,
             "name": "新顾问",
@@ -619,7 +620,7 @@ def test_rules_metrics_of_a_county_and_its_subtree(ledger):
 def test_overview_page_lists_reminders_in_scope(ledger, users, login):
     late = published(make_doc(ledger["other_county"], title="另一县逾期未备案"), number="X9", on=D(2025, 3, 20))
     assert late.filing_overdue()
-    page = login(users["unit_admin"]).get("/rulemaking/?year=2025").content.decode()
+    page = login(users["unit_admin"]).get(reverse("rulemaking:overview") + "?year=2025").content.decode()
     assert "县文件3" in page and "另一县逾期未备案" not in page
     assert "规范性文件备案率" in page
 

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from openpyxl import Workbook
 
 from fazhi.core.importing import ImportRefused, run_import
@@ -434,7 +435,7 @@ def test_a_published_document_cannot_be_edited(tree, users, login):
     doc = published(make_doc(tree["gov"]))
     client = login(users["office"])
     response = client.post(
-        f"/ledgers/normative-documents/{doc.pk}/edit/",
+        reverse("ledger:normative-documents-edit", args=[doc.pk]),
         {
             "unit": tree["gov"].pk,
             "title": "悄悄改名",
@@ -449,7 +450,7 @@ def test_a_published_document_cannot_be_edited(tree, users, login):
     assert doc.title == "云测市城市养犬管理办法"
     draft = make_doc(tree["gov"], title="草稿")
     response = client.post(
-        f"/ledgers/normative-documents/{draft.pk}/edit/",
+        reverse("ledger:normative-documents-edit", args=[draft.pk]),
         {
             "unit": tree["gov"].pk,
             "title": "草稿（修改）",

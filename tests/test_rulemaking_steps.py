@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from django import forms
+from django.urls import reverse
 
 from fazhi.core.invariants import load, violations
 from fazhi.core.ledgers import registry
@@ -56,7 +57,7 @@ def api(client, method, path, body=None):
 
 
 def step(client, slug, row, name, body=None):
-    return api(client, "post", f"/api/{slug}/{row.pk}/{name}/", body)
+    return api(client, "post", reverse(f"api:{slug}-{name}", args=[row.pk]), body)
 
 
 @pytest.fixture
@@ -321,7 +322,7 @@ def test_a_patch_of_a_state_field_is_400_and_changes_nothing(tree, office, slug,
     row = make(tree)
     model = type(row)
     before = model.all_objects.values().get(pk=row.pk)
-    response = api(office, "patch", f"/api/{slug}/{row.pk}/", body)
+    response = api(office, "patch", reverse(f"api:{slug}-detail", args=[row.pk]), body)
     assert response.status_code == 400
     [field] = body
     assert "不能直接修改" in response.json()[field][0]
@@ -349,10 +350,10 @@ def test_a_new_row_cannot_be_created_in_a_later_state_but_a_fresh_one_can(tree, 
     body = {"unit": tree["gov"].pk, **body}
     if slug == "major-decisions":
         body["catalogue"] = catalogue_row(tree).pk
-    response = api(office, "post", f"/api/{slug}/", body)
+    response = api(office, "post", reverse(f"api:{slug}-list"), body)
     assert response.status_code == 400
     fresh = {k: v for k, v in body.items() if k not in ("status", "number")}
-    response = api(office, "post", f"/api/{slug}/", fresh)
+    response = api(office, "post", reverse(f"api:{slug}-list"), fresh)
     assert response.status_code == 201, response.content
     assert response.json()["status"] in (DocumentStatus.DRAFTING, DecisionStatus.PLANNED)
 
@@ -361,7 +362,7 @@ def test_the_generic_forms_create_reviews_and_refuse_an_overlapping_consultation
     response = api(
         office,
         "post",
-        "/api/legality-reviews/",
+        reverse("api:legality-reviews-list"),
         {
             "unit": tree["town"].pk,
             "number": "HF-9",
@@ -376,7 +377,7 @@ def test_the_generic_forms_create_reviews_and_refuse_an_overlapping_consultation
     response = api(
         office,
         "post",
-        "/api/consultations/",
+        reverse("api:consultations-list"),
         {
             "unit": tree["gov"].pk,
             "document": consultation.document_id,
@@ -392,7 +393,9 @@ def test_the_generic_forms_create_reviews_and_refuse_an_overlapping_consultation
 def test_an_edited_start_may_not_come_after_a_step_already_taken(tree, office):
     decision = make_decision(tree["gov"])  # proposed 2025-03-03
     rules.record_expert_review(decision, D(2025, 4, 1), "张三", "可行")
-    response = api(office, "patch", f"/api/major-decisions/{decision.pk}/", {"proposed_on": "2025-04-02"})
+    response = api(
+        office, "patch", reverse("api:major-decisions-detail", args=[decision.pk]), {"proposed_on": "2025-04-02"}
+    )
     assert response.status_code == 400 and "不能晚于专家论证日期" in response.json()["proposed_on"][0]
     review = make_review(tree["town"])
     rules.give_opinion(
@@ -403,9 +406,13 @@ def test_an_edited_start_may_not_come_after_a_step_already_taken(tree, office):
         opinion="合法",
         conclusion=ReviewConclusion.LAWFUL,
     )
-    response = api(office, "patch", f"/api/legality-reviews/{review.pk}/", {"requested_on": "2025-03-11"})
+    response = api(
+        office, "patch", reverse("api:legality-reviews-detail", args=[review.pk]), {"requested_on": "2025-03-11"}
+    )
     assert response.status_code == 400 and "不能晚于出具意见日期" in response.json()["requested_on"][0]
-    response = api(office, "patch", f"/api/legality-reviews/{review.pk}/", {"requested_on": "2025-03-04"})
+    response = api(
+        office, "patch", reverse("api:legality-reviews-detail", args=[review.pk]), {"requested_on": "2025-03-04"}
+    )
     assert response.status_code == 200 and response.json()["workdays_taken"] == 4, "derived again on save"
 
 
@@ -442,7 +449,7 @@ def test_a_web_step_the_page_did_not_offer_is_refused_with_its_rule(tree, office
     decision = make_decision(tree["gov"])
     rules.record_expert_review(decision, D(2025, 4, 1), "张三", "可行")
     response = office.post(
-        f"/ledgers/major-decisions/{decision.pk}/do/expert/",
+        reverse("ledger:major-decisions-action", args=[decision.pk, "expert"]),
         {"expert_review_on": "2025-04-02", "expert_names": "李四", "expert_opinion": "不可行"},
         follow=True,
     )

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from django.urls import reverse
 
 from .conftest import PASSWORD
 
@@ -37,16 +38,16 @@ def test_production_refuses_to_start_without_a_secret():
 @pytest.mark.django_db
 def test_password_guessing_is_throttled(users, client, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        response = client.post("/login/", {"username": "clerk", "password": "guess"})
+        response = client.post(reverse("login"), {"username": "clerk", "password": "guess"})
         assert response.status_code == 200 and "用户名或密码错误" in response.content.decode()
-    assert client.post("/login/", {"username": "clerk", "password": "guess"}).status_code == 429
-    locked = client.post("/login/", {"username": "clerk", "password": PASSWORD})
+    assert client.post(reverse("login"), {"username": "clerk", "password": "guess"}).status_code == 429
+    locked = client.post(reverse("login"), {"username": "clerk", "password": PASSWORD})
     assert locked.status_code == 429 and "暂停登录" in locked.content.decode()
-    other = client.post("/login/", {"username": "office", "password": PASSWORD})
+    other = client.post(reverse("login"), {"username": "office", "password": PASSWORD})
     assert other.status_code == 302  # another account from the same address is not locked out
 
 
 def test_security_headers(users, client):
-    response = client.get("/login/")
+    response = client.get(reverse("login"))
     assert response["X-Frame-Options"] == "DENY" and response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"

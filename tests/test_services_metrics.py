@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from fazhi.metrics.registry import Period, unit_metrics
 from fazhi.services import rules
@@ -78,9 +79,9 @@ def test_subtree_totals_and_ratios_from_parts(ledger):
 
 def test_figures_page_shows_the_units_year(ledger, users, client):
     client.force_login(users["unit_admin"])
-    page = client.get("/services/figures/?year=2025").content.decode()
+    page = client.get(reverse("services:figures") + "?year=2025").content.decode()
     assert "测试县人民政府" in page
     assert '<td>政务服务事项数</td><td class="text-end">3</td>' in page
     assert '<td>好评率</td><td class="text-end">33.33%</td>' in page
-    chart = client.get("/services/figures/?year=2025").context["chart"]
+    chart = client.get(reverse("services:figures") + "?year=2025").context["chart"]
     assert sum(chart["received"]) == 3 and chart["received"][5] == 2 and chart["completed"][0] == 1

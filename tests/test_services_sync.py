@@ -15,7 +15,6 @@ from fazhi.services.models import Application, ApplicationDay, MissingDocument, 
 from .factories import make_application, make_item, valid_id
 
 D = dt.date
-SYNC = "/api/applications/sync/"
 
 
 def record(number, item="I-1", **steps):
@@ -32,7 +31,7 @@ def record(number, item="I-1", **steps):
 
 
 def sync(client, records):
-    return client.post(SYNC, {"records": records}, content_type="application/json")
+    return client.post(reverse("api:applications-sync"), {"records": records}, content_type="application/json")
 
 
 @pytest.fixture
@@ -212,6 +211,6 @@ def test_fazhi_check_prints_links_and_exits_non_zero(decided):
     out = io.StringIO()
     with pytest.raises(CommandError, match="发现违规"):
         call_command("check", stdout=out)
-    assert f"/ledgers/applications/{decided.pk}/" in out.getvalue() and "按时办结" in out.getvalue()
+    assert reverse("ledger:applications-detail", args=[decided.pk]) in out.getvalue() and "按时办结" in out.getvalue()
     with pytest.raises(CommandError, match="未知的规则"):
         call_command("check", "--invariant", "services.no_such_rule")

@@ -2,13 +2,15 @@
 
 import datetime as dt
 
+from django.urls import reverse
+
 from fazhi.services.models import Application, Rating
 
 from .factories import make_application, make_item
 
 
 def act(client, app, action, **data):
-    return client.post(f"/ledgers/applications/{app.pk}/do/{action}/", data, follow=True)
+    return client.post(reverse("ledger:applications-action", args=[app.pk, action]), data, follow=True)
 
 
 def messages_of(response):
@@ -49,7 +51,9 @@ def test_tolerance_refused_for_an_item_not_on_the_list(users, tree, login):
     client = login(users["clerk"])
     act(client, app, "accept", accepted_on="2025-06-03")
     response = client.post(
-        f"/ledgers/applications/{app.pk}/do/missing-document/", {"name": "x", "due_on": "2025-06-09"}, follow=True
+        reverse("ledger:applications-action", args=[app.pk, "missing-document"]),
+        {"name": "x", "due_on": "2025-06-09"},
+        follow=True,
     )
     # The button is not shown for such an item, and a post made anyway is refused by the step with its rule.
     assert "do/missing-document/" not in response.content.decode()
@@ -65,7 +69,7 @@ def test_overdue_filter_lists_late_and_open_past_deadline(users, tree, login):
     )
     make_application(item, number="FINE", decided_on=dt.date(2025, 6, 4), **decided)
     client = login(users["clerk"])
-    page = client.get("/ledgers/applications/?overdue=true").content.decode()
+    page = client.get(reverse("ledger:applications-list") + "?overdue=true").content.decode()
     assert "LATE" in page and "OPEN" in page and "FINE" not in page
 
 
@@ -80,7 +84,7 @@ def test_a_bad_rating_opens_a_rectification_with_a_due_date(users, tree, login):
         2025, 6, 26
     )  # 15 working days after Thursday 6-5 (端午 5-31 to 6-2 before)
     client = login(users["clerk"])
-    client.post(f"/ledgers/ratings/{rating.pk}/do/rectify/", {"rectified_on": "2025-06-20"})
+    client.post(reverse("ledger:ratings-action", args=[rating.pk, "rectify"]), {"rectified_on": "2025-06-20"})
     rating.refresh_from_db()
     assert rating.rectified_on == dt.date(2025, 6, 20)
     good = Rating(unit=tree["town"], application=app, stars=5, channel="online", rated_on=dt.date(2025, 6, 5))
