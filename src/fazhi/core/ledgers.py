@@ -39,7 +39,7 @@ class Ledger:
     select_related: list[str] = field(default_factory=lambda: ["unit"])
     export_fields: list[str] | None = None
     serializer_class: type | None = None
-    importer: object | None = None  # a fazhi.core.importing.ImportSpec
+    importer: object | None = None  # a fazhi.core.importing.Importer
     actions: list = field(default_factory=list)  # workflow steps shown on the detail page (Action)
     extra_filters: dict = field(default_factory=dict)  # name -> django_filters.Filter beyond filter_fields
     # Fields only the workflow steps write (status, step dates, …); with the non-editable derived fields (due
