@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "fazhi.reports",
     "fazhi.portal",
     "fazhi.web",
+    "fazhi.system",
     "fazhi.api",
     "fazhi.demo",
 ]

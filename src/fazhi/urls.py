@@ -22,6 +22,7 @@ urlpatterns = [
     path("reports/", include("fazhi.reports.urls")),
     path("portal/", include("fazhi.portal.urls")),
     path("api/", include("fazhi.api.urls")),
+    path("system/", include("fazhi.system.urls")),
     path("admin/", admin.site.urls),
     path("", include("fazhi.web.urls")),
 ]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SystemConfig(AppConfig):
+    name = "fazhi.system"
+    label = "system"
+    verbose_name = "系统管理"

@@ -1,0 +1,25 @@
+"""系统管理: the entry page listing what the user's role may administer."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+
+from fazhi.org.choices import Role
+
+ADMINISTRATORS = {Role.SYSADMIN, Role.UNIT_ADMIN}
+
+
+@login_required
+def index(request):
+    if request.user.role not in ADMINISTRATORS:
+        raise PermissionDenied("只有系统管理员和单位管理员可以进入系统管理")
+    return render(request, "system/index.html", {"sections": sections_for(request.user)})
+
+
+def sections_for(user) -> list[tuple[str, str, str]]:
+    """(title, url name, what it is for) of each part of 系统管理 this user may open."""
+    return [section for section, roles in SECTIONS if user.role in roles]
+
+
+# Each part of 系统管理 adds itself here: ((title, url name, description), roles that may open it).
+SECTIONS: list[tuple[tuple[str, str, str], set[str]]] = []
