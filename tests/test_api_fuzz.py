@@ -170,9 +170,14 @@ def steer(case, draw, ids_by_model, choices):
     case.meta  # noqa: B018 -- reading it re-judges the edited case: a negative id replaced by a real one is positive
 
 
-def test_fuzz_every_operation_as_every_role(users, fixed_rows, api_schema):
+# The operations are dealt into shards so that pytest-xdist spreads the fuzzing over the workers.
+FUZZ_SHARDS = 4
+
+
+@pytest.mark.parametrize("shard", range(FUZZ_SHARDS))
+def test_fuzz_every_operation_as_every_role(shard, users, fixed_rows, api_schema):
     """Each generated request is sent once per role, and once without a token (which must be refused): the
-    generation cost is shared, and every role sees every case."""
+    generation cost is shared, and every role sees every case. Shard `shard` takes every FUZZ_SHARDS-th operation."""
     tokens = {role: Token.objects.create(user=users[role]).key for role in ROLES}
     ids_by_model = {
         viewset.queryset.model: sorted(viewset.queryset.model._base_manager.values_list("pk", flat=True))
@@ -184,7 +189,7 @@ def test_fuzz_every_operation_as_every_role(users, fixed_rows, api_schema):
     expected = 2 + 1 + sum(7 + len(ledger.actions) for ledger in registry)
     assert len(operations) == expected, "the schema lost operations"
     failures = []
-    for operation in operations:
+    for operation in operations[shard::FUZZ_SHARDS]:
         strategy = st.one_of(
             operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
             operation.as_strategy(generation_mode=GenerationMode.NEGATIVE),
