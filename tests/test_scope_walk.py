@@ -4,7 +4,8 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from fazhi.assessment.models import AssessmentRun
+from fazhi.assessment.models import AssessmentRun, Scheme
+from fazhi.assessment.rules import create_scheme, publish_scheme
 from fazhi.assessment.scoring import run_assessment
 from fazhi.core.ledgers import registry
 from fazhi.core.models import ImportJob
@@ -50,14 +51,16 @@ def test_no_route_leaks_rows_of_other_units(role, users, samples, tree, client):
     client.force_login(user)
     outside_rows, markers = outside_of(user, samples)
     run = run_assessment(2025)  # city-wide: anyone may open it, but it must list only units in their scope
+    scheme = publish_scheme(create_scheme(2026))  # a published 考核方案: city-wide too, every role opens it
+    shared = {AssessmentRun: run, Scheme: scheme}
     before = row_counts()
     if role in ("sysadmin", "office"):
         assert not markers, "the whole-tree roles have nothing outside their scope"
-        problems = find_scope_leaks(client, {}, [], tree["other_county"], shared_rows={AssessmentRun: run})
+        problems = find_scope_leaks(client, {}, [], tree["other_county"], shared_rows=shared)
         assert [p for p in problems if "server error" in p] == []
         return
     markers = markers + [tree["other_county"].name]
-    problems = find_scope_leaks(client, outside_rows, markers, tree["other_county"], shared_rows={AssessmentRun: run})
+    problems = find_scope_leaks(client, outside_rows, markers, tree["other_county"], shared_rows=shared)
     assert problems == []
     assert row_counts() == before, "a POST with another unit's id created or deleted rows"
     assert all(

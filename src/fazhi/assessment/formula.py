@@ -43,6 +43,7 @@ class Formula:
             and isinstance(node.func, ast.Name)
             and node.func.id in ALLOWED_FUNCTIONS
             and not node.keywords
+            and len(node.args) >= 2
         ):
             for arg in node.args:
                 self._check(arg)

@@ -1,7 +1,8 @@
 """The indicator framework as data: areas → indicators → items, each item with a formula, a rule and points.
 
-A framework file (YAML) names the document that sets it and its version; a city loads its own file instead
-of the default one. See data/frameworks/default.yaml for the format.
+A framework file (YAML) names the document that sets it and its version; see data/frameworks/default.yaml for
+the format. The running framework of a year is the 考核方案 the 法治办 keeps in the database (models.Scheme,
+schemes.py), in the same shape; the file is the packaged default, the exchange and the test format.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.conf import settings
 
 from fazhi.metrics.catalogue import catalogue
 
-from .formula import Formula
+from .formula import Formula, FormulaError
 
 DEFAULT_FRAMEWORK = Path(__file__).with_name("data") / "frameworks" / "default.yaml"
 # libyaml's safe loader when present: the pure-Python one takes a tenth of a second per framework.
@@ -92,16 +93,46 @@ def _rule(spec: dict, where: str) -> dict:
     return spec
 
 
+def check_formula(text: str) -> Formula:
+    """The formula, checked against the metric catalogue: a refusal names the metric it does not know."""
+    if not str(text).strip():
+        raise FrameworkError("请填写计算公式（定性指标除外）")
+    try:
+        formula = Formula(str(text).strip())
+    except FormulaError as error:
+        raise FrameworkError(str(error)) from None
+    unknown = formula.names - set(catalogue().metrics)
+    if unknown:
+        raise FrameworkError(f"公式引用了指标目录中没有的指标：{'、'.join(sorted(unknown))}")
+    return formula
+
+
+def framework_path(path: str | Path | None = None) -> Path:
+    """The framework file: the one given, else the setting's, else the shipped default."""
+    return Path(path or getattr(settings, "FAZHI_ASSESSMENT_FRAMEWORK", "") or DEFAULT_FRAMEWORK)
+
+
 def load_framework(path: str | Path | None = None) -> Framework:
-    """The framework in the file (default: the setting, else the shipped one), as the file reads now."""
-    path = Path(path or getattr(settings, "FAZHI_ASSESSMENT_FRAMEWORK", "") or DEFAULT_FRAMEWORK)
-    return _parse(path.read_bytes())
+    """The framework in the file (default: the setting, else the shipped one), as the file reads now.
+
+    This is the packaged framework: a year with a published 考核方案 in the database is assessed under that
+    instead (see schemes.framework_for).
+    """
+    return _parse(framework_path(path).read_bytes())
+
+
+def framework_data(path: str | Path | None = None) -> dict:
+    """The file's framework as the data it holds (the format of default.yaml): what a new scheme copies."""
+    return yaml.load(framework_path(path).read_bytes(), Loader=SAFE_LOADER)
 
 
 @lru_cache(maxsize=8)  # keyed by the file's bytes: an edited file is parsed afresh, an unchanged one once
 def _parse(raw: bytes) -> Framework:
-    data = yaml.load(raw, Loader=SAFE_LOADER)
-    metrics = catalogue().metrics
+    return build_framework(yaml.load(raw, Loader=SAFE_LOADER), hashlib.sha256(raw).hexdigest()[:16])
+
+
+def build_framework(data: dict, digest: str) -> Framework:
+    """The framework that data in the file format describes (a YAML file's or a scheme's of the database)."""
     areas, items, seen = [], [], set()
     for area in data["areas"]:
         indicators = []
@@ -115,11 +146,11 @@ def _parse(raw: bytes) -> Framework:
                 rule = _rule(spec["rule"], where)
                 formula = None
                 if rule["type"] != "qualitative":
-                    formula = Formula(str(spec["formula"]))
-                    unknown = formula.names - set(metrics)
-                    if unknown:
-                        raise FrameworkError(f"{where}：公式引用了指标目录中没有的指标 {sorted(unknown)}")
-                on_missing = spec.get("on_missing", data.get("on_missing", "zero"))
+                    try:
+                        formula = check_formula(spec.get("formula") or "")
+                    except FrameworkError as error:
+                        raise FrameworkError(f"{where}：{error}") from None
+                on_missing = spec.get("on_missing") or data.get("on_missing") or "zero"
                 if on_missing not in ON_MISSING:
                     raise FrameworkError(f"{where}：on_missing 应为 zero 或 exclude")
                 items.append(
@@ -143,10 +174,10 @@ def _parse(raw: bytes) -> Framework:
         code=data["code"],
         name=data["name"],
         version=str(data["version"]),
-        document=data["document"],
+        document=data.get("document", ""),
         lights=lights,
         source_priority=data.get("source_priority", ["ledger", "report", "manual"]),
         areas=areas,
         items=items,
-        digest=hashlib.sha256(raw).hexdigest()[:16],
+        digest=digest,
     )

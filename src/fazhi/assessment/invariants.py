@@ -4,8 +4,8 @@ from django.db.models import Q
 
 from fazhi.core.invariants import invariant
 
-from .framework import load_framework
 from .models import SelfAssessment
+from .schemes import framework_for
 
 Status = SelfAssessment.Status
 
@@ -34,14 +34,16 @@ def self_assessment_status_matches_review():
         )
 
 
-@invariant("self-assessments", "自评的指标项是现行指标体系中的定性（自评）项，自评分和审核得分都在该项分值范围内")
+@invariant("self-assessments", "自评的指标项是该年度考核方案中的定性（自评）项，自评分和审核得分都在该项分值范围内")
 def scores_within_the_item_points():
-    items = {item.code: item for item in load_framework().items}
-    rows = SelfAssessment.all_objects.values_list("pk", "item", "self_score", "reviewed_score").order_by("pk")
-    for pk, code, own, reviewed in rows.iterator(chunk_size=5000):
-        item = items.get(code)
+    by_year: dict = {}
+    rows = SelfAssessment.all_objects.values_list("pk", "year", "item", "self_score", "reviewed_score").order_by("pk")
+    for pk, year, code, own, reviewed in rows.iterator(chunk_size=5000):
+        if year not in by_year:
+            by_year[year] = {item.code: item for item in framework_for(year)[0].items}
+        item = by_year[year].get(code)
         if item is None or not item.qualitative:
-            problem = f"指标项“{code}”不是现行指标体系中的自评项"
+            problem = f"指标项“{code}”不是{year}年度考核方案中的自评项"
         elif not 0 <= own <= item.points:
             problem = f"自评分{own:g}不在0到{item.points:g}分之间"
         elif reviewed is not None and not 0 <= reviewed <= item.points:

@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from fazhi.core.bulk import insert_values
@@ -14,7 +15,9 @@ from fazhi.metrics.store import choose_values, compute_period, current_values
 from fazhi.org.models import Unit
 
 from .framework import Framework, Item, load_framework
-from .models import AssessmentRun, ItemScore, ItemStatus, Light, SelfAssessment, UnitResult
+from .models import AssessmentRun, ItemScore, ItemStatus, Light, Scheme, SelfAssessment, UnitResult
+from .rules import lock_scheme
+from .schemes import scheme_framework, scheme_in_force
 
 
 def rule_share(rule: dict, value: float) -> float:
@@ -115,32 +118,14 @@ def inputs_digest(framework: Framework, chosen: dict, reviewed: dict) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
-@transaction.atomic
-def run_assessment(year: int, user=None, framework: Framework | None = None, compute: bool = True) -> AssessmentRun:
-    """Assess every unit for a year: refresh ledger observations, score, rank within unit type, light."""
-    framework = framework or load_framework()
-    period = Period.year(year)
-    ledger = compute_period(period, user) if compute else None
-    units = assessed_units(framework)
-    names = formula_metrics(framework)
-    readings = current_values(period, units=units, ledger=ledger, metrics=names)
-    chosen = {unit.pk: choose_values(readings.get(unit.pk, {}), framework.source_priority, names) for unit in units}
-    reviewed = reviewed_scores(year)
-    scores = score_units(framework, units, chosen, reviewed)
-    run = AssessmentRun.objects.create(
-        year=year,
-        framework_code=framework.code,
-        framework_name=framework.name,
-        framework_version=framework.version,
-        framework_digest=framework.digest,
-        inputs_digest=inputs_digest(framework, chosen, reviewed),
-        created_by=user,
-    )
+def ranked(framework: Framework, units, scores: dict) -> list[tuple]:
+    """Each unit's row, ranked within its unit type by share (ties share a rank; the code breaks the order):
+    (unit, unit_type, total, maximum, share, rank, rank_of, light, areas, missing, items)."""
     by_type: dict = defaultdict(list)
     for unit in units:
         total, maximum, _, _ = scores[unit.pk]
         by_type[unit.unit_type].append((-(total / maximum if maximum else 0), unit.code, unit))
-    unit_rows = []
+    rows = []
     for unit_type, entries in by_type.items():
         entries.sort(key=lambda e: (e[0], e[1]))
         rank, previous = 0, None
@@ -150,9 +135,9 @@ def run_assessment(year: int, user=None, framework: Framework | None = None, com
             total, maximum, items, areas = scores[unit.pk]
             share = round(-negative_share, 6)
             missing = sum(1 for s in items if s.status != ItemStatus.SCORED)
-            unit_rows.append(
+            rows.append(
                 (
-                    unit.pk,
+                    unit,
                     unit_type,
                     total,
                     maximum,
@@ -162,9 +147,70 @@ def run_assessment(year: int, user=None, framework: Framework | None = None, com
                     light_of(share, framework.lights),
                     areas,
                     missing,
-                    json.dumps(items),
+                    items,
                 )
             )
+    return rows
+
+
+def evaluate(framework: Framework, year: int, ledger: dict | None):
+    """Everything a run scores from and what it gives, without writing: (units, chosen values, reviewed scores,
+    ranked rows). `ledger`: the year's ledger values just computed ({unit_id: {metric: value}}), else the
+    stored ones are read."""
+    units = assessed_units(framework)
+    names = formula_metrics(framework)
+    readings = current_values(Period.year(year), units=units, ledger=ledger, metrics=names)
+    chosen = {unit.pk: choose_values(readings.get(unit.pk, {}), framework.source_priority, names) for unit in units}
+    reviewed = reviewed_scores(year)
+    return units, chosen, reviewed, ranked(framework, units, score_units(framework, units, chosen, reviewed))
+
+
+def refuse_draft_year(year: int) -> None:
+    """A year whose scheme is still a draft is not assessed under the packaged framework behind its back."""
+    if Scheme.objects.filter(year=year, status=Scheme.Status.DRAFT).exists():
+        raise ValidationError(
+            f"{year}年度考核方案尚未发布（草稿），不能开展考核：请先在“考核方案”中核对并发布，考核将按发布的方案计分。"
+        )
+
+
+def preview(framework: Framework, year: int) -> list[tuple]:
+    """The ranked rows a run under the framework would store for the year, stored nowhere: the ledger values are
+    computed by the run's own compute_period, in a transaction that is then rolled back."""
+    with transaction.atomic():
+        rows = evaluate(framework, year, compute_period(Period.year(year)))[3]
+        transaction.set_rollback(True)
+    return rows
+
+
+@transaction.atomic
+def run_assessment(year: int, user=None, framework: Framework | None = None, compute: bool = True) -> AssessmentRun:
+    """Assess every unit for a year: refresh ledger observations, score, rank within unit type, light.
+
+    Without `framework`, under the year's published scheme, which the run locks (rules.lock_scheme), or under the
+    packaged framework where the year has none; a year whose scheme is still a draft is refused.
+    """
+    scheme = None
+    if framework is None:
+        scheme = scheme_in_force(year)
+        if scheme is None:
+            refuse_draft_year(year)
+            framework = load_framework()
+        else:
+            if scheme.status == Scheme.Status.PUBLISHED:
+                lock_scheme(scheme)  # first: locks the row, so that no edit comes between reading and scoring
+            framework = scheme_framework(scheme)
+    ledger = compute_period(Period.year(year), user) if compute else None
+    units, chosen, reviewed, rows = evaluate(framework, year, ledger)
+    run = AssessmentRun.objects.create(
+        year=year,
+        framework_code=framework.code,
+        framework_name=framework.name,
+        framework_version=framework.version,
+        framework_digest=framework.digest,
+        inputs_digest=inputs_digest(framework, chosen, reviewed),
+        created_by=user,
+        scheme=scheme,
+    )
     insert_values(
         UnitResult,
         [
@@ -180,10 +226,15 @@ def run_assessment(year: int, user=None, framework: Framework | None = None, com
             "missing_items",
             "items_json",
         ],
-        unit_rows,
+        [(row[0].pk, *row[1:10], json.dumps(row[10])) for row in rows],
         common={"run_id": run.pk},
     )
     return run
+
+
+def run_framework(run: AssessmentRun) -> Framework:
+    """The framework a run scored under, for reading its results: its scheme's, else the packaged one."""
+    return scheme_framework(run.scheme) if run.scheme_id else load_framework()
 
 
 def costly_items(result: UnitResult, limit: int = 5) -> list[ItemScore]:

@@ -4,7 +4,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from fazhi.core.current import current_unit, year_of
 from fazhi.core.routes import serves
+from fazhi.core.steps import StateConflict
 from fazhi.metrics.catalogue import catalogue
 from fazhi.metrics.models import LedgerSnapshot, Source
 from fazhi.metrics.registry import Period
@@ -21,10 +22,10 @@ from fazhi.org.choices import UnitType
 from fazhi.org.models import Unit
 from fazhi.org.scope import WHOLE_TREE_ROLES
 
-from .framework import load_framework
-from .models import AssessmentRun, SelfAssessment, UnitResult
+from .models import AssessmentRun, Scheme, SelfAssessment, UnitResult
+from .schemes import framework_for
 from .scorecard import scorecard_docx
-from .scoring import costly_items, run_assessment
+from .scoring import costly_items, run_assessment, run_framework
 
 TYPE_NAMES = dict(UnitType.choices)
 SOURCE_LABELS = {"ledger": "台账", "report": "年度报告", "manual": "人工填报", "self": "自评（已审核）"}
@@ -45,15 +46,19 @@ def can_run(user) -> bool:
 
 @login_required
 def index(request):
-    runs = AssessmentRun.objects.all()[:30]
+    runs = AssessmentRun.objects.select_related("scheme")[:30]
+    year = timezone.localdate().year - 1
+    framework, scheme = framework_for(year)
     return render(
         request,
         "assessment/index.html",
         {
             "runs": runs,
             "can_run": can_run(request.user),
-            "default_year": timezone.localdate().year - 1,
-            "framework": load_framework(),
+            "default_year": year,
+            "framework": framework,
+            "scheme": scheme,
+            "draft": Scheme.objects.filter(year=year, status=Scheme.Status.DRAFT).first(),
             "active_area": "assessment",
         },
     )
@@ -69,8 +74,15 @@ def start_run(request):
     except ValueError:
         messages.error(request, "请填写考核年度")
         return redirect("assessment:index")
-    run = run_assessment(year, request.user)
-    messages.success(request, f"{run}已完成")
+    try:
+        run = run_assessment(year, request.user)
+    except (ValidationError, StateConflict) as error:
+        messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+        return redirect("assessment:index")
+    scheme = (
+        f"按{run.scheme}（{run.framework_name}）" if run.scheme_id else "该年度没有发布的考核方案，按内置默认指标体系"
+    )
+    messages.success(request, f"{run}已完成：{scheme}计分")
     return redirect("assessment:run", pk=run.pk)
 
 
@@ -113,7 +125,7 @@ def run_detail(request, pk):
 @login_required
 def run_export(request, pk):
     run = get_object_or_404(AssessmentRun, pk=pk)
-    framework = load_framework()
+    framework = run_framework(run)
     item_names = {item.code: item.name for item in framework.items}
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("考核结果")
@@ -160,6 +172,8 @@ def run_export(request, pk):
 def chosen_unit(request):
     unit = None
     if request.GET.get("unit"):
+        if not request.GET["unit"].isdigit():
+            raise Http404("没有这个单位")
         unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=request.GET["unit"])
     return unit or current_unit(request) or request.user.unit
 
@@ -170,7 +184,7 @@ def scorecard(request, pk):
     run = get_object_or_404(AssessmentRun, pk=pk)
     unit = chosen_unit(request)
     result = get_object_or_404(visible_results(request, run), unit=unit) if unit else None
-    framework = load_framework()
+    framework = run_framework(run)
     items = {item.code: item for item in framework.items}
     rows = []
     if result:

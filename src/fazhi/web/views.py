@@ -23,6 +23,8 @@ AREA_PAGES = {
     "decisions": [("制度建设工作提醒与年度数据", "rulemaking:overview")],
     "assessment": [
         ("考核与排名", "assessment:index"),
+        ("考核方案", "assessment:schemes"),
+        ("本单位考核指标", "assessment:unit_items"),
         ("历年趋势", "assessment:trend"),
         ("台账与报告数据比对", "assessment:gaps"),
     ],

@@ -1,5 +1,6 @@
 import time
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from fazhi.assessment.framework import FrameworkError, load_framework
@@ -11,16 +12,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--period", type=int, required=True, help="考核年度，如 2025")
-        parser.add_argument("--framework", help="指标体系 YAML 文件（默认使用内置的默认指标体系）")
+        parser.add_argument(
+            "--framework",
+            help="指标体系 YAML 文件（默认：该年度发布的考核方案；没有发布的，使用内置的默认指标体系）",
+        )
         parser.add_argument("--no-compute", action="store_true", help="不重新计算台账指标，使用已有的指标数据")
 
     def handle(self, *args, period, framework, no_compute, **options):
-        try:
-            loaded = load_framework(framework)
-        except (FrameworkError, OSError) as error:
-            raise CommandError(f"指标体系文件有误：{error}") from None
+        loaded = None
+        if framework:
+            try:
+                loaded = load_framework(framework)
+            except (FrameworkError, OSError) as error:
+                raise CommandError(f"指标体系文件有误：{error}") from None
         started = time.perf_counter()
-        run = run_assessment(period, framework=loaded, compute=not no_compute)
+        try:
+            run = run_assessment(period, framework=loaded, compute=not no_compute)
+        except ValidationError as error:
+            raise CommandError("；".join(error.messages)) from None
         results = run.unit_results.select_related("unit").order_by("unit_type", "rank")
         lights = {light: results.filter(light=light).count() for light in ("green", "yellow", "red")}
         self.stdout.write(
