@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
@@ -65,9 +66,14 @@ def formula_metrics(framework: Framework) -> frozenset[str]:
     return frozenset().union(*(item.formula.names for item in framework.items if not item.qualitative))
 
 
-def assessed_units(framework: Framework):
+def assessed_units(framework: Framework, year: int | None = None):
+    """The units the framework applies to; with `year`, those of the tree in force in that year (a unit dissolved or
+    set up by a 机构改革 during the year is assessed on its part of the year; one not in force in it, not at all)."""
     types = set().union(*(item.applies_to for item in framework.items)) if framework.items else set()
-    return list(Unit.objects.filter(unit_type__in=types, is_active=True).order_by("unit_type", "code"))
+    units = Unit.objects.filter(unit_type__in=types, is_active=True)
+    if year is not None:
+        units = units.existing_in(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    return list(units.order_by("unit_type", "code"))
 
 
 def reviewed_scores(year: int) -> dict[int, dict[str, float]]:
@@ -157,7 +163,7 @@ def evaluate(framework: Framework, year: int, ledger: dict | None):
     """Everything a run scores from and what it gives, without writing: (units, chosen values, reviewed scores,
     ranked rows). `ledger`: the year's ledger values just computed ({unit_id: {metric: value}}), else the
     stored ones are read."""
-    units = assessed_units(framework)
+    units = assessed_units(framework, year)
     names = formula_metrics(framework)
     readings = current_values(Period.year(year), units=units, ledger=ledger, metrics=names)
     chosen = {unit.pk: choose_values(readings.get(unit.pk, {}), framework.source_priority, names) for unit in units}

@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from .bulk import insert_with_history
 from .maintenance import LARGE_IMPORT_ROWS, refresh_statistics
+from .models import check_unit_in_force, unit_limits
 
 MAX_PROBLEMS = 200
 TRUE_WORDS = {"是", "有", "y", "yes", "true", "1", "√"}
@@ -302,6 +303,7 @@ class _Rows:
     batch: list = field(default_factory=list)
     batch_keys: dict = field(default_factory=dict)  # key -> sheet row, for the batch's own duplicates
     imported: int = 0
+    limits: dict = field(default_factory=dict)  # core.models.unit_limits(): units set up or dissolved on a date
 
     def problem(self, row: int, column: str, message: str) -> None:
         if len(self.problems) < MAX_PROBLEMS:
@@ -314,7 +316,7 @@ def _import_rows(importer: Importer, sheet, user, progress) -> ImportResult:
     context = importer.prepare(user)
     # Duplicates are found by the database, not by a set of every key in the file: earlier batches are
     # already written in this transaction, so memory stays flat however long the file is.
-    state = _Rows(importer, user, first_new_pk=importer.last_pk() + 1)
+    state = _Rows(importer, user, first_new_pk=importer.last_pk() + 1, limits=unit_limits())
     count = 0
     for row_number, raw in enumerate(rows, start=2):
         if _blank(raw):
@@ -378,6 +380,8 @@ def _build_row(state: _Rows, values: dict, context: dict, row_number: int):
     try:
         record = importer.build(values, context)
         importer.check(record, values, context)
+        if state.limits and hasattr(record, "in_force_span"):
+            check_unit_in_force(record, state.limits)
     except CellError as error:
         state.problem(row_number, "", str(error))
         return None

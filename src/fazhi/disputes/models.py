@@ -8,7 +8,7 @@ and sort on them. Status and step dates are written by the workflow steps only.
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from fazhi.core.models import LedgerModel
+from fazhi.core.models import ENTERED, LedgerModel
 
 from .choices import (
     LAWSUIT_LOST,
@@ -46,6 +46,8 @@ class ReconsiderationCase(LedgerModel):
     The clock is stored as events (receipt, 补正, acceptance, suspensions, extension) like the xzfy ledger's
     dated intervals; `due_on` and the other derived values follow from them (deadlines.derive_reconsideration).
     """
+
+    dated_by = "received_on"  # the day the body received it, not the day the act became known
 
     number = models.CharField("案号", max_length=60, unique=True)
     applicant_type = models.CharField("申请人类型", max_length=10, choices=PartyType.choices, default=PartyType.PERSON)
@@ -329,6 +331,8 @@ class CourtHearing(models.Model):
 
 # -- 人民调解 ----------------------------------------------------------------------------------------------
 class MediationOrganisation(LedgerModel):
+    dated_by = ENTERED  # a register: checked on the day a row is entered
+
     name = models.CharField("组织名称", max_length=200)
     org_type = models.CharField("组织类型", max_length=16, choices=MediationOrgType.choices)
     established_on = models.DateField("成立日期")
@@ -349,6 +353,8 @@ class MediationOrganisation(LedgerModel):
 
 
 class Mediator(LedgerModel):
+    dated_by = ENTERED  # a register: checked on the day a row is entered
+
     organisation = models.ForeignKey(
         MediationOrganisation, models.PROTECT, related_name="mediators", verbose_name="所属调解组织"
     )

@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from fazhi.core.identifiers import validate_id_number, validate_party_id, validate_uscc
-from fazhi.core.models import LedgerModel
+from fazhi.core.models import ENTERED, LedgerModel
 
 from .choices import (
     BodyType,
@@ -118,6 +118,8 @@ class Officer(LedgerModel):
 
 class Certificate(LedgerModel):
     """An enforcement (执法证) or supervision (监督证) certificate: valid from issue to expiry unless revoked."""
+
+    dated_by = ENTERED  # a register: checked on the day a row is entered
 
     officer = models.ForeignKey(Officer, models.PROTECT, related_name="certificates", verbose_name="持证人")
     kind = models.CharField(

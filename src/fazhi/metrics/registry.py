@@ -171,8 +171,9 @@ def unit_metrics(
 ) -> dict[int, dict[str, float | None]]:
     """The metrics of each unit (a Unit or its id) for a period, over its subtree (default) or its own rows only.
 
-    `parent_of`: the unit tree as {unit_id: parent_id}, for a caller that has it already. `shown_only`: as
-    for `derive`.
+    `parent_of`: the unit tree as {unit_id: parent_id}, for a caller that has it already; by default the tree as
+    it stood at the end of the period (`Unit.objects.tree_at`: a unit moved later is totalled under its parent of
+    then). `shown_only`: as for `derive`.
     """
     from fazhi.org.models import Unit
 
@@ -181,5 +182,5 @@ def unit_metrics(
     if not subtree:
         return derive(own, wanted, shown_only)
     if parent_of is None:
-        parent_of = dict(Unit.objects.values_list("id", "parent_id"))
+        parent_of = Unit.objects.tree_at(period.end)
     return derive(rollup(own, parent_of), wanted, shown_only)

@@ -25,9 +25,13 @@ def compute_period(period: Period, user=None, families=None) -> dict[int, dict[s
     therefore writes nothing but the batch record, and the snapshots hold only real changes. `families`: compute
     only these; the unit's other values are carried over from its current snapshot.
     Returns the values now current, {unit_id: {metric: value}}, so a caller need not read them back.
+
+    The units are the tree in force in the period: a unit set up after it or dissolved before it (a 机构改革) has
+    no values for it; totals are over the tree as it stood at the period's end (`Unit.objects.tree_at`).
     """
-    parent_of = dict(Unit.objects.values_list("id", "parent_id"))
-    computed = unit_metrics(period, parent_of, families=families, parent_of=parent_of, shown_only=True)
+    parent_of = Unit.objects.tree_at(period.end)
+    existing = Unit.objects.existing_in(period.start, period.end).values_list("id", flat=True)
+    computed = unit_metrics(period, list(existing), families=families, parent_of=parent_of, shown_only=True)
     current = LedgerSnapshot.objects.filter(
         period_start=period.start, period_end=period.end, superseded_at__isnull=True
     )

@@ -1,13 +1,38 @@
 """The year's figures page each ledger area mounts with its own families; rows reached through the scope layer."""
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
 from fazhi.core.current import focus_unit, year_of
+from fazhi.org.choices import UnitChangeKind
+from fazhi.org.models import chinese_date
 
 from .catalogue import catalogue
 from .registry import Period, unit_metrics
+
+
+def year_notes(unit, year: int) -> list[str]:
+    """What a reader of a unit's figures for a year must know of its 机构改革: that the unit was not in force in the
+    year, and each change of the year, with where its rows before and after the day are counted."""
+    notes = []
+    if not unit.existed_between(dt.date(year, 1, 1), dt.date(year, 12, 31)):
+        notes.append(f"{unit.name}{unit.validity_label}，{year}年不在存续期内，本年无数据。")
+    for change in unit.changes():
+        if change.effective_on.year != year:
+            continue
+        day = chinese_date(change.effective_on)
+        if change.kind in (UnitChangeKind.MERGE, UnitChangeKind.SPLIT):
+            before = "、".join(u.name for u in change.predecessors.all())
+            after = "、".join(u.name for u in change.successors.all())
+            notes.append(
+                f"{day}起{change.summary}：此前的数据计入{before}，自该日起计入{after}（台账记录仍归属录入时的单位）。"
+            )
+        else:
+            notes.append(f"{day}起{change.summary}：本单位的数据不受影响。")
+    return notes
 
 
 def figures_view(title: str, area: str, families: list[str], extra_codes: tuple[str, ...] = ()):
@@ -43,6 +68,7 @@ def figures_view(title: str, area: str, families: list[str], extra_codes: tuple[
                 "tables": tables,
                 "active_area": area,
                 "years": range(timezone.localdate().year, 2018, -1),
+                "unit_notes": year_notes(unit, year) if unit is not None else [],
             },
         )
 

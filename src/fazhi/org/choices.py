@@ -29,3 +29,10 @@ class Role(models.TextChoices):
     UNIT_ADMIN = "unit_admin", "单位管理员"
     CLERK = "clerk", "经办人"
     LEADER = "leader", "领导"
+
+
+class UnitChangeKind(models.TextChoices):
+    MERGE = "merge", "合并"
+    RENAME = "rename", "更名"
+    SPLIT = "split", "分设"
+    MOVE = "move", "调整隶属关系"

@@ -2,6 +2,10 @@
 
 Every list, detail, form, export and API endpoint reaches rows through `ScopedQuerySet.visible_to`, and
 `tests/test_scope_walk.py` walks every registered route with every role to prove none bypasses it.
+
+After a 机构改革 (org.UnitChange) a unit carries on the work of its predecessors: its users see the predecessors'
+rows as their own (a clerk the predecessors' own rows, a subtree role the predecessors' subtrees), and their
+predecessors' in turn.
 """
 
 from dataclasses import dataclass
@@ -20,13 +24,15 @@ class Scope:
     everything: bool
     root_path: str | None  # a subtree root, for subtree roles
     own_unit_id: int | None  # a single unit, for clerks
+    inherited_paths: tuple[str, ...] = ()  # the subtrees of the root's predecessors (subtree roles)
+    inherited_ids: frozenset[int] = frozenset()  # the own unit's predecessors (clerks)
 
     def allows(self, unit) -> bool:
         if self.everything:
             return True
         if self.root_path is not None:
-            return unit.path.startswith(self.root_path)
-        return unit.pk == self.own_unit_id
+            return any(unit.path.startswith(path) for path in (self.root_path, *self.inherited_paths))
+        return unit.pk == self.own_unit_id or unit.pk in self.inherited_ids
 
 
 NOTHING = Scope(everything=False, root_path=None, own_unit_id=None)
@@ -39,9 +45,67 @@ def scope_of(user) -> Scope:
         return Scope(everything=True, root_path=None, own_unit_id=None)
     if user.unit_id is None:
         return NOTHING
+    # Asked several times a request (lists, forms, the unit switcher): kept on the user object for its unit and
+    # role, the same object for the whole request.
+    key = (user.unit_id, user.role)
+    cached = getattr(user, "_fazhi_scope", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
     if user.role in SUBTREE_ROLES:
-        return Scope(everything=False, root_path=user.unit.path, own_unit_id=None)
-    return Scope(everything=False, root_path=None, own_unit_id=user.unit_id)
+        scope = Scope(
+            everything=False,
+            root_path=user.unit.path,
+            own_unit_id=None,
+            inherited_paths=inherited_subtrees(user.unit.path),
+        )
+    else:
+        scope = Scope(
+            everything=False, root_path=None, own_unit_id=user.unit_id, inherited_ids=inherited_units(user.unit_id)
+        )
+    user._fazhi_scope = (key, scope)
+    return scope
+
+
+def _succession():
+    """(predecessor id, predecessor path, successor id, successor path) of every 机构改革 that links two units."""
+    change_model = apps.get_model("org", "UnitChange")
+    edges = change_model.objects.values_list(
+        "predecessors__id", "predecessors__path", "successors__id", "successors__path"
+    )
+    # A rename or a move keeps the unit: nothing to inherit.
+    return [edge for edge in edges if edge[0] is not None and edge[2] is not None and edge[0] != edge[2]]
+
+
+def _predecessors_of(start: set[int], edges) -> set[int]:
+    by_successor: dict[int, set[int]] = {}
+    for predecessor, _, successor, _ in edges:
+        by_successor.setdefault(successor, set()).add(predecessor)
+    found, frontier = set(), list(start)
+    while frontier:
+        for predecessor in by_successor.get(frontier.pop(), ()):
+            if predecessor not in found and predecessor not in start:
+                found.add(predecessor)
+                frontier.append(predecessor)
+    return found
+
+
+def inherited_units(unit_id: int) -> frozenset[int]:
+    """The predecessors of the unit, and theirs in turn: the units whose rows its clerks see."""
+    edges = _succession()
+    return frozenset(_predecessors_of({unit_id}, edges)) if edges else frozenset()
+
+
+def inherited_subtrees(root_path: str) -> tuple[str, ...]:
+    """The subtrees of the predecessors of any unit under `root_path` that lie outside it."""
+    edges = _succession()
+    if not edges:
+        return ()
+    inside = {successor for _, _, successor, path in edges if path.startswith(root_path)}
+    inherited = _predecessors_of(inside, edges)
+    paths = {path for predecessor, path, _, _ in edges if predecessor in inherited}
+    outside = sorted(path for path in paths if not path.startswith(root_path))
+    # A subtree inside another adds nothing.
+    return tuple(path for path in outside if not any(path != other and path.startswith(other) for other in outside))
 
 
 def can_write(user) -> bool:
@@ -71,6 +135,9 @@ class ScopedQuerySet(models.QuerySet):
     def own_filter(self, unit_id):
         return models.Q(**{f"{self.unit_lookup}_id" if "__" not in self.unit_lookup else self.unit_lookup: unit_id})
 
+    def units_filter(self, unit_ids):
+        return models.Q(**{f"{self.unit_lookup}__in": sorted(unit_ids)})
+
     def visible_to(self, user, within=None):
         """Rows the user may see; `within` narrows to one unit's subtree, which must itself be in scope."""
         scope = scope_of(user)
@@ -78,7 +145,9 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         qs = self
         if scope.root_path is not None:
-            qs = qs.filter(self.scope_filter([scope.root_path]))
+            qs = qs.filter(self.scope_filter([scope.root_path, *scope.inherited_paths]))
+        elif scope.inherited_ids:
+            qs = qs.filter(self.units_filter({scope.own_unit_id, *scope.inherited_ids}))
         elif not scope.everything:
             qs = qs.filter(self.own_filter(scope.own_unit_id))
         if within is not None:

@@ -142,6 +142,11 @@ class NarrativeBlock(LedgerModel):
         super().save(*args, **kwargs)
         self._approved_text = self._reviewed_content()
 
+    def in_force_span(self):
+        """A passage belongs to its report's year: a unit dissolved since may still complete the report of a year
+        it existed in."""
+        return self.report.in_force_span() if self.report_id else None
+
     def clean(self):
         if self.report_id and self.unit_id and self.report.unit_id != self.unit_id:
             raise ValidationError({"report": "段落所属单位必须与报告的单位一致"})

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from fazhi.core.models import LedgerModel
+from fazhi.core.models import ENTERED, LedgerModel
 from fazhi.org.scope import ScopedQuerySet
 
 from .choices import (
@@ -627,6 +627,8 @@ class CleanupItem(models.Model):
 
 class LegalAdviser(LedgerModel):
     """A 法律顾问 or 公职律师 engaged by `unit`, serving the listed units during the contract period."""
+
+    dated_by = ENTERED  # a register: checked on the day a row is entered
 
     name = models.CharField("姓名（名称）", max_length=100)
     kind = models.CharField("类型", max_length=16, choices=AdviserKind.choices)

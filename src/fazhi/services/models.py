@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from fazhi.core.identifiers import validate_party_id
-from fazhi.core.models import LedgerModel
+from fazhi.core.models import ENTERED, LedgerModel
 from fazhi.law.params import rule
 from fazhi.org.scope import ScopedQuerySet
 
@@ -24,6 +24,8 @@ from .deadlines import derive_application, derive_rating
 
 class ServiceItem(LedgerModel):
     """One item of a unit's implementation catalogue, with its statutory and promised time limits."""
+
+    dated_by = ENTERED  # a register: checked on the day a row is entered
 
     code = models.CharField("事项编码", max_length=64, unique=True)
     name = models.CharField("事项名称", max_length=200)

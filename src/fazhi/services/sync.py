@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from fazhi.core.bulk import insert_with_history
+from fazhi.core.models import check_unit_in_force, unit_limits
 from fazhi.core.steps import check_for_field
 from fazhi.core.text import CONTROL_CHARACTERS
 from fazhi.law.calendar import WorkCalendar, default_calendar
@@ -197,6 +198,7 @@ def sync_applications(
         seen.setdefault(number, position)
     stored = {app.number: app for app in Application.all_objects.filter(number__in=[n for n in numbers if n])}
     new, advance, result = [], [], SyncResult()
+    limits = unit_limits()
     for position, record in enumerate(records, 1):
         if record is None:
             continue
@@ -207,7 +209,7 @@ def sync_applications(
         existing = stored.get(record["number"])
         try:
             if existing is None:
-                new.append(build_new(record, item, calendar))
+                new.append(build_new(record, item, calendar, limits))
             else:
                 plan = compare(existing, record, item)
                 if plan:
@@ -232,7 +234,9 @@ def sync_applications(
     return result
 
 
-def build_new(record: dict, item: ServiceItem, calendar: WorkCalendar) -> Application:
+def build_new(record: dict, item: ServiceItem, calendar: WorkCalendar, limits: dict | None = None) -> Application:
+    """A new application from a record, checked as its steps would be. `limits`: `core.models.unit_limits()`, read
+    once for a batch (a unit dissolved by a 机构改革 takes no application received after it)."""
     application = Application(
         unit_id=item.unit_id,
         item=item,
@@ -244,6 +248,7 @@ def build_new(record: dict, item: ServiceItem, calendar: WorkCalendar) -> Applic
         received_on=record["received_on"],
     )
     application.clean()
+    check_unit_in_force(application, unit_limits() if limits is None else limits)
     replay(
         application,
         item.promised_limit,

@@ -6,6 +6,7 @@ from django.utils import timezone
 from fazhi.core.current import focus_unit
 from fazhi.metrics.catalogue import catalogue
 from fazhi.metrics.registry import Period, unit_metrics
+from fazhi.metrics.views import year_notes
 
 from .models import ApplicationDay
 
@@ -44,5 +45,6 @@ def figures(request):
             "chart": chart,
             "years": range(timezone.localdate().year, 2018, -1),
             "active_area": "services",
+            "unit_notes": year_notes(unit, year) if unit is not None else [],
         },
     )

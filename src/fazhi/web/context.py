@@ -9,7 +9,7 @@ def navigation(request):
         return {}
     from fazhi.org.models import Unit
 
-    units = list(Unit.objects.visible_to(user).only("id", "name", "depth"))
+    units = list(Unit.objects.visible_to(user).only("id", "name", "depth", "valid_to"))
     top = min((unit.depth for unit in units), default=0)
     for unit in units:
         unit.indent = "\u3000" * (unit.depth - top)
