@@ -29,9 +29,13 @@ def samples(tree):
             made.append((ledger.model, unit, marker, ledger_row(ledger, unit, marker)))
     # Import jobs are scoped too: one made by a clerk of the other county.
     other = tree["other_county"]
-    owner = User.objects.create(username="owner-c2", role="clerk", unit=other)
+    owner = User.objects.create(username="owner-c2", full_name="MKuserC2Z", role="clerk", unit=other)
     job = ImportJob.objects.create(ledger="service-items", unit=other, user=owner, filename="MKjobC2Z.xlsx")
     made.append((ImportJob, other, "MKjobC2Z", job))
+    # Accounts are scoped too (系统管理 → 用户管理): the other county's clerk, and one in the town.
+    made.append((User, other, "MKuserC2Z", owner))
+    town_user = User.objects.create(username="town-user", full_name="MKuserC1T1Z", role="clerk", unit=tree["town"])
+    made.append((User, tree["town"], "MKuserC1T1Z", town_user))
     return made
 
 
@@ -81,6 +85,10 @@ def test_rows_in_scope_are_reachable(role, users, samples, client):
             assert client.get(reverse("ledger:import-job", args=[obj.pk])).status_code == (
                 200 if scope.allows(unit) else 404
             )
+            continue
+        if model is User:  # only administrators manage accounts, a unit admin those of the subtree
+            expected = (200 if scope.allows(unit) else 404) if role in ("sysadmin", "unit_admin") else 403
+            assert client.get(reverse("system:user-edit", args=[obj.pk])).status_code == expected, (role, unit.code)
             continue
         ledger = registry.for_model(model)
         detail = client.get(reverse(ledger.url_name("detail"), args=[obj.pk]))

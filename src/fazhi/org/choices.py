@@ -31,6 +31,17 @@ class Role(models.TextChoices):
     LEADER = "leader", "领导"
 
 
+# The order of roles, as data: a user may grant only a role ranked at or below their own, and manage only users
+# whose role ranks at or below their own (fazhi.system.accounts reads it; the scope of units is org.scope's).
+ROLE_RANK: dict[str, int] = {
+    Role.SYSADMIN: 3,
+    Role.OFFICE: 2,
+    Role.UNIT_ADMIN: 1,
+    Role.LEADER: 0,
+    Role.CLERK: 0,
+}
+
+
 class UnitChangeKind(models.TextChoices):
     MERGE = "merge", "合并"
     RENAME = "rename", "更名"

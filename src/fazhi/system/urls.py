@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import params, units, views
+from . import logs, own_password, params, units, users, views
 
 app_name = "system"
 urlpatterns = [
@@ -8,6 +8,20 @@ urlpatterns = [
     path("params/", params.parameters, name="params"),
     path("params/local/", params.local_value, name="param-local"),
     path("params/recompute/", params.recompute_deadlines, name="params-recompute"),
+    path("password/", own_password.password_change, name="password-change"),
+    path("users/", users.user_list, name="users"),
+    path("users/add/", users.user_add, name="user-add"),
+    path("users/export/", users.user_export, name="user-export"),
+    path("users/import/", users.user_import, name="user-import"),
+    path("users/import/template/", users.user_import_template, name="user-import-template"),
+    path("users/<int:pk>/", users.user_edit, name="user-edit"),
+    path("users/<int:pk>/disable/", users.user_disable, name="user-disable"),
+    path("users/<int:pk>/enable/", users.user_enable, name="user-enable"),
+    path("users/<int:pk>/reset-password/", users.user_reset_password, name="user-reset-password"),
+    path("logs/logins/", logs.login_log, name="login-log"),
+    path("logs/logins/export/", logs.login_log_export, name="login-log-export"),
+    path("logs/operations/", logs.operation_log, name="operation-log"),
+    path("logs/operations/export/", logs.operation_log_export, name="operation-log-export"),
     path("units/", units.unit_list, name="units"),
     path("units/new/", units.unit_create, name="unit-create"),
     path("units/import/", units.unit_import, name="units-import"),

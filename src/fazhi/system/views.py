@@ -22,4 +22,11 @@ def sections_for(user) -> list[tuple[str, str, str]]:
 
 
 # Each part of 系统管理 adds itself here: ((title, url name, description), roles that may open it).
-SECTIONS: list[tuple[tuple[str, str, str], set[str]]] = []
+SECTIONS: list[tuple[tuple[str, str, str], set[str]]] = [
+    (
+        ("用户管理", "system:users", "新建、导入、导出用户，修改单位和角色，停用账号，重置密码"),
+        {Role.SYSADMIN, Role.UNIT_ADMIN},
+    ),
+    (("登录日志", "system:login-log", "每次登录成功、失败和退出：用户名、IP地址、时间、浏览器"), {Role.SYSADMIN}),
+    (("操作日志", "system:operation-log", "谁在何时对哪条记录做了什么：各台账的变更记录和账号变更"), {Role.SYSADMIN}),
+]
