@@ -235,6 +235,7 @@ def merged(tree, users):
     )
     change = changes.merge_units([d1, d2], new, MERGE_DAY, user=users["sysadmin"], document="云机改〔2025〕1号")
     d3 = Unit.objects.get(code="D3")
+    assert User.objects.get(username="wang").unit == d3  # the merge moved the old units' staff
     item3 = make_item(d3, code="I-D3")
     accepted(item3, "C-1", D(2025, 7, 1))
     accepted(item3, "C-2", D(2025, 9, 9))
@@ -485,9 +486,10 @@ def received_shown(page) -> str:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_city_sets_itself_up_and_a_merge_splits_its_figures(live_server, page, tmp_path):
+def test_a_city_sets_itself_up_from_excel_and_a_merge_splits_its_figures(live_server, page, tmp_path):
     from .browser import ARTIFACTS
     from .conftest import PASSWORD
+    from .test_system_users import NEW_PASSWORD, workbook_upload
 
     admin = User(username="admin", role=Role.SYSADMIN, is_staff=True, is_superuser=True)
     admin.set_password(PASSWORD)
@@ -530,6 +532,34 @@ def test_a_city_sets_itself_up_and_a_merge_splits_its_figures(live_server, page,
     tree_text = page.inner_text("table.unit-tree")
     assert "云测市人民政府" in tree_text and "云测市市场监督管理局" in tree_text
     page.screenshot(path=str(ARTIFACTS / "units-imported.png"), full_page=True)
+
+    # Then its staff, from Excel: the new clerk's first login must change the one-time password.
+    staff = tmp_path / "云测市用户.xlsx"
+    staff.write_bytes(workbook_upload([["wang", "王五", "D1", "经办人", None]]).read())
+    page.goto(live_server.url + reverse("system:index"))
+    page.click("text=用户管理")
+    page.click("text=导入 Excel")
+    page.set_input_files("input[name=file]", str(staff))
+    page.click("button:has-text('上传并导入')")
+    page.wait_for_selector("#imported-users")
+    one_time = page.locator("#imported-users tr", has_text="wang").locator("td.font-monospace").inner_text().strip()
+    page.click("button:has-text('退出')")
+    page.fill("#id_username", "wang")
+    page.fill("#id_password", one_time)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#change-reason")
+    page.fill("#id_old_password", one_time)
+    page.fill("#id_new_password1", NEW_PASSWORD)
+    page.fill("#id_new_password2", NEW_PASSWORD)
+    page.click("button:has-text('修改密码')")
+    page.wait_for_selector("#ledger-cards")
+    assert User.objects.get(username="wang").unit.code == "D1"
+    page.click("button:has-text('退出')")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#ledger-cards")
+    page.goto(live_server.url + reverse("system:units"))
 
     d1, d2 = Unit.objects.get(code="D1"), Unit.objects.get(code="D2")
     accepted(make_item(d1, code="I-D1"), "A-1", D(2025, 3, 3))
