@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.signals import request_started
+from django.db import close_old_connections
 from django.urls import reverse
 
 from fazhi.core.invariants import violations
@@ -68,8 +69,13 @@ def test_a_value_set_by_another_process_is_seen_from_the_next_request_on(db):
         code=CODE, value="2", unit="months", law=RULE[0], article=RULE[1], effective_from=D(2025, 1, 1)
     )
     assert param(CODE, D(2025, 6, 1)).value == 3
-    # …until its next request, whose first lookup reads the local versions again.
-    request_started.send(sender=None)
+    # …until its next request, whose first lookup reads the local versions again. (Django's own receiver,
+    # close_old_connections, is held back: it would close the connection the test's transaction runs on.)
+    request_started.disconnect(close_old_connections)
+    try:
+        request_started.send(sender=None)
+    finally:
+        request_started.connect(close_old_connections)
     assert param(CODE, D(2025, 6, 1)).value == 2
 
 

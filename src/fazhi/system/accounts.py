@@ -192,7 +192,7 @@ def create_user(actor, *, username: str, full_name: str, unit, role: str, passwo
 def update_user(actor, target, *, full_name: str, unit, role: str):
     """Change an account's name, unit and role."""
     with transaction.atomic():
-        user = type(target)._base_manager.select_for_update().select_related("unit").get(pk=target.pk)
+        user = type(target)._base_manager.select_for_update(of=("self",)).select_related("unit").get(pk=target.pk)
         check_manage(actor, user)
         check_assignment(actor, role, unit, target=user)
         changes = []
@@ -215,7 +215,7 @@ def update_user(actor, target, *, full_name: str, unit, role: str):
 def set_active(actor, target, active: bool):
     """Disable an account (it can no longer log in; its history stays) or enable it again."""
     with transaction.atomic():
-        user = type(target)._base_manager.select_for_update().select_related("unit").get(pk=target.pk)
+        user = type(target)._base_manager.select_for_update(of=("self",)).select_related("unit").get(pk=target.pk)
         check_manage(actor, user)
         if user.pk == actor.pk and not active:
             raise ValidationError("不能停用自己的账号")
@@ -231,7 +231,7 @@ def reset_password(actor, target) -> str:
     """Give the account a new one-time password (returned, to be shown once); its owner must change it at the
     next login. Sessions logged in with the old password end, and a lockout for too many failures is lifted."""
     with transaction.atomic():
-        user = type(target)._base_manager.select_for_update().select_related("unit").get(pk=target.pk)
+        user = type(target)._base_manager.select_for_update(of=("self",)).select_related("unit").get(pk=target.pk)
         check_manage(actor, user)
         if user.pk == actor.pk:
             raise ValidationError("不能重置自己的密码，请在“修改密码”页面修改")
