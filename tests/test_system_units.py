@@ -235,7 +235,6 @@ def merged(tree, users):
     )
     change = changes.merge_units([d1, d2], new, MERGE_DAY, user=users["sysadmin"], document="云机改〔2025〕1号")
     d3 = Unit.objects.get(code="D3")
-    assert User.objects.get(username="wang").unit == d3  # the merge moved the old units' staff
     item3 = make_item(d3, code="I-D3")
     accepted(item3, "C-1", D(2025, 7, 1))
     accepted(item3, "C-2", D(2025, 9, 9))
@@ -583,6 +582,7 @@ def test_a_city_sets_itself_up_from_excel_and_a_merge_splits_its_figures(live_se
     assert "云测市司法局、云测市市场监督管理局合并为云测市综合行政局" in page.inner_text("table.unit-change-list")
 
     d3 = Unit.objects.get(code="D3")
+    assert User.objects.get(username="wang").unit == d3  # the merge moved the old units' staff
     item3 = make_item(d3, code="I-D3")
     accepted(item3, "C-1", D(2025, 7, 1))
     accepted(item3, "C-2", D(2025, 9, 9))
