@@ -33,6 +33,10 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "fazhi.jobs",
+    "fazhi.notices",
     "fazhi.core",
     "fazhi.org",
     "fazhi.law",
@@ -47,6 +51,7 @@ INSTALLED_APPS = [
     "fazhi.assessment",
     "fazhi.reports",
     "fazhi.portal",
+    "fazhi.todo",
     "fazhi.web",
     "fazhi.system",
     "fazhi.api",
@@ -198,6 +203,33 @@ FAZHI_LAW_PARAMETERS = os.environ.get("FAZHI_LAW_PARAMETERS", str(PACKAGE_DIR / 
 FAZHI_CALENDAR_OVERRIDES = os.environ.get(
     "FAZHI_CALENDAR_OVERRIDES", str(PACKAGE_DIR / "law" / "data" / "calendar_overrides.yaml")
 )
+
+# Background and scheduled work (fazhi.jobs): jobs and their progress live in the database, visible from every app
+# server; `fazhi worker` runs them. FAZHI_TASKS_IMMEDIATE=1 runs each job inside the call that enqueues it.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("FAZHI_TASKS_IMMEDIATE") == "1"
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+
+# Notifications (fazhi.notices): the daily digest e-mail. Without FAZHI_EMAIL_HOST mail is written to the console.
+EMAIL_HOST = os.environ.get("FAZHI_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("FAZHI_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("FAZHI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("FAZHI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("FAZHI_EMAIL_TLS") == "1"
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("FAZHI_EMAIL_FROM", "fazhi@localhost")
+# The public address of the site, for links in e-mails.
+FAZHI_SITE_URL = os.environ.get("FAZHI_SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,1 @@
+"""待办与预警: every open record that needs a step, with its deadline, across all ledgers."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TodoConfig(AppConfig):
+    name = "fazhi.todo"
+    verbose_name = "待办与预警"
