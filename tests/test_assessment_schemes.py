@@ -369,7 +369,7 @@ def test_the_office_copies_edits_publishes_and_assesses_in_the_browser(live_serv
     page.fill("#id_username", "office")
     page.fill("#id_password", "test-pass-2026")
     page.click("button[type=submit]")
-    page.wait_for_selector("#ledger-cards")
+    page.wait_for_selector("#todo-summary")
 
     page.goto(live_server.url + reverse("assessment:schemes"))
     page.fill("#copy-form input[name=year]", str(YEAR))

@@ -25,7 +25,7 @@ def test_login_dashboard_switch_unit_and_ledger_list(live_server, page, users, t
     page.fill("#id_username", "office")
     page.fill("#id_password", "test-pass-2026")
     page.click("button[type=submit]")
-    page.wait_for_selector("#ledger-cards")
+    page.wait_for_selector("#todo-summary")
     assert "工作台" in page.inner_text("h1")
 
     with page.expect_navigation():  # the select submits its form on change; networkidle could come before it
@@ -63,7 +63,7 @@ def test_stored_script_never_runs_and_forged_posts_are_refused(live_server, page
     page.fill("#id_username", "clerk")
     page.fill("#id_password", "test-pass-2026")
     page.click("button[type=submit]")
-    page.wait_for_selector("#ledger-cards")
+    page.wait_for_selector("#todo-summary")
     for path in (
         reverse("ledger:service-items-list"),
         reverse("ledger:service-items-detail", args=[item.pk]),

@@ -551,13 +551,13 @@ def test_a_city_sets_itself_up_from_excel_and_a_merge_splits_its_figures(live_se
     page.fill("#id_new_password1", NEW_PASSWORD)
     page.fill("#id_new_password2", NEW_PASSWORD)
     page.click("button:has-text('修改密码')")
-    page.wait_for_selector("#ledger-cards")
+    page.wait_for_selector("#todo-summary")
     assert User.objects.get(username="wang").unit.code == "D1"
     page.click("button:has-text('退出')")
     page.fill("#id_username", "admin")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_selector("#ledger-cards")
+    page.wait_for_selector("#todo-summary")
     page.goto(live_server.url + reverse("system:units"))
 
     d1, d2 = Unit.objects.get(code="D1"), Unit.objects.get(code="D2")

@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fazhi.web.context.navigation",
+                "fazhi.notices.context.unread",
             ],
         },
     },
@@ -228,6 +229,8 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("FAZHI_EMAIL_FROM", "fazhi@localhost")
+# 待办与预警: how many working days ahead a deadline is listed and warned about.
+FAZHI_TODO_WARN_WORKDAYS = int(os.environ.get("FAZHI_TODO_WARN_WORKDAYS", "3"))
 # The public address of the site, for links in e-mails.
 FAZHI_SITE_URL = os.environ.get("FAZHI_SITE_URL", "http://127.0.0.1:8000")
 

@@ -23,6 +23,8 @@ urlpatterns = [
     path("portal/", include("fazhi.portal.urls")),
     path("api/", include("fazhi.api.urls")),
     path("system/", include("fazhi.system.urls")),
+    path("todo/", include("fazhi.todo.urls")),
+    path("notices/", include("fazhi.notices.urls")),
     path("admin/", admin.site.urls),
     path("", include("fazhi.web.urls")),
 ]

@@ -45,6 +45,7 @@ class Ledger:
     # Fields only the workflow steps write (status, step dates, …); with the non-editable derived fields (due
     # dates, on-time flags) they are read-only in the generic form and the API.
     state_fields: list[str] = field(default_factory=list)
+    duties: list = field(default_factory=list)  # fazhi.core.duties.Duty: steps owed by a date (the to-do centre)
 
     def __post_init__(self):
         if self.area not in AREA_NAMES:
@@ -54,6 +55,10 @@ class Ledger:
                 raise ValueError(f"{self.slug}: sort field {name} must not be nullable (keyset pagination)")
         for name in self.state_fields:
             self.model._meta.get_field(name)
+        for duty in self.duties:
+            self.model._meta.get_field(duty.due_field)
+            if duty.step and duty.step not in {action.name for action in self.actions}:
+                raise ValueError(f"{self.slug}: duty {duty.name} names an unknown step {duty.step}")
         editable_state = set(self.form_fields or ()) & set(self.step_fields)
         if editable_state:
             raise ValueError(f"{self.slug}: form fields {sorted(editable_state)} are written by workflow steps only")

@@ -1,5 +1,7 @@
 import django_filters
+from django.db.models import Q
 
+from fazhi.core.duties import Duty
 from fazhi.core.ledgers import Ledger, registry
 
 from .actions import (
@@ -11,6 +13,7 @@ from .actions import (
     petition_overdue,
     reconsideration_overdue,
 )
+from .choices import LawsuitStatus, PetitionStatus, ReconsiderationStatus
 from .importers import MediatedDisputeImport, ReconsiderationImport
 from .models import Lawsuit, MediatedDispute, MediationOrganisation, Mediator, Petition, ReconsiderationCase
 
@@ -99,6 +102,24 @@ registry.register(
             "outcome",
             "closed_on",
         ],
+        duties=[
+            Duty(
+                "answer",
+                "被申请人提交答复",
+                "answer_due_on",
+                Q(status=ReconsiderationStatus.ACCEPTED, answer_received_on__isnull=True),
+                rules=("reconsideration.respondent_answer",),
+                step="receive-answer",
+            ),
+            Duty(
+                "decide",
+                "作出复议决定",
+                "due_on",
+                Q(status=ReconsiderationStatus.ACCEPTED, suspended=False),
+                rules=("reconsideration.decision_limit",),
+                step="decide",
+            ),
+        ],
         extra_filters={"overdue": django_filters.BooleanFilter(label="逾期", method=reconsideration_overdue)},
     )
 )
@@ -156,6 +177,16 @@ registry.register(
         ],
         actions=LAWSUIT_ACTIONS,
         state_fields=["status", "defence_submitted_on", "outcome", "closed_on"],
+        duties=[
+            Duty(
+                "defence",
+                "提交答辩状",
+                "defence_due_on",
+                Q(status=LawsuitStatus.PENDING, defence_submitted_on__isnull=True),
+                rules=("litigation.defence_submission",),
+                step="defence",
+            ),
+        ],
         extra_filters={"overdue": django_filters.BooleanFilter(label="逾期", method=lawsuit_overdue)},
     )
 )
@@ -239,6 +270,24 @@ registry.register(
         form_fields=["unit", "number", "petitioner", "channel", "subject", "received_on", "repeated", "repeat_of"],
         actions=PETITION_ACTIONS,
         state_fields=["status", "accepted_on", "not_accepted_reason", "extension_days", "extended_on", "concluded_on"],
+        duties=[
+            Duty(
+                "accept",
+                "告知是否受理",
+                "registration_due_on",
+                Q(status=PetitionStatus.REGISTERED),
+                rules=("petition.registration",),
+                step="accept",
+            ),
+            Duty(
+                "conclude",
+                "办结信访事项",
+                "due_on",
+                Q(status=PetitionStatus.ACCEPTED),
+                rules=("petition.handling",),
+                step="conclude",
+            ),
+        ],
         extra_filters={"overdue": django_filters.BooleanFilter(label="逾期", method=petition_overdue)},
     )
 )

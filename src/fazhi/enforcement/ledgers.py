@@ -1,5 +1,7 @@
 import django_filters
+from django.db.models import Q
 
+from fazhi.core.duties import Duty
 from fazhi.core.ledgers import Ledger, registry
 from fazhi.core.serializers import LedgerSerializer, serializer_class
 
@@ -14,6 +16,7 @@ from .actions import (
     handling_overdue_filter,
     publicity_overdue_filter,
 )
+from .choices import CaseStatus
 from .importers import MatterImport, OfficerImport
 from .models import Case, Certificate, EnforcementBody, Matter, Officer
 
@@ -130,6 +133,24 @@ registry.register(
             "deviation_reason",
             "published_on",
             "closed_on",
+        ],
+        duties=[
+            Duty(
+                "decide",
+                "作出处理决定",
+                "due_on",
+                Q(status=CaseStatus.OPEN),
+                rules=("penalty.decision_limit",),
+                step="decide",
+            ),
+            Duty(
+                "publish",
+                "公示处理决定",
+                "publicity_due_on",
+                Q(published_on__isnull=True),
+                rules=("enforcement.publicity_penalty_licensing", "enforcement.publicity_other"),
+                step="publish",
+            ),
         ],
         extra_filters={
             "publicity_overdue": django_filters.BooleanFilter(label="公示逾期", method=publicity_overdue_filter),

@@ -1,5 +1,7 @@
 import django_filters
+from django.db.models import Q
 
+from fazhi.core.duties import Duty
 from fazhi.core.ledgers import Ledger, registry
 from fazhi.core.serializers import LedgerSerializer, serializer_class
 
@@ -114,6 +116,16 @@ registry.register(
         form_fields=["unit"],
         actions=TARGET_ACTIONS,
         state_fields=["current", "inspected_on", "result", "disposal", "published_on"],
+        duties=[
+            Duty(
+                "publish",
+                "公示抽查结果",
+                "result_due_on",
+                Q(current=True, published_on__isnull=True),
+                rules=("inspection.result_publication",),
+                step="publish",
+            ),
+        ],
         extra_filters={"overdue": django_filters.BooleanFilter(label="公示逾期", method=result_overdue_filter)},
     )
 )

@@ -1,8 +1,11 @@
 import django_filters
+from django.db.models import Q
 
+from fazhi.core.duties import Duty
 from fazhi.core.ledgers import Ledger, registry
 
 from .actions import DISCLOSURE_ACTIONS, SUGGESTION_ACTIONS, disclosure_overdue, suggestion_overdue
+from .choices import DisclosureStatus, SuggestionStatus
 from .importers import DisclosureImport, SuggestionImport
 from .models import DisclosureRequest, Suggestion
 
@@ -56,6 +59,16 @@ registry.register(
             "reply_category",
             "satisfaction",
             "feedback_on",
+        ],
+        duties=[
+            Duty(
+                "reply",
+                "答复代表委员",
+                "due_on",
+                Q(status=SuggestionStatus.ASSIGNED),
+                rules=("suggestions.npc_reply", "suggestions.cppcc_reply"),
+                step="reply",
+            ),
         ],
         extra_filters={"overdue": django_filters.BooleanFilter(label="逾期", method=suggestion_overdue)},
     )
@@ -113,6 +126,16 @@ registry.register(
             "reply_type",
             "reply_reason",
             "replied_on",
+        ],
+        duties=[
+            Duty(
+                "reply",
+                "答复公开申请",
+                "due_on",
+                Q(status=DisclosureStatus.RECEIVED, stopped=False),
+                rules=("disclosure.reply",),
+                step="reply",
+            ),
         ],
         extra_filters={"overdue": django_filters.BooleanFilter(label="逾期", method=disclosure_overdue)},
     )

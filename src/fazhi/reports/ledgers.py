@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
+from fazhi.core.duties import Duty
 from fazhi.core.ledgers import Ledger, registry
 
 from .actions import BLOCK_ACTIONS, REPORT_ACTIONS
@@ -31,6 +32,16 @@ registry.register(
         form_fields=["unit", "year", "title", "recipient", "issuer", "issue_date"],
         actions=REPORT_ACTIONS,
         state_fields=["status", "reviewed_at", "published_at"],
+        duties=[
+            Duty(
+                "publish",
+                "公开年度报告",
+                "due_on",
+                Q(published_at__isnull=True),
+                rules=("annual_report.publication",),
+                step="publish",
+            ),
+        ],
         extra_filters={"overdue": django_filters.BooleanFilter(label="逾期未公开", method=overdue)},
     )
 )

@@ -1,3 +1,6 @@
+from django.db.models import Q
+
+from fazhi.core.duties import Duty
 from fazhi.core.ledgers import Ledger, registry
 from fazhi.core.serializers import serializer_class
 
@@ -76,6 +79,24 @@ registry.register(
             "evaluation_report",
             "ended_on",
             "end_reason",
+        ],
+        duties=[
+            Duty(
+                "file",
+                "报送备案",
+                "filing_due_on",
+                Q(filing_required=True, filed_on__isnull=True),
+                rules=("normative.filing_deadline",),
+                step="file",
+            ),
+            Duty(
+                "evaluate",
+                "有效期届满前评估",
+                "evaluation_due_on",
+                Q(evaluated_on__isnull=True, ended_on__isnull=True),
+                rules=("normative.expiry_evaluation_before",),
+                step="evaluate",
+            ),
         ],
         extra_filters=DOCUMENT_FILTERS,
     )

@@ -1,8 +1,11 @@
 import django_filters
+from django.db.models import Q
 
+from fazhi.core.duties import Duty
 from fazhi.core.ledgers import Ledger, registry
 
 from .actions import APPLICATION_ACTIONS, RATING_ACTIONS, overdue_filter
+from .choices import ApplicationStatus
 from .importers import ApplicationImport, ServiceItemImport
 from .models import Application, Rating, ServiceItem
 
@@ -72,6 +75,16 @@ registry.register(
         importer=ApplicationImport(),
         actions=APPLICATION_ACTIONS,
         state_fields=["status", "accepted_on", "decided_on", "outcome"],
+        duties=[
+            Duty(
+                "decide",
+                "办结",
+                "due_on",
+                Q(status=ApplicationStatus.ACCEPTED),
+                rule_text="办事指南承诺的办结时限",
+                step="decide",
+            ),
+        ],
         extra_filters={"overdue": django_filters.BooleanFilter(label="逾期", method=overdue_filter)},
     )
 )
@@ -87,6 +100,16 @@ registry.register(
         filter_fields=["unit", "stars", "channel", "rated_on"],
         select_related=["unit", "application"],
         actions=RATING_ACTIONS,
+        duties=[
+            Duty(
+                "rectify",
+                "差评整改",
+                "rectification_due_on",
+                Q(rectified_on__isnull=True),
+                rules=("services.bad_rating_rectification",),
+                step="rectify",
+            ),
+        ],
         state_fields=["rectified_on"],
     )
 )

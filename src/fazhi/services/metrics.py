@@ -10,7 +10,7 @@ from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Sum
 from fazhi.metrics.registry import Period, by_unit, registry
 
 from .choices import ItemType, OnlineDepth
-from .models import ApplicationDay, Rating, ServiceItem
+from .models import ApplicationDay, Rating, ServiceItem, SupervisionCard
 
 
 @registry.provides(
@@ -86,3 +86,17 @@ def rating_metrics(period: Period):
         )
     )
     return by_unit(rows, rating_metrics.codes)
+
+
+@registry.provides("supervision_yellow_cards", "supervision_red_cards")
+def supervision_card_metrics(period: Period):
+    rows = (
+        SupervisionCard.objects.filter(issued_on__range=(period.start, period.end))
+        .values("unit_id")
+        .order_by()
+        .annotate(
+            supervision_yellow_cards=Count("unit", filter=Q(colour=SupervisionCard.Colour.YELLOW)),
+            supervision_red_cards=Count("unit", filter=Q(colour=SupervisionCard.Colour.RED)),
+        )
+    )
+    return by_unit(rows, supervision_card_metrics.codes)

@@ -267,3 +267,29 @@ class ApplicationDay(models.Model):
 
     def __str__(self):
         return f"{self.unit_id} {self.day}"
+
+
+class SupervisionCard(models.Model):
+    """电子监察: a yellow card when an application reaches its last working day undecided, a red card when it is
+    overdue. Cards are history: issued once per application and colour by the nightly scan (fazhi.services.cards)
+    and never withdrawn when the application is later decided or its deadline moves."""
+
+    class Colour(models.TextChoices):
+        YELLOW = "yellow", "黄牌（预警）"
+        RED = "red", "红牌（超期）"
+
+    application = models.ForeignKey(Application, models.CASCADE, related_name="supervision_cards", verbose_name="办件")
+    unit = models.ForeignKey("org.Unit", models.PROTECT, related_name="+", verbose_name="单位")
+    colour = models.CharField("类别", max_length=8, choices=Colour.choices)
+    issued_on = models.DateField("发牌日期")
+    due_on = models.DateField("发牌时的承诺办结日期")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "电子监察红黄牌"
+        constraints = [models.UniqueConstraint(fields=["application", "colour"], name="supervision_card_once")]
+        indexes = [models.Index(fields=["issued_on", "unit"], name="supervision_card_day")]
+
+    def __str__(self):
+        return f"{self.get_colour_display()} {self.application_id} {self.issued_on}"

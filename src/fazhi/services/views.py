@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
-from django.db.models import Sum
+from django.db.models import Count, Sum
+from django.db.models.functions import ExtractMonth
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -7,8 +8,9 @@ from fazhi.core.current import focus_unit
 from fazhi.metrics.catalogue import catalogue
 from fazhi.metrics.registry import Period, unit_metrics
 from fazhi.metrics.views import year_notes
+from fazhi.org.models import Unit
 
-from .models import ApplicationDay
+from .models import ApplicationDay, SupervisionCard
 
 
 def monthly(days, year):
@@ -21,11 +23,32 @@ def monthly(days, year):
     return accepted, decided
 
 
+def monthly_cards(cards, year):
+    """电子监察 per unit and month: [(unit, [(yellow, red) × 12], yellow total, red total)], most red first."""
+    rows = (
+        cards.filter(issued_on__year=year)
+        .annotate(month=ExtractMonth("issued_on"))
+        .values("unit_id", "month", "colour")
+        .order_by()
+        .annotate(n=Count("id"))
+    )
+    table: dict[int, list[list[int]]] = {}
+    for row in rows:
+        months = table.setdefault(row["unit_id"], [[0, 0] for _ in range(12)])
+        months[row["month"] - 1][0 if row["colour"] == SupervisionCard.Colour.YELLOW else 1] += row["n"]
+    units = Unit.objects.in_bulk(table)
+    result = [
+        (units[unit_id], months, sum(m[0] for m in months), sum(m[1] for m in months))
+        for unit_id, months in table.items()
+    ]
+    return sorted(result, key=lambda row: (-row[3], -row[2], row[0].path))
+
+
 @login_required
 def figures(request):
     year = int(request.GET.get("year") or timezone.localdate().year - 1)
     unit = focus_unit(request)
-    rows, chart = [], None
+    rows, chart, cards = [], None, []
     if unit is not None:
         values = unit_metrics(Period.year(year), [unit], families=["services"])[unit.pk]
         rows = [
@@ -35,6 +58,7 @@ def figures(request):
         ]
         received, completed = monthly(ApplicationDay.objects.visible_to(request.user, within=unit), year)
         chart = {"months": [f"{m}月" for m in range(1, 13)], "received": received, "completed": completed}
+        cards = monthly_cards(SupervisionCard.objects.visible_to(request.user, within=unit), year)
     return render(
         request,
         "services/figures.html",
@@ -43,6 +67,7 @@ def figures(request):
             "year": year,
             "rows": rows,
             "chart": chart,
+            "cards": cards,
             "years": range(timezone.localdate().year, 2018, -1),
             "active_area": "services",
             "unit_notes": year_notes(unit, year) if unit is not None else [],

@@ -7,10 +7,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from fazhi.core.current import current_unit, set_current_unit
+from fazhi.core.current import set_current_unit
 from fazhi.core.ledgers import AREA_NAMES, registry
-from fazhi.core.pagination import bounded_count
 from fazhi.org.models import Unit
+from fazhi.todo.views import todo_context
 
 # Pages of an area beyond its ledgers (figures, dashboards), by url name.
 AREA_PAGES = {
@@ -31,20 +31,10 @@ AREA_PAGES = {
 }
 
 
-def ledger_counts(request):
-    unit = current_unit(request)
-    counts = []
-    for ledger in registry:
-        count, capped = bounded_count(ledger.model.objects.visible_to(request.user, within=unit))
-        counts.append({"ledger": ledger, "count": count, "capped": capped, "area": AREA_NAMES[ledger.area]})
-    return counts
-
-
 @login_required
 def dashboard(request):
-    counts = ledger_counts(request)
-    chart = {"labels": [c["ledger"].title for c in counts], "values": [c["count"] for c in counts]}
-    return render(request, "web/dashboard.html", {"counts": counts, "chart": chart})
+    """The 工作台 opens on what is due: the to-do summary, the first items and, for the office, the units."""
+    return render(request, "web/dashboard.html", todo_context(request, limit=10))
 
 
 @login_required

@@ -1,0 +1,202 @@
+"""待办与预警: the to-do lists, the nightly scan (电子监察 cards, warnings, digests) and the inbox."""
+
+import datetime as dt
+import email
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core import mail
+from django.urls import reverse
+
+from fazhi.law.calendar import default_calendar
+from fazhi.metrics.registry import Period, unit_metrics
+from fazhi.notices.models import DigestSent, Notification, Preference
+from fazhi.org.choices import Role
+from fazhi.org.models import User
+from fazhi.services import rules as service_rules
+from fazhi.services.choices import ApplicationStatus, Outcome
+from fazhi.services.models import SupervisionCard
+from fazhi.todo import items as todo
+from fazhi.todo.scan import nightly, scan, send_digests
+from tests.factories import make_application, make_item
+
+CAL = default_calendar()
+MONDAY = dt.date(2025, 6, 9)  # a working week with no holiday: 9–13 June 2025
+
+
+def accepted(item, number, accepted_on):
+    return make_application(
+        item, number=number, received=accepted_on, accepted_on=accepted_on, status=ApplicationStatus.ACCEPTED
+    )
+
+
+@pytest.fixture
+def town_apps(tree):
+    """Applications of the town (promised 2 working days) due before, on and after Wednesday 11 June 2025."""
+    item = make_item(tree["town"], code="T-1", promised=2)
+    return {
+        "overdue": accepted(item, "A-LATE", dt.date(2025, 6, 5)),  # due Mon 9 June
+        "today": accepted(item, "A-TODAY", dt.date(2025, 6, 9)),  # due Wed 11 June
+        "soon": accepted(item, "A-SOON", dt.date(2025, 6, 11)),  # due Fri 13 June
+        "later": accepted(item, "A-LATER", dt.date(2025, 6, 13)),  # due Tue 17 June: 4 working days ahead
+    }
+
+
+def test_items_are_classified_and_counted_in_working_days(users, town_apps):
+    wednesday = dt.date(2025, 6, 11)
+    assert town_apps["overdue"].due_on == dt.date(2025, 6, 9)
+    assert town_apps["today"].due_on == wednesday
+    window = todo.Window.on(wednesday, 3)
+    assert window.horizon == dt.date(2025, 6, 16)  # Thu, Fri, Mon
+    page = todo.items(users["clerk"], window, ledger="applications")
+    assert [(i.record.number, i.state, i.workdays_left) for i in page] == [
+        ("A-LATE", todo.OVERDUE, -2),
+        ("A-TODAY", todo.TODAY, 0),
+        ("A-SOON", todo.SOON, 2),
+    ]
+    assert page[0].countdown == "逾期2个工作日"
+    assert page[2].countdown == "剩余2个工作日"
+    assert page[0].rule == "办事指南承诺的办结时限"
+    assert page[0].url.endswith("#step-decide")
+    # A wider window takes in the later one; a decided application leaves the list.
+    assert [i.record.number for i in todo.items(users["clerk"], todo.Window.on(wednesday, 5))][-1] == "A-LATER"
+    service_rules.decide(town_apps["overdue"], wednesday, Outcome.APPROVED)
+    assert "A-LATE" not in [i.record.number for i in todo.items(users["clerk"], window)]
+
+
+def test_each_role_sees_its_scope_and_the_office_counts_per_unit(users, tree, town_apps):
+    window = todo.Window.on(dt.date(2025, 6, 11), 3)
+    dept_item = make_item(tree["dept"], code="D-1", promised=2)
+    accepted(dept_item, "D-LATE", dt.date(2025, 6, 2))
+    clerk_numbers = {i.record.number for i in todo.items(users["clerk"], window)}
+    assert clerk_numbers == {"A-LATE", "A-TODAY", "A-SOON"}
+    office = todo.counts_by_unit(users["office"], window)
+    assert [row.unit.code for row in office] == ["C1-T1", "D1"]  # the same overdue count; then more due today
+    by_code = {row.unit.code: row.counts for row in office}
+    assert (by_code["D1"].overdue, by_code["C1-T1"].total) == (1, 3)
+    # The unit admin of the county sees the town below it, not the department.
+    assert {row.unit.code for row in todo.counts_by_unit(users["unit_admin"], window)} == {"C1-T1"}
+    # Pages merge by due date across ledgers and do not overlap.
+    first = todo.items(users["office"], window, limit=2)
+    second = todo.items(users["office"], window, offset=2, limit=2)
+    assert [i.due for i in first + second] == sorted(i.due for i in first + second)
+    assert {i.pk for i in first}.isdisjoint({i.pk for i in second})
+
+
+def test_the_to_do_page_and_the_dashboard_list_overdue_records(users, town_apps, login, monkeypatch):
+    monkeypatch.setattr(todo, "today", lambda: dt.date(2025, 6, 11))
+    client = login(users["clerk"])
+    page = client.get(reverse("todo:index")).content.decode()
+    assert "A-LATE" in page and "逾期2个工作日" in page and "去办理" in page
+    assert 'data-count="overdue">1<' in page
+    overdue_only = client.get(reverse("todo:index"), {"state": "overdue"}).content.decode()
+    assert "A-LATE" in overdue_only and "A-TODAY" not in overdue_only
+    dashboard = client.get(reverse("web:dashboard")).content.decode()
+    assert 'id="todo-summary"' in dashboard and "A-LATE" in dashboard
+    office_page = login(users["office"]).get(reverse("todo:index")).content.decode()
+    assert "各单位待办情况" in office_page and "测试县城关镇人民政府" in office_page
+
+
+def test_the_scan_warns_once_issues_cards_and_keeps_them(users, tree, town_apps):
+    second_clerk = User.objects.create(username="clerk2", role=Role.CLERK, unit=tree["town"])
+    wednesday = dt.date(2025, 6, 11)
+    first = scan(wednesday)
+    clerk_keys = set(Notification.objects.filter(user=users["clerk"]).values_list("key", flat=True))
+    assert len(clerk_keys) == 3 and all(key.startswith("todo:") for key in clerk_keys)
+    assert Notification.objects.filter(user=second_clerk).count() == 3
+    assert not Notification.objects.filter(user=users["leader"]).exists()
+    summary = Notification.objects.get(user=users["office"])
+    assert "逾期1项" in summary.title and "今日到期1项" in summary.title
+    late = Notification.objects.get(user=users["clerk"], key__contains=":overdue:")
+    assert "A-LATE" in late.title and "已逾期2个工作日" in late.title
+    assert first.yellow_cards == 1 and first.red_cards == 1
+    # The same night again: nothing new.
+    again = scan(wednesday)
+    assert (again.notices, again.yellow_cards, again.red_cards) == (0, 0, 0)
+    # Next day the one due today is overdue: one new warning each, a red card; the decided one keeps its card.
+    service_rules.decide(town_apps["overdue"], wednesday, Outcome.APPROVED)
+    thursday = scan(dt.date(2025, 6, 12))
+    assert thursday.red_cards == 1
+    assert Notification.objects.filter(user=users["clerk"], key__contains=":overdue:").count() == 2
+    cards = {(c.application.number, c.colour) for c in SupervisionCard.objects.select_related("application")}
+    assert ("A-LATE", "red") in cards and ("A-TODAY", "yellow") in cards and ("A-TODAY", "red") in cards
+    values = unit_metrics(Period.year(2025), [tree["town"], tree["gov"]], families=["services"])
+    assert values[tree["town"].pk]["supervision_red_cards"] == 2
+    assert values[tree["gov"].pk]["supervision_yellow_cards"] == 1
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    yield handler
+    controller.stop()
+
+
+def test_digests_go_through_a_real_smtp_server_once_a_day_and_respect_opt_out(users, tree, town_apps, smtp_server):
+    users["clerk"].email = "clerk@example.cn"
+    users["clerk"].save()
+    opted_out = User.objects.create(username="clerk3", role=Role.CLERK, unit=tree["town"], email="c3@example.cn")
+    Preference.objects.create(user=opted_out, daily_digest=False)
+    result = nightly(dt.date(2025, 6, 11))
+    assert result.digests == 1
+    assert len(smtp_server.messages) == 1
+    recipients, content = smtp_server.messages[0]
+    assert recipients == ["clerk@example.cn"]
+    assert "A-LATE" in email.message_from_bytes(content).get_payload(decode=True).decode("utf-8")
+    # The job re-runs: nothing is mailed twice, and everything mailed is marked.
+    assert nightly(dt.date(2025, 6, 11)).digests == 0
+    assert send_digests(dt.date(2025, 6, 11)) == 0
+    assert len(smtp_server.messages) == 1
+    assert not Notification.objects.filter(user=users["clerk"], emailed_at__isnull=True).exists()
+    assert DigestSent.objects.filter(user=users["clerk"]).count() == 1
+    assert not DigestSent.objects.filter(user=opted_out).exists()
+
+
+def test_a_failed_mail_server_sends_on_the_next_run(users, town_apps, settings):
+    users["clerk"].email = "clerk@example.cn"
+    users["clerk"].save()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", _free_port(), 2
+    assert nightly(dt.date(2025, 6, 11)).digests == 0
+    assert not DigestSent.objects.exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_digests(dt.date(2025, 6, 11)) == 1
+    assert len(mail.outbox) == 1
+
+
+def test_the_inbox_counts_unread_and_marks_read(users, town_apps, login):
+    scan(dt.date(2025, 6, 11))
+    client = login(users["clerk"])
+    page = client.get(reverse("notices:inbox")).content.decode()
+    assert 'data-unread="3"' in page
+    notice = Notification.objects.filter(user=users["clerk"]).first()
+    response = client.post(reverse("notices:open", args=[notice.pk]))
+    assert response.status_code == 302 and response["Location"] == notice.url
+    assert 'data-unread="2"' in client.get(reverse("notices:inbox")).content.decode()
+    client.post(reverse("notices:read-all"))
+    assert "data-unread" not in client.get(reverse("notices:inbox")).content.decode()
+    # Nobody opens another user's notice.
+    other = Notification.objects.create(user=users["office"], key="x", title="x")
+    assert client.post(reverse("notices:open", args=[other.pk])).status_code == 404
+    client.post(reverse("notices:preferences"), {})
+    assert Preference.objects.get(user=users["clerk"]).daily_digest is False
