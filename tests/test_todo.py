@@ -200,3 +200,46 @@ def test_the_inbox_counts_unread_and_marks_read(users, town_apps, login):
     assert client.post(reverse("notices:open", args=[other.pk])).status_code == 404
     client.post(reverse("notices:preferences"), {})
     assert Preference.objects.get(user=users["clerk"]).daily_digest is False
+
+
+@pytest.mark.browser
+def test_a_clerk_opens_the_to_do_list_performs_the_step_and_the_item_leaves(live_server, page, users, tree):
+    """The journey in Chromium: 工作台 → 待办 → 去办理 → 办结 → the list no longer holds it; the inbox counts."""
+    from tests.browser import ARTIFACTS
+
+    item = make_item(tree["town"], code="T-JOURNEY", promised=2)
+    late = accepted(item, "A-JOURNEY", todo.today() - dt.timedelta(days=20))
+    scan(todo.today())
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(live_server.url + reverse("login"))
+    page.fill("#id_username", "clerk")
+    page.fill("#id_password", "test-pass-2026")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#todo-summary")
+    assert page.inner_text("#notice-badge [data-unread]") == "1"
+    row = page.locator(f"#todo-items tr[data-pk='{late.pk}']")
+    assert "已逾期" in row.inner_text() and "个工作日" in row.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "todo-dashboard-clerk.png"), full_page=True)
+    page.click("#notice-badge")
+    page.wait_for_selector("#notice-list")
+    assert "A-JOURNEY" in page.inner_text("#notice-list")
+    page.click("text=待办")
+    page.wait_for_selector("#todo-filters")
+    page.select_option("#f-state", "overdue")
+    page.click("#todo-filters button")
+    page.wait_for_selector(f"#todo-items tr[data-pk='{late.pk}']")
+    page.screenshot(path=str(ARTIFACTS / "todo-list-clerk.png"), full_page=True)
+    page.click(f"#todo-items tr[data-pk='{late.pk}'] >> text=去办理")
+    page.wait_for_selector("#step-decide")
+    assert page.url.endswith("#step-decide")
+    page.select_option("#step-decide select[name=outcome]", Outcome.APPROVED)
+    page.click("#step-decide button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    page.goto(live_server.url + reverse("todo:index"))
+    page.wait_for_selector("#todo-items")
+    assert page.locator(f"#todo-items tr[data-pk='{late.pk}']").count() == 0
+    assert "没有需要办理的期限事项" in page.inner_text("#todo-items")
+    late.refresh_from_db()
+    assert late.status == ApplicationStatus.DECIDED
+    # The red card the scan issued stays on record after the application is decided.
+    assert SupervisionCard.objects.filter(application=late, colour=SupervisionCard.Colour.RED).exists()

@@ -22,7 +22,8 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = verbose_name_plural = "消息"
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notice_once_per_user")]
-        indexes = [models.Index(fields=["user", "read_at"])]
+        # by key: the nightly scan asks which of tonight's warnings were already sent, to anyone
+        indexes = [models.Index(fields=["user", "read_at"]), models.Index(fields=["key"], name="notice_key")]
 
     def __str__(self):
         return self.title

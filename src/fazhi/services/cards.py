@@ -40,9 +40,10 @@ def _without_card(colour: str):
 
 
 def issue_cards(day: dt.date) -> dict[str, int]:
-    """The cards of `day`: yellow for applications due today and undecided, red for those past due and undecided."""
+    """The cards of `day` (the scan runs before office hours): yellow for applications accepted before today and due
+    today, red for those past due; both still undecided."""
     open_accepted = Q(status=ApplicationStatus.ACCEPTED, decided_on__isnull=True)
-    yellow = _without_card(SupervisionCard.Colour.YELLOW).filter(open_accepted, due_on=day)
+    yellow = _without_card(SupervisionCard.Colour.YELLOW).filter(open_accepted, due_on=day, accepted_on__lt=day)
     red = _without_card(SupervisionCard.Colour.RED).filter(open_accepted, due_on__lt=day)
     return {
         "yellow": _issue(((a, u, d, day) for a, u, d in _rows(yellow)), SupervisionCard.Colour.YELLOW),
@@ -51,13 +52,16 @@ def issue_cards(day: dt.date) -> dict[str, int]:
 
 
 def backfill_cards(start: dt.date, end: dt.date) -> dict[str, int]:
-    """The cards daily scans over [start, end] would have issued: yellow on the due date to every application still
-    undecided that day, red on the day after the due date to every application decided after it or not at all."""
+    """The cards daily scans over [start, end] would have issued: yellow on the due date to every application accepted
+    before it and still undecided that morning, red on the day after it to every one decided after it or not at all.
+    An 即办件 (due the day it is accepted) gets no yellow card: no morning scan saw it open."""
     undecided_on_due = Q(decided_on__isnull=True) | Q(decided_on__gte=F("due_on"))
     late = Q(decided_on__isnull=True) | Q(decided_on__gt=F("due_on"))
     accepted = Q(accepted_on__isnull=False, due_on__isnull=False)
     one_day = dt.timedelta(days=1)
-    yellow = _without_card(SupervisionCard.Colour.YELLOW).filter(accepted, undecided_on_due, due_on__range=(start, end))
+    yellow = _without_card(SupervisionCard.Colour.YELLOW).filter(
+        accepted, undecided_on_due, accepted_on__lt=F("due_on"), due_on__range=(start, end)
+    )
     red = _without_card(SupervisionCard.Colour.RED).filter(
         accepted, late, due_on__range=(start - one_day, end - one_day)
     )

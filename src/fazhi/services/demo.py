@@ -6,6 +6,7 @@ from fazhi.demo import names
 from fazhi.demo.generator import BATCH, DEMO_YEAR, DemoBuilder, DemoCity, demo_step, entity_code, person_id
 from fazhi.law.calendar import default_calendar
 
+from .cards import backfill_cards
 from .choices import ApplicantType, ApplicationStatus, Channel, ItemType, OnlineDepth, Outcome, RatingChannel
 from .deadlines import derive_application, derive_rating
 from .models import Application, Rating, ServiceItem
@@ -113,3 +114,5 @@ def build_services(city: DemoCity, builder: DemoBuilder) -> None:
             ratings.append(rating)
         Rating.objects.bulk_create(ratings, batch_size=BATCH)
         log(f"办件：{made}/{total}")
+    cards = backfill_cards(year_start, today_limit)
+    log(f"电子监察：黄牌{cards['yellow']}张，红牌{cards['red']}张")

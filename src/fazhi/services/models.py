@@ -122,6 +122,12 @@ class Application(LedgerModel):
                 name="application_metrics",
             ),
             models.Index(fields=["due_on"]),
+            # The open ones by due date: the to-do lists, the nightly scan and its red cards read only these.
+            models.Index(
+                fields=["due_on", "unit"],
+                condition=models.Q(status="accepted", deleted_at__isnull=True),
+                name="application_open_due",
+            ),
         ]
 
     def __str__(self):

@@ -164,13 +164,16 @@ class UnitCounts:
     by_source: dict = field(default_factory=dict)
 
 
-def counts_by_unit(user, window: Window, within_unit=None, ledger=None) -> list[UnitCounts]:
-    """Per unit, what its ledgers owe (the 法治办's view of the city), most overdue first."""
+def counts_by_unit(user, window: Window, within_unit=None, ledger=None, everything=False) -> list[UnitCounts]:
+    """Per unit, what its ledgers owe (the 法治办's view of the city), most overdue first.
+
+    `everything`: every unit, whatever the user's scope (the nightly scan cuts it per reader itself)."""
     from fazhi.org.models import Unit
 
     table: dict[int, UnitCounts] = {}
     for source in sources(ledger):
-        rows = source.rows(scoped(source, user, within_unit), window)
+        queryset = source.ledger.model.objects.all() if everything else scoped(source, user, within_unit)
+        rows = source.rows(queryset, window)
         grouped = rows.values("unit_id").order_by().annotate(**_count_expressions(source.duty.due_field, window))
         for row in grouped:
             entry = table.setdefault(row["unit_id"], UnitCounts(unit=None))

@@ -25,7 +25,7 @@ from fazhi.law.calendar import default_calendar
 from fazhi.notices.models import DigestSent, Notification, Preference
 from fazhi.notices.send import Message, notify_many
 from fazhi.org.choices import Role
-from fazhi.org.models import User
+from fazhi.org.models import Unit, User
 from fazhi.services.cards import issue_cards
 
 from .items import STATE_NAMES, TODAY, Source, Window, counts_by_unit, sources, workdays_left
@@ -74,7 +74,7 @@ def _existing(kind: str, keys: list[str]) -> set[tuple[int, str]]:
     found = set()
     for start in range(0, len(keys), 2000):
         chunk = keys[start : start + 2000]
-        found.update(Notification.objects.filter(kind=kind, key__in=chunk).values_list("user_id", "key"))
+        found.update(Notification.objects.filter(key__in=chunk, kind=kind).values_list("user_id", "key"))
     return found
 
 
@@ -83,10 +83,12 @@ def _row_messages(today: dt.date, window: Window, recipients: dict[int, list[int
     scanned, messages = 0, []
     for source in sources():
         due_field = source.duty.due_field
-        rows = source.rows(source.ledger.model.objects.all(), window).filter(unit_id__in=list(recipients))
+        rows = source.rows(source.ledger.model.objects.all(), window)
         wanted: list[tuple[int, int, dt.date, str]] = []
         for pk, unit_id, due in rows.values_list("pk", "unit_id", due_field).iterator(chunk_size=5000):
             scanned += 1
+            if unit_id not in recipients:
+                continue
             state = window.state(due)
             key = f"{NOTICE_KIND}:{state}:{source.key}:{pk}:{due.isoformat()}"
             wanted.append((pk, unit_id, due, key))
@@ -112,9 +114,15 @@ def _row_messages(today: dt.date, window: Window, recipients: dict[int, list[int
 
 
 def _summary_messages(today: dt.date, window: Window) -> list[Message]:
+    """The office's daily summary: the city's counts per unit, computed once and cut to each user's scope."""
     messages = []
-    for user in User.objects.filter(is_active=True, role__in=SUMMARY_RECIPIENTS):
-        by_unit = counts_by_unit(user, window)
+    readers = list(User.objects.filter(is_active=True, role__in=SUMMARY_RECIPIENTS))
+    if not readers:
+        return messages
+    city = counts_by_unit(readers[0], window, everything=True)
+    for user in readers:
+        visible = set(Unit.objects.visible_to(user).values_list("pk", flat=True))
+        by_unit = [row for row in city if row.unit.pk in visible]
         overdue = sum(row.counts.overdue for row in by_unit)
         due_today = sum(row.counts.today for row in by_unit)
         soon = sum(row.counts.soon for row in by_unit)
