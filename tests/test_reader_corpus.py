@@ -1,6 +1,7 @@
 """The reader on corpora: boilerplate and similar reports, generated reports with known facts, the
 writer's own sentences read back, and the real published reports against the gold file."""
 
+import io
 import json
 import random
 import subprocess
@@ -217,3 +218,84 @@ def test_eval_harness_scores_metric_value_and_qualifier_per_family():
     assert result["families"]["leadership"]["tp"] == 0
     assert result["required_sections_accuracy"] == 0.5
     assert result["meta_accuracy"] == {"region": 1.0, "level": 1.0, "year": 0.0}
+
+
+# -- the fixed split of the development corpus (issue 20) ---------------------------------------------------
+CORPUS = REAL / "corpus"
+
+
+def test_corpus_split_is_fixed_ids_only_and_disjoint():
+    from fazhi.reports.reader.evaluate import corpus_split
+
+    split = corpus_split()
+    develop, measure = split["develop"], split["measure"]
+    assert not develop & measure
+    assert len(develop) == 30 and len(measure) == 16
+    assert all(len(i) == 4 and i[0] == "d" for i in develop | measure)  # ids, no text
+
+
+@pytest.mark.skipif(not (CORPUS / "index.tsv").exists(), reason="../shared/reports/corpus is not there")
+def test_corpus_split_follows_its_rule_stratified_by_level():
+    import csv
+    import hashlib
+
+    from fazhi.reports.reader.evaluate import corpus_split
+
+    rows = list(csv.DictReader((CORPUS / "index.tsv").open(encoding="utf-8"), delimiter="\t"))
+    by_level: dict[str, list[str]] = {}
+    for row in rows:
+        by_level.setdefault(row["level"], []).append(row["file"].removesuffix(".txt"))
+    split = corpus_split()
+    assert split["develop"] | split["measure"] == {i for ids in by_level.values() for i in ids}
+    for level, ids in by_level.items():
+        ordered = sorted(ids, key=lambda i: hashlib.sha256(f"fazhi-reader-split:{i}".encode()).hexdigest())
+        k = round(len(ids) / 3)
+        assert set(ordered[:k]) == split["by_level"]["measure"][level], level
+
+
+# -- `fazhi reports eval` ------------------------------------------------------------------------------------
+def test_eval_command_scores_a_users_own_annotated_report(tmp_path):
+    from django.core.management import call_command
+
+    text = (
+        "甲县人民政府关于2024年度法治政府建设情况的报告\n"
+        "一、主要举措和成效\n全年共举办法治讲座6场，受理行政复议案件12件。\n"
+    )
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    gold = {
+        "file": "a.txt",
+        "region": "甲县",
+        "level": "county",
+        "year": 2024,
+        "required_sections": {"measures_and_results": True, "next_year_plan": False},
+        "facts": [
+            {"metric": "reconsideration_received", "value": 12, "qualifier": None, "scope": "self", "quote": "q"},
+            {"metric": "legality_reviews", "value": 3, "qualifier": None, "scope": "self", "quote": "审查3件"},
+        ],
+    }
+    (tmp_path / "gold.jsonl").write_text(json.dumps(gold, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("reports", "eval", str(tmp_path / "gold.jsonl"), str(tmp_path), "--json", stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["overall"]["tp"] == 1 and result["overall"]["gold"] == 2
+    assert result["levels"]["county"]["recall"] == 0.5
+    assert result["required_sections"]["measures_and_results"]["accuracy"] == 1.0
+    kinds = {(e["side"], e["kind"], e["fact"][0]) for e in result["errors"]}
+    assert ("false_negative", "missed", "legality_reviews") in kinds
+    assert ("false_positive", "spurious", "law_lectures") in kinds
+    fp = next(e for e in result["errors"] if e["side"] == "false_positive")
+    assert fp["sentence"] == "全年共举办法治讲座6场，受理行政复议案件12件。"  # the whole sentence
+    out = io.StringIO()
+    call_command("reports", "eval", str(tmp_path / "gold.jsonl"), str(tmp_path), stdout=out)
+    assert "FN missed" in out.getvalue() and out.getvalue().splitlines()[-1].startswith("RESULT f1=0.5")
+
+
+def test_eval_command_refuses_a_split_with_no_report_and_a_missing_file(tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    (tmp_path / "gold.jsonl").write_text(json.dumps({"file": "zz.txt", "facts": []}) + "\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="没有可评估"):
+        call_command("reports", "eval", str(tmp_path / "gold.jsonl"), str(tmp_path), "--split", "measure")
+    with pytest.raises(CommandError, match="没有找到"):
+        call_command("reports", "eval", str(tmp_path / "gold.jsonl"), str(tmp_path))

@@ -17,6 +17,11 @@ MIN_SENTENCE = 8  # shorter pieces (a heading, a date) say nothing about boilerp
 
 def read_text(text: str, filename: str | None = None, year: int | None = None) -> ReportReading:
     """Read one report's text. `year` overrides the year found in the title."""
+    return read_prepared(text, filename, year)[0]
+
+
+def read_prepared(text: str, filename: str | None = None, year: int | None = None) -> tuple[ReportReading, str]:
+    """The reading and the prepared text its offsets point into."""
     norm = normalize(text)
     masked = mask(norm)
     meta = detect(norm)
@@ -47,7 +52,7 @@ def read_text(text: str, filename: str | None = None, year: int | None = None) -
         unmapped=unmapped,
         sentences=sentences,
         chars=len(norm),
-    )
+    ), norm
 
 
 def read_file(path, year: int | None = None) -> ReportReading:

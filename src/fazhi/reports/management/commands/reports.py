@@ -26,9 +26,25 @@ class Command(BaseCommand):
             "--import-to", metavar="UNIT", help="把本级合计数据作为“报告”来源的观测值导入该单位（单位编码）"
         )
 
+        ev = actions.add_parser(
+            "eval",
+            help="用标注文件（gold.jsonl）衡量读取结果：精确率、召回率、F1（总体、分领域、分层级）、必备内容和错漏清单",
+        )
+        ev.add_argument("gold", metavar="GOLD.jsonl", help="标注文件：每行一份报告（键与 read --json 的输出相同）")
+        ev.add_argument("files", nargs="+", metavar="FILE", help="报告文件或包含报告的文件夹（按文件名对应标注）")
+        ev.add_argument(
+            "--split",
+            choices=["develop", "measure"],
+            help="只评估开发语料的一部分（develop：调试用的三分之二；measure：只用于测量的三分之一）",
+        )
+        ev.add_argument("--json", action="store_true", help="输出完整结果（JSON）")
+        ev.add_argument("--no-errors", action="store_true", help="不列出错漏清单")
+
     def handle(self, *args, action, **options):
         if action == "read":
             return self.read(**options)
+        if action == "eval":
+            return self.eval(**options)
         raise CommandError(f"未知操作：{action}")
 
     def read(
@@ -65,6 +81,27 @@ class Command(BaseCommand):
             self._import(readings, import_to)
         if failed:
             raise CommandError(f"{len(failed)} 个文件无法读取")
+
+    def eval(self, gold, files, split=None, json=False, no_errors=False, **_):
+        import json as jsonlib
+
+        from fazhi.reports.reader.evaluate import load_gold, render, run, select
+
+        try:
+            lines = select(load_gold(gold), split)
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"无法读取标注文件：{exc}") from None
+        if not lines:
+            raise CommandError("标注文件中没有可评估的报告" + (f"（--split {split}）" if split else ""))
+        try:
+            result = run(lines, files)
+        except FileNotFoundError as exc:
+            raise CommandError(f"标注文件中的报告没有找到：{exc}") from None
+        if json:
+            self.stdout.write(jsonlib.dumps(result, ensure_ascii=False, indent=1, default=list))
+            return
+        for line in render(result, errors=not no_errors):
+            self.stdout.write(line)
 
     def _summary(self, r):
         from fazhi.metrics.catalogue import catalogue
