@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # A user whose password must be changed (first login, after a reset, expired) sees only the change page.
     "fazhi.system.middleware.PasswordChangeMiddleware",
+    # A bare 405 (a form-only address opened in the browser) becomes a page in Chinese.
+    "fazhi.web.errors.MethodNotAllowedPage",
 ]
 
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]

@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("fazhi.web.urls")),
 ]
 
-handler404 = "fazhi.api.views.not_found"
+handler403 = "fazhi.web.errors.permission_denied"
+handler404 = "fazhi.web.errors.page_not_found"

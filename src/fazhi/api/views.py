@@ -5,8 +5,6 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.http import JsonResponse
-from django.views import defaults
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -227,10 +225,3 @@ class UnitViewSet(KnownQueryParametersMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return Unit.objects.visible_to(self.request.user)
-
-
-def not_found(request, exception=None):
-    """The site's 404: an API client asking for a path no route matches (/api/units/1.5/) gets JSON, not HTML."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "接口地址不存在"}, status=404, json_dumps_params={"ensure_ascii": False})
-    return defaults.page_not_found(request, exception)

@@ -7,6 +7,7 @@ import datetime as dt
 import tempfile
 
 from django.http import FileResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -22,7 +23,8 @@ def display_value(obj, name: str):
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None)
+        # shown and exported in the office's time zone (Asia/Shanghai), as every other time on the site
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     return value
 
 

@@ -5,6 +5,8 @@ Every view reaches rows through `LedgerViewMixin.get_queryset`, which goes throu
 
 from __future__ import annotations
 
+import datetime as dt
+
 import uuid
 
 from django.contrib import messages
@@ -109,6 +111,23 @@ class LedgerExportView(FilteredListMixin, View):
         return export_response(self.ledger, qs.order_by(self.ledger.default_sort), f"{self.ledger.title}-{stamp}.xlsx")
 
 
+def history_change(field, old, new) -> tuple[str, object, object]:
+    """One changed field of the change log as a clerk reads it: choice labels, 是/否, local times, not codes."""
+
+    def shown(value):
+        if value is None or value == "":
+            return ""
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if isinstance(value, dt.datetime):
+            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        return value
+
+    return str(field.verbose_name), shown(old), shown(new)
+
+
 class LedgerDetailView(LedgerViewMixin, View):
     include_deleted = True
 
@@ -125,7 +144,7 @@ class LedgerDetailView(LedgerViewMixin, View):
             changes = []
             if previous is not None:
                 delta = record.diff_against(previous)
-                changes = [(str(obj._meta.get_field(c.field).verbose_name), c.old, c.new) for c in delta.changes]
+                changes = [history_change(obj._meta.get_field(c.field), c.old, c.new) for c in delta.changes]
             history.append({"record": record, "changes": changes})
         actions = [
             (action, action.form_for(obj))
