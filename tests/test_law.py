@@ -7,7 +7,6 @@ Nothing here mutates global state: calendars are built directly, and the cached 
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import chinese_calendar
 import pytest
@@ -17,7 +16,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fazhi.law.calendar import PACKAGE_YEARS, WorkCalendar, YearOverride, default_calendar, load_overrides
+from fazhi.law.calendar import PACKAGE_YEARS, WorkCalendar, YearOverride, default_calendar
 from fazhi.law.deadlines import Deadline, add_period, annual_due_date, deadline
 from fazhi.law.errors import CalendarDataMissing, ParameterNotInForce, RuleViolation
 from fazhi.law.params import (
@@ -224,80 +223,87 @@ def test_month_periods_roll_like_day_periods(start, n):
     assert CAL.is_workday(due) and due == CAL.roll_forward(raw)
 
 
-# ── 3. years without data, and the override file ───────────────────────────────────────────────────
-@pytest.mark.parametrize("year", [2027, 2030])
-def test_a_year_without_data_is_refused_with_a_chinese_message_naming_it(year):
-    assert year not in PACKAGE_YEARS and not CAL.covers(year)
-    with pytest.raises(CalendarDataMissing) as caught:
-        CAL.is_workday(D(year, 3, 2))
-    message = caught.value.messages[0]
-    assert f"缺少{year}年的节假日安排数据" in message
-    assert str(year) in message and CJK.search(message)
-    assert isinstance(caught.value, ValidationError)
-    with pytest.raises(CalendarDataMissing, match=str(year)):
-        CAL.add_workdays(D(year, 3, 2), 3)
-    with pytest.raises(CalendarDataMissing, match=str(year)):
-        CAL.add_calendar_days(D(year, 3, 2), 3)
-    with pytest.raises(CalendarDataMissing, match=str(year)):
-        CAL.workdays_between(D(year, 1, 1), D(year, 1, 5))
-    with pytest.raises(CalendarDataMissing, match="缺少2027年"):  # the first missing year is the one named
-        CAL.workdays_between(D(2026, 12, 1), D(year, 1, 5))
+# ── 3. years the package does not know: the provisional calendar, and entered arrangements ─────────────────
+def provisional_oracle(day: dt.date) -> bool:
+    """Working day on the provisional calendar, from the statute's own words for 2027 (checked by hand against
+    lunar_python: 除夕 2027-02-05, 清明 04-05, 端午 06-09, 中秋 09-15) and its 补假 for weekend holidays."""
+    holidays = {D(2027, 1, 1), *days_after(D(2027, 2, 4), D(2027, 2, 8)), D(2027, 4, 5), D(2027, 5, 1), D(2027, 5, 2)}
+    holidays |= {D(2027, 6, 9), D(2027, 9, 15), D(2027, 10, 1), D(2027, 10, 2), D(2027, 10, 3)}
+    # 春节 has Sat 02-06 and Sun 02-07, 劳动节 Sat and Sun, 国庆 Sat 10-02 and Sun 10-03: two working days each.
+    compensatory = {D(2027, 2, 9), D(2027, 2, 10), D(2027, 5, 3), D(2027, 5, 4), D(2027, 10, 4), D(2027, 10, 5)}
+    return day.weekday() < 5 and day not in holidays | compensatory
 
 
-def test_a_period_running_into_an_unpublished_year_is_refused_not_guessed():
-    with pytest.raises(CalendarDataMissing, match="2027"):
-        CAL.add_workdays(D(2026, 12, 20), 30)
-    with pytest.raises(CalendarDataMissing, match="2027"):
-        CAL.add_calendar_days(D(2026, 12, 1), 60)  # ends 2027-01-30, whose status is unknown
-    # …but without rolling there is no need to know, and the raw end is given.
-    assert NO_ROLL.add_calendar_days(D(2026, 12, 1), 60) == D(2027, 1, 30)
-    assert CAL.add_workdays(D(2026, 12, 20), 5) == D(2026, 12, 25)  # stays inside 2026: fine
+def test_2027_is_provisional_and_its_statutory_holidays_are_computed():
+    from lunar_python import Lunar
+
+    from fazhi.law.holidays import statutory_year
+
+    assert 2027 not in PACKAGE_YEARS and not CAL.covers(2027)
+    assert CAL.is_provisional(D(2027, 3, 2)) and CAL.is_provisional(2030) and not CAL.is_provisional(D(2026, 12, 31))
+    assert not CAL.is_provisional(None)
+    year = statutory_year(2027)
+    spans = {holiday.name: (holiday.first, holiday.last) for holiday in year.holidays}
+    eve = Lunar.fromYmd(2027, 1, 1).getSolar()
+    assert D(eve.getYear(), eve.getMonth(), eve.getDay()) - ONE_DAY == D(2027, 2, 5)
+    assert spans == {
+        "元旦": (D(2027, 1, 1), D(2027, 1, 1)),
+        "春节": (D(2027, 2, 5), D(2027, 2, 8)),  # 除夕 and 正月初一至初三
+        "清明节": (D(2027, 4, 5), D(2027, 4, 5)),
+        "劳动节": (D(2027, 5, 1), D(2027, 5, 2)),
+        "端午节": (D(2027, 6, 9), D(2027, 6, 9)),
+        "中秋节": (D(2027, 9, 15), D(2027, 9, 15)),
+        "国庆节": (D(2027, 10, 1), D(2027, 10, 3)),
+    }
+    assert "795" in year.rules.law and year.rules.article == "第二条"
+    for day in days_after(D(2026, 12, 31), D(2027, 12, 31)):
+        assert CAL.is_workday(day) == provisional_oracle(day), day
+    # 2026's statutory days, computed the same way, are among the days the State Council's notice gave off.
+    for holiday in statutory_year(2026).holidays:
+        assert all(not chinese_calendar.is_workday(day) for day in holiday.days), holiday
+
+
+def test_a_period_running_into_an_unpublished_year_is_computed_provisionally_not_refused():
+    assert CAL.add_workdays(D(2026, 12, 28), 5) == D(2027, 1, 5)  # over 元旦 (a Friday)
+    assert CAL.add_calendar_days(D(2026, 12, 1), 90) == D(2027, 3, 1)
+    assert CAL.add_calendar_days(D(2026, 11, 7), 90) == D(2027, 2, 11)  # 除夕 → over 春节 and its 补假
+    assert CAL.workdays_between(D(2026, 12, 30), D(2027, 1, 4)) == 2
+    assert CAL.add_workdays(D(2026, 12, 20), 5) == D(2026, 12, 25)  # inside 2026: the package's data
 
 
 @settings(max_examples=100, deadline=None)
-@given(start=st.dates(D(2026, 10, 1), D(2026, 12, 31)), n=st.integers(1, 80))
-def test_working_days_are_refused_exactly_when_they_would_need_2027(start, n):
-    remaining = CAL.workdays_between(start, D(2026, 12, 31))
-    if n <= remaining:
-        assert CAL.add_workdays(start, n).year == 2026
-    else:
-        with pytest.raises(CalendarDataMissing, match="2027"):
-            CAL.add_workdays(start, n)
+@given(start=st.dates(D(2026, 10, 1), D(2027, 8, 15)), n=st.integers(1, 80))  # stays inside 2027
+def test_working_days_across_the_last_known_year_follow_each_years_source(start, n):
+    day, left = start, n
+    while left:
+        day += ONE_DAY
+        if chinese_calendar.is_workday(day) if day.year <= 2026 else provisional_oracle(day):
+            left -= 1
+    due = CAL.add_workdays(start, n)
+    assert due == day
+    assert CAL.is_provisional(due) == (due.year >= 2027)
 
 
-OVERRIDE_2027 = """\
-2027:
-  source: 国务院办公厅关于2027年部分节假日安排的通知（测试数据）
-  holidays: [2027-01-01, {from: 2027-02-06, to: 2027-02-13}]
-  workdays: [2027-02-14, 2027-02-20]
-"""
+def test_a_year_before_every_version_of_the_statute_and_the_package_is_refused():
+    with pytest.raises(CalendarDataMissing) as caught:
+        CAL.is_workday(D(2003, 3, 3))
+    message = caught.value.messages[0]
+    assert "缺少2003年的节假日安排数据" in message and "工作日历" in message
+    assert isinstance(caught.value, ValidationError)
 
 
-@pytest.fixture
-def override_2027(tmp_path):
-    path = tmp_path / "calendar_overrides.yaml"
-    path.write_text(OVERRIDE_2027, encoding="utf-8")
-    return load_overrides(path)
+OVERRIDE_2027 = YearOverride(
+    holidays=frozenset([D(2027, 1, 1)] + [D(2027, 2, 6) + dt.timedelta(days=i) for i in range(8)]),
+    workdays=frozenset({D(2027, 2, 14), D(2027, 2, 20)}),
+    source="国务院办公厅关于2027年部分节假日安排的通知（测试数据）",
+)
 
 
-def test_load_overrides_reads_the_documented_format(override_2027):
-    assert set(override_2027) == {2027}
-    year = override_2027[2027]
-    assert isinstance(year, YearOverride)
-    assert year.source.startswith("国务院办公厅")
-    assert year.holidays == frozenset([D(2027, 1, 1)] + [D(2027, 2, 6) + dt.timedelta(days=i) for i in range(8)])
-    assert year.workdays == frozenset({D(2027, 2, 14), D(2027, 2, 20)})
-
-
-def test_load_overrides_of_a_missing_file_is_empty(tmp_path):
-    assert load_overrides(tmp_path / "absent.yaml") == {}
-    (tmp_path / "empty.yaml").write_text("", encoding="utf-8")
-    assert load_overrides(tmp_path / "empty.yaml") == {}
-
-
-def test_an_override_makes_a_missing_year_computable(override_2027):
-    local = WorkCalendar(overrides=override_2027)
+def test_an_entered_year_replaces_the_provisional_calendar():
+    local = WorkCalendar(overrides={2027: OVERRIDE_2027})
     assert local.covers(2027) and not local.covers(2028)
+    assert local.source(2027) == "entered" and local.source(2026) == "package" and local.source(2028) == "provisional"
+    assert not local.is_provisional(D(2027, 5, 1)) and local.is_provisional(D(2028, 5, 1))
     # Listed holidays are rest days, even on weekdays.
     assert D(2027, 1, 1).weekday() == 4 and not local.is_workday(D(2027, 1, 1))
     for day in days_after(D(2027, 2, 5), D(2027, 2, 13)):
@@ -305,54 +311,29 @@ def test_an_override_makes_a_missing_year_computable(override_2027):
     # Listed make-up days count although they are a Sunday and a Saturday.
     assert D(2027, 2, 14).weekday() == 6 and local.is_workday(D(2027, 2, 14))
     assert D(2027, 2, 20).weekday() == 5 and local.is_workday(D(2027, 2, 20))
-    # Unlisted weekends rest, unlisted weekdays work.
+    assert local.day_kind(D(2027, 2, 14)) == "makeup" and local.day_kind(D(2027, 2, 8)) == "holiday"
+    assert local.day_kind(D(2027, 3, 6)) == "weekend" and local.day_kind(D(2027, 3, 8)) == "workday"
+    # Unlisted weekends rest, unlisted weekdays work: the provisional 清明 and 国庆 are not in this arrangement.
     assert not local.is_workday(D(2027, 3, 6)) and local.is_workday(D(2027, 3, 8))
+    assert local.is_workday(D(2027, 4, 5)) and not CAL.is_workday(D(2027, 4, 5))
     assert local.add_workdays(D(2027, 2, 5), 1) == D(2027, 2, 14)  # Friday → over the festival → make-up Sunday
     assert local.add_workdays(D(2027, 2, 5), 2) == D(2027, 2, 15)
-    assert local.add_workdays(D(2026, 12, 31), 1) == D(2027, 1, 4)  # from package data into the override year
-    assert local.workdays_between(D(2026, 12, 30), D(2027, 1, 4)) == 2
+    assert local.add_workdays(D(2026, 12, 31), 1) == D(2027, 1, 4)  # from package data into the entered year
     # 1-7 + 30 days = Saturday 2-6, a listed holiday: rolled over the festival to the make-up Sunday.
     assert local.add_calendar_days(D(2027, 1, 7), 30) == D(2027, 2, 14)
-    with pytest.raises(CalendarDataMissing, match="2028"):
-        local.add_workdays(D(2027, 12, 20), 30)
-    # The same file under the strict policy: the make-up Sunday is skipped.
-    strict = WorkCalendar(overrides=override_2027, makeup_days_are_workdays=False)
+    # The same arrangement under the strict policy: the make-up Sunday is skipped.
+    strict = WorkCalendar(overrides={2027: OVERRIDE_2027}, makeup_days_are_workdays=False)
     assert not strict.is_workday(D(2027, 2, 14))
     assert strict.add_workdays(D(2027, 2, 5), 1) == D(2027, 2, 15)
 
 
-def test_an_override_replaces_the_package_data_for_its_year(tmp_path):
-    path = tmp_path / "o.yaml"
-    path.write_text("2025:\n  holidays: [2025-01-01]\n", encoding="utf-8")
-    local = WorkCalendar(overrides=load_overrides(path))
+def test_an_entered_year_replaces_the_package_data_for_its_year():
+    local = WorkCalendar(overrides={2025: YearOverride(holidays=frozenset({D(2025, 1, 1)}))})
     assert not local.is_workday(D(2025, 1, 1))
     assert not local.is_workday(D(2025, 1, 26))  # the package's make-up Sunday is not listed here
     assert local.is_workday(D(2025, 1, 29))  # nor is its Spring Festival
     assert local.is_workday(D(2024, 2, 18)) and not local.is_workday(D(2024, 2, 12))  # other years untouched
-
-
-def test_the_shipped_override_file_and_its_documented_example_load(tmp_path):
-    shipped_path = Path(django_settings.FAZHI_CALENDAR_OVERRIDES)
-    loaded = load_overrides(shipped_path)
-    assert all(isinstance(year, int) and isinstance(v, YearOverride) for year, v in loaded.items())
-    # The example in the file's header comment, uncommented, is a file the loader reads.
-    shipped = shipped_path.read_text(encoding="utf-8").splitlines()
-    start = next(i for i, line in enumerate(shipped) if line.rstrip().endswith("e.g.:")) + 1
-    block = []
-    for line in shipped[start:]:
-        text = line[2:] if line.startswith("# ") else line[1:]
-        if not line.startswith("#") or (block and not text.strip()):
-            break
-        if text.strip():
-            block.append(text)
-    path = tmp_path / "example.yaml"
-    path.write_text("\n".join(block) + "\n", encoding="utf-8")
-    overrides = load_overrides(path)
-    (year,) = overrides
-    local = WorkCalendar(overrides=overrides)
-    assert overrides[year].holidays and overrides[year].workdays
-    assert all(not local.is_workday(day) for day in overrides[year].holidays)
-    assert all(local.is_workday(day) for day in overrides[year].workdays)
+    assert local.day_kind(D(2024, 2, 18)) == "makeup" and local.day_kind(D(2024, 2, 12)) == "holiday"
 
 
 # ── 4. the 2023 revision of the 行政复议法 (in force 2024-01-01) ──────────────────────────────────────
@@ -476,11 +457,9 @@ def test_every_period_parameter_yields_a_deadline(fresh_book):
         if version.unit not in PERIOD_UNITS or not version.in_force_on(start):
             continue
         raw = add_period(start, version.value, version.unit, NO_ROLL)
-        if raw.year > 2026:  # e.g. 20 years: no holiday data yet to know whether the end day is a rest day
-            with pytest.raises(CalendarDataMissing):
-                deadline(code, start, calendar=CAL)
-            continue
         due = deadline(code, start, calendar=CAL)
+        # e.g. 20 years: past the years the holidays are published for, the end is rolled on the provisional calendar
+        assert CAL.is_provisional(due.due) == (due.due.year > 2026), code
         assert due.due >= raw > start and CAL.is_workday(due.due), code
         assert due.basis == parameter_book().get(code, start), code
         assert version.display in due.explanation and version.citation in due.explanation, code

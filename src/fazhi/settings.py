@@ -201,11 +201,9 @@ SPECTACULAR_SETTINGS = {
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-# Law data: a city may point these at its own files (local holidays file, local deadlines).
+# Law data: a city may point this at its own files (local deadlines). Holiday arrangements are entered in
+# 系统管理 → 工作日历; the statutory holidays of a year not yet entered are in law/data/public_holidays.yaml.
 FAZHI_LAW_PARAMETERS = os.environ.get("FAZHI_LAW_PARAMETERS", str(PACKAGE_DIR / "law" / "data" / "parameters"))
-FAZHI_CALENDAR_OVERRIDES = os.environ.get(
-    "FAZHI_CALENDAR_OVERRIDES", str(PACKAGE_DIR / "law" / "data" / "calendar_overrides.yaml")
-)
 
 # Background and scheduled work (fazhi.jobs): jobs and their progress live in the database, visible from every app
 # server; `fazhi worker` runs them. FAZHI_TASKS_IMMEDIATE=1 runs each job inside the call that enqueues it.

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from .forms import scoped_choices
+from .provisional import deadline_fields, is_provisional_deadline
 from .text import CONTROL_CHARACTER_MESSAGE, CONTROL_CHARACTERS
 
 # The recycle bin's own fields: shown and set by its endpoints, not by a ledger's.
@@ -109,12 +110,29 @@ def step_hint(ledger, field) -> str:
     return f"“{field.verbose_name}”由办理步骤或系统计算设置，不能直接修改；{how}"
 
 
+class ProvisionalField(serializers.BooleanField):
+    """`<deadline>_provisional`: the deadline was computed on the provisional 工作日 calendar (暂定)."""
+
+    def __init__(self, deadline: str, **kwargs):
+        self.deadline = deadline
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, value):
+        return is_provisional_deadline(getattr(value, self.deadline))
+
+
 class LedgerSerializer(LedgerModelSerializer):
     """Scoped choices for every relation; the model's clean() for the plain fields, then `check_relations` for the
-    many-to-many ones, which cannot be set on an unsaved instance (a ledger with such rules subclasses this)."""
+    many-to-many ones, which cannot be set on an unsaved instance (a ledger with such rules subclasses this).
+    Each derived deadline comes with `<field>_provisional` (暂定: its year's holidays are not published yet)."""
 
     def get_fields(self):
         fields = super().get_fields()
+        for name in deadline_fields(self.Meta.model):
+            if name in fields:
+                fields[f"{name}_provisional"] = ProvisionalField(
+                    name, label=f"{fields[name].label}（暂定）", help_text="该期限按暂定工作日历计算"
+                )
         user = self.context["request"].user
         for field in fields.values():
             related = field.child_relation if isinstance(field, serializers.ManyRelatedField) else field

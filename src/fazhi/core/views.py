@@ -26,6 +26,7 @@ from .excel import display_value, export_response
 from .forms import ledger_filterset_class, ledger_form_class
 from .jobs import job_dir, progress_of, start
 from .models import ImportJob
+from .provisional import marked
 from .pagination import keyset_page
 
 PAGE_SIZE = 50
@@ -79,7 +80,9 @@ class LedgerListView(FilteredListMixin, View):
         if sort.lstrip("-") not in self.ledger.sort_fields:
             sort = self.ledger.default_sort
         page = keyset_page(qs, sort, after=request.GET.get("after"), before=request.GET.get("before"), size=PAGE_SIZE)
-        rows = [(obj, [display_value(obj, name) for name in self.ledger.columns]) for obj in page.rows]
+        rows = [
+            (obj, [marked(obj, name, display_value(obj, name)) for name in self.ledger.columns]) for obj in page.rows
+        ]
         params = request.GET.copy()
         for key in ("after", "before"):
             params.pop(key, None)
@@ -134,7 +137,7 @@ class LedgerDetailView(LedgerViewMixin, View):
     def get(self, request, pk):
         obj = self.get_object(pk)
         fields = [
-            (f.verbose_name, display_value(obj, f.name))
+            (f.verbose_name, marked(obj, f.name, display_value(obj, f.name)))
             for f in obj._meta.concrete_fields
             if f.name not in {"id", "deleted_by", "deletion_reason", "deleted_at"}
         ]

@@ -1,62 +1,51 @@
 """The 工作日 calendar and deadline arithmetic in calendar days, working days and months.
 
-Holidays and 调休 make-up days come from the `chinesecalendar` package (which follows the State Council's
-annual notices) plus a local override file for years the package does not cover. A year known to neither
-is refused with `CalendarDataMissing`.
+A year's holidays and 调休 make-up days come from, in this order:
+
+1. the State Council's notice for the year as entered in 系统管理 → 工作日历 (`law.models.HolidayArrangement`,
+   written through `law.arrangements`), which replaces everything else for its year;
+2. the `chinesecalendar` package, which follows the notices it has seen;
+3. otherwise the **provisional** calendar (暂定): weekends and the statutory public holidays of
+   《全国年节及纪念日放假办法》 (`law/data/public_holidays.yaml`, `law.holidays`), with no make-up days.
+   A deadline that falls in such a year is marked 暂定 wherever it is shown (`is_provisional`), and is computed
+   again when the year's notice is entered.
+
+Only a year before every version of the 放假办法 the data file knows, and not in the package, is refused with
+`CalendarDataMissing`.
+
+`default_calendar()` is cached per process. The entered arrangements live in the database, shared by every
+process (web and worker), so the cache looks at their version (one small query) at the first use after a request
+starts and, outside requests, once it is older than RECHECK_SECONDS; it is rebuilt only when they changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
+from typing import NamedTuple
 
 import chinese_calendar
-import yaml
 from chinese_calendar import constants as cc_constants
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 
 from .errors import CalendarDataMissing
+from .holidays import statutory_year
 
 ONE_DAY = dt.timedelta(days=1)
+
+ENTERED, PACKAGE, PROVISIONAL = "entered", "package", "provisional"
+SOURCES = {ENTERED: "国务院通知（已录入）", PACKAGE: "chinesecalendar", PROVISIONAL: "暂定"}
 
 
 @dataclass(frozen=True)
 class YearOverride:
+    """A year's rest days and make-up working days, replacing the package's data for that year."""
+
     holidays: frozenset[dt.date]
-    workdays: frozenset[dt.date]
+    workdays: frozenset[dt.date] = frozenset()
     source: str = ""
-
-
-def _expand(entries) -> set[dt.date]:
-    days: set[dt.date] = set()
-    for entry in entries or []:
-        if isinstance(entry, dict):
-            day, last = entry["from"], entry["to"]
-            while day <= last:
-                days.add(day)
-                day += ONE_DAY
-        else:
-            days.add(entry)
-    return days
-
-
-def load_overrides(path: str | Path) -> dict[int, YearOverride]:
-    path = Path(path)
-    if not path.exists():
-        return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {
-        int(year): YearOverride(
-            holidays=frozenset(_expand(spec.get("holidays"))),
-            workdays=frozenset(_expand(spec.get("workdays"))),
-            source=spec.get("source", ""),
-        )
-        for year, spec in data.items()
-    }
 
 
 PACKAGE_YEARS = frozenset(d.year for d in cc_constants.holidays)
@@ -64,7 +53,9 @@ PACKAGE_YEARS = frozenset(d.year for d in cc_constants.holidays)
 
 @dataclass
 class WorkCalendar:
-    """Working days of mainland China. Instances cache one sorted array of working days per year."""
+    """Working days of mainland China. Instances cache one sorted array of working days per year.
+
+    `overrides`: the years entered from the State Council's notices (they take precedence over the package)."""
 
     overrides: dict[int, YearOverride] = field(default_factory=dict)
     makeup_days_are_workdays: bool = True
@@ -72,21 +63,56 @@ class WorkCalendar:
 
     def __post_init__(self):
         self._workdays_by_year: dict[int, list[int]] = {}
+        self._provisional: dict[int, YearOverride] = {}
+
+    # -- where a year comes from ---------------------------------------------------------------------
+    def source(self, year: int) -> str:
+        """ENTERED, PACKAGE or PROVISIONAL."""
+        if year in self.overrides:
+            return ENTERED
+        if year in PACKAGE_YEARS:
+            return PACKAGE
+        return PROVISIONAL
+
+    def covers(self, year: int) -> bool:
+        """The year's arrangement is known (entered or in the package), not provisional."""
+        return self.source(year) != PROVISIONAL
+
+    def is_provisional(self, day: dt.date | int | None) -> bool:
+        """The day's year (or the year given) is on the provisional calendar; None (no date) is not."""
+        if day is None:
+            return False
+        return self.source(day if isinstance(day, int) else day.year) == PROVISIONAL
+
+    def provisional_year(self, year: int) -> YearOverride:
+        """The provisional calendar of `year`: statutory holidays and their 补假; CalendarDataMissing without one."""
+        cached = self._provisional.get(year)
+        if cached is None:
+            try:
+                statutory = statutory_year(year)
+            except Exception as error:  # a date lunar_python cannot compute
+                raise CalendarDataMissing(f"无法推算{year}年的法定节假日（{error}），无法按工作日计算期限。") from None
+            if statutory is None:
+                raise CalendarDataMissing(
+                    f"缺少{year}年的节假日安排数据：该年不在工作日历和 chinesecalendar 的范围内，"
+                    "也早于现行《全国年节及纪念日放假办法》的施行，无法按工作日计算期限。"
+                    f"如需计算，请在系统管理 → 工作日历中录入{year}年的节假日安排。"
+                )
+            cached = YearOverride(holidays=statutory.rest_days, source=f"暂定：{statutory.rules.citation}")
+            self._provisional[year] = cached
+        return cached
+
+    def _override(self, year: int) -> YearOverride | None:
+        override = self.overrides.get(year)
+        if override is not None:
+            return override
+        if year in PACKAGE_YEARS:
+            return None
+        return self.provisional_year(year)
 
     # -- single days ---------------------------------------------------------------------------------
-    def covers(self, year: int) -> bool:
-        return year in self.overrides or year in PACKAGE_YEARS
-
-    def _require(self, year: int) -> None:
-        if not self.covers(year):
-            raise CalendarDataMissing(
-                f"缺少{year}年的节假日安排数据，无法按工作日计算期限。"
-                f"请在国务院办公厅公布{year}年节假日安排后，将其录入工作日历覆盖文件或升级 chinesecalendar。"
-            )
-
     def is_workday(self, day: dt.date) -> bool:
-        self._require(day.year)
-        override = self.overrides.get(day.year)
+        override = self._override(day.year)
         if override is not None:
             if day in override.holidays:
                 return False
@@ -100,11 +126,22 @@ class WorkCalendar:
     def is_rest_day(self, day: dt.date) -> bool:
         return not self.is_workday(day)
 
+    def day_kind(self, day: dt.date) -> str:
+        """For a month grid: "holiday" (a holiday, its 补假 or a 调休 day off), "makeup" (a weekend day worked:
+        调休上班), "weekend" or "workday"."""
+        if self.is_workday(day):
+            return "makeup" if day.weekday() >= 5 else "workday"
+        if day.weekday() < 5:
+            return "holiday"
+        override = self._override(day.year)
+        if override is not None:
+            return "holiday" if day in override.holidays else "weekend"
+        return "holiday" if chinese_calendar.get_holiday_detail(day)[1] is not None else "weekend"
+
     # -- working-day arithmetic ----------------------------------------------------------------------
     def _year_workdays(self, year: int) -> list[int]:
         cached = self._workdays_by_year.get(year)
         if cached is None:
-            self._require(year)
             day, cached = dt.date(year, 1, 1), []
             while day.year == year:
                 if self.is_workday(day):
@@ -160,13 +197,50 @@ class WorkCalendar:
         return self.roll_forward(start + relativedelta(years=n))
 
 
-@lru_cache(maxsize=1)
-def default_calendar() -> WorkCalendar:
-    from .params import parameter_book
+# -- the process's calendar -------------------------------------------------------------------------------
+RECHECK_SECONDS = 2.0
 
-    policy = parameter_book().calendar_policy
-    return WorkCalendar(
-        overrides=load_overrides(settings.FAZHI_CALENDAR_OVERRIDES),
-        makeup_days_are_workdays=policy.get("makeup_days_are_workdays", True),
-        roll_end_over_rest_days=policy.get("roll_end_over_rest_days", True),
-    )
+
+class _Cached(NamedTuple):
+    calendar: WorkCalendar
+    version: object  # what the entered arrangements were when it was built (None: the database unread)
+    expires: float
+
+
+_cached: _Cached | None = None
+_fresh = False  # False: look at the arrangements' version at the next use
+
+
+def request_started(**kwargs) -> None:
+    """Connected to Django's request_started: the request's first use looks at the arrangements again."""
+    global _fresh
+    _fresh = False
+
+
+def forget_cached_calendar() -> None:
+    """Drop the cached calendar (after a change of an arrangement, or a rolled-back test transaction)."""
+    global _cached, _fresh
+    _cached, _fresh = None, False
+
+
+def default_calendar() -> WorkCalendar:
+    global _cached, _fresh
+    cached, now = _cached, time.monotonic()
+    if cached is not None and _fresh and now < cached.expires:
+        return cached.calendar
+    from .arrangements import stored_overrides, stored_version  # they read the database: imported late
+
+    version = stored_version()
+    if cached is None or version != cached.version:
+        from .params import parameter_book
+
+        policy = parameter_book().calendar_policy
+        calendar = WorkCalendar(
+            overrides=stored_overrides() if version is not None else {},
+            makeup_days_are_workdays=policy.get("makeup_days_are_workdays", True),
+            roll_end_over_rest_days=policy.get("roll_end_over_rest_days", True),
+        )
+    else:
+        calendar = cached.calendar
+    _cached, _fresh = _Cached(calendar, version, now + RECHECK_SECONDS), True
+    return calendar

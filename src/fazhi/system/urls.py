@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import logs, own_password, params, units, users, views
+from . import logs, own_password, params, units, users, views, workcalendar
 
 app_name = "system"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("params/local/", params.local_value, name="param-local"),
     path("params/recompute/", params.recompute_deadlines, name="params-recompute"),
     path("password/", own_password.password_change, name="password-change"),
+    path("calendar/", workcalendar.calendar_list, name="calendar"),
+    path("calendar/<int:year>/", workcalendar.calendar_year, name="calendar-year"),
     path("users/", users.user_list, name="users"),
     path("users/add/", users.user_add, name="user-add"),
     path("users/export/", users.user_export, name="user-export"),
