@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "fazhi.jobs",
     "fazhi.notices",
+    "fazhi.privacy",
     "fazhi.core",
     "fazhi.org",
     "fazhi.law",

@@ -12,8 +12,11 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from fazhi.privacy.masking import mask, personal_fields
 
-def display_value(obj, name: str):
+
+def display_value(obj, name: str, reveal: bool = False):
+    """`obj.name` as a person reads it; personal information masked unless `reveal` (fazhi.privacy)."""
     field = obj._meta.get_field(name)
     if field.choices:
         return getattr(obj, f"get_{name}_display")()
@@ -25,10 +28,12 @@ def display_value(obj, name: str):
     if isinstance(value, dt.datetime):
         # shown and exported in the office's time zone (Asia/Shanghai), as every other time on the site
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if not reveal and name in personal_fields(type(obj)):
+        return mask(value)
     return value
 
 
-def export_response(ledger, queryset, filename: str) -> FileResponse:
+def export_response(ledger, queryset, filename: str, reveal: bool = False) -> FileResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(ledger.title[:31])
     header = []
@@ -38,7 +43,7 @@ def export_response(ledger, queryset, filename: str) -> FileResponse:
         header.append(cell)
     sheet.append(header)
     for obj in queryset.iterator(chunk_size=2000):
-        sheet.append([display_value(obj, name) for name in ledger.fields_for_export])
+        sheet.append([display_value(obj, name, reveal) for name in ledger.fields_for_export])
     with contextlib.ExitStack() as stack:
         handle = stack.enter_context(tempfile.TemporaryFile())
         workbook.save(handle)

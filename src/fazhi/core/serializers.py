@@ -6,6 +6,8 @@ from django.db import models
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
+from fazhi.privacy.serializers import MaskedPersonalFields
+
 from .forms import scoped_choices
 from .provisional import deadline_fields, is_provisional_deadline
 from .text import CONTROL_CHARACTER_MESSAGE, CONTROL_CHARACTERS
@@ -41,7 +43,7 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-class LedgerModelSerializer(serializers.ModelSerializer):
+class LedgerModelSerializer(MaskedPersonalFields, serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: StrictCharField,

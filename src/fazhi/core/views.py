@@ -14,12 +14,16 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views import View
 
 from fazhi.org.scope import can_write
+from fazhi.privacy.masking import is_masked_field, mask, may_see_personal, personal_fields
+from fazhi.privacy.models import Reveal
 
 from .current import current_unit
 from .excel import display_value, export_response
@@ -111,15 +115,24 @@ class LedgerExportView(FilteredListMixin, View):
     def get(self, request):
         _, qs = self.filtered()
         stamp = timezone.localtime().strftime("%Y%m%d%H%M")
-        return export_response(self.ledger, qs.order_by(self.ledger.default_sort), f"{self.ledger.title}-{stamp}.xlsx")
+        return export_response(
+            self.ledger,
+            qs.order_by(self.ledger.default_sort),
+            f"{self.ledger.title}-{stamp}.xlsx",
+            reveal=may_see_personal(request.user),
+        )
 
 
 def history_change(field, old, new) -> tuple[str, object, object]:
     """One changed field of the change log as a clerk reads it: choice labels, 是/否, local times, not codes."""
 
+    personal = field.name in personal_fields(field.model)
+
     def shown(value):
         if value is None or value == "":
             return ""
+        if personal:
+            return mask(value)
         if field.choices:
             return dict(field.flatchoices).get(value, value)
         if isinstance(value, bool):
@@ -135,12 +148,18 @@ class LedgerDetailView(LedgerViewMixin, View):
     include_deleted = True
 
     def get(self, request, pk):
-        obj = self.get_object(pk)
-        fields = [
-            (f.verbose_name, marked(obj, f.name, display_value(obj, f.name)))
-            for f in obj._meta.concrete_fields
-            if f.name not in {"id", "deleted_by", "deletion_reason", "deleted_at"}
-        ]
+        return self.render_detail(request, self.get_object(pk))
+
+    def render_detail(self, request, obj, revealed: str | None = None):
+        can_reveal = may_see_personal(request.user)
+        fields = []
+        for f in obj._meta.concrete_fields:
+            if f.name in {"id", "deleted_by", "deletion_reason", "deleted_at"}:
+                continue
+            value = marked(obj, f.name, display_value(obj, f.name, reveal=f.name == revealed))
+            if can_reveal and f.name != revealed and is_masked_field(obj, f.name):
+                value = reveal_button(request, self.ledger, obj, f.name, value)
+            fields.append((f.verbose_name, value))
         history = []
         records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:30])
         for record, previous in zip(records, records[1:] + [None]):
@@ -160,6 +179,40 @@ class LedgerDetailView(LedgerViewMixin, View):
             "core/ledger_detail.html",
             self.base_context(obj=obj, fields=fields, history=history, actions=actions, related=related),
         )
+
+
+def reveal_button(request, ledger, obj, name: str, masked_value):
+    url = reverse(ledger.url_name("reveal"), args=[obj.pk, name])
+    return format_html(
+        '{} <form method="post" action="{}" class="d-inline reveal-form">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<button class="btn btn-link btn-sm p-0 align-baseline" title="查看完整信息（记录查看人和时间）">显示</button>'
+        "</form>",
+        masked_value,
+        url,
+        get_token(request),
+    )
+
+
+class LedgerRevealView(LedgerDetailView):
+    """Show one masked personal value whole, once, to a role that handles the record; every reveal is logged."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk, field):
+        obj = self.get_object(pk)
+        if not may_see_personal(request.user):
+            raise PermissionDenied("您的角色不能查看完整的个人信息")
+        if field not in personal_fields(type(obj)):
+            raise Http404("该字段不是个人信息")
+        Reveal.objects.create(
+            user=request.user,
+            model=obj._meta.label_lower,
+            object_id=obj.pk,
+            field=field,
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
+        return self.render_detail(request, obj, revealed=field)
 
 
 class LedgerActionView(LedgerViewMixin, View):
@@ -345,6 +398,14 @@ def ledger_urlpatterns(registry):
         if ledger.actions:
             patterns.append(
                 path(f"{base}<int:pk>/do/<slug:action>/", LedgerActionView.as_view(**kw), name=f"{ledger.slug}-action")
+            )
+        if personal_fields(ledger.model):
+            patterns.append(
+                path(
+                    f"{base}<int:pk>/reveal/<slug:field>/",
+                    LedgerRevealView.as_view(**kw),
+                    name=f"{ledger.slug}-reveal",
+                )
             )
         if ledger.importer is not None:
             patterns += [

@@ -70,6 +70,8 @@ class Officer(LedgerModel):
     post = models.CharField("职务", max_length=100, blank=True)
     law_category = models.CharField("执法类别", max_length=100)
     is_legal_reviewer = models.BooleanField("法制审核人员", default=False)
+
+    personal_fields = ("id_number",)  # masked for roles that do not handle the record (fazhi.privacy)
     is_active = models.BooleanField("在岗", default=True)
 
     class Meta:
@@ -273,6 +275,7 @@ class Case(LedgerModel):
         "状态", max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN, editable=False
     )
     due_on = models.DateField("办案期限", null=True, blank=True, editable=False)
+    personal_fields = ("party_id_number",)  # masked for roles that do not handle the record (fazhi.privacy)
     extended_on = models.DateField("延期批准日期", null=True, blank=True, editable=False)
     extension_reason = models.CharField("延期理由", max_length=500, blank=True, editable=False)
     legal_review_passed_on = models.DateField("法制审核通过日期", null=True, blank=True, editable=False)

@@ -42,6 +42,12 @@ ROLE_RANK: dict[str, int] = {
 }
 
 
+# Who may see personal information (身份证号, phone numbers) whole: the people who handle the records. Everyone else
+# sees it masked; these roles see it masked on pages too and reveal one value at a time, which is logged
+# (fazhi.privacy), while their exports and API answers carry it whole.
+PERSONAL_DATA_ROLES = frozenset({Role.CLERK, Role.UNIT_ADMIN})
+
+
 class UnitChangeKind(models.TextChoices):
     MERGE = "merge", "合并"
     RENAME = "rename", "更名"

@@ -100,6 +100,8 @@ class Application(LedgerModel):
     outcome = models.CharField("办理结果", max_length=16, choices=Outcome.choices, blank=True)
     on_time = models.BooleanField("按时办结", null=True, editable=False)
 
+    personal_fields = ("applicant_id_number",)  # masked for roles that do not handle the record (fazhi.privacy)
+
     class Meta:
         verbose_name = verbose_name_plural = "办件"
         indexes = [
