@@ -18,7 +18,13 @@ SKIPPED_NAMESPACES = {
     "portal": "the public portal shows only what the law makes public; its own tests check it shows nothing else",
 }
 SKIPPED_NAMES = {"logout": "ends the session", "login": "public form, shows no ledger data"}
-PARAMETER_VALUES = {"area": "services", "format": "json", "action": "any", "task_id": "8f0c3a52-5b8e-4d2a-9a53-2f3c1d6f7e10"}
+PARAMETER_VALUES = {
+    "area": "services",
+    "format": "json",
+    "action": "any",
+    "field": "any",
+    "task_id": "8f0c3a52-5b8e-4d2a-9a53-2f3c1d6f7e10",
+}
 PARAMETER_VALUES["year"] = 2027  # 系统管理 → 工作日历: a year whose holidays are not published yet
 
 
