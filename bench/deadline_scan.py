@@ -51,7 +51,7 @@ def main():
         for unit in Unit.objects.filter(users__isnull=True):
             User.objects.get_or_create(username=f"bench-clerk-{unit.code}", defaults={"role": Role.CLERK, "unit": unit})
     clerks = User.objects.filter(role=Role.CLERK).count()
-    if not ScanRun.objects.filter(day=day - dt.timedelta(days=3)).exists():
+    if not ScanRun.objects.filter(day=day - dt.timedelta(days=3), finished_at__isnull=False).exists():
         say("scanning the night before once (committed), for the steady case …")
         scan(day - dt.timedelta(days=3))
 
