@@ -361,7 +361,30 @@ def test_shortcomings_and_plan_under_other_names():
             "来源：本站\n翠屏市人民政府\n关于2021年度法治政府建设工作情况的报告\n正文",
             ("翠屏市", "city", "翠屏市人民政府", 2021),
         ),
-        ("江岚省云川市司法局2024年法治政府建设年度报告\n正文", ("云川市", "department", "云川市司法局", 2024)),
+        ("江岚省云川市司法局2024年法治政府建设年度报告\n正文", ("云川市", "city_department", "云川市司法局", 2024)),
+        # issue 20: the title's label and an editor's note, a name starting with a numeral, 州 inside a name,
+        # a street, a department of a district, a joint title of the party committee and the government
+        (
+            "URL: http://x\nTITLE: 六塘镇2025年法治政府建设工作报告 [标题系拟定]\n\n正文",
+            ("六塘镇", "township", "六塘镇人民政府", 2025),
+        ),
+        (
+            "台州市澄湖区人民政府关于2021年法治政府建设的年度报告\n正文",
+            ("澄湖区", "district", "台州市澄湖区人民政府", 2021),
+        ),
+        ("云川市青石街道2025年法治政府建设工作报告\n正文", ("青石街道", "street", "青石街道办事处", 2025)),
+        (
+            "云川市澄江区司法局2023年法治政府建设情况报告\n正文",
+            ("澄江区", "county_department", "云川市澄江区司法局", 2023),
+        ),
+        (
+            "中共青崖县委 青崖县人民政府关于2024年法治政府建设情况的报告\n正文",
+            ("青崖县", "county", "青崖县人民政府", 2024),
+        ),
+        (
+            "中共云川市交通运输局党组2022年度法治政府建设报告\n正文",
+            ("云川市", "city_department", "云川市交通运输局党组", 2022),
+        ),
         ("江岚省人民政府关于2020年法治政府建设情况的报告\n正文", ("江岚省", "province", "江岚省人民政府", 2020)),
     ],
 )
@@ -379,3 +402,87 @@ def test_json_object_has_the_gold_keys_first():
     assert list(data)[:6] == ["file", "region", "level", "year", "required_sections", "facts"]
     assert list(data["facts"][0])[:5] == ["metric", "value", "qualifier", "scope", "quote"]
     assert data["file"] == "a.txt" and data["facts"][0]["metric"] == "reconsideration_received"
+
+
+# -- issue 20: a reader that generalises ------------------------------------------------------------------
+def _facts(body: str) -> set:
+    return {(f.metric, round(f.value, 6), f.qualifier) for f in read_text(TITLE + body).facts}
+
+
+def test_traditional_characters_are_read_as_simplified():
+    reading = read_text("青崖縣人民政府關於2023年度法治政府建設情況的報告\n全年共收到行政複議申請12件。")
+    assert (reading.region, reading.level, reading.year) == ("青崖县", "county", 2023)
+    assert ("reconsideration_received", 12, None) in {(f.metric, f.value, f.qualifier) for f in reading.facts}
+
+
+def test_opencc_loads_within_a_second():
+    import subprocess
+    import sys
+    import time
+
+    code = "import time; from fazhi.reports.reader.text import simplified; t = time.perf_counter(); "
+    code += "simplified('對'); print(time.perf_counter() - t)"  # OpenCC's dictionaries load on first use
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert float(done.stdout) < 1.0 and time.perf_counter() - start < 10
+
+
+def test_simplified_keeps_offsets():
+    from fazhi.reports.reader.text import simplified
+
+    text = "審查規範性文件12件，發放宣傳資料3000份"
+    assert len(simplified(text)) == len(text) and simplified(text).startswith("审查规范性文件")
+
+
+def test_region_comes_from_the_title_never_from_a_sentence():
+    reading = read_text("法治政府建设工作报告\n按照阿里地区的统一部署，全年共收到行政复议申请3件。")
+    assert reading.region is None
+
+
+def test_planned_and_cumulative_qualifiers():
+    facts = _facts("清理规范性文件100件，其中建议宣布废止9件。拟取消证明事项12项。")
+    assert ("normative_docs_repealed", 9, "planned") in facts and ("proofs_cancelled", 12, "planned") in facts
+    facts = _facts("平台上线以来累计受理办件3.2万件。全年累计开展普法活动45场。")
+    assert ("applications_received", 32000, "cumulative") in facts
+    assert ("law_publicity_events", 45, None) in facts  # 全年累计: the year's own total
+
+
+def test_lexicon_reads_catalogue_v2_metrics_no_rule_names():
+    facts = _facts("下发责令整改通知书37份。聘任法治副校长42名。全年开展矛盾纠纷排查12次。")
+    facts |= _facts("企业开办时间压缩至2个工作日。")
+    assert {
+        ("correction_orders", 37, None),
+        ("school_legal_vice_principals", 42, None),
+        ("disputes_screened", 12, None),
+        ("business_startup_days", 2, None),
+    } <= facts
+
+
+def test_regular_meeting_studying_rule_of_law_is_an_agenda_item_not_a_meeting():
+    facts = _facts("县政府常务会议专题研究法治政府建设工作4次。召开县委全面依法治县委员会会议2次。")
+    assert ("rule_of_law_agenda_items", 4, None) in facts and ("rule_of_law_meetings", 2, None) in facts
+
+
+def test_a_figure_over_a_mixed_list_is_no_metric_and_a_shared_value_is_each():
+    reading = read_text(TITLE + "召开县委常委会议、依法治县委员会会议共5次。学法考试参考率、合格率均达100%。")
+    assert not [f for f in reading.facts if f.value == 5]
+    assert [f for f in reading.unmapped if f.value == 5][0].note.startswith("多项合计")
+    got = {(f.metric, f.value) for f in reading.facts}
+    assert {("law_exam_participation_rate", 1.0), ("law_exam_pass_rate", 1.0)} <= got
+
+
+def test_other_figures_keep_their_label_and_are_not_facts():
+    reading = read_text(TITLE + "全年开展中心组理论学习25次，新建村级文化广场12个。")
+    assert reading.facts == []
+    texts = [o["text"] for o in reading.other_figures]
+    assert texts == ["中心组理论学习 25次", "新建村级文化广场 12个"]
+    assert read_text(TITLE + "新建村级文化广场12个。").to_dict()["other_figures"][0]["label"] == "新建村级文化广场"
+
+
+def test_metric_lexicon_covers_every_shown_metric_of_the_catalogue():
+    from fazhi.metrics.catalogue import catalogue
+    from fazhi.reports.reader.lexicon import metric_lexicon
+
+    listed = {e.metric for entries in metric_lexicon().entries.values() for e in entries}
+    shown = {code for code, m in catalogue().metrics.items() if not m.internal}
+    assert listed == shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from . import figures as figures_mod
@@ -12,6 +13,7 @@ from .model import ReportReading
 from .outline import headings, required_sections
 from .text import mask, normalize, sentence_spans
 
+WORK_DONE = re.compile(r"开展|推进|落实|完善|建立|健全|组织|举办|制定|出台|实现|完成|召开|印发|深化")
 MIN_SENTENCE = 8  # shorter pieces (a heading, a date) say nothing about boilerplate
 
 
@@ -35,9 +37,11 @@ def read_prepared(text: str, filename: str | None = None, year: int | None = Non
     partials = figures_mod.partial_periods(masked, meta.year)
     facts, unmapped = map_figures(norm, masked, found, spans, outline, meta.year, partials)
     present = required_sections(norm, outline)
-    if not present["measures_and_results"] and not outline:
-        # No outline at all: figures stated outside any plan section still report measures and results.
-        present["measures_and_results"] = len(facts) >= 3
+    if not present["measures_and_results"] and not any(h.key == "measures_and_results" for h in outline):
+        # No section titled so (an opening, a report without headings): the year's work told in the body —
+        # figures of catalogue metrics, or sentences of work done — reports measures and results.
+        done = sum(1 for a, b in spans if WORK_DONE.search(masked, a, b))
+        present["measures_and_results"] = len(facts) >= 3 or done >= 3
     sentences = [norm[a:b] for a, b in spans if b - a >= MIN_SENTENCE]
     return ReportReading(
         file=filename,

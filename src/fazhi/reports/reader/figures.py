@@ -46,7 +46,7 @@ def _patterns() -> dict:
         r"|\d{1,2}\s?日"
         r"|\d{1,2}:\d{2}"
         r"|[〔\[(（【]\s?(?:19|20)\d{2}\s?[〕\])）】]\s?\d*\s?号?"  # 〔2019〕28号
-        r"|第\s?[\d" + CN_NUMERALS + r"]+"  # ordinals
+        r"|第\s?[\d" + CN_NUMERALS + r"]+(?:\s?[期次届批轮号]?\s?[、和及]\s?\d+(?=\s?[期次届批轮号]))*"  # ordinals
         r"|\d+\s?号"
     )
     yoy = alternation(quals["yoy_cues"])

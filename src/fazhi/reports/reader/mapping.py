@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fazhi.metrics.catalogue import catalogue
 
-from .lexicon import Rule, lexicon, rulebook
+from .lexicon import Rule, lexicon, metric_lexicon, rulebook
 from .model import Fact, Figure, Heading
 from .outline import path_at, section_at
 from .text import HARD, SOFT
@@ -26,6 +26,7 @@ class Context:
     sentence: tuple[int, int]
     index: int  # position of the figure within its sentence's figures
     previous: str = ""  # the sentence before, when in the same paragraph
+    list_left: str = ""  # the clause before the figure, from the figure before it in the clause if any
 
 
 def _bound_left(text: str, start: int, floor: int, stops: str) -> int:
@@ -68,6 +69,7 @@ def contexts(masked: str, figures: list[Figure], sentences: list[tuple[int, int]
                 previous=masked[sentences[k - 1][0] : sentences[k - 1][1]]
                 if k and "\n" not in masked[sentences[k - 1][1] : s_start]
                 else "",
+                list_left=masked[max(c_left, prev_end) : f.start],
             )
         _respectively(masked, figures, members, out)
     return out  # type: ignore[return-value]
@@ -116,6 +118,117 @@ def _rule_matches(rule: Rule, ctx: Context, topic: str) -> bool:
     if rule.exclude_topic and rule.exclude_topic.search(ctx.topic):
         return False
     return not (rule.topic and not (rule.topic.search(topic) or rule.topic.search(ctx.near)))
+
+
+BODY_NOUN = re.compile(r"^(?:[乡镇街道村社区部门单位县市区]|行政村|机关)")
+PLANNED = re.compile(
+    r"(?<!模)拟(?!定|稿|人)|建议(?=宣布|废止|修改|修订|取消|失效|保留|继续)|计划(?=[\u4e00-\u9fa5]{0,6}$)"
+)
+CUMULATIVE_SINCE = re.compile(r"以来|至今|截至目前|截止目前|历年|上线|运行")
+
+
+def stated_qualifier(masked: str, figure: Figure, ctx: Context) -> str | None:
+    """Qualifiers stated in the words before a figure: 拟/建议 (planned, not done), 累计 since a platform's
+    start (cumulative; 全年累计 within the year is a plain figure)."""
+    left = ctx.near.split("#", 1)[0]
+    if PLANNED.search(left):
+        return "planned"
+    clause_left = ctx.clause.split("#", 1)[0]
+    if "累计" in clause_left and CUMULATIVE_SINCE.search(masked[ctx.sentence[0] : figure.start]):
+        return "cumulative"
+    return None
+
+
+def _cue_weight(entry, text: str) -> int:
+    return sum(len(m.group(0)) for m in entry.cues.finditer(text))
+
+
+def score_metric(figure: Figure, ctx: Context, sentence: str) -> tuple[str | None, float, str | None]:
+    """The metric whose lexicon words (data/metric_lexicon.yaml) weigh most in the figure's words: the near
+    words and the clause name it (near words count twice), the sentence before the clause
+    (with the clauses before it) weighs half. (best metric or None, its score, the runner-up when too close to call)."""
+    lex = metric_lexicon()
+    scored = []
+    clause_left = ctx.clause.split("#", 1)[0]
+    before = ctx.topic[: max(0, len(ctx.topic) - len(clause_left))].rstrip(HARD + " ")
+    cut = max(before.rfind(c) for c in HARD)
+    local = before[cut + 1 :] + ctx.clause  # the clause and the one before it
+    left, _, right = ctx.near.partition("#")
+    average = "平均" in left
+    counts_bodies = bool(BODY_NOUN.match(right))
+    for entry in lex.entries.get(unit_key(figure), ()):
+        if entry.exclude and entry.exclude.search(ctx.clause):
+            continue
+        if entry.require and not entry.require.search(sentence):
+            continue
+        if entry.require_local and not entry.require_local.search(local):
+            continue
+        if (average and not entry.average) or counts_bodies != entry.counts_bodies:
+            continue  # 平均86项 is no count; 138个乡镇 counts townships, not items
+        own = _cue_weight(entry, ctx.near) + _cue_weight(entry, ctx.clause)
+        if not own:
+            continue  # the sentence before may confirm a metric, never name it alone
+        scored.append((own + 0.5 * _cue_weight(entry, before), entry))
+    if not scored:
+        return None, 0.0, None
+    scored.sort(key=lambda pair: -pair[0])
+    best_score, best = scored[0]
+    second = scored[1][0] if len(scored) > 1 else 0.0
+    if best_score < lex.min_score or best_score - second < lex.margin:
+        return None, best_score, best.metric
+    return best.metric, best_score, None
+
+
+def list_metrics(figure: Figure, ctx: Context, chosen: str | None) -> list[str] | None:
+    """ "召开常委会议、依法治区委员会会议、常务会议5次": a figure right after a list whose items name different
+    metrics. Returns the items' metrics when the list is such a mixed one, else None."""
+    clause_left = ctx.list_left
+    right = ctx.near.partition("#")[2]
+    if "、" not in clause_left or "分别" in ctx.clause or len(right) > 2:
+        return None  # no list, a 分别 list, or the counted noun follows the figure (…等10项涉法事项)
+    entries = metric_lexicon().entries.get(unit_key(figure), ())
+    named = []
+    for part in clause_left.split("、"):
+        weights = {e.metric: _cue_weight(e, part) for e in entries}
+        best = max(weights, key=weights.get, default=None)
+        if best is None or weights[best] < 2:
+            continue
+        if chosen and weights.get(chosen):
+            best = chosen  # the item names the chosen metric too
+        if best not in named:
+            named.append(best)
+    return named if len(named) >= 2 else None
+
+
+SHARED = re.compile(r"(?:均|都)(?:达到|达|为|是|超过|在)?$")
+
+
+def overriding(rule_metric: str, figure: Figure, ctx: Context, sentence: str) -> str | None:
+    """A lexicon metric that declares it takes figures from the rule's metric (overrides), when it wins."""
+    if rule_metric not in metric_lexicon().overridden:
+        return None
+    metric, _score, _ = score_metric(figure, ctx, sentence)
+    if metric and metric != rule_metric:
+        for entry in metric_lexicon().entries.get(unit_key(figure), ()):
+            if entry.metric == metric and rule_metric in entry.overrides:
+                return metric
+    return None
+
+
+LABEL_HEAD = re.compile(
+    r"^(?:其中|全年|今年|本年度?|全[市县区州省镇乡]|累计|先后|共计|共|已|还|并|同时|组织|开展|召开|举办|完成|实现|"
+    r"办理|出台|制定|发放|印发|参加|参与|达到|达|有|对)+"
+)
+LABEL_TAIL = re.compile(r"(?:共计|共|累计|达到|达|为|约|近|超过|逾|计|有|总数|总量)+$")
+
+
+def label_of(ctx: Context) -> str:
+    """The words a figure counts, for a figure outside the catalogue: "开展中心组理论学习25次" → 中心组理论学习."""
+    left, _, right = ctx.near.partition("#")
+    label = LABEL_TAIL.sub("", LABEL_HEAD.sub("", left.strip())).strip()
+    if len(label) < 2:
+        label = right.strip()
+    return label.replace("□", "").strip(" ,，、；;：:“”\"'()（）")[:30]
 
 
 def unit_key(figure: Figure) -> str:
@@ -199,6 +312,7 @@ def map_figures(
                 if ctx.sentence[0] <= pos < figure.start:
                     qualifier, period = "partial_period", phrase
         fact = Fact(
+            label=label_of(ctx),
             metric=None,
             value=figure.value,
             qualifier=qualifier,
@@ -216,13 +330,31 @@ def map_figures(
             fact.note = "下一年度安排中的数字，不作为本年度数据"
             unmapped.append(fact)
             continue
+        if qualifier is None:
+            fact.qualifier = stated_qualifier(masked, figure, ctx)
+        sentence = masked[ctx.sentence[0] : ctx.sentence[1]]
         rule = choose_rule(figure, ctx, headings_text)
-        value = metric_value(rule.metric, figure) if rule else None
-        if rule is not None and value is not None:
-            fact.metric, fact.value = rule.metric, value
+        metric = rule.metric if rule else None
+        shared = []
+        listed = list_metrics(figure, ctx, metric)
+        if listed and SHARED.search(ctx.near.partition("#")[0]):
+            metric, shared = listed[0], listed[1:]  # 参考率、合格率均达100%: one value for each
+            rule = None
+        elif listed:
+            rule = metric = None
+            fact.note = "多项合计，不对应单一指标"
+        if metric is not None:
+            metric = overriding(metric, figure, ctx, sentence) or metric
+        elif not fact.note:
+            metric = score_metric(figure, ctx, sentence)[0]
+            if metric:
+                fact.note = "由指标词表评分判定"
+        value = metric_value(metric, figure) if metric else None
+        if metric is not None and value is not None:
+            fact.metric, fact.value = metric, value
             if figure.value_max is not None:
                 fact.value_max = metric_value(
-                    rule.metric,
+                    metric,
                     Figure(
                         0,
                         0,
@@ -234,9 +366,13 @@ def map_figures(
                         bare_multiplier=figure.bare_multiplier,
                     ),
                 )
-            if rule.scope:
+            if rule is not None and rule.metric == metric and rule.scope:
                 fact.scope = rule.scope
             facts.append(fact)
+            for other in shared:
+                value = metric_value(other, figure)
+                if value is not None:
+                    facts.append(replace(fact, metric=other, value=value))
         else:
             unmapped.append(fact)
         sentence_of.setdefault(ctx.sentence, []).append((figure, ctx, fact))

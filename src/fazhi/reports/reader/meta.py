@@ -12,6 +12,7 @@ from .lexicon import alternation, lexicon
 YEAR = re.compile(r"((?:19|20)\d{2})\s?年")
 TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s?年度?")
 NOT_A_PLACE = re.compile(r"^(全|我|本|各|市区|县区|区县|城区)|委|政府|法治|建设|工作|全面|关于|报告|情况|依法")
+NOT_A_NAME_END = ("市场", "市级", "县级", "区级", "省级", "市直", "县直", "区直", "市域", "县域")
 DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s?年\s?\d{1,2}\s?月\s?\d{1,2}\s?日\s*$")
 
 
@@ -38,7 +39,7 @@ def _patterns():
     offices = alternation(lex["office_suffixes"])
     issuer = re.compile(rf"^\s*(?P<unit>[\u4e00-\u9fa5（）()]{{2,30}}?(?:{offices}))\s*$")
     title_office = re.compile(
-        r"[\u4e00-\u9fa5]{0,12}?(?:人民政府办公室|人民政府|管理委员会|管委会|委员会|办公室|局|厅|中心)(?=关于|\d|法治|$)"
+        r"[\u4e00-\u9fa5]{0,12}?(?:人民政府办公室|人民政府|管理委员会|管委会|委员会|办公室|局|厅|中心)(?:党组|党委)?(?=关于|\d|法治|$)"
     )
     return {
         "title_office": title_office,
@@ -61,11 +62,15 @@ def _places(text: str) -> list[str]:
         if not m:
             break
         name = m.group(0)
+        end = m.end()
+        if end < len(text) and text[end] in "市县区省" and len(name) < 8 and not text.startswith(NOT_A_NAME_END, end):
+            # 台州市路桥区: the shortest match stops at 台州 (州 is a suffix too); a name never starts with 市.
+            name, end = name + text[end], end + 1
         # "市区" "县区" "区县" are words, not names.
         if len(name) < 2 or NOT_A_PLACE.search(name):
             break
         chain.append(name)
-        pos = m.end()
+        pos = end
     return chain
 
 
@@ -79,15 +84,28 @@ def _level(name: str) -> str | None:
     return None
 
 
+LABEL = re.compile(r"^\s*(?:TITLE|标题|题目)\s*[:：]\s*")
+NOTE = re.compile(r"\s*[\[【][^\]】]*[\]】]\s*$")
+PARTY_PREFIX = re.compile(r"^中共[\u4e00-\u9fa5]{2,20}?(?:委员会|县委|市委|区委|州委|党组|党委|工委)\s+|^中共")
+
+
+def clean_title(line: str) -> str:
+    """A title line without its label (TITLE: …), an editor's note in brackets at its end, or a party
+    committee issuing jointly in front (中共某县委 某县人民政府关于…)."""
+    text = NOTE.sub("", LABEL.sub("", line.strip()))
+    bare = PARTY_PREFIX.sub("", text)
+    return bare if len(bare) >= 6 else text
+
+
 def find_title(lines: list[str]) -> tuple[str, int]:
     """The title: among the first lines, the first that names the rule-of-law work and is short."""
     cue = _patterns()["cue"]
     for index, line in enumerate(lines[:40]):
-        text = line.strip()
+        text = clean_title(line)
         if (
             6 <= len(text) <= 70
             and cue.search(text)
-            and not re.match(r"^[一二三四五六七八九十(（\d]", text)
+            and not re.match(r"^(?:[一二三四五六七八九十]{1,3}\s?[、.．]|[(（]|\d{1,2}\s?[.、．](?!\d))", text)
             and not text.endswith(("。", "；", "，"))
         ):
             if text.startswith("关于") and index:
@@ -132,9 +150,17 @@ def detect(text: str) -> Meta:
     region = chain[-1] if chain else None
     level = _level(region) if region else None
     if unit is None and region:
-        unit = region + "人民政府"
-    if unit and not unit.endswith(("人民政府", "政府")) and region and re.search(r"(局|委|办|厅|中心)$", unit):
-        level = "department"
+        unit = region + ("办事处" if level == "street" else "人民政府")
+    if (
+        unit
+        and not unit.endswith(("人民政府", "政府"))
+        and region
+        and re.search(r"(局|委|办|厅|中心|办公室|党组)$", unit)
+        and not re.search(r"(街道办事处|街道办|管委会|管理委员会)$", unit)
+    ):
+        # A department of a government: named by the level of the government it belongs to.
+        base = {"district": "county", "township": "township", "street": "township"}.get(level, level)
+        level = f"{base}_department" if base else "department"
     year = None
     m = TITLE_YEAR.search(title)
     if m:

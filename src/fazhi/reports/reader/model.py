@@ -58,6 +58,7 @@ class Fact:
     period: str | None = None
     offset: int = 0
     note: str = ""
+    label: str = ""  # the words the figure counts (中心组理论学习), shown for a figure outside the catalogue
 
     def as_gold(self) -> dict:
         """The keys of a gold.jsonl fact, then the extra ones."""
@@ -104,6 +105,27 @@ class ReportReading:
     similar: list[dict] = field(default_factory=list)
 
     @property
+    def other_figures(self) -> list[dict]:
+        """Figures the report states outside the catalogue, each with the words it counts: everything the
+        report counts, so that a reader sees it; never a catalogue fact."""
+        out = []
+        for f in self.unmapped:
+            out.append(
+                {
+                    "label": f.label,
+                    "text": f"{f.label} {f.raw}".strip(),
+                    "value": f.value,
+                    "unit": f.unit,
+                    "raw": f.raw,
+                    "qualifier": f.qualifier,
+                    "section": f.section,
+                    "quote": f.quote,
+                    **({"note": f.note} if f.note else {}),
+                }
+            )
+        return out
+
+    @property
     def missing_sections(self) -> list[str]:
         return [key for key in REQUIRED_SECTIONS if not self.required_sections.get(key)]
 
@@ -125,6 +147,7 @@ class ReportReading:
             "boilerplate": self.boilerplate,
             "similar": self.similar,
         }
+        data["other_figures"] = self.other_figures
         if unmapped:
             data["unmapped"] = [f.as_gold() for f in self.unmapped]
         return data

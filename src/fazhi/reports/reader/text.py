@@ -24,9 +24,32 @@ HARD = "，,；;：:" + SENTENCE_END
 SOFT = HARD + "、"
 
 
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """Traditional characters to simplified (OpenCC t2s), one character for one so that offsets hold: where a
+    phrase conversion changes the length, the text is converted character by character instead."""
+    if text.isascii():
+        return text
+    converter = _t2s()
+    out = converter.convert(text)
+    if len(out) == len(text):
+        return out
+    chars = []
+    for ch in text:
+        c = converter.convert(ch)
+        chars.append(c if len(c) == 1 else ch)
+    return "".join(chars)
+
+
 def normalize(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.translate(_TABLE)
+    return simplified(text).translate(_TABLE)
 
 
 @lru_cache(maxsize=1)
