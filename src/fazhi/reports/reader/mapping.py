@@ -165,7 +165,7 @@ def score_metric(figure: Figure, ctx: Context, sentence: str) -> tuple[str | Non
             continue
         if (average and not entry.average) or counts_bodies != entry.counts_bodies:
             continue  # 平均86项 is no count; 138个乡镇 counts townships, not items
-        own = _cue_weight(entry, ctx.near) + _cue_weight(entry, ctx.clause)
+        own = _cue_weight(entry, ctx.near) + _cue_weight(entry, ctx.clause) if _cue_weight(entry, ctx.near) else 0
         if not own:
             continue  # the sentence before may confirm a metric, never name it alone
         scored.append((own + 0.5 * _cue_weight(entry, before), entry))
@@ -179,17 +179,22 @@ def score_metric(figure: Figure, ctx: Context, sentence: str) -> tuple[str | Non
     return best.metric, best_score, None
 
 
-def list_metrics(figure: Figure, ctx: Context, chosen: str | None) -> list[str] | None:
+def list_metrics(figure: Figure, ctx: Context, chosen: str | None, sentence: str) -> list[str] | None:
     """ "召开常委会议、依法治区委员会会议、常务会议5次": a figure right after a list whose items name different
     metrics. Returns the items' metrics when the list is such a mixed one, else None."""
     clause_left = ctx.list_left
     right = ctx.near.partition("#")[2]
     if "、" not in clause_left or "分别" in ctx.clause or len(right) > 2:
         return None  # no list, a 分别 list, or the counted noun follows the figure (…等10项涉法事项)
-    entries = metric_lexicon().entries.get(unit_key(figure), ())
+    entries = [
+        e
+        for e in metric_lexicon().entries.get(unit_key(figure), ())
+        if not (e.require and not e.require.search(sentence))
+        and not (e.require_local and not e.require_local.search(sentence))
+    ]
     named = []
     for part in clause_left.split("、"):
-        weights = {e.metric: _cue_weight(e, part) for e in entries}
+        weights = {e.metric: _cue_weight(e, part) for e in entries if not (e.exclude and e.exclude.search(part))}
         best = max(weights, key=weights.get, default=None)
         if best is None or weights[best] < 2:
             continue
@@ -336,7 +341,7 @@ def map_figures(
         rule = choose_rule(figure, ctx, headings_text)
         metric = rule.metric if rule else None
         shared = []
-        listed = list_metrics(figure, ctx, metric)
+        listed = list_metrics(figure, ctx, metric, sentence)
         if listed and SHARED.search(ctx.near.partition("#")[0]):
             metric, shared = listed[0], listed[1:]  # 参考率、合格率均达100%: one value for each
             rule = None
