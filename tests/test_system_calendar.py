@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 from django.core.signals import request_started
+from django.db import close_old_connections
 from django.urls import reverse
 
 from fazhi.enforcement.models import Case
@@ -20,6 +21,7 @@ from fazhi.notices.models import Notification
 from fazhi.org.choices import Role
 from fazhi.org.models import User
 from fazhi.services import rules as service_rules
+from fazhi.services.models import Application
 from fazhi.system import workcalendar
 from fazhi.system.calendar import enter_arrangement, reason_for
 
@@ -236,6 +238,16 @@ def test_the_banner_from_the_reminder_day_for_the_administrator_only(users, clie
     assert 'id="calendar-banner"' not in client.get(reverse("web:dashboard")).content.decode()
 
 
+def start_request():
+    """What a request's start does to the calendar. (Django's own receiver, close_old_connections, is held back: it
+    would close the connection the test's transaction runs on.)"""
+    request_started.disconnect(close_old_connections)
+    try:
+        request_started.send(sender=None)
+    finally:
+        request_started.connect(close_old_connections)
+
+
 def test_an_arrangement_written_by_another_process_is_seen_at_the_next_request(db):
     assert default_calendar().is_provisional(2027) and not default_calendar().is_workday(D(2027, 2, 9))
     # Another process (a worker, a second app server) enters 2027: this process's cache does not know yet…
@@ -244,8 +256,64 @@ def test_an_arrangement_written_by_another_process_is_seen_at_the_next_request(d
         holidays=[{"name": "春节", "from": "2027-02-05", "to": "2027-02-08"}], workdays=[],
     )  # fmt: skip
     # …until a request starts (or, outside requests, RECHECK_SECONDS have passed).
-    request_started.send(sender=None)
+    start_request()
     assert not default_calendar().is_provisional(2027) and default_calendar().is_workday(D(2027, 2, 9))
     HolidayArrangement.objects.all().delete()
-    request_started.send(sender=None)
+    start_request()
     assert default_calendar().is_provisional(2027)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_administrator_enters_2027_and_the_marks_give_way_to_the_moved_deadlines(live_server, page, tree, users):
+    from .browser import ARTIFACTS
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    item = make_item(tree["town"], promised=30)
+    app = make_application(item, received=D(2026, 12, 28))
+    service_rules.accept(app, D(2026, 12, 28))
+    assert app.due_on == D(2027, 2, 15)
+
+    page.goto(live_server.url + reverse("login"))
+    page.fill("#id_username", "sysadmin")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(live_server.url + reverse("ledger:applications-list"))
+    assert "尚未录入2027年的节假日安排" in page.inner_text("#calendar-banner")
+    assert page.locator(".ledger-table .provisional-mark").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "calendar-1-provisional-marks.png"), full_page=True)
+
+    page.click("#calendar-banner a")
+    page.wait_for_selector("#year-grid")
+    assert page.inner_text("#year-source") == "暂定"
+    page.fill("#id_title", NOTICE["title"])
+    page.fill("#id_number", NOTICE["number"])
+    page.fill("#id_published_on", NOTICE["published_on"])
+    page.fill("#id_holidays", NOTICE["holidays"])
+    page.fill("#id_workdays", "2027-02-15")  # a Monday: refused
+    page.click("button[name=save]")
+    assert "本来就是工作日" in page.inner_text("#arrangement-form")
+    page.fill("#id_workdays", NOTICE["workdays"])
+    page.click("button[name=preview]")
+    page.wait_for_selector("text=预览（尚未保存）")
+    assert page.get_attribute("td[data-date='2027-02-14']", "data-kind") == "makeup"
+    page.screenshot(path=str(ARTIFACTS / "calendar-2-preview.png"), full_page=True)
+    page.click("button[name=save]")
+    page.wait_for_selector("#moved-deadlines")
+    moved = page.inner_text("#moved-deadlines")
+    assert "2027-02-15" in moved and "2027-02-16" in moved and "clerk" in moved
+    assert page.inner_text("#year-source") == "国务院通知（已录入）"
+    assert page.locator("#calendar-banner").count() == 0
+    assert reason_for(2027) in page.inner_text("#calendar-history")
+    page.screenshot(path=str(ARTIFACTS / "calendar-3-entered-moved.png"), full_page=True)
+
+    page.goto(live_server.url + reverse("ledger:applications-list"))
+    assert page.locator(".provisional-mark").count() == 0
+    page.goto(live_server.url + reverse("ledger:applications-detail", args=[app.pk]))
+    assert reason_for(2027) in page.inner_text(".history-table")
+    page.screenshot(path=str(ARTIFACTS / "calendar-4-detail-after.png"), full_page=True)
+    page.goto("about:blank")  # no request of this page may still be running while the database is flushed
+    # services_applicationday is kept by triggers on the 办件 table: deleting the 办件 during the flush would write
+    # rows there again after it was emptied. Delete them first.
+    Application._base_manager.all().delete()

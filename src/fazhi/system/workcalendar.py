@@ -67,7 +67,9 @@ class ArrangementForm(forms.Form):
         label="通知标题", max_length=200, required=False, help_text="如：国务院办公厅关于2027年部分节假日安排的通知"
     )
     number = forms.CharField(label="文号", max_length=100, required=False, help_text="如：国办发明电〔2026〕7号")
-    published_on = forms.DateField(label="发布日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    published_on = forms.DateField(
+        label="发布日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     holidays = forms.CharField(
         label="放假安排",
         required=False,
