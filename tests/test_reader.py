@@ -486,3 +486,9 @@ def test_metric_lexicon_covers_every_shown_metric_of_the_catalogue():
     listed = {e.metric for entries in metric_lexicon().entries.values() for e in entries}
     shown = {code for code, m in catalogue().metrics.items() if not m.internal}
     assert listed == shown
+
+
+def test_scope_of_other_bodies_and_parts():
+    reading = read_text(TITLE + "全国共审查规范性文件1200件。全县共审查规范性文件25件，其中县卫健局审查3件。")
+    scopes = {f.value: f.scope for f in reading.facts if f.metric == "normative_docs_reviewed"}
+    assert scopes == {1200: "other", 25: "self", 3: "sub"}

@@ -143,7 +143,7 @@ def test_every_figure_the_writer_states_is_read_back_with_its_metric(values):
 
 # -- the real reports ---------------------------------------------------------------------------------
 @pytest.mark.skipif(not (REAL / "gold.jsonl").exists(), reason="../shared/reports is not there")
-def test_real_reports_read_at_f1_of_at_least_0_8():
+def test_real_reports_read_at_f1_of_at_least_0_95():
     done = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "reader_eval.py"), str(REAL / "gold.jsonl"), str(REAL), "--json"],
         capture_output=True,
@@ -151,8 +151,9 @@ def test_real_reports_read_at_f1_of_at_least_0_8():
         check=True,
     )
     result = json.loads(done.stdout)
-    assert result["overall"]["f1"] >= 0.8, result["overall"]
-    assert result["required_sections_accuracy"] >= 0.75
+    # issue 20: measured 0.965 (P 0.947, R 0.984) on v2 gold; the issue's target is 0.95
+    assert result["overall"]["f1"] >= 0.95, result["overall"]
+    assert result["required_sections_accuracy"] >= 0.95
     assert set(result["families"]) <= {
         "leadership",
         "services",
@@ -299,3 +300,29 @@ def test_eval_command_refuses_a_split_with_no_report_and_a_missing_file(tmp_path
         call_command("reports", "eval", str(tmp_path / "gold.jsonl"), str(tmp_path), "--split", "measure")
     with pytest.raises(CommandError, match="没有找到"):
         call_command("reports", "eval", str(tmp_path / "gold.jsonl"), str(tmp_path))
+
+
+# -- the development corpus: the thirds read at what was reached (issue 20) ---------------------------------
+def _corpus_result(split):
+    from fazhi.reports.reader.evaluate import load_gold, run, select
+
+    return run(select(load_gold(CORPUS / "gold.jsonl"), split), [CORPUS])
+
+
+@pytest.mark.skipif(not (CORPUS / "gold.jsonl").exists(), reason="../shared/reports/corpus is not there")
+def test_corpus_measure_third_reads_at_what_was_reached():
+    """Measured once per change, never tuned on. Reached: F1 0.743 (target 0.9), required sections 0.984."""
+    result = _corpus_result("measure")
+    assert result["reports_read"] == 16
+    assert result["overall"]["f1"] >= 0.72, result["overall"]
+    assert result["required_sections_accuracy"] >= 0.95
+    assert result["meta_accuracy"]["level"] >= 0.9 and result["meta_accuracy"]["year"] >= 0.9
+
+
+@pytest.mark.skipif(not (CORPUS / "gold.jsonl").exists(), reason="../shared/reports/corpus is not there")
+def test_corpus_develop_third_reads_at_what_was_reached():
+    result = _corpus_result("develop")
+    assert result["reports_read"] == 30
+    assert result["overall"]["f1"] >= 0.91, result["overall"]
+    assert result["required_sections_accuracy"] >= 0.95
+    assert result["meta_accuracy"]["region"] >= 0.9 and result["meta_accuracy"]["level"] >= 0.9

@@ -35,7 +35,7 @@ def read_prepared(text: str, filename: str | None = None, year: int | None = Non
     spans = sentence_spans(norm)
     found = figures_mod.extract(masked)
     partials = figures_mod.partial_periods(masked, meta.year)
-    facts, unmapped = map_figures(norm, masked, found, spans, outline, meta.year, partials)
+    facts, unmapped = map_figures(norm, masked, found, spans, outline, meta.year, partials, meta.level)
     present = required_sections(norm, outline)
     if not present["measures_and_results"] and not any(h.key == "measures_and_results" for h in outline):
         # No section titled so (an opening, a report without headings): the year's work told in the body —

@@ -299,6 +299,7 @@ def map_figures(
     outline: list[Heading],
     year: int | None,
     partials: list[tuple[int, str]],
+    level: str | None = None,
 ) -> tuple[list[Fact], list[Fact]]:
     book = rulebook()
     ctxs = contexts(masked, figures, sentences)
@@ -383,6 +384,7 @@ def map_figures(
         sentence_of.setdefault(ctx.sentence, []).append((figure, ctx, fact))
     _inherit_parts(masked, sentence_of, book.part_names, facts, unmapped)
     _scopes(masked, sentence_of)
+    _other_scopes(sentence_of, level)
     facts.extend(_phrase_facts(text, sentences, outline, year))
     facts.sort(key=lambda f: f.offset)
     return facts, unmapped
@@ -435,6 +437,25 @@ def _scopes(masked, sentence_of) -> None:
         for _figure, ctx, fact in mapped:
             if markers.search(ctx.clause):
                 fact.scope = "sub"
+
+
+OTHER_BODY = re.compile(lexicon()["other_scope"]["bodies"])
+PROVINCE_WIDE = re.compile(lexicon()["other_scope"]["province_wide"])
+
+
+def _other_scopes(sentence_of, level: str | None) -> None:
+    """Figures not of the reporting unit: the country's, a higher body's (全国, 国务院, 省级部门 …; 全省 in a report
+    below the province), the party's own documents (党内). Scope "other". (Another year's figure keeps its
+    scope; fact.year says the year, and the import leaves it out.)"""
+    for rows in sentence_of.values():
+        for _figure, ctx, fact in rows:
+            if not fact.metric:
+                continue
+            left = ctx.clause.split("#", 1)[0]
+            if OTHER_BODY.search(left) or (
+                level not in ("province", "province_department") and PROVINCE_WIDE.search(left)
+            ):
+                fact.scope = "other"
 
 
 def _same_clause(masked: str, a: Figure, b: Figure) -> bool:
