@@ -97,3 +97,16 @@ def test_a_masked_value_sent_back_unchanged_keeps_the_stored_one(users, tree, lo
     assert response.status_code == 200, response.content
     app.refresh_from_db()
     assert app.applicant_id_number == PERSON_ID and app.applicant_name == "李四"
+
+
+def test_the_sysadmin_reads_and_exports_the_reveal_log(users, tree, login):
+    app = _application(tree)
+    login(users["clerk"]).post(reverse("ledger:applications-reveal", args=[app.pk, "applicant_id_number"]))
+    admin = login(users["sysadmin"])
+    page = admin.get(reverse("system:reveal-log")).content.decode()
+    assert "办件" in page and "证件号码" in page and "测试县城关镇人民政府" in page
+    export = admin.get(reverse("system:reveal-log-export"))
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).worksheets[0]
+    rows = [tuple(row[2:5]) for row in sheet.iter_rows(values_only=True)]
+    assert ("办件", "证件号码", app.pk) in rows
+    assert login(users["office"]).get(reverse("system:reveal-log")).status_code == 403

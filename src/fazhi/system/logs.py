@@ -1,18 +1,20 @@
-"""登录日志 and 操作日志: searchable and exportable by the system administrator only (they span every unit)."""
+"""登录日志, 操作日志 and 个人信息查看记录: searched and exported by the system administrator only (every unit)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django import forms
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 
 from fazhi.core.pagination import keyset_page
 from fazhi.org.models import User
+from fazhi.privacy.models import Reveal
 
 from . import oplog
 from .accounts import role_of
@@ -177,3 +179,63 @@ def query_of(request) -> str:
     for key in ("after", "before"):
         params.pop(key, None)
     return params.urlencode()
+
+
+class RevealLogFilter(PeriodForm):
+    username = forms.CharField(label="查看人用户名", required=False)
+
+    def apply(self, qs):
+        since, until = self.period()
+        data = self.valid_data()
+        if since:
+            qs = qs.filter(at__gte=since)
+        if until:
+            qs = qs.filter(at__lt=until)
+        if data.get("username", "").strip():
+            qs = qs.filter(user__username__startswith=data["username"].strip())
+        return qs
+
+
+def reveal_rows(request):
+    require_sysadmin(request.user)
+    form = RevealLogFilter(request.GET or None)
+    return form, form.apply(Reveal.objects.select_related("user", "user__unit"))
+
+
+def reveal_label(row) -> tuple[str, str]:
+    """The ledger and the field of a reveal in Chinese."""
+    try:
+        model = apps.get_model(row.model)
+    except LookupError:
+        return row.model, row.field
+    try:
+        field = str(model._meta.get_field(row.field).verbose_name)
+    except FieldDoesNotExist:
+        field = row.field
+    return str(model._meta.verbose_name), field
+
+
+@login_required
+def reveal_log(request):
+    form, qs = reveal_rows(request)
+    page = keyset_page(qs, "-at", after=request.GET.get("after"), before=request.GET.get("before"), size=PAGE_SIZE)
+    rows = [(row, *reveal_label(row)) for row in page.rows]
+    return render(
+        request, "system/logs/reveals.html", {"form": form, "page": page, "rows": rows, "query": query_of(request)}
+    )
+
+
+@login_required
+def reveal_log_export(request):
+    _, qs = reveal_rows(request)
+    rows = (
+        [row.at, display_name(row.user), *reveal_label(row), row.object_id, row.ip_address]
+        for row in qs.order_by("-at", "-id")[:EXPORT_LIMIT].iterator(chunk_size=2000)
+    )
+    return xlsx_response(
+        "个人信息查看记录",
+        ["时间", "查看人", "台账", "字段", "记录编号", "IP地址"],
+        rows,
+        stamped("个人信息查看记录"),
+        note=limit_note(),
+    )
