@@ -492,3 +492,9 @@ def test_scope_of_other_bodies_and_parts():
     reading = read_text(TITLE + "全国共审查规范性文件1200件。全县共审查规范性文件25件，其中县卫健局审查3件。")
     scopes = {f.value: f.scope for f in reading.facts if f.metric == "normative_docs_reviewed"}
     assert scopes == {1200: "other", 25: "self", 3: "sub"}
+
+
+def test_year_from_the_opening_lines_not_from_later_sentences():
+    body = "\n".join(["正文第一段没有年份。", "第二段。", "第三段。", "第四段。", "与2019年相比，2019年的做法2019年。"])
+    assert read_text("青崖县法治政府建设情况报告\n" + body).year is None
+    assert read_text("青崖县法治政府建设情况报告\n2024年，我县深入推进依法行政。\n" + body).year == 2024

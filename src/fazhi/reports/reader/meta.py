@@ -166,7 +166,9 @@ def detect(text: str) -> Meta:
     if m:
         year = int(m.group(1))
     else:
-        counts = Counter(int(y) for y in YEAR.findall(text[:3000]))
+        # The opening lines only (the first paragraphs after the title), never a year met later in the text.
+        opening = "\n".join([line for line in lines[index + 1 :] if line.strip()][:3])[:600]
+        counts = Counter(int(y) for y in YEAR.findall(opening))
         if counts:
             year = counts.most_common(1)[0][0]
         elif issued:
