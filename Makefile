@@ -25,6 +25,8 @@ demo: install
 	$(BIN)/fazhi demo-data --scale $(SCALE) --if-empty
 	$(BIN)/fazhi write-report --unit YC --year 2025 --out var/云川市2025年法治政府建设年度报告.docx --no-compute
 	@echo "网页界面：http://$(HOST):$(PORT)/  账号 fzb（法治办），密码 fazhi-demo-2026"
+	@# A task worker beside the web server (imports, assessments, reports, the nightly jobs); stopped with it.
+	$(BIN)/fazhi worker -v0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	FAZHI_DEBUG=$${FAZHI_DEBUG:-1} $(BIN)/fazhi runserver $(HOST):$(PORT) --noreload
 
 test: install

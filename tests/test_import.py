@@ -197,8 +197,7 @@ def test_the_template_round_trips(users, tree, client, tmp_path):
         run_import(ITEM_SPEC, path, users["clerk"])
 
 
-def test_upload_through_the_web_page(users, tree, client, tmp_path, settings):
-    settings.FAZHI_IMPORTS_INLINE = True
+def test_upload_through_the_web_page(users, tree, client, tmp_path):
     client.force_login(users["clerk"])
     path = workbook_file(tmp_path, ITEM_HEADERS, [item_row("WEB-1", "C1-T1")])
     with path.open("rb") as handle:

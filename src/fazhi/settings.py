@@ -217,6 +217,14 @@ TASKS = {
         )
     }
 }
+# The worker (fazhi.jobs.worker): its heartbeat, how long a silent worker on another host is given before its
+# running task is failed and requeued, how many times a task is tried, how long finished tasks are kept.
+FAZHI_WORKER_BEAT_SECONDS = float(os.environ.get("FAZHI_WORKER_BEAT_SECONDS", "5"))
+FAZHI_WORKER_TIMEOUT = float(os.environ.get("FAZHI_WORKER_TIMEOUT", "60"))
+FAZHI_WORKER_HOUSEKEEPING_SECONDS = float(os.environ.get("FAZHI_WORKER_HOUSEKEEPING_SECONDS", "15"))
+FAZHI_TASK_MAX_ATTEMPTS = int(os.environ.get("FAZHI_TASK_MAX_ATTEMPTS", "3"))
+FAZHI_TASK_KEEP_DAYS = int(os.environ.get("FAZHI_TASK_KEEP_DAYS", "90"))
+FAZHI_SCHEDULE_CATCH_UP_HOURS = float(os.environ.get("FAZHI_SCHEDULE_CATCH_UP_HOURS", "6"))
 
 # Notifications (fazhi.notices): the daily digest e-mail. Without FAZHI_EMAIL_HOST mail is written to the console.
 EMAIL_HOST = os.environ.get("FAZHI_EMAIL_HOST", "")
@@ -225,9 +233,7 @@ EMAIL_HOST_USER = os.environ.get("FAZHI_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("FAZHI_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("FAZHI_EMAIL_TLS") == "1"
 EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("FAZHI_EMAIL_FROM", "fazhi@localhost")
 # 待办与预警: how many working days ahead a deadline is listed and warned about.

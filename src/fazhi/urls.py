@@ -23,6 +23,7 @@ urlpatterns = [
     path("portal/", include("fazhi.portal.urls")),
     path("api/", include("fazhi.api.urls")),
     path("system/", include("fazhi.system.urls")),
+    path("jobs/", include("fazhi.jobs.urls")),
     path("todo/", include("fazhi.todo.urls")),
     path("notices/", include("fazhi.notices.urls")),
     path("admin/", admin.site.urls),

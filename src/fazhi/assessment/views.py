@@ -13,7 +13,6 @@ from openpyxl import Workbook
 
 from fazhi.core.current import current_unit, year_of
 from fazhi.core.routes import serves
-from fazhi.core.steps import StateConflict
 from fazhi.metrics.catalogue import catalogue
 from fazhi.metrics.models import LedgerSnapshot, Source
 from fazhi.metrics.registry import Period
@@ -25,7 +24,7 @@ from fazhi.org.scope import WHOLE_TREE_ROLES
 from .models import AssessmentRun, Scheme, SelfAssessment, UnitResult
 from .schemes import framework_for
 from .scorecard import scorecard_docx
-from .scoring import costly_items, run_assessment, run_framework
+from .scoring import costly_items, refuse_draft_year, run_framework
 
 TYPE_NAMES = dict(UnitType.choices)
 SOURCE_LABELS = {"ledger": "台账", "report": "年度报告", "manual": "人工填报", "self": "自评（已审核）"}
@@ -75,15 +74,16 @@ def start_run(request):
         messages.error(request, "请填写考核年度")
         return redirect("assessment:index")
     try:
-        run = run_assessment(year, request.user)
-    except (ValidationError, StateConflict) as error:
-        messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+        refuse_draft_year(year)  # the refusal known before any work is shown here; the task checks again
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
         return redirect("assessment:index")
-    scheme = (
-        f"按{run.scheme}（{run.framework_name}）" if run.scheme_id else "该年度没有发布的考核方案，按内置默认指标体系"
-    )
-    messages.success(request, f"{run}已完成：{scheme}计分")
-    return redirect("assessment:run", pk=run.pk)
+    from fazhi.jobs.progress import enqueue
+
+    from .tasks import assess
+
+    task_id = enqueue(assess, year, request.user.pk, title=f"{year}年度考核", user=request.user)
+    return redirect("jobs:task", task_id=task_id)
 
 
 def visible_results(request, run):

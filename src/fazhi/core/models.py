@@ -253,6 +253,7 @@ class ImportJob(models.Model):
     """One Excel import: who, what file, how far it got, and the outcome (rows imported or the problems)."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
         RUNNING = "running", "导入中"
         SUCCEEDED = "succeeded", "已完成"
         REFUSED = "refused", "未导入（有错误）"
@@ -262,7 +263,10 @@ class ImportJob(models.Model):
     unit = models.ForeignKey("org.Unit", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="单位")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="导入人")
     filename = models.CharField("文件名", max_length=255)
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.RUNNING)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
+    # The task that runs the import (fazhi.jobs), and the uploaded file in default_storage until it has run.
+    task_id = models.CharField("后台任务", max_length=64, blank=True)
+    stored_file = models.CharField("上传文件", max_length=255, blank=True)
     rows_imported = models.PositiveIntegerField("导入行数", default=0)
     problems = models.JSONField("问题", default=list, blank=True)
     summary = models.CharField("结果", max_length=500, blank=True)

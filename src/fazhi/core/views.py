@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,10 +26,9 @@ from fazhi.privacy.models import Reveal
 from .current import current_unit
 from .excel import display_value, export_response
 from .forms import ledger_filterset_class, ledger_form_class
-from .jobs import job_dir, progress_of, start
 from .models import ImportJob
-from .provisional import marked
 from .pagination import keyset_page
+from .provisional import marked
 
 PAGE_SIZE = 50
 
@@ -336,17 +333,20 @@ class LedgerImportView(LedgerViewMixin, View):
                 self.base_context(jobs=jobs, spec=self.ledger.importer, error=error),
                 status=400,
             )
-        path = job_dir() / f"{uuid.uuid4().hex}.xlsx"
-        with path.open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
+        from fazhi.jobs import files
+        from fazhi.jobs.progress import enqueue
+
+        from .tasks import import_excel
+
         job = ImportJob.objects.create(
             ledger=self.ledger.slug,
             user=request.user,
             filename=upload.name[:255],
             unit=current_unit(request) or request.user.unit,
+            stored_file=files.save_upload(upload, "imports"),
         )
-        start(job, self.ledger.importer, path)
+        job.task_id = enqueue(import_excel, job.pk, title=f"导入{self.ledger.title}：{job.filename}", user=request.user)
+        ImportJob.objects.filter(pk=job.pk).update(task_id=job.task_id)
         return redirect(reverse("ledger:import-job", args=[job.pk]))
 
 
@@ -362,20 +362,29 @@ class ImportJobView(LoginRequiredMixin, View):
     model = ImportJob
 
     def get(self, request, pk):
-        job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
+        from fazhi.jobs.models import Progress
+
+        from .tasks import settle
+
+        job = settle(get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk))
+        progress = Progress.objects.filter(task_id=job.task_id).first() if job.task_id else None
         if request.headers.get("Accept") == "application/json" or request.GET.get("format") == "json":
             return JsonResponse(
                 {
                     "status": job.status,
                     "status_display": job.get_status_display(),
-                    "rows": progress_of(job),
+                    "rows": progress.done if progress else 0,
+                    "total": progress.total if progress else None,
+                    "stage": progress.stage if progress else "",
                     "imported": job.rows_imported,
                     "summary": job.summary,
                 }
             )
         from .ledgers import registry
 
-        return render(request, "core/import_job.html", {"job": job, "ledger": registry.get(job.ledger)})
+        return render(
+            request, "core/import_job.html", {"job": job, "progress": progress, "ledger": registry.get(job.ledger)}
+        )
 
 
 def ledger_urlpatterns(registry):

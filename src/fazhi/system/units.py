@@ -4,7 +4,8 @@ from Excel and exported; 机构改革 recorded (merge, rename, split, move) thro
 from __future__ import annotations
 
 import functools
-import uuid
+import tempfile
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +18,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from fazhi.core.importing import ImportRefused
-from fazhi.core.jobs import job_dir
 from fazhi.core.routes import serves
 from fazhi.org.choices import Role, UnitChangeKind
 from fazhi.org.models import Unit, UnitChange
@@ -170,21 +170,22 @@ def unit_import(request):
         error = f"文件过大（最大 {MAX_UPLOAD_BYTES // 1024 // 1024} MB）"
     if error:
         return render(request, "system/units/import.html", {**context, "error": error}, status=400)
-    path = job_dir() / f"units-{uuid.uuid4().hex}.xlsx"
-    with path.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    try:
-        count = import_units(path, request.user)
-    except ImportRefused as refused:
-        return render(
-            request,
-            "system/units/import.html",
-            {**context, "error": refused.summary, "problems": [str(p) for p in refused.problems]},
-            status=400,
-        )
-    finally:
-        path.unlink(missing_ok=True)
+    # At most MAX_ROWS units, imported while the administrator waits: read from a temporary file of this
+    # request, not queued (ledger imports, of any size, go through the task queue).
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "units.xlsx"
+        with path.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        try:
+            count = import_units(path, request.user)
+        except ImportRefused as refused:
+            return render(
+                request,
+                "system/units/import.html",
+                {**context, "error": refused.summary, "problems": [str(p) for p in refused.problems]},
+                status=400,
+            )
     messages.success(request, f"导入成功：共导入{count}个单位。")
     return redirect("system:units")
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import logs, own_password, params, units, users, views, workcalendar
+from . import jobs, logs, own_password, params, units, users, views, workcalendar
 
 app_name = "system"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("password/", own_password.password_change, name="password-change"),
     path("calendar/", workcalendar.calendar_list, name="calendar"),
     path("calendar/<int:year>/", workcalendar.calendar_year, name="calendar-year"),
+    path("jobs/", jobs.job_list, name="jobs"),
+    path("jobs/<str:task_id>/retry/", jobs.job_retry, name="job-retry"),
     path("users/", users.user_list, name="users"),
     path("users/add/", users.user_add, name="user-add"),
     path("users/export/", users.user_export, name="user-export"),
