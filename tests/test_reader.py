@@ -498,3 +498,19 @@ def test_year_from_the_opening_lines_not_from_later_sentences():
     body = "\n".join(["正文第一段没有年份。", "第二段。", "第三段。", "第四段。", "与2019年相比，2019年的做法2019年。"])
     assert read_text("青崖县法治政府建设情况报告\n" + body).year is None
     assert read_text("青崖县法治政府建设情况报告\n2024年，我县深入推进依法行政。\n" + body).year == 2024
+
+
+def test_other_phrasings_of_the_same_quantity_and_the_right_neighbour():
+    """The kinds of miss the issue lists, in invented wording."""
+    facts = _facts("审核区政府规范性文件12件。共计审查文件15件。取得公职律师工作证人数8人。")
+    facts |= _facts("全年共审核决策、文件等36件次。")
+    assert {
+        ("normative_docs_reviewed", 12, None),
+        ("normative_docs_reviewed", 15, None),
+        ("legal_advisers", 8, None),
+        ("legality_reviews", 36, None),
+    } <= facts
+    facts = _facts("全年共收到行政复议申请20件，驳回复议申请3件。县政府常务会议研究法治建设有关议题6次。")
+    assert ("reconsideration_dismissed", 3, None) in facts and ("reconsideration_received", 3, None) not in facts
+    assert ("rule_of_law_agenda_items", 6, None) in facts
+    assert ("legal_advisers", 118, None) not in _facts("在官网公开118名律师联系方式。")

@@ -154,6 +154,8 @@ def score_metric(figure: Figure, ctx: Context, sentence: str) -> tuple[str | Non
     cut = max(before.rfind(c) for c in HARD)
     local = before[cut + 1 :] + ctx.clause  # the clause and the one before it
     left, _, right = ctx.near.partition("#")
+    # "审核决策、文件等36件": the words a figure counts are the whole list before 等
+    near = ctx.list_left + "#" + right if left.endswith("等") else ctx.near
     average = "平均" in left
     counts_bodies = bool(BODY_NOUN.match(right))
     for entry in lex.entries.get(unit_key(figure), ()):
@@ -165,7 +167,8 @@ def score_metric(figure: Figure, ctx: Context, sentence: str) -> tuple[str | Non
             continue
         if (average and not entry.average) or counts_bodies != entry.counts_bodies:
             continue  # 平均86项 is no count; 138个乡镇 counts townships, not items
-        own = _cue_weight(entry, ctx.near) + _cue_weight(entry, ctx.clause) if _cue_weight(entry, ctx.near) else 0
+        near_weight = _cue_weight(entry, near)
+        own = near_weight + _cue_weight(entry, ctx.clause) if near_weight else 0
         if not own:
             continue  # the sentence before may confirm a metric, never name it alone
         scored.append((own + 0.5 * _cue_weight(entry, before), entry))
