@@ -27,7 +27,7 @@ demo: install
 	@echo "网页界面：http://$(HOST):$(PORT)/  账号 fzb（法治办），密码 fazhi-demo-2026"
 	@# A task worker beside the web server (imports, assessments, reports, the nightly jobs); stopped with it.
 	$(BIN)/fazhi worker -v0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	FAZHI_DEBUG=$${FAZHI_DEBUG:-1} $(BIN)/fazhi runserver $(HOST):$(PORT) --noreload
+	FAZHI_DEBUG=$${FAZHI_DEBUG:-0} $(BIN)/fazhi runserver $(HOST):$(PORT) --noreload
 
 test: install
 	FAZHI_CONN_MAX_AGE=0 $(BIN)/pytest

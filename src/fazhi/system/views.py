@@ -29,5 +29,8 @@ SECTIONS: list[tuple[tuple[str, str, str], set[str]]] = [
     ),
     (("登录日志", "system:login-log", "每次登录成功、失败和退出：用户名、IP地址、时间、浏览器"), {Role.SYSADMIN}),
     (("操作日志", "system:operation-log", "谁在何时对哪条记录做了什么：各台账的变更记录和账号变更"), {Role.SYSADMIN}),
-    (("个人信息查看记录", "system:reveal-log", "谁在何时查看了哪条记录的完整身份证号、电话号码"), {Role.SYSADMIN}),
+    (
+        ("个人信息查看记录", "system:reveal-log", "谁在何时查看了哪条记录的完整身份证号、电话号码"),
+        {Role.SYSADMIN},
+    ),
 ]
