@@ -514,3 +514,8 @@ def test_other_phrasings_of_the_same_quantity_and_the_right_neighbour():
     assert ("reconsideration_dismissed", 3, None) in facts and ("reconsideration_received", 3, None) not in facts
     assert ("rule_of_law_agenda_items", 6, None) in facts
     assert ("legal_advisers", 118, None) not in _facts("在官网公开118名律师联系方式。")
+
+
+def test_a_session_of_a_congress_is_no_figure():
+    assert extract(mask(normalize("深入学习贯彻市委六届二次全会精神，召开专题会议2次"))) != []
+    assert [f.raw for f in extract(mask(normalize("深入学习贯彻市委六届二次全会精神")))] == []

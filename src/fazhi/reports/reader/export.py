@@ -15,8 +15,13 @@ LEVEL_NAMES = {
     "county": "县级",
     "township": "乡镇级",
     "department": "部门",
+    "street": "街道",
+    "province_department": "省级部门",
+    "city_department": "市级部门",
+    "county_department": "县级部门",
+    "township_department": "乡镇部门",
 }
-SCOPE_NAMES = {"self": "本级合计", "sub": "其中部分"}
+SCOPE_NAMES = {"self": "本级合计", "sub": "其中部分", "other": "其他主体"}
 
 
 def json_lines(readings: list[ReportReading], unmapped: bool = True):
@@ -105,12 +110,14 @@ def write_xlsx(readings: list[ReportReading], path, pairs=None) -> None:
                 ]
             )
     other = book.create_sheet("未映射数字")
-    other.append(["文件", "数值", "单位", "限定", "原文数字", "所属部分", "原文", "说明"])
+    # Figures outside the catalogue (other_figures), each with the words it counts.
+    other.append(["文件", "所计事项", "数值", "单位", "限定", "原文数字", "所属部分", "原文", "说明"])
     for r in readings:
         for f in r.unmapped:
             other.append(
                 [
                     r.file,
+                    f.label,
                     f.value,
                     f.unit,
                     QUALIFIER_NAMES.get(f.qualifier, f.qualifier or ""),

@@ -35,7 +35,7 @@ def _patterns() -> dict:
     )
     cn_units = alternation(lex["chinese_numeral_units"])
     chinese = re.compile(
-        rf"(?<![第{CN_NUMERALS}□])(?P<cn>[{CN_NUMERALS}]{{1,8}})(?P<approx>余|多)?(?P<unit>{cn_units})"
+        rf"(?<![第{CN_NUMERALS}□届])(?P<cn>[{CN_NUMERALS}]{{1,8}})(?P<approx>余|多)?(?P<unit>{cn_units})"
         r"(?P<after>以上|以下|以内|左右|余|多)?"
     )
     percent_cn = re.compile(rf"百分之(?P<cn>[{CN_NUMERALS}点]{{1,8}})")

@@ -124,12 +124,16 @@ class Command(BaseCommand):
         for f in r.facts:
             qualifier = QUALIFIER_NAMES.get(f.qualifier, f.qualifier or "")
             name = metrics[f.metric].name
-            scope = "" if f.scope == "self" else "（其中部分）"
+            scope = {"self": "", "sub": "（其中部分）", "other": "（其他主体）"}.get(f.scope, "")
             kind = metrics[f.metric].kind
             value = (
                 f"{f.value * 100:g}%" if kind == "rate" else f"{f.value:g}万元" if kind == "amount" else f"{f.value:g}"
             )
             out.write(f"   - {name} = {value}{(' ' + qualifier) if qualifier else ''}{scope}：{f.quote[:60]}")
+        if r.unmapped:
+            shown = "；".join(o["text"] for o in r.other_figures[:12])
+            more = f"（另有 {len(r.unmapped) - 12} 个）" if len(r.unmapped) > 12 else ""
+            out.write(f"   目录外数字：{shown}{more}")
 
     def _import(self, readings, code):
         from fazhi.metrics.registry import Period
