@@ -9,6 +9,7 @@ from fazhi.assessment.rules import create_scheme, publish_scheme
 from fazhi.assessment.scoring import run_assessment
 from fazhi.core.ledgers import registry
 from fazhi.core.models import ImportJob
+from fazhi.notices.models import Notification
 from fazhi.org.models import Unit, User
 from fazhi.org.scope import scope_of
 
@@ -36,6 +37,9 @@ def samples(tree):
     made.append((User, other, "MKuserC2Z", owner))
     town_user = User.objects.create(username="town-user", full_name="MKuserC1T1Z", role="clerk", unit=tree["town"])
     made.append((User, tree["town"], "MKuserC1T1Z", town_user))
+    # Notifications are the addressee's own: the other county clerk's is outside everyone else's reach.
+    notice = Notification.objects.create(user=owner, key="walk", title="MKnoticeC2Z", url="/")
+    made.append((Notification, other, "MKnoticeC2Z", notice))
     return made
 
 

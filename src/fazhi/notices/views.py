@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from fazhi.core.routes import serves
+
 from .models import Notification, Preference
 
 PAGE_SIZE = 50
@@ -34,6 +36,7 @@ def inbox(request):
     )
 
 
+@serves(Notification)
 @login_required
 @require_POST
 def open_notice(request, pk):
