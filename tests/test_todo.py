@@ -243,3 +243,14 @@ def test_a_clerk_opens_the_to_do_list_performs_the_step_and_the_item_leaves(live
     assert late.status == ApplicationStatus.DECIDED
     # The red card the scan issued stays on record after the application is decided.
     assert SupervisionCard.objects.filter(application=late, colour=SupervisionCard.Colour.RED).exists()
+
+
+def test_the_scheduled_nightly_job_scans_and_is_declared_once(users, town_apps):
+    from fazhi.jobs.schedule import SCHEDULE
+    from fazhi.todo.tasks import nightly_scan
+
+    assert [entry.daily for entry in SCHEDULE if entry.task == "fazhi.todo.tasks.nightly_scan"] == ["01:30"]
+    result = nightly_scan.enqueue()  # the tests' task backend runs it at once
+    assert result.return_value["day"] == todo.today().isoformat()
+    assert result.return_value["notices"] == Notification.objects.count() > 0
+    assert nightly_scan.enqueue().return_value["notices"] == 0
