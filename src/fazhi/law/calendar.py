@@ -142,11 +142,9 @@ class WorkCalendar:
     def _year_workdays(self, year: int) -> list[int]:
         cached = self._workdays_by_year.get(year)
         if cached is None:
-            day, cached = dt.date(year, 1, 1), []
-            while day.year == year:
-                if self.is_workday(day):
-                    cached.append(day.toordinal())
-                day += ONE_DAY
+            first, last = dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
+            # by ordinal: stepping a date past 9999-12-31 would overflow
+            cached = [n for n in range(first, last + 1) if self.is_workday(dt.date.fromordinal(n))]
             self._workdays_by_year[year] = cached
         return cached
 
