@@ -23,6 +23,7 @@ install: $(BIN)/.installed node_modules/.installed
 demo: install
 	$(BIN)/fazhi migrate --noinput -v0
 	$(BIN)/fazhi demo-data --scale $(SCALE) --if-empty
+	$(BIN)/fazhi scan-deadlines --no-mail
 	$(BIN)/fazhi write-report --unit YC --year 2025 --out var/云川市2025年法治政府建设年度报告.docx --no-compute
 	@echo "网页界面：http://$(HOST):$(PORT)/  账号 fzb（法治办），密码 fazhi-demo-2026"
 	@# A task worker beside the web server (imports, assessments, reports, the nightly jobs); stopped with it.
