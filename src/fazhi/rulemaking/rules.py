@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Max, Q
 
 from fazhi.core.steps import StateConflict, lock, step
@@ -31,7 +32,7 @@ from .choices import (
     ReviewerKind,
     ReviewStatus,
 )
-from .deadlines import derive_document, legality_review_shortfall, validity_limit
+from .deadlines import derive_document, legality_review_shortfall, validity_limit, workdays_taken
 from .models import (
     CleanupCampaign,
     CleanupItem,
@@ -666,6 +667,9 @@ def give_opinion(
     if review.status != ReviewStatus.REQUESTED:
         raise _status_conflict(review, "出具意见")
     not_before(on, review.requested_on, "出具意见日期", "送审日期")
+    taken = workdays_taken(review.requested_on, on)
+    _, most = connection.ops.integer_field_range("PositiveSmallIntegerField")
+    _require(taken is None or taken <= most, "出具意见日期与送审日期相隔过远，请核对日期")
     opinion, reviewer_name = (opinion or "").strip(), (reviewer_name or "").strip()
     _require(bool(opinion), "须填写审查意见")
     if reviewer_kind == ReviewerKind.ADVISER:
