@@ -20,11 +20,11 @@ from django.utils.html import format_html
 from django.views import View
 
 from fazhi.org.scope import can_write
-from fazhi.privacy.masking import is_masked_field, mask, may_see_personal, personal_fields
+from fazhi.privacy.masking import is_masked_field, may_see_personal, personal_fields
 from fazhi.privacy.models import Reveal
 
 from .current import current_unit
-from .excel import display_value, export_response
+from .excel import display_value, export_response, field_value
 from .forms import ledger_filterset_class, ledger_form_class
 from .models import ImportJob
 from .pagination import keyset_page
@@ -123,20 +123,11 @@ class LedgerExportView(FilteredListMixin, View):
 def history_change(field, old, new) -> tuple[str, object, object]:
     """One changed field of the change log as a clerk reads it: choice labels, 是/否, local times, not codes."""
 
-    personal = field.name in personal_fields(field.model)
-
     def shown(value):
         if value is None or value == "":
             return ""
-        if personal:
-            return mask(value)
-        if field.choices:
-            return dict(field.flatchoices).get(value, value)
-        if isinstance(value, bool):
-            return "是" if value else "否"
-        if isinstance(value, dt.datetime):
-            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-        return value
+        value = field_value(field, value)
+        return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, dt.datetime) else value
 
     return str(field.verbose_name), shown(old), shown(new)
 
