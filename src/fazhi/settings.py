@@ -151,7 +151,7 @@ STATIC_ROOT = WORK_DIR / "staticfiles"
 _NODE_MODULES = Path(os.environ.get("FAZHI_NODE_MODULES", PACKAGE_DIR.parent.parent / "node_modules"))
 STATICFILES_DIRS = [
     (f"vendor/{name}", _NODE_MODULES / name / "dist")
-    for name in ("bootstrap", "echarts")
+    for name in ("bootstrap", "echarts", "tom-select")
     if (_NODE_MODULES / name / "dist").is_dir()
 ]
 WHITENOISE_USE_FINDERS = True
