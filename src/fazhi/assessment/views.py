@@ -7,11 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
-from fazhi.core.current import current_unit, year_of
+from fazhi.core.current import current_unit, session_year, year_of
 from fazhi.core.routes import serves
 from fazhi.metrics.catalogue import catalogue
 from fazhi.metrics.models import LedgerSnapshot, Source
@@ -46,7 +45,7 @@ def can_run(user) -> bool:
 @login_required
 def index(request):
     runs = AssessmentRun.objects.select_related("scheme")[:30]
-    year = timezone.localdate().year - 1
+    year = session_year(request)
     framework, scheme = framework_for(year)
     return render(
         request,
@@ -252,7 +251,7 @@ def trend(request):
 @login_required
 def gaps(request):
     """Where a ledger and a published report disagree for the same unit and period: both values and the gap."""
-    year = int(request.GET.get("year") or timezone.localdate().year - 1)
+    year = year_of(request)
     unit = chosen_unit(request)
     rows = []
     if unit:

@@ -28,12 +28,37 @@ def set_current_unit(request, unit) -> None:
     request.session[SESSION_KEY] = unit.pk
 
 
-def year_of(request) -> int:
-    """The year asked for in the query (`?year=`), else last year: the one whose report and figures are due."""
+YEAR_SESSION_KEY = "fazhi_year"
+FIRST_YEAR = 2019  # the first year the ledgers and figures pages offer
+
+
+def year_choices() -> range:
+    """The years a page offers, newest first: this year down to FIRST_YEAR."""
+    return range(timezone.localdate().year, FIRST_YEAR - 1, -1)
+
+
+def session_year(request) -> int:
+    """The year chosen in the header for the whole session, else last year: the one whose report and figures are
+    due. Every page that shows a year opens on it."""
+    stored = getattr(request, "session", {}).get(YEAR_SESSION_KEY)
+    if isinstance(stored, int) and stored in year_choices():
+        return stored
+    return timezone.localdate().year - 1
+
+
+def set_session_year(request, year: int) -> None:
+    if year not in year_choices():
+        raise ValueError(f"year {year} is not offered")
+    request.session[YEAR_SESSION_KEY] = year
+
+
+def year_of(request, default: int | None = None) -> int:
+    """The year asked for in the query (`?year=`), else `default`, else the session's year (`session_year`)."""
+    fallback = default if default is not None else session_year(request)
     try:
-        return int(request.GET.get("year") or timezone.localdate().year - 1)
+        return int(request.GET.get("year") or fallback)
     except ValueError:
-        return timezone.localdate().year - 1
+        return fallback
 
 
 def focus_unit(request):

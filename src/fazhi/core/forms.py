@@ -7,6 +7,7 @@ import copy
 import django_filters
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import DecimalValidator
 from django.db import models
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
@@ -78,6 +79,79 @@ def fast_select(widget: forms.Select) -> FastSelect:
     return fast
 
 
+SEARCHABLE_OVER = 20  # a select with more options than this gets a search box (Tom Select, static/fazhi/app.js)
+YES_NO = [("", "全部"), ("true", "是"), ("false", "否")]
+
+
+class ChineseDecimalValidator(DecimalValidator):
+    """Django's DecimalValidator in the clerk's words: “金额过大：最多12位整数”, not “确认总共不超过 14 个数字”."""
+
+    def __init__(self, max_digits, decimal_places, money: bool = False):
+        super().__init__(max_digits, decimal_places)
+        what = "金额过大" if money else "数值过大"
+        self.messages = {
+            **self.messages,
+            "max_digits": f"{what}：最多%(whole)s位整数",
+            "max_whole_digits": f"{what}：最多%(max)s位整数",
+            "max_decimal_places": "最多%(max)s位小数",
+        }
+
+    def __call__(self, value):
+        try:
+            super().__call__(value)
+        except ValidationError as error:
+            if error.code == "max_digits":
+                whole = (self.max_digits or 0) - (self.decimal_places or 0)
+                raise ValidationError(self.messages["max_digits"], code="max_digits", params={"whole": whole}) from None
+            raise
+
+
+def is_money(label) -> bool:
+    return any(word in str(label) for word in ("元", "金额", "罚款", "经费"))
+
+
+def localize_validators(form) -> None:
+    """Every decimal field of `form` answers in Chinese when a number is too long (generic and step forms)."""
+    for field in form.fields.values():
+        if isinstance(field, forms.DecimalField):
+            field.validators = [
+                ChineseDecimalValidator(v.max_digits, v.decimal_places, money=is_money(field.label))
+                if type(v) is DecimalValidator
+                else v
+                for v in field.validators
+            ]
+            if not any(isinstance(v, ChineseDecimalValidator) for v in field.validators):
+                field.validators.append(
+                    ChineseDecimalValidator(field.max_digits, field.decimal_places, money=is_money(field.label))
+                )
+
+
+class DateRangeWidget(django_filters.widgets.RangeWidget):
+    """A date range as one control: 〔from〕至〔to〕 in one input group."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"type": "date", **(attrs or {})})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)
+        inputs = []
+        for sub, label in zip(context["widget"]["subwidgets"], ("起", "止"), strict=False):
+            sub_attrs = {**sub["attrs"], "class": "form-control form-control-sm", "aria-label": label}
+            inputs.append(
+                format_html(
+                    '<input type="date" name="{}"{}{}>',
+                    sub["name"],
+                    format_html(' value="{}"', sub["value"]) if sub["value"] else "",
+                    flatatt({k: v for k, v in sub_attrs.items() if k != "type"}),
+                )
+            )
+        return format_html(
+            '<div class="input-group input-group-sm date-range">{}<span class="input-group-text">至</span>{}</div>',
+            inputs[0],
+            inputs[1],
+        )
+
+
 def scoped_choices(model, user):
     """Choices for a foreign key: a scoped model offers only what the user may see."""
     manager = model._default_manager
@@ -128,6 +202,7 @@ def ledger_form_class(ledger, user):
                     widget.attrs["rows"] = 2
                 if type(widget) is forms.Select:
                     field.widget = fast_select(widget)
+            localize_validators(self)
 
         def add_error(self, field, error):
             # The model's rules may name a field this form does not show (a step date checked against an edited
@@ -166,16 +241,17 @@ def ledger_filterset_class(ledger, user):
                 )
             if isinstance(field, models.DateField):
                 return django_filters.DateFromToRangeFilter(
-                    field_name=field_name,
-                    label=field.verbose_name,
-                    widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
+                    field_name=field_name, label=field.verbose_name, widget=DateRangeWidget()
                 )
             return super().filter_for_field(field, field_name, lookup_expr)
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             for f in self.form.fields.values():
-                if type(f.widget) is forms.Select:
+                if isinstance(f, forms.NullBooleanField):
+                    # django-filter calls an empty yes/no choice 未知; in a filter it means 全部.
+                    f.widget = FastSelect(choices=YES_NO)
+                elif type(f.widget) is forms.Select:
                     f.widget = fast_select(f.widget)
 
     if not ledger.extra_filters:

@@ -102,10 +102,14 @@ class Action:
     available: Callable = lambda obj: True
 
     def form_for(self, obj, data=None):
+        from .forms import localize_validators
+
         try:
-            return self.form(data, obj=obj)
+            form = self.form(data, obj=obj)
         except TypeError:
-            return self.form(data)
+            form = self.form(data)
+        localize_validators(form)
+        return form
 
 
 class LedgerRegistry:

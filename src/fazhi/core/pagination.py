@@ -1,7 +1,9 @@
 """Keyset ("seek") pagination: page N of a million-row ledger costs the same as page 1.
 
 The cursor is the (sort value, id) of the last row shown; the next page is the rows after it in the
-(sort field, id) order, which an index on the sort field answers directly. No OFFSET, no full COUNT.
+(sort field, id) order, which an index on the sort field answers directly. No full COUNT: the count stops at
+COUNT_LIMIT. The numbered links of a list (1 2 3 … 8) jump by OFFSET, and only within those COUNT_LIMIT rows;
+下一页/上一页 walk by cursor, carrying the page number along for show.
 """
 
 from __future__ import annotations
@@ -44,7 +46,9 @@ def bounded_count(qs, limit: int = COUNT_LIMIT) -> tuple[int, bool]:
     return min(count, limit), count > limit
 
 
-def keyset_page(qs, sort: str, *, after: str | None = None, before: str | None = None, size: int = 50) -> Page:
+def keyset_page(
+    qs, sort: str, *, after: str | None = None, before: str | None = None, size: int = 50, offset: int = 0
+) -> Page:
     descending = sort.startswith("-")
     name = sort.lstrip("-")
     field = qs.model._meta.get_field(name)
@@ -71,10 +75,11 @@ def keyset_page(qs, sort: str, *, after: str | None = None, before: str | None =
         has_before = has_more_before
     else:
         base = qs.filter(beyond(after, True)) if after else qs
-        rows = list(base.order_by(*forward)[: size + 1])
+        offset = 0 if after else max(0, min(offset, COUNT_LIMIT))
+        rows = list(base.order_by(*forward)[offset : offset + size + 1])
         has_after = len(rows) > size
         rows = rows[:size]
-        has_before = bool(after)
+        has_before = bool(after) or offset > 0
     count, capped = bounded_count(qs)
 
     def token(row):
@@ -87,3 +92,41 @@ def keyset_page(qs, sort: str, *, after: str | None = None, before: str | None =
         count=count,
         count_capped=capped,
     )
+
+
+PAGE_SIZES = (20, 50, 100)
+
+
+def page_size(value, default: int = 50) -> int:
+    """The page size asked for (`?size=`), one of PAGE_SIZES."""
+    try:
+        size = int(value)
+    except (TypeError, ValueError):
+        return default
+    return size if size in PAGE_SIZES else default
+
+
+def page_number(value) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
+def last_page(count: int, size: int) -> int:
+    """The last page a number can reach: the pages of the counted rows (at most COUNT_LIMIT of them)."""
+    return max(1, -(-count // size))
+
+
+def page_window(current: int, last: int, around: int = 2) -> list[int | None]:
+    """The page numbers a list links to: the first, the last and `around` either side of the current one; None
+    where numbers are left out (shown …)."""
+    shown = sorted({1, last, *range(max(1, current - around), min(last, current + around) + 1)})
+    window: list[int | None] = []
+    for number in shown:
+        if window and number - window[-1] > 2:
+            window.append(None)
+        elif window and number - window[-1] == 2:
+            window.append(number - 1)
+        window.append(number)
+    return window

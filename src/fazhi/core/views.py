@@ -23,11 +23,12 @@ from fazhi.org.scope import can_write
 from fazhi.privacy.masking import is_masked_field, may_see_personal, personal_fields
 from fazhi.privacy.models import Reveal
 
+from . import cells
 from .current import current_unit
 from .excel import display_value, export_response, field_value
 from .forms import ledger_filterset_class, ledger_form_class
 from .models import ImportJob
-from .pagination import keyset_page
+from .pagination import PAGE_SIZES, keyset_page, last_page, page_number, page_size, page_window
 from .provisional import marked
 
 PAGE_SIZE = 50
@@ -72,6 +73,36 @@ class FilteredListMixin(LedgerViewMixin):
         return filterset, qs
 
 
+def list_cells(ledger, rows) -> list[tuple[object, list[cells.Cell]]]:
+    """The list's cells: statuses as coloured tags, overdue deadlines in red, long text cut short (tooltip)."""
+    pending = cells.pending_by_due_field(ledger, rows)
+    fields = [ledger.model._meta.get_field(name) for name in ledger.columns]
+    today = timezone.localdate()
+    shown = []
+    for obj in rows:
+        line = []
+        for field in fields:
+            value = display_value(obj, field.name)
+            kind, title = cells.cell_kind(field), ""
+            if field.name in cells.STATUS_FIELDS and field.choices:
+                value = cells.status_tag(getattr(obj, field.name), value)
+            elif cells.is_overdue(obj, field.name, pending, today):
+                value = cells.overdue_date(value)
+            elif kind == "cell-text" and value not in (None, ""):
+                title = str(value)
+            line.append(cells.Cell(marked(obj, field.name, value), kind, title))
+        shown.append((obj, line))
+    return shown
+
+
+def numbered_links(number: int, last: int, capped: bool) -> list[int | None]:
+    """The page numbers to link; past the counted rows (超过一万条) there is no last number, only 下一页."""
+    if not capped:
+        return page_window(number, last)
+    window = page_window(min(number, last), last + 1)[:-1]
+    return window if window[-1] is None else [*window, None]
+
+
 class LedgerListView(FilteredListMixin, View):
     template_name = "core/ledger_list.html"
 
@@ -80,12 +111,17 @@ class LedgerListView(FilteredListMixin, View):
         sort = request.GET.get("sort", self.ledger.default_sort)
         if sort.lstrip("-") not in self.ledger.sort_fields:
             sort = self.ledger.default_sort
-        page = keyset_page(qs, sort, after=request.GET.get("after"), before=request.GET.get("before"), size=PAGE_SIZE)
-        rows = [
-            (obj, [marked(obj, name, display_value(obj, name)) for name in self.ledger.columns]) for obj in page.rows
-        ]
+        size = page_size(request.GET.get("size"), PAGE_SIZE)
+        number = page_number(request.GET.get("page"))
+        after, before = request.GET.get("after"), request.GET.get("before")
+        cursor = bool(after or before)
+        # A number alone jumps (OFFSET, within the counted rows); with a cursor it only names the page shown.
+        page = keyset_page(qs, sort, after=after, before=before, size=size, offset=0 if cursor else (number - 1) * size)
+        last = last_page(page.count, size)
+        if not cursor and number > last and not page.count_capped:
+            number = last
         params = request.GET.copy()
-        for key in ("after", "before"):
+        for key in ("after", "before", "page"):
             params.pop(key, None)
         return render(
             request,
@@ -93,13 +129,20 @@ class LedgerListView(FilteredListMixin, View):
             self.base_context(
                 filterset=filterset,
                 page=page,
-                rows=rows,
+                rows=list_cells(self.ledger, page.rows),
                 sort=sort,
                 query=params.urlencode(),
                 headers=[
-                    (name, self.ledger.label(name), name in self.ledger.sort_fields) for name in self.ledger.columns
+                    (name, self.ledger.label(name), name in self.ledger.sort_fields, cells.cell_kind(field))
+                    for name, field in ((n, self.ledger.model._meta.get_field(n)) for n in self.ledger.columns)
                 ],
                 recycle=self.include_deleted,
+                page_number=number,
+                page_numbers=numbered_links(number, last, page.count_capped),
+                page_size=size,
+                page_sizes=PAGE_SIZES,
+                first_row=(number - 1) * size + 1 if page.rows else 0,
+                last_row=(number - 1) * size + len(page.rows),
             ),
         )
 
@@ -141,10 +184,16 @@ class LedgerDetailView(LedgerViewMixin, View):
     def render_detail(self, request, obj, revealed: str | None = None):
         can_reveal = may_see_personal(request.user)
         fields = []
+        pending = cells.pending_by_due_field(self.ledger, [obj])
         for f in obj._meta.concrete_fields:
             if f.name in {"id", "deleted_by", "deletion_reason", "deleted_at"}:
                 continue
-            value = marked(obj, f.name, display_value(obj, f.name, reveal=f.name == revealed))
+            value = display_value(obj, f.name, reveal=f.name == revealed)
+            if f.name in cells.STATUS_FIELDS and f.choices:
+                value = cells.status_tag(getattr(obj, f.name), value)
+            elif cells.is_overdue(obj, f.name, pending):
+                value = cells.overdue_date(value)
+            value = marked(obj, f.name, value)
             if can_reveal and f.name != revealed and is_masked_field(obj, f.name):
                 value = reveal_button(request, self.ledger, obj, f.name, value)
             fields.append((f.verbose_name, value))

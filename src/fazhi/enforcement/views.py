@@ -1,8 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils import timezone
 
-from fazhi.core.current import current_unit
+from fazhi.core.current import current_unit, year_choices, year_of
 from fazhi.metrics.catalogue import catalogue
 from fazhi.metrics.registry import Period, unit_metrics
 from fazhi.org.models import Unit
@@ -11,7 +10,7 @@ from fazhi.org.models import Unit
 @login_required
 def figures(request):
     """The year's 行政执法 and 双随机 figures of the unit in focus (its subtree), computed from the ledgers."""
-    year = int(request.GET.get("year") or timezone.localdate().year - 1)
+    year = year_of(request)
     unit = current_unit(request) or Unit.objects.visible_to(request.user).order_by("depth", "sort_order", "pk").first()
     rows = []
     if unit is not None:
@@ -31,7 +30,7 @@ def figures(request):
             "unit": unit,
             "year": year,
             "rows": rows,
-            "years": range(timezone.localdate().year, 2018, -1),
+            "years": year_choices(),
             "active_area": "enforcement",
         },
     )

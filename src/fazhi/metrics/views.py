@@ -4,9 +4,8 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils import timezone
 
-from fazhi.core.current import focus_unit, year_of
+from fazhi.core.current import focus_unit, year_choices, year_of
 from fazhi.org.choices import UnitChangeKind
 from fazhi.org.models import chinese_date
 
@@ -67,7 +66,7 @@ def figures_view(title: str, area: str, families: list[str], extra_codes: tuple[
                 "year": year,
                 "tables": tables,
                 "active_area": area,
-                "years": range(timezone.localdate().year, 2018, -1),
+                "years": year_choices(),
                 "unit_notes": year_notes(unit, year) if unit is not None else [],
             },
         )

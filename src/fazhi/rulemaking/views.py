@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.shortcuts import render
 from django.utils import timezone
 
-from fazhi.core.current import current_unit, focus_unit
+from fazhi.core.current import current_unit, focus_unit, year_choices, year_of
 from fazhi.metrics.catalogue import catalogue
 from fazhi.metrics.registry import Period, unit_metrics
 
@@ -25,10 +25,7 @@ def overview(request):
     documents = NormativeDocument.objects.visible_to(user, within=within).select_related("unit")
     unfiled = documents.filter(status=DocumentStatus.PUBLISHED, filing_required=True, filed_on__isnull=True)
     overdue_ids = rules.filing_overdue_documents(today).values("pk")
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        year = today.year
+    year = year_of(request)
     unit = focus_unit(request)
     figures = []
     if unit is not None:
@@ -46,7 +43,7 @@ def overview(request):
             "year": year,
             "unit": unit,
             "figures": figures,
-            "years": range(today.year, 2018, -1),
+            "years": year_choices(),
             "filing_overdue": unfiled.filter(pk__in=overdue_ids).order_by("filing_due_on")[:LIMIT],
             "filing_due": unfiled.exclude(pk__in=overdue_ids).order_by("filing_due_on")[:LIMIT],
             "expiring": documents.filter(pk__in=rules.expiring_documents(today).values("pk")).order_by("valid_until")[

@@ -2,9 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractMonth
 from django.shortcuts import render
-from django.utils import timezone
 
-from fazhi.core.current import focus_unit
+from fazhi.core.current import focus_unit, year_choices, year_of
 from fazhi.metrics.catalogue import catalogue
 from fazhi.metrics.registry import Period, unit_metrics
 from fazhi.metrics.views import year_notes
@@ -46,7 +45,7 @@ def monthly_cards(cards, year):
 
 @login_required
 def figures(request):
-    year = int(request.GET.get("year") or timezone.localdate().year - 1)
+    year = year_of(request)
     unit = focus_unit(request)
     rows, chart, cards = [], None, []
     if unit is not None:
@@ -68,7 +67,7 @@ def figures(request):
             "rows": rows,
             "chart": chart,
             "cards": cards,
-            "years": range(timezone.localdate().year, 2018, -1),
+            "years": year_choices(),
             "active_area": "services",
             "unit_notes": year_notes(unit, year) if unit is not None else [],
         },

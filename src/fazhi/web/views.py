@@ -1,3 +1,5 @@
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
@@ -7,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from fazhi.core.current import set_current_unit
+from fazhi.core.current import set_current_unit, set_session_year, year_choices
 from fazhi.core.ledgers import AREA_NAMES, registry
 from fazhi.org.models import Unit
 from fazhi.todo.views import todo_context
@@ -28,6 +30,7 @@ AREA_PAGES = {
         ("历年趋势", "assessment:trend"),
         ("台账与报告数据比对", "assessment:gaps"),
     ],
+    "reports": [("读取已公开报告", "reports:reading_list")],
 }
 
 
@@ -57,6 +60,24 @@ def switch_unit(request):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
     return redirect(target)
+
+
+@login_required
+@require_POST
+def switch_year(request):
+    """The year every page opens on for the rest of the session (a page's own ?year= still wins)."""
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        year = None
+    if year in year_choices():
+        set_session_year(request, year)
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    parts = urlsplit(target)  # the page's own ?year= would hide the choice just made
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "year"])
+    return redirect(urlunsplit(parts._replace(query=query)))
 
 
 @never_cache

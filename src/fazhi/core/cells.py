@@ -1,0 +1,119 @@
+"""How a ledger value reads at a glance: a status as a coloured tag, an overdue deadline in red, long text cut
+short with the whole of it in a tooltip. The colours of every ledger's statuses are kept here, in one place."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils import timezone
+from django.utils.html import format_html
+
+# Status value -> Bootstrap colour. Values are shared across ledgers on purpose (every 办结 is green, every
+# refusal red); a value missing here is shown grey.
+DONE, ACTIVE, WAITING, REFUSED, ENDED = "success", "primary", "secondary", "danger", "dark"
+STATUS_COLOURS = {
+    # finished: green
+    "decided": DONE,
+    "closed": DONE,
+    "concluded": DONE,
+    "replied": DONE,
+    "resolved": DONE,
+    "published": DONE,
+    "review_passed": DONE,
+    "opinion_given": DONE,
+    "reviewed": DONE,
+    "locked": DONE,
+    "succeeded": DONE,
+    # in hand: blue
+    "accepted": ACTIVE,
+    "open": ACTIVE,
+    "assigned": ACTIVE,
+    "in_progress": ACTIVE,
+    "pending": ACTIVE,
+    "reviewing": ACTIVE,
+    "deliberated": ACTIVE,
+    "requested": ACTIVE,
+    "drawn": ACTIVE,
+    "submitted": ACTIVE,
+    "running": ACTIVE,
+    # not started yet: grey
+    "received": WAITING,
+    "registered": WAITING,
+    "drafting": WAITING,
+    "draft": WAITING,
+    "planned": WAITING,
+    "queued": WAITING,
+    # refused or failed: red
+    "not_accepted": REFUSED,
+    "refused": REFUSED,
+    "review_failed": REFUSED,
+    "failed": REFUSED,
+    "not_adopted": REFUSED,
+    "returned": REFUSED,
+    # no longer in force: dark
+    "repealed": ENDED,
+    "invalidated": ENDED,
+}
+STATUS_FIELDS = ("status",)
+TEXT_WIDTH = 14  # em: a long name or title is cut here in a list, whole in its tooltip
+
+
+def status_colour(value) -> str:
+    return STATUS_COLOURS.get(str(value), WAITING)
+
+
+def status_tag(value, label=None):
+    """A status as a coloured Bootstrap badge (`text-bg-<colour>`), its code kept in `data-status`."""
+    if value in (None, ""):
+        return ""
+    return format_html(
+        '<span class="badge rounded-pill text-bg-{} status-tag" data-status="{}">{}</span>',
+        status_colour(value),
+        value,
+        label if label is not None else value,
+    )
+
+
+def overdue_date(value, title: str = "已逾期"):
+    return format_html('<span class="text-danger fw-semibold overdue" title="{}">{}</span>', title, value)
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: object  # what is shown (safe html or a plain value)
+    kind: str = ""  # css class of the cell: "cell-text" (cut short), "cell-date", "cell-num", ""
+    title: str = ""  # the whole value, as a tooltip, when the cell is cut short
+
+
+def cell_kind(field) -> str:
+    if isinstance(field, (models.DateField, models.DateTimeField)):
+        return "cell-date"
+    if field.choices or isinstance(field, models.BooleanField):
+        return ""
+    if isinstance(field, (models.IntegerField, models.DecimalField, models.FloatField)):
+        return "cell-num"
+    if field.is_relation or isinstance(field, (models.CharField, models.TextField)):
+        return "cell-text"
+    return ""
+
+
+def pending_by_due_field(ledger, rows) -> dict[str, set[int]]:
+    """For each deadline a ledger's duties watch, which of these rows still owe the step (one query per duty)."""
+    pks = [row.pk for row in rows]
+    pending: dict[str, set[int]] = {}
+    if not pks:
+        return pending
+    for duty in ledger.duties:
+        ids = ledger.model._base_manager.filter(duty.pending, pk__in=pks).values_list("pk", flat=True)
+        pending.setdefault(duty.due_field, set()).update(ids)
+    return pending
+
+
+def is_overdue(obj, name: str, pending: dict[str, set[int]], today: dt.date | None = None) -> bool:
+    """The row still owes the step its deadline `name` is for, and the day has passed."""
+    due = getattr(obj, name, None)
+    if name not in pending or obj.pk not in pending[name] or not isinstance(due, dt.date):
+        return False
+    return due < (today or timezone.localdate())
