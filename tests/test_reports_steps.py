@@ -28,13 +28,18 @@ def make_report(unit, year=2025, blocks=("基层执法力量仍显薄弱。",)):
     return report
 
 
-def published(unit, year=2025):
+def approved(unit, year=2025, on=dt.date(2026, 3, 10)):
     report = make_report(unit, year)
     for block in report.blocks.all():
         rules.approve_block(block)
     rules.review(report)
-    rules.publish(report)
-    return report
+    AnnualReport.objects.filter(pk=report.pk).update(reviewed_at=timezone.make_aware(dt.datetime(2026, 3, 5, 10)))
+    report.refresh_from_db()
+    return rules.approve(report, "政府常务会议", on)
+
+
+def published(unit, year=2025):
+    return rules.publish(approved(unit, year))
 
 
 def test_review_and_publish_through_the_api(tree, users, client):
@@ -51,13 +56,25 @@ def test_review_and_publish_through_the_api(tree, users, client):
     response = client.post(reverse("api:annual-reports-review", args=[report.pk]), CONFIRM, **JSON)
     assert response.status_code == 200 and response.json()["status"] == "reviewed" and response.json()["reviewed_at"]
     assert client.post(reverse("api:annual-reports-review", args=[report.pk]), CONFIRM, **JSON).status_code == 409
+    unadopted = client.post(reverse("api:annual-reports-publish", args=[report.pk]), CONFIRM, **JSON)
+    assert unadopted.status_code == 409 and "审定后才能公开" in unadopted.json()["detail"]
+    today = timezone.localdate()
+    tomorrow = {"meeting": "县政府第8次常务会议", "approved_on": str(today + dt.timedelta(days=1))}
+    refused = client.post(reverse("api:annual-reports-approve", args=[report.pk]), tomorrow, **JSON)
+    assert refused.status_code == 400 and "审定日期不能晚于今天" in str(refused.json())
+    adopted = {"meeting": "县政府第8次常务会议", "approved_on": str(today)}
+    response = client.post(reverse("api:annual-reports-approve", args=[report.pk]), adopted, **JSON)
+    assert response.status_code == 200 and response.json()["status"] == "approved"
+    assert response.json()["approval_meeting"] == "县政府第8次常务会议"
     response = client.post(reverse("api:annual-reports-publish", args=[report.pk]), CONFIRM, **JSON)
     assert response.status_code == 200 and response.json()["status"] == "published" and response.json()["published_at"]
     again = client.post(reverse("api:annual-reports-publish", args=[report.pk]), CONFIRM, **JSON)
     assert again.status_code == 409 and "已公开" in again.json()["detail"]
     report.refresh_from_db()
     assert report.reviewed_at <= report.published_at
-    assert [h.history_change_reason for h in report.history.order_by("history_date")][-2:] == ["审核报告", "公开报告"]
+    assert report.reviewed_by == report.approved_by == report.published_by == users["unit_admin"]
+    reasons = [h.history_change_reason for h in report.history.order_by("history_date")]
+    assert reasons[-3:] == ["审核报告", "审定报告", "公开报告"]
 
 
 def test_a_clerk_cannot_review_and_state_fields_are_read_only(tree, users, client):
@@ -96,13 +113,21 @@ def test_a_passage_edited_after_approval_is_approved_again_before_publication(tr
         reverse("api:report-blocks-detail", args=[block.pk]), {"text": "基层执法力量和法制审核人员仍显不足。"}, **JSON
     )
     assert edited.status_code == 200 and edited.json()["approved"] is False
-    refused = client.post(reverse("api:annual-reports-publish", args=[report.pk]), CONFIRM, **JSON)
-    assert refused.status_code == 400 and "还有1个段落未审核" in str(refused.json())
+    adopted = {"meeting": "县政府常务会议", "approved_on": str(timezone.localdate())}
+    refused = client.post(reverse("api:annual-reports-approve", args=[report.pk]), adopted, **JSON)
+    assert refused.status_code == 400 and "还有1个段落未审核，不能审定" in str(refused.json())
     assert client.post(reverse("api:report-blocks-approve", args=[block.pk]), CONFIRM, **JSON).status_code == 200
+    assert client.post(reverse("api:annual-reports-approve", args=[report.pk]), adopted, **JSON).status_code == 200
+    # the text adopted is the text published: no passage changes after 审定
+    frozen = client.patch(reverse("api:report-blocks-detail", args=[block.pk]), {"text": "改动。"}, **JSON)
+    assert frozen.status_code == 400 and "报告已审定，不能再修改段落" in str(frozen.json())
+    added = client.post(
+        reverse("api:report-blocks-list"),
+        {"unit": report.unit_id, "report": report.pk, "section": "other", "text": "补充。"},
+        **JSON,
+    )
+    assert added.status_code == 400 and "报告已审定" in str(added.json())
     assert client.post(reverse("api:annual-reports-publish", args=[report.pk]), CONFIRM, **JSON).status_code == 200
-    late = NarrativeBlock.objects.create(unit=report.unit, report=report, section=Section.OTHER, text="补充。")
-    conflict = client.post(reverse("api:report-blocks-approve", args=[late.pk]), CONFIRM, **JSON)
-    assert conflict.status_code == 409 and "报告已公开" in conflict.json()["detail"]
 
 
 def test_steps_on_a_deleted_report_are_refused(tree, users, client):
@@ -126,7 +151,7 @@ def test_the_web_refuses_publication_the_page_would_not_offer(tree, users, login
 
 # -- invariants ------------------------------------------------------------------------------------------
 def test_stepped_reports_satisfy_every_invariant(tree):
-    published(tree["county"])
+    rules.submit(published(tree["county"]), "中共某市委员会、某市人民政府", dt.date(2026, 3, 20))
     rules.review(make_report(tree["dept"], blocks=()))
     make_report(tree["town"])
     codes = sorted(code for code in load() if code.startswith("reports."))
@@ -135,6 +160,8 @@ def test_stepped_reports_satisfy_every_invariant(tree):
         "reports.published_report_has_approved_blocks",
         "reports.report_due_date_recomputes",
         "reports.report_status_matches_steps",
+        "reports.report_submission_due_recomputes",
+        "reports.report_submitted_after_approval",
     ]
     assert [str(v) for v in violations(codes)] == []
 
@@ -150,6 +177,16 @@ def test_report_invariants_find_rows_written_around_the_steps(tree):
     rows(pk=report.pk).update(reviewed_at=report.published_at + dt.timedelta(hours=1))
     assert found("report_status_matches_steps") == [report.pk]
     rows(pk=report.pk).update(reviewed_at=report.reviewed_at)
+    rows(pk=report.pk).update(approval_meeting="")
+    assert found("report_status_matches_steps") == [report.pk]
+    rows(pk=report.pk).update(approval_meeting="政府常务会议")
+
+    rows(pk=draft.pk).update(submitted_on=dt.date(2026, 3, 1), submitted_to="市委、市政府")  # never adopted
+    assert found("report_submitted_after_approval") == [draft.pk]
+    rows(pk=draft.pk).update(submitted_on=None, submitted_to="")
+    rows(pk=draft.pk).update(submission_due_on=dt.date(2026, 2, 28))  # a town has no separate submission date
+    assert found("report_submission_due_recomputes") == [draft.pk]
+    rows(pk=draft.pk).update(submission_due_on=None)
 
     rows(pk=draft.pk).update(due_on=dt.date(2026, 4, 1))
     assert found("report_due_date_recomputes") == [draft.pk]

@@ -21,6 +21,12 @@ def not_before(day: dt.date, earliest: dt.date | None, what: str, earlier_what: 
         raise ValidationError(f"{what}不能早于{earlier_what}（{earliest.year}年{earliest.month}月{earliest.day}日）")
 
 
+def not_in_future(day: dt.date, today: dt.date, what: str) -> None:
+    """Refuse recording a step as done on a day that has not come yet."""
+    if day > today:
+        raise ValidationError(f"{what}不能晚于今天（{today.year}年{today.month}月{today.day}日）")
+
+
 def require_status(record, what: str, *statuses) -> None:
     """Refuse a step the record's current status does not allow."""
     if record.status not in statuses:

@@ -1,12 +1,17 @@
 """The demo city's 2025 report, with staff-written passages, and a first assessment run on the data."""
 
+import datetime as dt
+
+from django.utils import timezone
+
 from fazhi.assessment.framework import load_framework
 from fazhi.assessment.models import SelfAssessment
-from fazhi.assessment.rules import check_review
+from fazhi.assessment.rules import check_review as check_self_assessment
 from fazhi.assessment.scoring import assessed_units, run_assessment
 from fazhi.demo.generator import DEMO_YEAR, DemoBuilder, DemoCity, demo_step
 
 from .models import AnnualReport, NarrativeBlock, Section
+from .rules import check_approve, check_publish, check_review, check_submit
 
 PASSAGES = {
     Section.MEASURES: [
@@ -28,8 +33,48 @@ PASSAGES = {
 }
 
 
+def _at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def take_report_through(report: AnnualReport, reviewed: dt.date, *, approved=None, submitted=None, published=None):
+    """Take a report through its steps on the given days, with the steps' own checks (the demo records no user)."""
+    check_review(report, 0, _at(reviewed))
+    if approved:
+        meeting = "政府常务会议" if report.unit.unit_type != "department" else "局党组（委）会议"
+        check_approve(report, 0, meeting, approved, approved)
+    if submitted:
+        check_submit(report, report.display_recipient.rstrip("："), submitted, submitted)
+    if published:
+        check_publish(report, 0, _at(published, 15))
+    report.save()
+
+
+def build_unit_reports(city: DemoCity, builder: DemoBuilder) -> None:
+    """The last year's reports of the departments and counties, as a city finds them in December: most published,
+    a few late, some adopted but never published, some never written — what the 报送与公开 table is for."""
+    next_year = DEMO_YEAR + 1
+    for unit in city.departments + city.counties + city.zones:
+        fate = builder.rng.random()
+        if fate < 0.06:
+            continue  # never written
+        report = AnnualReport.objects.create(unit=unit, year=DEMO_YEAR)
+        if fate < 0.12:
+            continue  # still a draft
+        start = dt.date(next_year, 2, 10) + dt.timedelta(days=builder.rng.randrange(0, 12))
+        approved = start + dt.timedelta(days=builder.rng.randrange(2, 8))
+        submitted = approved + dt.timedelta(days=builder.rng.randrange(1, 6))
+        if fate < 0.18:
+            take_report_through(report, start, approved=approved, submitted=submitted)
+            continue  # adopted and submitted, never published
+        late = fate > 0.93
+        published = submitted + dt.timedelta(days=builder.rng.randrange(1, 10) + (40 if late else 0))
+        take_report_through(report, start, approved=approved, submitted=submitted, published=published)
+
+
 @demo_step("年度报告与考核", order=900)
 def build_report(city: DemoCity, builder: DemoBuilder) -> None:
+    build_unit_reports(city, builder)
     report = AnnualReport.objects.create(unit=city.government, year=DEMO_YEAR)
     names = {"year": DEMO_YEAR, "next_year": DEMO_YEAR + 1, "city": city.government.name.removesuffix("人民政府")}
     for section, passages in PASSAGES.items():
@@ -42,6 +87,14 @@ def build_report(city: DemoCity, builder: DemoBuilder) -> None:
                 text=text.format(**names),
                 approved=True,
             )
+    next_year = DEMO_YEAR + 1
+    take_report_through(
+        report,
+        dt.date(next_year, 3, 16),
+        approved=dt.date(next_year, 3, 20),
+        submitted=dt.date(next_year, 3, 23),
+        published=dt.date(next_year, 3, 27),
+    )
     framework = load_framework()
     qualitative = [item for item in framework.items if item.qualitative]
     for unit in assessed_units(framework):
@@ -53,7 +106,7 @@ def build_report(city: DemoCity, builder: DemoBuilder) -> None:
                 unit=unit, year=DEMO_YEAR, item=item.code, self_score=own, explanation=f"{unit.name}{item.name}自评说明"
             )
             # Reviewed through the review step's own check (by the 法治办; the demo records no reviewer).
-            check_review(
+            check_self_assessment(
                 assessment,
                 max(0, own - builder.rng.choice([0, 0, 0.5, 1])),
                 "经审核，佐证材料齐全",

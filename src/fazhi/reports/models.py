@@ -1,5 +1,6 @@
 """The annual 法治政府建设 report of a unit: its settings, narrative blocks written by staff, publication."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -7,6 +8,7 @@ from django.utils import timezone
 from fazhi.core.models import LedgerModel
 from fazhi.org.scope import ScopedQuerySet
 
+from . import heading
 from .deadlines import derive_report, is_late
 
 
@@ -22,6 +24,7 @@ class AnnualReport(LedgerModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "起草中"
         REVIEWED = "reviewed", "已审核"
+        APPROVED = "approved", "已审定"
         PUBLISHED = "published", "已公开"
 
     year = models.PositiveIntegerField("报告年度")
@@ -30,10 +33,53 @@ class AnnualReport(LedgerModel):
     )
     recipient = models.CharField("主送", max_length=200, blank=True, help_text="留空则按上级单位生成")
     issuer = models.CharField("落款", max_length=200, blank=True, help_text="留空则为本单位名称")
-    issue_date = models.DateField("成文日期", null=True, blank=True)
+    issue_date = models.DateField("成文日期", null=True, blank=True, help_text="留空则按报送、公开期限前拟定")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="审核人",
+    )
+    approval_meeting = models.CharField("审定会议", max_length=200, blank=True, editable=False)
+    approved_on = models.DateField("审定日期", null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="审定登记人",
+    )
+    submitted_to = models.CharField("报送对象", max_length=200, blank=True, editable=False)
+    submitted_on = models.DateField("报送日期", null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="报送登记人",
+    )
+    submission_due_on = models.DateField(
+        "报送截止日期", null=True, blank=True, editable=False, help_text="县级以上政府部门须在次年3月1日前报送"
+    )
     published_at = models.DateTimeField("公开时间", null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="公开人",
+    )
     due_on = models.DateField("公开截止日期", editable=False)
 
     class Meta:
@@ -49,29 +95,35 @@ class AnnualReport(LedgerModel):
 
     @property
     def display_title(self):
-        return self.title or f"{self.unit.name}关于{self.year}年度法治政府建设情况的报告"
+        return self.title or heading.default_title(self.unit, self.year)
 
     @property
     def display_recipient(self):
-        if self.recipient:
-            return self.recipient
-        parent = self.unit.parent
-        if parent is None:
-            return "省委、省政府："
-        return f"{parent.short_name or parent.name}："
+        return self.recipient or heading.default_recipient(self.unit)
 
     @property
     def display_issuer(self):
-        return self.issuer or self.unit.name
+        return self.issuer or heading.default_issuer(self.unit)
+
+    @property
+    def published_on(self):
+        return timezone.localdate(self.published_at) if self.published_at else None
 
     @property
     def is_overdue(self):
-        published = timezone.localdate(self.published_at) if self.published_at else None
-        return is_late(published, self.due_on, timezone.localdate())
+        return is_late(self.published_on, self.due_on, timezone.localdate())
+
+    @property
+    def is_submission_overdue(self):
+        return self.submission_due_on is not None and is_late(
+            self.submitted_on, self.submission_due_on, timezone.localdate()
+        )
 
     def refresh_derived(self) -> None:
-        """Recompute the publication due date from the year."""
+        """Recompute the due dates from the year and the unit, and fill a blank heading from the rules."""
         derive_report(self)
+        if self.unit_id and self.year:
+            heading.fill_blank_heading(self)
 
     def save(self, *args, **kwargs):
         self.refresh_derived()
@@ -150,5 +202,7 @@ class NarrativeBlock(LedgerModel):
     def clean(self):
         if self.report_id and self.unit_id and self.report.unit_id != self.unit_id:
             raise ValidationError({"report": "段落所属单位必须与报告的单位一致"})
-        if self.report_id and self.report.status == AnnualReport.Status.PUBLISHED:
-            raise ValidationError("报告已公开，不能再修改段落")
+        if self.report_id and self.report.status in (AnnualReport.Status.APPROVED, AnnualReport.Status.PUBLISHED):
+            raise ValidationError(f"报告{self.report.get_status_display()}，不能再修改段落")
+
+

@@ -94,7 +94,13 @@ DERIVATIONS = [
         ),
         derive_suggestion,
     ),
-    Derivation(AnnualReport, ("due_on",), frozenset({"annual_report.publication"}), derive_report),
+    Derivation(
+        AnnualReport,
+        ("due_on", "submission_due_on"),
+        frozenset({"annual_report.publication", "annual_report.department_submission"}),
+        derive_report,
+        related=("unit",),
+    ),
     Derivation(
         TaskEntity,
         ("result_due_on", "published_on_time"),
