@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from fazhi.org.scope import can_write
@@ -32,6 +33,14 @@ from .pagination import PAGE_SIZES, keyset_page, last_page, page_number, page_si
 from .provisional import marked
 
 PAGE_SIZE = 50
+
+
+def back_to(request, default: str) -> str:
+    """Where to go after a form: the page that sent it (`next`, a path on this site), else `default`."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
 
 
 class LedgerViewMixin(LoginRequiredMixin):
@@ -276,7 +285,7 @@ class LedgerActionView(LedgerViewMixin, View):
                 messages.error(request, f"{step.label}未执行：" + "；".join(error.messages))
             else:
                 messages.success(request, f"{step.label}：已完成")
-        return redirect(reverse(self.ledger.url_name("detail"), args=[obj.pk]))
+        return redirect(back_to(request, reverse(self.ledger.url_name("detail"), args=[obj.pk])))
 
 
 class LedgerFormView(LedgerViewMixin, View):
@@ -307,7 +316,7 @@ class LedgerFormView(LedgerViewMixin, View):
                 form.add_error(None, error)
             else:
                 messages.success(request, f"已保存：{obj}")
-                return redirect(reverse(self.ledger.url_name("detail"), args=[obj.pk]))
+                return redirect(back_to(request, reverse(self.ledger.url_name("detail"), args=[obj.pk])))
         return render(
             request, "core/ledger_form.html", self.base_context(form=form, obj=instance if pk else None), status=400
         )
