@@ -24,6 +24,7 @@ PARAMETER_VALUES = {
     "action": "any",
     "field": "any",
     "task_id": "8f0c3a52-5b8e-4d2a-9a53-2f3c1d6f7e10",
+    "file_id": 1,  # an evidence file under a row (fazhi.evidence): the row of another unit answers 404 first
 }
 PARAMETER_VALUES["year"] = 2027  # 系统管理 → 工作日历: a year whose holidays are not published yet
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "fazhi.jobs",
     "fazhi.notices",
+    "fazhi.evidence",
     "fazhi.privacy",
     "fazhi.core",
     "fazhi.org",
@@ -158,6 +159,36 @@ WHITENOISE_USE_FINDERS = True
 # Uploaded evidence is served only through views that check the data scope, never as public media.
 MEDIA_ROOT = WORK_DIR / "var" / "media"
 MEDIA_URL = "/media-not-served/"
+# Uploaded files go through Django's storage API: local disk under MEDIA_ROOT, or, with FAZHI_S3_BUCKET, any
+# S3-compatible object store (django-storages; FAZHI_S3_ENDPOINT_URL for MinIO, Ceph, OSS, COS, …; without keys
+# boto3 finds the credentials itself, e.g. from an instance role). "evidence" holds the evidence files of the
+# ledgers (fazhi.evidence), "default" the imports and reports of the task queue.
+_S3_BUCKET = os.environ.get("FAZHI_S3_BUCKET", "")
+if _S3_BUCKET:
+    _FILES = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _S3_BUCKET,
+            "endpoint_url": os.environ.get("FAZHI_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("FAZHI_S3_REGION") or None,
+            "access_key": os.environ.get("FAZHI_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("FAZHI_S3_SECRET_KEY") or None,
+            "addressing_style": os.environ.get("FAZHI_S3_ADDRESSING_STYLE") or None,  # "path" for most local stores
+            "location": os.environ.get("FAZHI_S3_PREFIX", ""),
+            "file_overwrite": False,
+            "default_acl": None,  # the bucket's own policy: private
+            "querystring_auth": True,
+        },
+    }
+else:
+    _FILES = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": _FILES,
+    "evidence": _FILES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# The largest evidence file accepted, in MB.
+FAZHI_EVIDENCE_MAX_MB = int(os.environ.get("FAZHI_EVIDENCE_MAX_MB", "50"))
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True

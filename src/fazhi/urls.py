@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from fazhi.core.ledgers import registry
 from fazhi.core.views import ledger_urlpatterns
+from fazhi.evidence.views import evidence_urlpatterns
 from fazhi.web.views import healthz
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("ledgers/", include((ledger_urlpatterns(registry), "ledger"))),
+    path("ledgers/", include((evidence_urlpatterns(registry), "evidence"))),
     path("services/", include("fazhi.services.urls")),
     path("enforcement/", include("fazhi.enforcement.urls")),
     path("inspections/", include("fazhi.inspections.urls")),

@@ -15,6 +15,7 @@ from fazhi.core.serializers import StrictCharField, api_error, serializer_class
 from fazhi.core.steps import StateConflict
 from fazhi.org.models import Unit
 
+from .evidence import evidence_routes
 from .schema import DETAIL
 
 
@@ -198,6 +199,8 @@ def route_name(step) -> str:
 
 def viewset_for(ledger):
     routes = {route_name(step): step_route(ledger, step) for step in ledger.actions}
+    if ledger.evidence:
+        routes.update(evidence_routes(ledger))
     return type(
         f"{ledger.model.__name__}ViewSet",
         (LedgerViewSet,),

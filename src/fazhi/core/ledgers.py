@@ -46,6 +46,9 @@ class Ledger:
     # dates, on-time flags) they are read-only in the generic form and the API.
     state_fields: list[str] = field(default_factory=list)
     duties: list = field(default_factory=list)  # fazhi.core.duties.Duty: steps owed by a date (the to-do centre)
+    # Evidence files (fazhi.evidence: case files, decisions, minutes, …) may be attached to each row: uploaded,
+    # listed and downloaded on its detail page and under its API route, scoped exactly like the row.
+    evidence: bool = False
 
     def __post_init__(self):
         if self.area not in AREA_NAMES:

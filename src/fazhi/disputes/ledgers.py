@@ -22,6 +22,7 @@ registry.register(
         model=ReconsiderationCase,
         area="disputes",
         slug="reconsideration-cases",
+        evidence=True,
         columns=[
             "number",
             "unit",
@@ -129,6 +130,7 @@ registry.register(
         model=Lawsuit,
         area="disputes",
         slug="lawsuits",
+        evidence=True,
         columns=[
             "number",
             "unit",

@@ -100,6 +100,7 @@ registry.register(
         model=Case,
         area="enforcement",
         slug="cases",
+        evidence=True,
         columns=[
             "number",
             "matter",

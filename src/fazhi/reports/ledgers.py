@@ -26,6 +26,7 @@ registry.register(
         area="reports",
         slug="annual-reports",
         evidence=True,
+        evidence=True,
         columns=["title", "unit", "year", "status", "submitted_on", "due_on", "published_at"],
         sort_fields=["id", "year", "due_on"],
         default_sort="-year",

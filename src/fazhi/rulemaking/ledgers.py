@@ -31,6 +31,7 @@ registry.register(
         model=NormativeDocument,
         area="rulemaking",
         slug="normative-documents",
+        evidence=True,
         columns=[
             "number",
             "title",
@@ -178,6 +179,7 @@ registry.register(
         model=MajorDecision,
         area="decisions",
         slug="major-decisions",
+        evidence=True,
         columns=[
             "title",
             "unit",
@@ -232,6 +234,7 @@ registry.register(
         model=LegalityReview,
         area="decisions",
         slug="legality-reviews",
+        evidence=True,
         columns=[
             "number",
             "subject",

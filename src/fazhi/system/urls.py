@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import jobs, logs, own_password, params, units, users, views, workcalendar
+from . import evidence_log, jobs, logs, own_password, params, units, users, views, workcalendar
 
 app_name = "system"
 urlpatterns = [
@@ -28,6 +28,8 @@ urlpatterns = [
     path("logs/operations/export/", logs.operation_log_export, name="operation-log-export"),
     path("logs/reveals/", logs.reveal_log, name="reveal-log"),
     path("logs/reveals/export/", logs.reveal_log_export, name="reveal-log-export"),
+    path("logs/evidence-downloads/", evidence_log.download_log, name="evidence-download-log"),
+    path("logs/evidence-downloads/export/", evidence_log.download_log_export, name="evidence-download-log-export"),
     path("units/", units.unit_list, name="units"),
     path("units/new/", units.unit_create, name="unit-create"),
     path("units/import/", units.unit_import, name="units-import"),

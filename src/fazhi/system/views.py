@@ -33,4 +33,8 @@ SECTIONS: list[tuple[tuple[str, str, str], set[str]]] = [
         ("个人信息查看记录", "system:reveal-log", "谁在何时查看了哪条记录的完整身份证号、电话号码"),
         {Role.SYSADMIN},
     ),
+    (
+        ("佐证材料下载记录", "system:evidence-download-log", "谁在何时从哪里下载了哪条记录的哪个佐证材料"),
+        {Role.SYSADMIN},
+    ),
 ]
