@@ -12,6 +12,7 @@ from fazhi.core.models import ImportJob
 from fazhi.notices.models import Notification
 from fazhi.org.models import Unit, User
 from fazhi.org.scope import scope_of
+from fazhi.reports.reading_models import ReportReading
 
 from .factories import ledger_row
 from .scope_walk import find_scope_leaks
@@ -40,6 +41,14 @@ def samples(tree):
     # Notifications are the addressee's own: the other county clerk's is outside everyone else's reach.
     notice = Notification.objects.create(user=owner, key="walk", title="MKnoticeC2Z", url="/")
     made.append((Notification, other, "MKnoticeC2Z", notice))
+    # Published reports read in the browser (/reports/read/) are their unit's, like ledger rows.
+    for key in ("town", "county", "other_county", "dept"):
+        unit = tree[key]
+        marker = f"MKreading{unit.code}Z".replace("-", "")
+        reading = ReportReading.objects.create(
+            unit=unit, original_name=f"{marker}.txt", title=marker, text=marker, year=2025, status="read"
+        )
+        made.append((ReportReading, unit, marker, reading))
     return made
 
 
@@ -96,6 +105,11 @@ def test_rows_in_scope_are_reachable(role, users, samples, client):
             continue
         if model is Notification:  # the addressee's own: no role opens another user's
             assert client.post(reverse("notices:open", args=[obj.pk])).status_code == 404
+            continue
+        if model is ReportReading:  # a published report read in the browser: its unit's, like a ledger row
+            expected = 200 if scope.allows(unit) else 404
+            assert client.get(reverse("reports:reading", args=[obj.pk])).status_code == expected, (role, unit.code)
+            assert (marker in client.get(reverse("reports:reading_list")).content.decode()) == scope.allows(unit)
             continue
         ledger = registry.for_model(model)
         detail = client.get(reverse(ledger.url_name("detail"), args=[obj.pk]))

@@ -195,3 +195,12 @@ def import_report_facts(unit, period: Period, facts, note: str = "", user=None) 
     ]
     insert(Observation, rows, returning_ids=False)
     return batch
+
+
+def withdraw_observations(observations) -> int:
+    """Take current observations out of the store (a figure from a report rejected after it was confirmed). They
+    are superseded, as a newer reading would supersede them, never deleted: the store keeps its history."""
+    ids = sorted({getattr(o, "pk", o) for o in observations})
+    if not ids:
+        return 0
+    return Observation.objects.filter(pk__in=ids, superseded_at__isnull=True).update(superseded_at=timezone.now())

@@ -206,3 +206,4 @@ class NarrativeBlock(LedgerModel):
             raise ValidationError(f"报告{self.report.get_status_display()}，不能再修改段落")
 
 
+from .reading_models import ReadFigure, ReportReading  # noqa: E402, F401  (published reports read in the browser)

@@ -8,3 +8,7 @@ urlpatterns = [
     path("<int:pk>/files/", views.files, name="files"),
     path("<int:pk>/generate/", views.generate, name="generate"),
 ]
+
+from .reading_urls import urlpatterns as reading_urlpatterns  # noqa: E402  (published reports read in the browser)
+
+urlpatterns += reading_urlpatterns
