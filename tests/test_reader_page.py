@@ -152,6 +152,8 @@ def test_decisions_through_the_page_respect_roles_and_scope(users, tree, login):
     client = login(users["clerk"])
     assert client.get(reverse("reports:reading", args=[reading.pk])).status_code == 404
     assert client.post(decide, {"figure": received.pk, "action": "confirm"}).status_code == 404
+    assert login(users["office"]).post(decide, {"figure": "x1", "action": "confirm"}).status_code == 404
+    client = login(users["clerk"])
     assert NAME not in client.get(reverse("reports:reading_list")).content.decode()
     response = client.post(reverse("reports:reading_list"), {"files": upload(), "unit": tree["county"].pk})
     assert response.status_code == 200 and ReportReading.objects.count() == 1

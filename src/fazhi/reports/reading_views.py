@@ -204,7 +204,8 @@ def reading_decide(request, pk):
     """确认 / 更正 / 驳回 one figure of the reading (the figure's id in the form)."""
     _writable(request)
     reading = get_object_or_404(_visible(request), pk=pk)
-    figure = get_object_or_404(ReadFigure, reading=reading, pk=request.POST.get("figure") or 0)
+    figure_id = request.POST.get("figure", "")
+    figure = get_object_or_404(ReadFigure, reading=reading, pk=int(figure_id) if figure_id.isdigit() else 0)
     action = request.POST.get("action")
     try:
         if action == "confirm":
