@@ -132,6 +132,9 @@ class DateRangeWidget(django_filters.widgets.RangeWidget):
     def __init__(self, attrs=None):
         super().__init__(attrs={"type": "date", **(attrs or {})})
 
+    def id_for_label(self, id_):
+        return f"{id_}_0" if id_ else id_  # the label names the first date
+
     def render(self, name, value, attrs=None, renderer=None):
         context = self.get_context(name, value, attrs)
         inputs = []
@@ -200,8 +203,12 @@ def ledger_form_class(ledger, user):
                     widget.input_type, widget.format = "date", "%Y-%m-%d"
                 if isinstance(widget, forms.Textarea):
                     widget.attrs["rows"] = 2
+                if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
+                    field.empty_label = "请选择"
+                elif isinstance(field, forms.TypedChoiceField) and field.choices and field.choices[0][0] == "":
+                    field.choices = [("", "请选择"), *field.choices[1:]]
                 if type(widget) is forms.Select:
-                    field.widget = fast_select(widget)
+                    field.widget = fast_select(field.widget)
             localize_validators(self)
 
         def add_error(self, field, error):
@@ -252,6 +259,8 @@ def ledger_filterset_class(ledger, user):
                     # django-filter calls an empty yes/no choice 未知; in a filter it means 全部.
                     f.widget = FastSelect(choices=YES_NO)
                 elif type(f.widget) is forms.Select:
+                    if getattr(f, "empty_label", None) is not None:  # model and choice filters: ---------
+                        f.empty_label = "全部"
                     f.widget = fast_select(f.widget)
 
     if not ledger.extra_filters:

@@ -93,6 +93,8 @@ def list_cells(ledger, rows) -> list[tuple[object, list[cells.Cell]]]:
         for field in fields:
             value = display_value(obj, field.name)
             kind, title = cells.cell_kind(field), ""
+            if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+                value = value.isoformat()  # 2025-03-03: narrower than 2025年3月3日, and sorts as it reads
             if field.name in cells.STATUS_FIELDS and field.choices:
                 value = cells.status_tag(getattr(obj, field.name), value)
             elif cells.is_overdue(obj, field.name, pending, today):

@@ -2,6 +2,8 @@
 the locked steps in rules.py. Each form names its fields after those the step writes (`decided_on`, `published_on`,
 …), so the API body reads like the row it changes."""
 
+import datetime as dt
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -9,8 +11,8 @@ from django.utils import timezone
 from fazhi.core.ledgers import Action
 
 from . import rules
-from .choices import CaseStatus, DiscretionGrade, FileGrade, Outcome, RecordKind, ReviewResult
-from .models import Case, Officer, valid_certificates
+from .choices import CaseStatus, CertificateKind, DiscretionGrade, FileGrade, Outcome, RecordKind, ReviewResult
+from .models import Case, Certificate, Officer, valid_certificates
 
 
 def today():
@@ -278,6 +280,43 @@ def certified_filter(queryset, name, value):
     return queryset.filter(pk__in=holders) if value else queryset.exclude(pk__in=holders)
 
 
+class OfficerSelect(forms.SelectMultiple):
+    """The officers of a case, each marked when no 执法证 of theirs is valid on the case's day (立案日期).
+
+    Display only: `rules.check_officers` decides. Each option carries its certificates' valid days
+    (`data-certificates="from..to;…"`), so the page re-marks the list when the clerk changes the date."""
+
+    MARK = "（当日无有效执法证）"
+
+    def __init__(self, day: dt.date, day_field: str, attrs=None):
+        super().__init__(attrs={"data-searchable": "", "data-certificate-day": day_field, **(attrs or {})})
+        self.day = day
+        self.ranges: dict[int, list[tuple[dt.date, dt.date]]] = {}
+
+    def optgroups(self, name, value, attrs=None):
+        queryset = getattr(self.choices, "queryset", None)
+        self.ranges = {}
+        if queryset is not None:
+            certificates = Certificate.objects.filter(
+                kind=CertificateKind.ENFORCEMENT, officer__in=queryset, officer__is_active=True
+            ).values_list("officer_id", "issued_on", "expires_on", "revoked_on")
+            for officer_id, issued_on, expires_on, revoked_on in certificates:
+                last = min(expires_on, revoked_on - dt.timedelta(days=1)) if revoked_on else expires_on
+                if last >= issued_on:
+                    self.ranges.setdefault(officer_id, []).append((issued_on, last))
+        return super().optgroups(name, value, attrs)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        pk = getattr(value, "value", value)
+        ranges = self.ranges.get(pk, [])
+        option["attrs"]["data-certificates"] = ";".join(f"{a.isoformat()}..{b.isoformat()}" for a, b in ranges)
+        if not any(a <= self.day <= b for a, b in ranges):
+            option["label"] = f"{label}{self.MARK}"
+            option["attrs"]["class"] = "uncertified"
+        return option
+
+
 class CaseForm(forms.ModelForm):
     """立案 form: the two-certified-officers rule is checked here, before the case exists."""
 
@@ -295,6 +334,17 @@ class CaseForm(forms.ModelForm):
             "facts",
             "is_major",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        day = self.data.get("opened_on") if self.is_bound else None
+        try:
+            day = dt.date.fromisoformat(day) if day else (self.instance.opened_on or today())
+        except ValueError:
+            day = self.instance.opened_on or today()
+        field = self.fields["officers"]
+        field.widget = OfficerSelect(day=day, day_field=self["opened_on"].auto_id)
+        field.widget.choices = field.choices  # as ModelChoiceField links them; its queryset setter relinks
 
     def clean(self):
         data = super().clean()

@@ -51,7 +51,7 @@
       maxOptions: null,
       allowEmptyOption: true,
       create: false,
-      hidePlaceholder: false,
+      hidePlaceholder: !multiple,
       placeholder: multiple ? "输入姓名或名称搜索" : "输入搜索",
       plugins: multiple ? ["remove_button"] : [],
       render: {
