@@ -396,7 +396,10 @@ def test_evidence_uploaded_then_downloaded_in_scope_and_404_out_of_scope(live_se
     page.wait_for_selector(".alert-success")
     row = page.locator("#evidence-files tbody tr").first
     assert "行政处罚决定书.pdf" in row.inner_text() and "决定书" in row.inner_text()
-    page.locator("#evidence").scroll_into_view_if_needed()
+    page.locator("#evidence-upload").scroll_into_view_if_needed()
+    page.mouse.move(600, 400)
+    page.mouse.wheel(0, -180)  # the panel's heading out from under the page header
+    page.wait_for_timeout(400)
     page.screenshot(path=str(ARTIFACTS / "evidence-panel-clerk.png"))
     with page.expect_download() as download_info:
         page.click("#evidence-files a.evidence-download")
