@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 from docx.shared import Mm
 
@@ -69,7 +70,8 @@ def test_draft_has_the_required_sections_and_the_figures(report):
     assert "基层执法力量仍显薄弱。" in text and "请填写下一年度" in text
     assert draft.figures()["service_items"] == 1204
     assert "罚没金额" not in text  # a sentence is drafted only when all its figures exist
-    assert draft.title == "测试县人民政府关于2025年度法治政府建设情况的报告" and draft.recipient == "云测市人民政府："
+    assert draft.title == "测试县人民政府关于2025年度法治政府建设情况的报告"
+    assert draft.recipient == "中共云测市委员会、云测市人民政府："
 
 
 def test_figures_are_stated_the_way_reports_state_them():
@@ -91,7 +93,7 @@ def test_docx_is_laid_out_as_an_official_document(report):
     footer = zipfile.ZipFile(io.BytesIO(data)).read("word/footer1.xml").decode()
     assert "PAGE" in footer
     paragraphs = [p.text for p in document.paragraphs]
-    assert paragraphs[0].startswith("测试县人民政府关于2025年度") and paragraphs[-1] == "2026年3月20日"
+    assert paragraphs[0].startswith("测试县人民政府关于2025年度") and paragraphs[-1] == "2026年3月21日"
     assert paragraphs[-2] == "测试县人民政府"
     # the last passage, the blank line and the issuer keep with the date: the 落款 never stands alone on a page
     keeps = [p.paragraph_format.keep_with_next for p in document.paragraphs[-4:]]
@@ -110,6 +112,8 @@ def test_review_publish_and_the_portal(report, users, login, client):
     assert (
         client.get(reverse("portal:reports:document", args=[report.pk])).status_code == 404
     )  # not public before publication
+    adoption = {"meeting": "县政府常务会议", "approved_on": str(timezone.localdate())}
+    office.post(reverse("ledger:annual-reports-action", args=[report.pk, "approve"]), adoption)
     office.post(reverse("ledger:annual-reports-action", args=[report.pk, "publish"]), {"confirm": "on"})
     report.refresh_from_db()
     assert report.status == "published" and report.due_on == dt.date(2026, 3, 31)

@@ -46,6 +46,9 @@ class Ledger:
     # dates, on-time flags) they are read-only in the generic form and the API.
     state_fields: list[str] = field(default_factory=list)
     duties: list = field(default_factory=list)  # fazhi.core.duties.Duty: steps owed by a date (the to-do centre)
+    # A page of the record's own where the work on it is done (a report's 编写页), as (button label, url name
+    # taking the pk); the detail page links to it.
+    work_page: tuple[str, str] | None = None
     # Evidence files (fazhi.evidence: case files, decisions, minutes, …) may be attached to each row: uploaded,
     # listed and downloaded on its detail page and under its API route, scoped exactly like the row.
     evidence: bool = False

@@ -39,6 +39,8 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
 
 def take_report_through(report: AnnualReport, reviewed: dt.date, *, approved=None, submitted=None, published=None):
     """Take a report through its steps on the given days, with the steps' own checks (the demo records no user)."""
+    AnnualReport.objects.filter(pk=report.pk).update(created_at=_at(reviewed - dt.timedelta(days=20), 9))
+    report.refresh_from_db(fields=["created_at"])
     check_review(report, 0, _at(reviewed))
     if approved:
         meeting = "政府常务会议" if report.unit.unit_type != "department" else "局党组（委）会议"

@@ -23,10 +23,15 @@ from .models import AnnualReport, NarrativeBlock
 Status = AnnualReport.Status
 
 
+def may_take_steps(user) -> bool:
+    """Review, 审定, 报送 and 公开 are for a unit's administrator or the 法治办, not a clerk or a read-only role."""
+    return user.role not in READ_ONLY_ROLES and user.role != Role.CLERK
+
+
 def require_reviewer(user) -> None:
     if user is None:
         return  # the system itself (demo data, management commands)
-    if user.role in READ_ONLY_ROLES or user.role == Role.CLERK:
+    if not may_take_steps(user):
         raise PermissionDenied("报告须由单位管理员或法治办审核、审定、报送和公开")
 
 

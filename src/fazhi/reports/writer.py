@@ -79,9 +79,10 @@ def format_figure(code: str, value: float) -> str:
     return str(int(round(value)))
 
 
-def unit_values(unit, year: int) -> dict[str, float]:
-    values, _ = choose_values(current_values(Period.year(year), units=[unit]).get(unit.pk, {}), SOURCE_PRIORITY)
-    return values
+def unit_values(unit, year: int) -> tuple[dict[str, float], dict[str, str]]:
+    """The unit's figures of the year, one per metric, and the source each came from (ledger, report, manual)."""
+    readings = current_values(Period.year(year), units=[unit]).get(unit.pk, {})
+    return choose_values(readings, SOURCE_PRIORITY)
 
 
 def draft_sentence(template: str, values: dict) -> Paragraph | None:
@@ -92,36 +93,64 @@ def draft_sentence(template: str, values: dict) -> Paragraph | None:
     return Paragraph(text, "body", {code: values[code] for code in codes})
 
 
-def draft_report(report, values: dict | None = None) -> Draft:
-    """The report's draft: each required section with drafted sentences and the staff's narrative blocks."""
-    values = unit_values(report.unit, report.year) if values is None else values
+@dataclass
+class DraftSection:
+    """One required section: its heading, the staff's passages, and the passages drafted from the figures."""
+
+    key: str
+    title: str
+    blocks: list[str]
+    parts: list[tuple[str, Paragraph]]  # (part heading or "", drafted passage)
+    placeholder: str
+
+    def paragraphs(self) -> list[Paragraph]:
+        paragraphs = [Paragraph(self.title, "h1"), *(Paragraph(text) for text in self.blocks)]
+        for heading, passage in self.parts:
+            if heading:
+                paragraphs.append(Paragraph(heading, "h2"))
+            paragraphs.append(passage)
+        if len(paragraphs) == 1:
+            paragraphs.append(Paragraph(self.placeholder))
+        return paragraphs
+
+
+def draft_sections(report, values: dict) -> list[DraftSection]:
     book = sentence_book()
     blocks: dict[str, list[str]] = {}
     for block in report.blocks.order_by("position", "pk"):
         blocks.setdefault(block.section, []).append(block.text)
     names = {"year": report.year, "next_year": report.year + 1}
-    paragraphs = []
+    sections = []
     for section in book["sections"]:
-        paragraphs.append(Paragraph(section["title"].format(**names), "h1"))
-        for text in blocks.get(section["key"], []):
-            paragraphs.append(Paragraph(text))
+        parts = []
         for part in section["parts"]:
             drafted = [p for p in (draft_sentence(t, values) for t in part["sentences"]) if p]
             if not drafted:
                 continue
-            if part["title"]:
-                paragraphs.append(Paragraph(part["title"], "h2"))
             # One paragraph per part: the sentences read as a passage, as in a real report.
             merged = Paragraph("".join(p.text for p in drafted), "body")
             for p in drafted:
                 merged.figures.update(p.figures)
-            paragraphs.append(merged)
-        if paragraphs[-1].style == "h1":
-            paragraphs.append(Paragraph(book["placeholders"].get(section["key"], "无。")))
+            parts.append((part["title"], merged))
+        sections.append(
+            DraftSection(
+                key=section["key"],
+                title=section["title"].format(**names),
+                blocks=blocks.get(section["key"], []),
+                parts=parts,
+                placeholder=book["placeholders"].get(section["key"], "无。"),
+            )
+        )
+    return sections
+
+
+def draft_report(report, values: dict | None = None) -> Draft:
+    """The report's draft: each required section with drafted sentences and the staff's narrative blocks."""
+    values = unit_values(report.unit, report.year)[0] if values is None else values
     return Draft(
         title=report.display_title,
         recipient=report.display_recipient,
-        paragraphs=paragraphs,
+        paragraphs=[p for section in draft_sections(report, values) for p in section.paragraphs()],
         issuer=report.display_issuer,
         issue_date=report.issue_date or dt.date(report.year + 1, 3, 20),
     )

@@ -30,7 +30,7 @@ AREA_PAGES = {
         ("历年趋势", "assessment:trend"),
         ("台账与报告数据比对", "assessment:gaps"),
     ],
-    "reports": [("读取已公开报告", "reports:reading_list")],
+    "reports": [("报送与公开", "reports:status"), ("读取已公开报告", "reports:reading_list")],
 }
 
 
