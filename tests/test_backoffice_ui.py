@@ -82,6 +82,7 @@ def test_yes_no_filters_read_all_yes_no(users, login):
     select = re.search(r'<select name="is_active"[^>]*>(.*?)</select>', html).group(1)
     assert re.findall(r">([^<]+)</option>", select) == ["全部", "是", "否"]
     assert "未知" not in html
+    assert "---------" not in html, "an empty choice of a filter reads 全部"
     # A date range reads as one control: 〔from〕至〔to〕.
     cases = login(users["office"]).get(reverse("ledger:cases-list")).content.decode()
     assert re.search(

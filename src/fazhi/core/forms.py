@@ -261,6 +261,7 @@ def ledger_filterset_class(ledger, user):
                 elif type(f.widget) is forms.Select:
                     if getattr(f, "empty_label", None) is not None:  # model and choice filters: ---------
                         f.empty_label = "全部"
+                        f.widget.choices = f.choices  # lazy iterators: they read the label when rendered
                     f.widget = fast_select(f.widget)
 
     if not ledger.extra_filters:
