@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +10,7 @@ from django.views import defaults
 
 from fazhi.services import rules as service_rules
 from fazhi.services.choices import ApplicationStatus
+from tests.browser import ARTIFACTS
 from tests.factories import make_application, make_item
 
 
@@ -55,3 +57,20 @@ def test_the_change_log_shows_labels_and_local_times(users, tree, login):
     assert "received →" not in page
     created = timezone.localtime(application.created_at)
     assert created.strftime("%Y-%m-%d %H:%M") in page or created.strftime("%Y年%m月%d日") in page
+
+
+@pytest.mark.browser
+def test_the_leader_sees_the_chinese_403_page_in_the_browser(live_server, page, users):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(live_server.url + reverse("login"))
+    page.fill("#id_username", "leader")
+    page.fill("#id_password", "test-pass-2026")
+    page.click("button[type=submit]")
+    response = page.goto(live_server.url + reverse("ledger:service-items-add"))
+    assert response.status == 403
+    body = page.inner_text("main")
+    assert "没有权限" in body and "您的角色为只读，不能修改台账" in body
+    assert page.locator("#unit-switcher").is_visible()  # inside the layout, with the menu
+    page.screenshot(path=str(ARTIFACTS / "error-403-leader.png"))
+    page.click("text=回到工作台")
+    page.wait_for_url(live_server.url + "/")
