@@ -13,6 +13,7 @@ from fazhi.assessment.framework import FrameworkError, load_framework
 from fazhi.assessment.models import SelfAssessment, UnitResult
 from fazhi.assessment.rules import review
 from fazhi.assessment.scoring import rule_share, run_assessment
+from fazhi.metrics.catalogue import catalogue
 from fazhi.metrics.models import Observation, Source
 
 YEAR = 2025
@@ -274,13 +275,16 @@ def test_gap_between_ledger_and_report_is_shown(tree, users, login):
 
     ledger_values(tree["county"], YEAR, service_items=120, praise_rate=0.99)
     observe(tree["county"], "service_items", 131, source=Source.REPORT, qualifier="approx")
+    observe(tree["county"], "rule_of_law_meetings", 4, source=Source.REPORT)  # no ledger computes it here
     page = (
         login(users["unit_admin"])
         .get(reverse("assessment:gaps") + f"?year={YEAR}&unit={tree['county'].pk}")
         .content.decode()
     )
-    assert "政务服务事项数" in page and ">120<" in page and ">131<" in page and ">11<" in page
-    assert "好评率" not in page
+    assert "政务服务事项数" in page and ">120<" in page and ">131<" in page and ">11<" in page and "约数" in page
+    assert "好评率" not in page  # the ledgers' figure alone is nothing to compare
+    row = page[page.index(catalogue()["rule_of_law_meetings"].name) :].split("</tr>")[0]
+    assert "台账未统计" in row and ">4<" in row
 
 
 def test_evidence_upload_and_scoped_download(tree, users, login, settings, tmp_path):

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from fazhi.core.current import current_unit, session_year, year_of
 from fazhi.core.routes import serves
 from fazhi.metrics.catalogue import catalogue
-from fazhi.metrics.models import LedgerSnapshot, Source
+from fazhi.metrics.models import LedgerSnapshot, Qualifier, Source
 from fazhi.metrics.registry import Period
 from fazhi.metrics.store import current_values
 from fazhi.org.choices import UnitType
@@ -248,6 +248,10 @@ def trend(request):
     )
 
 
+def qualifier_label(code: str) -> str:
+    return Qualifier(code).label if code in Qualifier.values else code
+
+
 @login_required
 def gaps(request):
     """Where a ledger and a published report disagree for the same unit and period: both values and the gap."""
@@ -261,18 +265,20 @@ def gaps(request):
             if metric is None or metric.internal:
                 continue
             ledger, report = by_source.get(Source.LEDGER), by_source.get(Source.REPORT)
-            if ledger and report:
-                gap = report.value - ledger.value
-                rows.append(
-                    (
-                        metric,
-                        metric.format(ledger.value),
-                        metric.format(report.value),
-                        report.qualifier,
-                        metric.format(abs(gap)) if gap else "—",
-                        gap != 0,
-                    )
+            if report is None:
+                continue
+            # A figure the report states that no ledger computes is listed too: the office sees what it cannot check.
+            gap = report.value - ledger.value if ledger else None
+            rows.append(
+                (
+                    metric,
+                    metric.format(ledger.value) if ledger else "台账未统计",
+                    metric.format(report.value),
+                    qualifier_label(report.qualifier),
+                    metric.format(abs(gap)) if gap else "—",
+                    bool(gap),
                 )
+            )
     return render(
         request, "assessment/gaps.html", {"unit": unit, "year": year, "rows": rows, "active_area": "assessment"}
     )
