@@ -72,7 +72,7 @@ def test_migration_turns_current_ledger_rows_into_snapshots(tree):
         )
         manual = Observation.objects.create(unit=dept, metric="online_rate", value=0.4, source="manual", **period)
     finally:
-        call_command("migrate", "metrics", verbosity=0)
+        call_command("migrate", verbosity=0)  # every app: rolling back also rolled back the apps after it
     snapshot = LedgerSnapshot.objects.get(unit=dept)
     assert snapshot.values == {"service_items": 3, "online_rate": 0.5} and snapshot.batch == newer
     assert snapshot.superseded_at is None and (snapshot.period_start, snapshot.period_end) == (YEAR.start, YEAR.end)
