@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Replica reads (fazhi.core.replica): outside the session middleware, so a session saved is a write it sees.
+    "fazhi.core.replica.ReplicaMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -121,6 +123,18 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# A streaming replica (PostgreSQL hot standby, see docs/deployment.md): heavy read-only pages read from it, every
+# write and every read of a request that wrote (or of a browser that wrote within the sticky seconds) the primary.
+_REPLICA_URL = os.environ.get("FAZHI_REPLICA_URL", "")
+if _REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        _REPLICA_URL, conn_max_age=int(os.environ.get("FAZHI_CONN_MAX_AGE", "60"))
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    # Tests: the runner creates no database for it, and the alias sees what the tests write to the primary.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["fazhi.core.replica.ReplicaRouter"]
+FAZHI_REPLICA_STICKY_SECONDS = float(os.environ.get("FAZHI_REPLICA_STICKY_SECONDS", "10"))
 
 AUTH_USER_MODEL = "org.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from fazhi.core.current import current_unit, session_year, year_of
+from fazhi.core.replica import reads_from_replica
 from fazhi.core.routes import serves
 from fazhi.metrics.catalogue import catalogue
 from fazhi.metrics.models import LedgerSnapshot, Qualifier, Source
@@ -122,6 +123,7 @@ def run_detail(request, pk):
 
 @serves(AssessmentRun)
 @login_required
+@reads_from_replica()
 def run_export(request, pk):
     run = get_object_or_404(AssessmentRun, pk=pk)
     framework = run_framework(run)

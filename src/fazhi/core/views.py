@@ -31,6 +31,7 @@ from .forms import ledger_filterset_class, ledger_form_class
 from .models import ImportJob
 from .pagination import PAGE_SIZES, keyset_page, last_page, page_number, page_size, page_window
 from .provisional import marked
+from .replica import reads_from_replica
 
 PAGE_SIZE = 50
 
@@ -163,6 +164,7 @@ class LedgerRecycleView(LedgerListView):
 
 
 class LedgerExportView(FilteredListMixin, View):
+    @reads_from_replica()
     def get(self, request):
         _, qs = self.filtered()
         stamp = timezone.localtime().strftime("%Y%m%d%H%M")

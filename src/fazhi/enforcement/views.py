@@ -2,12 +2,14 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from fazhi.core.current import current_unit, year_choices, year_of
+from fazhi.core.replica import reads_from_replica
 from fazhi.metrics.catalogue import catalogue
 from fazhi.metrics.registry import Period, unit_metrics
 from fazhi.org.models import Unit
 
 
 @login_required
+@reads_from_replica()
 def figures(request):
     """The year's 行政执法 and 双随机 figures of the unit in focus (its subtree), computed from the ledgers."""
     year = year_of(request)

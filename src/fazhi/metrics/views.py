@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from fazhi.core.current import focus_unit, year_choices, year_of
+from fazhi.core.replica import reads_from_replica
 from fazhi.org.choices import UnitChangeKind
 from fazhi.org.models import chinese_date
 
@@ -36,6 +37,7 @@ def year_notes(unit, year: int) -> list[str]:
 
 def figures_view(title: str, area: str, families: list[str], extra_codes: tuple[str, ...] = ()):
     @login_required
+    @reads_from_replica()
     def figures(request):
         year, unit = year_of(request), focus_unit(request)
         tables = []

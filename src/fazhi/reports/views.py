@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from fazhi.core.current import current_unit, year_choices, year_of
 from fazhi.core.ledgers import registry
+from fazhi.core.replica import reads_from_replica
 from fazhi.core.routes import serves
 from fazhi.metrics.catalogue import catalogue
 from fazhi.org.models import Unit
@@ -132,6 +133,7 @@ def start(request):
 
 @serves(AnnualReport)
 @login_required
+@reads_from_replica()
 def document(request, pk):
     return rendering.response(visible_report(request, pk), request.GET.get("format", "html"))
 

@@ -4,6 +4,7 @@ from django.db.models.functions import ExtractMonth
 from django.shortcuts import render
 
 from fazhi.core.current import focus_unit, year_choices, year_of
+from fazhi.core.replica import reads_from_replica
 from fazhi.metrics.catalogue import catalogue
 from fazhi.metrics.registry import Period, unit_metrics
 from fazhi.metrics.views import year_notes
@@ -44,6 +45,7 @@ def monthly_cards(cards, year):
 
 
 @login_required
+@reads_from_replica()
 def figures(request):
     year = year_of(request)
     unit = focus_unit(request)
