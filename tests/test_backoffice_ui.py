@@ -130,6 +130,8 @@ def test_statuses_are_coloured_tags_and_overdue_dates_red(users, tree, login):
     assert re.search(r'<span class="text-danger fw-semibold overdue" title="已逾期">' + str(case.due_on), html)
     detail = client.get(reverse("ledger:cases-detail", args=[case.pk])).content.decode()
     assert 'data-status="open"' in detail and 'class="text-danger fw-semibold overdue"' in detail
+    steps = detail[detail.index('id="ledger-actions"') :]
+    assert "请选择" in steps and "---------" not in steps, "the step forms' empty choices read 请选择 too"
     # Breadcrumbs: 首页 › 行政执法 › 执法案件 › the case.
     crumbs = re.search(r'<ol class="breadcrumb[^"]*" id="breadcrumbs">(.*?)</ol>', detail, re.S).group(1)
     assert [t.strip() for t in re.findall(r">([^<>]+)</(?:a|li)>", crumbs) if t.strip()] == [

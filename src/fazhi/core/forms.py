@@ -110,9 +110,14 @@ def is_money(label) -> bool:
     return any(word in str(label) for word in ("元", "金额", "罚款", "经费"))
 
 
-def localize_validators(form) -> None:
-    """Every decimal field of `form` answers in Chinese when a number is too long (generic and step forms)."""
+def localize_form(form) -> None:
+    """Generic and step forms speak Chinese: an empty choice reads 请选择, and a decimal field answers in Chinese when
+    a number is too long."""
     for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
+            field.empty_label = "请选择"
+        elif isinstance(field, forms.TypedChoiceField) and field.choices and field.choices[0][0] == "":
+            field.choices = [("", "请选择"), *field.choices[1:]]
         if isinstance(field, forms.DecimalField):
             field.validators = [
                 ChineseDecimalValidator(v.max_digits, v.decimal_places, money=is_money(field.label))
@@ -194,6 +199,7 @@ def ledger_form_class(ledger, user):
             for field in self.fields.values():
                 if isinstance(field, forms.ModelChoiceField):
                     field.queryset = scoped_choices(field.queryset.model, user)
+            localize_form(self)
             for field in self.fields.values():
                 if isinstance(field, forms.CharField):
                     field.validators.append(refuse_control_characters)
@@ -203,13 +209,8 @@ def ledger_form_class(ledger, user):
                     widget.input_type, widget.format = "date", "%Y-%m-%d"
                 if isinstance(widget, forms.Textarea):
                     widget.attrs["rows"] = 2
-                if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
-                    field.empty_label = "请选择"
-                elif isinstance(field, forms.TypedChoiceField) and field.choices and field.choices[0][0] == "":
-                    field.choices = [("", "请选择"), *field.choices[1:]]
                 if type(widget) is forms.Select:
                     field.widget = fast_select(field.widget)
-            localize_validators(self)
 
         def add_error(self, field, error):
             # The model's rules may name a field this form does not show (a step date checked against an edited

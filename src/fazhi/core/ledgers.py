@@ -108,13 +108,13 @@ class Action:
     available: Callable = lambda obj: True
 
     def form_for(self, obj, data=None):
-        from .forms import localize_validators
+        from .forms import localize_form
 
         try:
             form = self.form(data, obj=obj)
         except TypeError:
             form = self.form(data)
-        localize_validators(form)
+        localize_form(form)
         return form
 
 

@@ -67,7 +67,7 @@ def yes_no_field(label, yes, no):
 def offer_only(field, rows, label):
     """Let `field` accept any row of its queryset (the step refuses those already dealt with, naming why) while
     the page offers only `rows`, the ones still waiting."""
-    field.widget.choices = [("", "---------"), *((row.pk, label(row)) for row in rows)]
+    field.widget.choices = [("", "请选择"), *((row.pk, label(row)) for row in rows)]
 
 
 class EmptyForm(forms.Form):
