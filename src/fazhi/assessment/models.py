@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from fazhi.core.models import LedgerModel
+from fazhi.core.models import LedgerModel, step_user
 from fazhi.core.uploads import evidence_size, evidence_type
 from fazhi.org.scope import ScopedQuerySet
 
@@ -230,15 +230,7 @@ class SelfAssessment(LedgerModel):
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.SUBMITTED, editable=False)
     reviewed_score = models.FloatField("审核得分", null=True, blank=True, editable=False)
     review_comment = models.TextField("审核意见", blank=True, editable=False)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="审核人",
-    )
+    reviewed_by = step_user("审核人")
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
 
     class Meta:

@@ -34,22 +34,28 @@ class LiveManager(models.Manager.from_queryset(LedgerQuerySet)):
 AllManager = models.Manager.from_queryset(LedgerQuerySet)
 
 
-class LedgerModel(models.Model):
-    unit = models.ForeignKey("org.Unit", models.PROTECT, verbose_name="单位", related_name="+")
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-    deleted_at = models.DateTimeField("删除时间", null=True, blank=True, editable=False)
-    # No index: nothing looks rows up by who deleted them, and every ledger insert would pay for one.
-    deleted_by = models.ForeignKey(
+def step_user(verbose_name: str, **options) -> models.ForeignKey:
+    """Who took a step on a row (deleted it, reviewed it, …): written by the step only, never a form; users are
+    deactivated rather than deleted, so the reference is protected."""
+    return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
         null=True,
         blank=True,
         editable=False,
         related_name="+",
-        verbose_name="删除人",
-        db_index=False,
+        verbose_name=verbose_name,
+        **options,
     )
+
+
+class LedgerModel(models.Model):
+    unit = models.ForeignKey("org.Unit", models.PROTECT, verbose_name="单位", related_name="+")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    deleted_at = models.DateTimeField("删除时间", null=True, blank=True, editable=False)
+    # No index: nothing looks rows up by who deleted them, and every ledger insert would pay for one.
+    deleted_by = step_user("删除人", db_index=False)
     deletion_reason = models.CharField("删除原因", max_length=500, blank=True, editable=False)
 
     objects = LiveManager()

@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from fazhi.core.models import LedgerQuerySet
+from fazhi.core.models import LedgerQuerySet, step_user
 
 from .choices import DownloadChannel, EvidenceKind
 
@@ -51,16 +51,7 @@ class EvidenceFile(models.Model):
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     deleted_at = models.DateTimeField("删除时间", null=True, blank=True, editable=False)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="删除人",
-        db_index=False,
-    )
+    deleted_by = step_user("删除人", db_index=False)
     deletion_reason = models.CharField("删除原因", max_length=500, blank=True, editable=False)
 
     objects = LiveEvidenceManager()

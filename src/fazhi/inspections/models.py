@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from fazhi.core.identifiers import validate_uscc
-from fazhi.core.models import LedgerModel
+from fazhi.core.models import LedgerModel, step_user
 from fazhi.enforcement.models import Officer
 from fazhi.law.params import param, rule
 from fazhi.org.scope import ScopedQuerySet
@@ -303,17 +303,7 @@ class TaskEntity(LedgerModel):
     # - few indexes: the composite ones below lead with run, and a drawn row is never deleted (soft_delete
     #   refuses), so who deleted it needs no index.
     unit = models.ForeignKey("org.Unit", models.PROTECT, verbose_name="单位", related_name="+", db_constraint=False)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="删除人",
-        db_index=False,
-        db_constraint=False,
-    )
+    deleted_by = step_user("删除人", db_index=False, db_constraint=False)
     # What the draw wrote; never edited (editable=False keeps them out of forms and the API's writable fields).
     task = models.ForeignKey(
         InspectionTask,

@@ -1,11 +1,10 @@
 """The annual 法治政府建设 report of a unit: its settings, narrative blocks written by staff, publication."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from fazhi.core.models import LedgerModel
+from fazhi.core.models import LedgerModel, step_user
 from fazhi.org.scope import ScopedQuerySet
 
 from . import heading
@@ -36,50 +35,18 @@ class AnnualReport(LedgerModel):
     issue_date = models.DateField("成文日期", null=True, blank=True, help_text="留空则按报送、公开期限前拟定")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="审核人",
-    )
+    reviewed_by = step_user("审核人")
     approval_meeting = models.CharField("审定会议", max_length=200, blank=True, editable=False)
     approved_on = models.DateField("审定日期", null=True, blank=True, editable=False)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="审定登记人",
-    )
+    approved_by = step_user("审定登记人")
     submitted_to = models.CharField("报送对象", max_length=200, blank=True, editable=False)
     submitted_on = models.DateField("报送日期", null=True, blank=True, editable=False)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="报送登记人",
-    )
+    submitted_by = step_user("报送登记人")
     submission_due_on = models.DateField(
         "报送截止日期", null=True, blank=True, editable=False, help_text="县级以上政府部门须在次年3月1日前报送"
     )
     published_at = models.DateTimeField("公开时间", null=True, blank=True, editable=False)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="公开人",
-    )
+    published_by = step_user("公开人")
     due_on = models.DateField("公开截止日期", editable=False)
 
     class Meta:
