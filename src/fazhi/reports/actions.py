@@ -75,6 +75,6 @@ BLOCK_ACTIONS = [
         "审核通过",
         ConfirmForm,
         lambda b, d, u: rules.approve_block(b, u),
-        lambda b: not b.approved and b.report.status in (Status.DRAFT, Status.REVIEWED),
+        lambda b: not b.approved and b.report.passages_editable,
     ),
 ]

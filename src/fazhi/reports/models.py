@@ -81,6 +81,11 @@ class AnnualReport(LedgerModel):
         return is_late(self.published_on, self.due_on, timezone.localdate())
 
     @property
+    def passages_editable(self) -> bool:
+        """The text adopted (审定) is the text published: passages change only before 审定."""
+        return self.status in (self.Status.DRAFT, self.Status.REVIEWED)
+
+    @property
     def is_submission_overdue(self):
         return self.submission_due_on is not None and is_late(
             self.submitted_on, self.submission_due_on, timezone.localdate()
@@ -169,7 +174,7 @@ class NarrativeBlock(LedgerModel):
     def clean(self):
         if self.report_id and self.unit_id and self.report.unit_id != self.unit_id:
             raise ValidationError({"report": "段落所属单位必须与报告的单位一致"})
-        if self.report_id and self.report.status in (AnnualReport.Status.APPROVED, AnnualReport.Status.PUBLISHED):
+        if self.report_id and not self.report.passages_editable:
             raise ValidationError(f"报告{self.report.get_status_display()}，不能再修改段落")
 
 

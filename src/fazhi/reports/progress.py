@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone
 
 from fazhi.org.choices import UnitType
@@ -30,8 +29,7 @@ class Milestone:
     late: bool = False
 
 
-def timeline(report: AnnualReport, today: dt.date | None = None) -> list[Milestone]:
-    today = today or timezone.localdate()
+def timeline(report: AnnualReport) -> list[Milestone]:
     first = report.history.order_by("history_date", "history_id").select_related("history_user").first()
     steps = [
         Milestone("起草", True, report.created_at, first.history_user if first else None),
@@ -60,7 +58,7 @@ def timeline(report: AnnualReport, today: dt.date | None = None) -> list[Milesto
             report.published_by,
             "门户网站" if report.published_at else "",
             report.due_on,
-            is_late(report.published_on, report.due_on, today),
+            report.is_overdue,
         )
     )
     return steps
@@ -76,16 +74,10 @@ class UnitRow:
     publication_late: bool
 
 
-def in_force_during(year: int) -> Q:
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=dt.date(year, 12, 31))) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gte=dt.date(year, 1, 1))
-    )
-
-
 def publication_table(units, year: int, today: dt.date | None = None) -> list[UnitRow]:
     """One row per unit that owes the year's report: its report (or none yet) and whether it is late."""
     today = today or timezone.localdate()
-    units = list(units.filter(in_force_during(year)).order_by("path"))
+    units = list(units.existing_in(dt.date(year, 1, 1), dt.date(year, 12, 31)).order_by("path"))
     reports = {
         r.unit_id: r for r in AnnualReport.objects.filter(year=year, unit__in=[u.pk for u in units]).order_by("pk")
     }

@@ -123,7 +123,7 @@ def approve_block(block: NarrativeBlock, user=None) -> NarrativeBlock:
     require_reviewer(user)
     if block.approved:
         raise StateConflict("该段落已审核")
-    if block.report.status in (Status.APPROVED, Status.PUBLISHED):
+    if not block.report.passages_editable:
         raise StateConflict(f"报告{block.report.get_status_display()}，不能再审核或修改段落")
     block.approved = True
     block.save()

@@ -13,16 +13,16 @@ from fazhi.core.ledgers import registry
 from fazhi.core.replica import reads_from_replica
 from fazhi.core.routes import serves
 from fazhi.metrics.catalogue import catalogue
+from fazhi.metrics.models import Source
 from fazhi.org.models import Unit
 from fazhi.org.scope import can_write
 
 from . import progress, rules
 from . import render as rendering
-from .models import AnnualReport, NarrativeBlock, Section
+from .models import AnnualReport, Section
 from .writer import draft_sections, format_figure, unit_values
 
 FORMATS = {"docx": "Word", "pdf": "PDF"}
-SOURCES = {"ledger": "台账", "report": "已公开报告", "manual": "手工填报"}
 
 
 def visible_report(request, pk) -> AnnualReport:
@@ -38,25 +38,20 @@ def workspace(request, pk):
     request.active_area = "reports"
     values, sources = unit_values(report.unit, report.year)
     names = catalogue()
-    blocks: dict[str, list[NarrativeBlock]] = {}
-    for block in report.blocks.order_by("position", "pk"):
-        blocks.setdefault(block.section, []).append(block)
-    editable = report.status in (AnnualReport.Status.DRAFT, AnnualReport.Status.REVIEWED)
+    editable = report.passages_editable
     sections = []
     for section in draft_sections(report, values):
         figures = [
-            (names[code].name, format_figure(code, value), SOURCES.get(sources.get(code), ""))
+            (names[code].name, format_figure(code, value), Source(sources[code]).label)
             for _, passage in section.parts
             for code, value in passage.figures.items()
         ]
-        own = blocks.get(section.key, [])
         sections.append(
             {
                 "draft": section,
                 "label": Section(section.key).label,
-                "blocks": own,
                 "figures": figures,
-                "next_position": max((b.position for b in own), default=0) + 1,
+                "next_position": max((b.position for b in section.blocks), default=0) + 1,
             }
         )
     ledger = registry.for_model(AnnualReport)

@@ -99,12 +99,12 @@ class DraftSection:
 
     key: str
     title: str
-    blocks: list[str]
+    blocks: list  # the staff's NarrativeBlock rows, in order
     parts: list[tuple[str, Paragraph]]  # (part heading or "", drafted passage)
     placeholder: str
 
     def paragraphs(self) -> list[Paragraph]:
-        paragraphs = [Paragraph(self.title, "h1"), *(Paragraph(text) for text in self.blocks)]
+        paragraphs = [Paragraph(self.title, "h1"), *(Paragraph(block.text) for block in self.blocks)]
         for heading, passage in self.parts:
             if heading:
                 paragraphs.append(Paragraph(heading, "h2"))
@@ -116,9 +116,9 @@ class DraftSection:
 
 def draft_sections(report, values: dict) -> list[DraftSection]:
     book = sentence_book()
-    blocks: dict[str, list[str]] = {}
+    blocks: dict[str, list] = {}
     for block in report.blocks.order_by("position", "pk"):
-        blocks.setdefault(block.section, []).append(block.text)
+        blocks.setdefault(block.section, []).append(block)
     names = {"year": report.year, "next_year": report.year + 1}
     sections = []
     for section in book["sections"]:
