@@ -519,3 +519,26 @@ def test_other_phrasings_of_the_same_quantity_and_the_right_neighbour():
 def test_a_session_of_a_congress_is_no_figure():
     assert extract(mask(normalize("深入学习贯彻市委六届二次全会精神，召开专题会议2次"))) != []
     assert [f.raw for f in extract(mask(normalize("深入学习贯彻市委六届二次全会精神")))] == []
+
+
+# Invented sentences of the kinds that recur in openings of real reports, each with every fact it states.
+WORDING = [
+    ("开展党纪学习教育专题学习5次。", set()),  # no law named: no law study
+    ("将习近平法治思想纳入理论学习中心组学习重点内容，全年组织专题学习3次。", {("leadership_law_study_sessions", 3)}),
+    ("集中学习《民法典》4次。", {("leadership_law_study_sessions", 4)}),
+    ("研究法治建设有关议题4次。", {("rule_of_law_agenda_items", 4)}),
+    ("帮助企业解决涉法事项13项。", set()),
+    ("成立法治建设领导小组，召开会议4次。", {("rule_of_law_meetings", 4)}),
+    ("组织特邀监督员对6个重点领域开展专项检查。", {("supervision_inspections", 6)}),
+    ("共有1200项政务服务事项实现全程网办。", {("service_items_online", 1200)}),
+    ("12345热线受理群众诉求3.5万件，办结率98%。", {("hotline_tickets", 35000), ("hotline_completion_rate", 0.98)}),
+    ("开通12369举报热线，受理举报50起，办结率100%。", {("violation_reports_received", 50)}),  # no 12345 rate
+    ("全年共接待群众来访320人次。", {("petitions_received", 320)}),
+    ("按照上级统一部署，开展专项整治。", set()),  # 统一部署 holds no 一部
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), WORDING, ids=[w[0][:12] for w in WORDING])
+def test_recurring_wording_reads_to_the_catalogue(body, expected):
+    read = {(metric, value) for metric, value, _q in _facts(body)}
+    assert read == {(m, float(v)) for m, v in expected}
