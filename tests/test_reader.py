@@ -535,6 +535,13 @@ WORDING = [
     ("开通12369举报热线，受理举报50起，办结率100%。", {("violation_reports_received", 50)}),  # no 12345 rate
     ("全年共接待群众来访320人次。", {("petitions_received", 320)}),
     ("按照上级统一部署，开展专项整治。", set()),  # 统一部署 holds no 一部
+    ("本年划转审批事项40项。", {("approval_items_transferred", 40)}),
+    ("举办干部培训班9期，轮训干部800人。", set()),  # no law named: no law training
+    ("组织执法人员法治培训班3期，培训120人次。", {("law_training_sessions", 3), ("staff_trained", 120)}),
+    ("梳理权力事项共8类2100项。", {("power_list_items", 2100)}),
+    ("开展政策措施清理，共梳理规章、规范性文件等300件。", {("normative_docs_cleaned", 300)}),
+    ("每年召开一次专题会议，研究法治工作。", set()),  # a rule of frequency
+    ("受理来信来访47件70人次。", {("petitions_received", 47)}),
 ]
 
 
@@ -542,3 +549,8 @@ WORDING = [
 def test_recurring_wording_reads_to_the_catalogue(body, expected):
     read = {(metric, value) for metric, value, _q in _facts(body)}
     assert read == {(m, float(v)) for m, v in expected}
+
+
+def test_a_higher_bodys_figure_is_not_the_units_own():
+    reading = read_text(TITLE + "省厅发布典型案例6个。")
+    assert [f.scope for f in reading.facts] == ["other"]

@@ -57,11 +57,20 @@ def contexts(masked: str, figures: list[Figure], sentences: list[tuple[int, int]
             prev_end = figures[members[j - 1]].end if j else s_start
             next_start = figures[members[j + 1]].start if j + 1 < len(members) else s_end
             left = _bound_left(masked, f.start, max(prev_end, s_start), SOFT)
+            if j and left == prev_end and not masked[prev_end : f.start].strip(" 共计"):
+                # "权力事项共8类2100项": the second figure counts the same words as the first
+                previous = figures[members[j - 1]]
+                left = _bound_left(
+                    masked, previous.start, max(figures[members[j - 2]].end if j > 1 else s_start, s_start), SOFT
+                )
+                near_left = masked[left : previous.start] + masked[previous.end : f.start]
+            else:
+                near_left = masked[left : f.start]
             right = _bound_right(masked, f.end, min(next_start, s_end), SOFT)
             c_left = _bound_left(masked, f.start, s_start, HARD)
             c_right = _bound_right(masked, f.end, s_end, HARD)
             out[i] = Context(
-                near=masked[left : f.start].rstrip() + "#" + masked[f.end : right].lstrip(),
+                near=near_left.rstrip() + "#" + masked[f.end : right].lstrip(),
                 clause=masked[c_left : f.start].rstrip() + "#" + masked[f.end : c_right].lstrip(),
                 topic=masked[s_start : f.start],
                 sentence=(s_start, s_end),
@@ -120,6 +129,8 @@ def _rule_matches(rule: Rule, ctx: Context, topic: str) -> bool:
     return not (rule.topic and not (rule.topic.search(topic) or rule.topic.search(ctx.near)))
 
 
+# "每年召开一次专题会议", "每季度至少开展1次": a rule of frequency, not a count of the year's work
+HABIT = re.compile(r"每(?:年度?|季度?|半年|月|周|两年)[^#]{0,8}$")
 BODY_NOUN = re.compile(r"^(?:[乡镇街道村社区部门单位县市区]|行政村|机关)")
 PLANNED = re.compile(
     r"(?<!模)拟(?!定|稿|人)|建议(?=宣布|废止|修改|修订|取消|失效|保留|继续)|计划(?=[\u4e00-\u9fa5]{0,6}$)"
@@ -337,6 +348,10 @@ def map_figures(
         )
         if key == "next_year_plan":
             fact.note = "下一年度安排中的数字，不作为本年度数据"
+            unmapped.append(fact)
+            continue
+        if HABIT.search(ctx.near.partition("#")[0]):
+            fact.note = "频次要求，不是本年度的数字"
             unmapped.append(fact)
             continue
         if qualifier is None:
