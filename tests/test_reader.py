@@ -542,6 +542,17 @@ WORDING = [
     ("开展政策措施清理，共梳理规章、规范性文件等300件。", {("normative_docs_cleaned", 300)}),
     ("每年召开一次专题会议，研究法治工作。", set()),  # a rule of frequency
     ("受理来信来访47件70人次。", {("petitions_received", 47)}),
+    ("认领政务服务事项1560项，发布实施清单1420项。", {("service_items", 1420)}),  # the published count
+    ("推动82项政务服务事项“就近办”。", set()),  # a part of the catalogue
+    ("开展法律进机关、进乡村、进社区活动30余次。", {("law_publicity_events", 30)}),
+    ("举办宪法宣传周系列活动12场。", {("law_publicity_events", 12)}),
+    ("组织“法律明白人”培训2期，培训法律明白人150名。", set()),  # villagers, not officials
+    ("全年召开政府常务会议28次，其中会前学法12次。", {("leadership_law_study_sessions", 12)}),
+    ("全镇召开党委会议12次，研究法治议题4项。", {("rule_of_law_agenda_items", 4)}),
+    (
+        "县委常委会、县政府常务会议分别学法6次、8次。",
+        {("leadership_law_study_sessions", 6), ("leadership_law_study_sessions", 8)},
+    ),
 ]
 
 

@@ -27,6 +27,7 @@ class Context:
     index: int  # position of the figure within its sentence's figures
     previous: str = ""  # the sentence before, when in the same paragraph
     list_left: str = ""  # the clause before the figure, from the figure before it in the clause if any
+    own: str = ""  # the sentence up to the clause of the next figure: what it says of this one
 
 
 def _bound_left(text: str, start: int, floor: int, stops: str) -> int:
@@ -69,6 +70,10 @@ def contexts(masked: str, figures: list[Figure], sentences: list[tuple[int, int]
             right = _bound_right(masked, f.end, min(next_start, s_end), SOFT)
             c_left = _bound_left(masked, f.start, s_start, HARD)
             c_right = _bound_right(masked, f.end, s_end, HARD)
+            if j + 1 < len(members):
+                own_end = max(c_right, _bound_left(masked, figures[members[j + 1]].start, s_start, HARD))
+            else:
+                own_end = s_end
             out[i] = Context(
                 near=near_left.rstrip() + "#" + masked[f.end : right].lstrip(),
                 clause=masked[c_left : f.start].rstrip() + "#" + masked[f.end : c_right].lstrip(),
@@ -79,6 +84,7 @@ def contexts(masked: str, figures: list[Figure], sentences: list[tuple[int, int]
                 if k and "\n" not in masked[sentences[k - 1][1] : s_start]
                 else "",
                 list_left=masked[max(c_left, prev_end) : f.start],
+                own=masked[s_start:own_end],
             )
         _respectively(masked, figures, members, out)
     return out  # type: ignore[return-value]
@@ -112,7 +118,9 @@ def _respectively(masked: str, figures: list[Figure], members: list[int], out: l
         last, suffix = parts[-1][:size], parts[-1][size:]
         labels = [first, *parts[1:-1], last]
         index = group.index(i)
-        ctx.near = prefix + labels[index] + suffix + "#"
+        # "常委会、常务会议分别学法6次、8次": the words between 分别 and the figures belong to each
+        shared = masked[c_left + m.end() : figures[group[0]].start]
+        ctx.near = prefix + labels[index] + suffix + shared + "#"
 
 
 def _rule_matches(rule: Rule, ctx: Context, topic: str) -> bool:
@@ -154,7 +162,7 @@ def _cue_weight(entry, text: str) -> int:
     return sum(len(m.group(0)) for m in entry.cues.finditer(text))
 
 
-def score_metric(figure: Figure, ctx: Context, sentence: str) -> tuple[str | None, float, str | None]:
+def score_metric(figure: Figure, ctx: Context) -> tuple[str | None, float, str | None]:
     """The metric whose lexicon words (data/metric_lexicon.yaml) weigh most in the figure's words: the near
     words and the clause name it (near words count twice), the sentence before the clause
     (with the clauses before it) weighs half. (best metric or None, its score, the runner-up when too close to call)."""
@@ -169,10 +177,12 @@ def score_metric(figure: Figure, ctx: Context, sentence: str) -> tuple[str | Non
     near = ctx.list_left + "#" + right if left.endswith("等") else ctx.near
     average = "平均" in left
     counts_bodies = bool(BODY_NOUN.match(right))
+    # A later clause with a figure of its own speaks of that figure ("召开常务会议28次，其中会前学法12次": the 28
+    # meetings are no law study); one without goes on about this one ("召开专题会议3次，研究法治…").
     for entry in lex.entries.get(unit_key(figure), ()):
         if entry.exclude and entry.exclude.search(ctx.clause):
             continue
-        if entry.require and not entry.require.search(sentence):
+        if entry.require and not entry.require.search(ctx.own):
             continue
         if entry.require_local and not entry.require_local.search(local):
             continue
@@ -226,7 +236,7 @@ def overriding(rule_metric: str, figure: Figure, ctx: Context, sentence: str) ->
     """A lexicon metric that declares it takes figures from the rule's metric (overrides), when it wins."""
     if rule_metric not in metric_lexicon().overridden:
         return None
-    metric, _score, _ = score_metric(figure, ctx, sentence)
+    metric, _score, _ = score_metric(figure, ctx)
     if metric and metric != rule_metric:
         for entry in metric_lexicon().entries.get(unit_key(figure), ()):
             if entry.metric == metric and rule_metric in entry.overrides:
@@ -370,7 +380,7 @@ def map_figures(
         if metric is not None:
             metric = overriding(metric, figure, ctx, sentence) or metric
         elif not fact.note:
-            metric = score_metric(figure, ctx, sentence)[0]
+            metric = score_metric(figure, ctx)[0]
             if metric:
                 fact.note = "由指标词表评分判定"
         value = metric_value(metric, figure) if metric else None
