@@ -549,6 +549,11 @@ WORDING = [
     ("组织“法律明白人”培训2期，培训法律明白人150名。", set()),  # villagers, not officials
     ("全年召开政府常务会议28次，其中会前学法12次。", {("leadership_law_study_sessions", 12)}),
     ("全镇召开党委会议12次，研究法治议题4项。", {("rule_of_law_agenda_items", 4)}),
+    ("开展法治培训，覆盖镇村干部200余人。", {("staff_trained", 200)}),
+    (
+        "开展政策措施清理，共梳理规章、规范性文件以及其他政策措施679件，开展公平竞争审查80件。",
+        {("normative_docs_cleaned", 679)},
+    ),
     (
         "县委常委会、县政府常务会议分别学法6次、8次。",
         {("leadership_law_study_sessions", 6), ("leadership_law_study_sessions", 8)},
