@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 from openpyxl import load_workbook
 
 from fazhi.jobs import files
@@ -107,3 +108,14 @@ def check_database(reporter) -> dict:
     except CommandError as error:
         raise CheckFailed(f"{error}\n{out.getvalue()[-4000:]}") from None
     return {"report": out.getvalue()[-4000:]}
+
+
+@task()
+def ensure_partitions() -> dict:
+    """This year's and next year's partitions of the ledgers partitioned by year, created before any row needs
+    them, and the partitioned tables' statistics refreshed (PostgreSQL; nothing on SQLite)."""
+    from . import partitions
+
+    created = partitions.ensure()
+    partitions.analyze()
+    return {"created": created}

@@ -15,4 +15,10 @@ class ServicesConfig(AppConfig):
     verbose_name = "政务服务"
 
     def ready(self):
+        from fazhi.core import partitions
+
+        from . import daily
+
         post_migrate.connect(_ensure_daily_triggers, sender=self, dispatch_uid="services.daily_triggers")
+        # A year of applications detached or attached again (PostgreSQL) leaves or rejoins the daily totals.
+        partitions.register_derived(daily.SOURCE, daily.count_rows)

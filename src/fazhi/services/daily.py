@@ -162,3 +162,9 @@ def rebuild(using=None) -> None:
     with conn.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")
         cursor.execute(_upsert(_rows_of("a.", 1, f"FROM {SOURCE} a")))
+
+
+def count_rows(cursor, source: str, sign: int) -> None:
+    """Add (sign 1) or take away (-1) the contributions of the rows of `source`: a year's partition of the
+    applications coming back or leaving (fazhi.core.partitions), which no trigger on the table sees."""
+    cursor.execute(_upsert(_rows_of("a.", sign, f"FROM {source} a")))
