@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from fazhi.core import partitions
 from fazhi.demo import names
 from fazhi.demo.generator import BATCH, DEMO_YEAR, DemoBuilder, DemoCity, demo_step, entity_code, person_id
 from fazhi.law.calendar import default_calendar
@@ -46,6 +47,8 @@ def build_services(city: DemoCity, builder: DemoBuilder) -> None:
     items = list(ServiceItem.objects.order_by("id"))
     log(f"政务服务事项：{len(items)} 项")
 
+    # PostgreSQL: the year's own partitions (ratings may fall in the next year), not the default ones.
+    partitions.ensure([DEMO_YEAR, DEMO_YEAR + 1])
     total = round(1_000_000 * builder.scale)
     weights = [rng.paretovariate(1.2) for _ in items]
     year_start = dt.date(DEMO_YEAR, 1, 1)
