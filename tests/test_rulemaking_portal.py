@@ -20,7 +20,7 @@ D = dt.date
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits():
+def fresh_rate_limits(db):  # the cache is a database table (settings.CACHES)
     cache.clear()
     yield
     cache.clear()

@@ -171,7 +171,8 @@ STATICFILES_DIRS = [
 ]
 WHITENOISE_USE_FINDERS = True
 # Uploaded evidence is served only through views that check the data scope, never as public media.
-MEDIA_ROOT = WORK_DIR / "var" / "media"
+# Several app servers on local disk: FAZHI_MEDIA_ROOT is a folder they all mount (NFS), or use FAZHI_S3_BUCKET.
+MEDIA_ROOT = Path(os.environ.get("FAZHI_MEDIA_ROOT") or WORK_DIR / "var" / "media")
 MEDIA_URL = "/media-not-served/"
 # Uploaded files go through Django's storage API: local disk under MEDIA_ROOT, or, with FAZHI_S3_BUCKET, any
 # S3-compatible object store (django-storages; FAZHI_S3_ENDPOINT_URL for MinIO, Ceph, OSS, COS, …; without keys
@@ -205,6 +206,10 @@ STORAGES = {
 FAZHI_EVIDENCE_MAX_MB = int(os.environ.get("FAZHI_EVIDENCE_MAX_MB", "50"))
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Nothing a request needs may live in one app server's memory (docs/deployment.md): sessions are rows in the
+# database, and the cache (rate limits) is a database table every server shares (created by `fazhi migrate`).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "fazhi_cache"}}
 SESSION_COOKIE_HTTPONLY = True
 if PRODUCTION:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True

@@ -26,8 +26,11 @@ PRIMARY = "default"
 REPLICA = "replica"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 COOKIE = "fazhi_wrote"
-# Reads of these apps always go to the primary: a login or a session written a moment ago must be found.
-PRIMARY_ONLY_APPS = frozenset({"sessions", "axes", "authtoken", "django_tasks_database", "jobs", "admin"})
+# Reads of these apps always go to the primary: a login or a session written a moment ago must be found, and the
+# shared cache ("django_cache": rate limits) counts what every server wrote.
+PRIMARY_ONLY_APPS = frozenset(
+    {"sessions", "axes", "authtoken", "django_tasks_database", "jobs", "admin", "django_cache"}
+)
 # The first word of an SQL statement that writes (or takes locks): the rest of the request reads the primary.
 WRITE_WORDS = frozenset(
     {"INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "ALTER", "DROP", "TRUNCATE", "COPY", "LOCK", "GRANT"}
