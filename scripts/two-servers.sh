@@ -103,7 +103,9 @@ case "${1:-start}" in
     for i in "${SERVERS[@]}"; do
       alive "$DIR/server-$i.pid" && continue
       mkdir -p "$DIR/server-$i"
-      FAZHI_HOME="$DIR/server-$i" FAZHI_MEDIA_ROOT="$media" "$GUNICORN" fazhi.wsgi:application \
+      # behind this one nginx: its X-Forwarded-For entry is the client (fazhi.core.proxy)
+      FAZHI_TRUSTED_PROXIES=${FAZHI_TRUSTED_PROXIES:-1} \
+        FAZHI_HOME="$DIR/server-$i" FAZHI_MEDIA_ROOT="$media" "$GUNICORN" fazhi.wsgi:application \
         --bind "127.0.0.1:$((PORT + i))" --workers "$WORKERS" --preload --timeout 30 \
         --pid "$DIR/server-$i.pid" --error-logfile "$DIR/server-$i.log" --capture-output --daemon
     done

@@ -60,7 +60,11 @@ INSTALLED_APPS = [
     "fazhi.demo",
 ]
 
+# Reverse proxies in front of the app whose X-Forwarded-For is trusted (fazhi.core.proxy); 0: none.
+FAZHI_TRUSTED_PROXIES = int(os.environ.get("FAZHI_TRUSTED_PROXIES", "0"))
+
 MIDDLEWARE = [
+    "fazhi.core.proxy.ForwardedFor",
     "django.middleware.security.SecurityMiddleware",
     # Replica reads (fazhi.core.replica): outside the session middleware, so a session saved is a write it sees.
     "fazhi.core.replica.ReplicaMiddleware",
@@ -87,6 +91,7 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "fazhi.core.proxy.client_ip"
 
 ROOT_URLCONF = "fazhi.urls"
 WSGI_APPLICATION = "fazhi.wsgi.application"
