@@ -12,8 +12,10 @@ from django.db import models
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
+from .cells import esc
 from .text import refuse_control_characters
 
 
@@ -53,22 +55,30 @@ class FastSelect(forms.Select):
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = []
-        for group_name, options, _index in widget["optgroups"]:
-            rendered = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                ((option["value"], flatatt(option["attrs"]), option["label"]) for option in options),
-            )
+        # Widget.get_context, not Select's: its per-option dicts (ChoiceWidget.optgroups) cost more than the option.
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        if self.allow_multiple_selected:
+            widget["attrs"]["multiple"] = True
+        values, has_selected, parts = widget["value"], False, []
+        for option_value, option_label in self.choices:  # as ChoiceWidget.optgroups marks the selected options
+            if option_value is None:
+                option_value = ""
+            grouped = isinstance(option_label, (list, tuple))
+            options = []
+            for subvalue, sublabel in option_label if grouped else [(option_value, option_label)]:
+                selected = (not has_selected or self.allow_multiple_selected) and str(subvalue) in values
+                has_selected |= selected
+                options.append(
+                    f'<option value="{esc(subvalue)}"{" selected" if selected else ""}>{esc(sublabel)}</option>'
+                )
+            rendered = mark_safe("".join(options))
             parts.append(
-                format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered) if group_name else rendered
+                format_html('<optgroup label="{}">{}</optgroup>', option_value, rendered)
+                if grouped and option_value
+                else rendered
             )
         return format_html(
-            '<select name="{}"{}>{}</select>',
-            widget["name"],
-            flatatt(widget["attrs"]),
-            format_html_join("", "{}", ((part,) for part in parts)),
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), mark_safe("".join(parts))
         )
 
 
@@ -235,7 +245,25 @@ def ledger_form_class(ledger, user):
     return LedgerForm
 
 
-def ledger_filterset_class(ledger, user):
+_filterset_classes: dict[str, type] = {}
+
+
+def ledger_filterset_class(ledger):
+    """The list's FilterSet, made once per ledger: build it with `request=`, whose user's scope limits the choices of
+    every foreign key (a unit, an item, …)."""
+    if ledger.slug not in _filterset_classes:
+        _filterset_classes[ledger.slug] = _make_filterset_class(ledger)
+    return _filterset_classes[ledger.slug]
+
+
+def _scoped_choices_of(model):
+    def choices(request):
+        return scoped_choices(model, request.user)
+
+    return choices
+
+
+def _make_filterset_class(ledger):
     class LedgerFilterSet(django_filters.FilterSet):
         class Meta:
             model = ledger.model
@@ -245,7 +273,7 @@ def ledger_filterset_class(ledger, user):
         def filter_for_field(cls, field, field_name, lookup_expr="exact"):
             if isinstance(field, models.ForeignKey):
                 return django_filters.ModelChoiceFilter(
-                    field_name=field_name, label=field.verbose_name, queryset=scoped_choices(field.related_model, user)
+                    field_name=field_name, label=field.verbose_name, queryset=_scoped_choices_of(field.related_model)
                 )
             if isinstance(field, models.DateField):
                 return django_filters.DateFromToRangeFilter(
@@ -254,6 +282,8 @@ def ledger_filterset_class(ledger, user):
             return super().filter_for_field(field, field_name, lookup_expr)
 
         def __init__(self, *args, **kwargs):
+            if kwargs.get("request") is None:
+                raise TypeError("a ledger's filters need the request: its user's scope limits their choices")
             super().__init__(*args, **kwargs)
             for f in self.form.fields.values():
                 if isinstance(f, forms.NullBooleanField):

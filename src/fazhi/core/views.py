@@ -16,6 +16,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
@@ -30,7 +31,7 @@ from .excel import display_value, export_response, field_value
 from .forms import ledger_filterset_class, ledger_form_class
 from .models import ImportJob
 from .pagination import PAGE_SIZES, keyset_page, last_page, page_number, page_size, page_window
-from .provisional import marked
+from .provisional import deadline_fields, marked
 from .replica import reads_from_replica
 
 PAGE_SIZE = 50
@@ -70,7 +71,7 @@ class FilteredListMixin(LedgerViewMixin):
         qs = self.get_queryset()
         if self.include_deleted:
             qs = qs.deleted()
-        filterset = ledger_filterset_class(self.ledger, self.request.user)(self.request.GET or None, queryset=qs)
+        filterset = ledger_filterset_class(self.ledger)(self.request.GET or None, queryset=qs, request=self.request)
         qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
         term = self.request.GET.get("q", "").strip()
         if term and self.ledger.search_fields:
@@ -86,25 +87,57 @@ class FilteredListMixin(LedgerViewMixin):
 def list_cells(ledger, rows) -> list[tuple[object, list[cells.Cell]]]:
     """The list's cells: statuses as coloured tags, overdue deadlines in red, long text cut short (tooltip)."""
     pending = cells.pending_by_due_field(ledger, rows)
-    fields = [ledger.model._meta.get_field(name) for name in ledger.columns]
     today = timezone.localdate()
+    columns = []  # what a column needs to know about its field, worked out once per page rather than per cell
+    for name in ledger.columns:
+        field = ledger.model._meta.get_field(name)
+        columns.append(
+            (
+                field,
+                name,
+                cells.cell_kind(field),
+                name in cells.STATUS_FIELDS and bool(field.choices),
+                name in pending,
+                name in deadline_fields(ledger.model),
+                dict(field.flatchoices) if field.choices else None,
+            )
+        )
     shown = []
     for obj in rows:
         line = []
-        for field in fields:
-            value = display_value(obj, field.name)
-            kind, title = cells.cell_kind(field), ""
+        for field, name, kind, is_status, watched, is_deadline, choices in columns:
+            raw = getattr(obj, name)
+            if field.is_relation:
+                value = str(raw) if raw is not None else ""
+            elif choices is not None:  # as excel.field_value: the choice's label
+                value = force_str(choices.get(raw, raw), strings_only=True)
+            else:
+                value = field_value(field, raw)
+            title = ""
             if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
                 value = value.isoformat()  # 2025-03-03: narrower than 2025年3月3日, and sorts as it reads
-            if field.name in cells.STATUS_FIELDS and field.choices:
-                value = cells.status_tag(getattr(obj, field.name), value)
-            elif cells.is_overdue(obj, field.name, pending, today):
+            if is_status:
+                value = cells.status_tag(raw, value)
+            elif watched and cells.is_overdue(obj, name, pending, today):
                 value = cells.overdue_date(value)
             elif kind == "cell-text" and value not in (None, ""):
                 title = str(value)
-            line.append(cells.Cell(marked(obj, field.name, value), kind, title))
+            if is_deadline:
+                value = marked(obj, name, value)
+            line.append(cells.Cell(value, kind, title))
         shown.append((obj, line))
     return shown
+
+
+def list_rows(ledger, rows) -> list[tuple[object, str]]:
+    """(row, its `<tr>` HTML) of each listed row (`cells.row_html`), the first cell linking to its record."""
+    detail = reverse(ledger.url_name("detail"), args=[0])
+    prefix = detail[: -len("0/")] if detail.endswith("/0/") else None
+
+    def url(pk):
+        return f"{prefix}{pk}/" if prefix is not None else reverse(ledger.url_name("detail"), args=[pk])
+
+    return [(obj, cells.row_html(url(obj.pk), line)) for obj, line in list_cells(ledger, rows)]
 
 
 def numbered_links(number: int, last: int, capped: bool) -> list[int | None]:
@@ -141,7 +174,7 @@ class LedgerListView(FilteredListMixin, View):
             self.base_context(
                 filterset=filterset,
                 page=page,
-                rows=list_cells(self.ledger, page.rows),
+                rows=list_rows(self.ledger, page.rows),
                 sort=sort,
                 query=params.urlencode(),
                 headers=[

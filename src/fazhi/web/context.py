@@ -1,5 +1,10 @@
-from django.urls import reverse
+from functools import lru_cache
 
+from django.urls import get_script_prefix, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from fazhi.core.cells import esc
 from fazhi.core.current import current_unit, session_year, year_choices
 from fazhi.core.ledgers import AREA_NAMES, AREAS, registry
 from fazhi.org.scope import scope_of
@@ -10,35 +15,91 @@ def active_ledger(match):
     return getattr(getattr(match, "func", None), "view_initkwargs", {}).get("ledger")
 
 
-def side_menu(request, active_area, ledger):
-    """The left-hand menu: each area with its pages and ledgers; the area and the item shown are marked."""
+@lru_cache(maxsize=8)
+def _menu_entries(prefix: str) -> tuple:
+    """The menu's areas and their entries with their addresses: code, not data, so worked out once per process."""
     from .views import AREA_PAGES  # the area pages live with the area view
 
-    path = request.path
-    menu = []
+    areas = []
     for key, name in AREAS:
+        entries = [(title, reverse(url_name), False, None) for title, url_name in AREA_PAGES.get(key, [])]
+        entries += [(item.title, reverse(item.url_name("list")), True, item) for item in registry.in_area(key)]
+        areas.append((key, name, reverse("web:area", args=[key]), tuple(entries)))
+    return tuple(areas)
+
+
+def side_menu_html(request, active_area, ledger) -> str:
+    """The left-hand menu's areas as HTML (base.html): each with its pages and ledgers, the area and the item shown
+    marked. The same for every user, so kept per process for each place it can be opened at (area, ledger, page)."""
+    prefix = get_script_prefix()
+    on_area_page = getattr(getattr(request, "resolver_match", None), "view_name", None) == "web:area"
+    pages = {url for *_, entries in _menu_entries(prefix) for _, url, is_ledger, _ in entries if not is_ledger}
+    page = request.path if ledger is None and request.path in pages else None
+    return _side_menu_html(prefix, active_area, ledger.slug if ledger else None, page, on_area_page)
+
+
+@lru_cache(maxsize=512)
+def _side_menu_html(prefix: str, active_area, ledger_slug, page, on_area_page: bool) -> str:
+    parts = []
+    for key, name, area_url, entries in _menu_entries(prefix):
         items = []
-        for title, url_name in AREA_PAGES.get(key, []):
-            url = reverse(url_name)
-            items.append({"title": title, "url": url, "active": ledger is None and path == url, "page": True})
-        for item in registry.in_area(key):
-            url = reverse(item.url_name("list"))
-            items.append({"title": item.title, "url": url, "active": item is ledger, "page": False})
-        active = key == active_area or any(item["active"] for item in items)
-        menu.append({"key": key, "name": name, "url": reverse("web:area", args=[key]), "items": items, "open": active})
-    return menu
+        for title, url, is_ledger, item in entries:
+            active = item.slug == ledger_slug if is_ledger else page == url
+            items.append((title, url, active, not is_ledger))
+        is_open = key == active_area or any(active for _, _, active, _ in items)
+        links = "".join(
+            format_html(
+                '<li><a class="side-link side-sub{}{}" href="{}" title="{}">{}</a></li>',
+                " active" if active else "",
+                " side-page" if is_page else "",
+                url,
+                title,
+                title,
+            )
+            for title, url, active, is_page in items
+        )
+        parts.append(
+            format_html(
+                '\n    <details class="side-group" data-area="{}"{}>\n      <summary class="side-area{}">{}</summary>\n'
+                '      <ul class="list-unstyled mb-1">\n'
+                '        <li><a class="side-link side-sub{}" href="{}">概览</a></li>\n'
+                "        {}\n      </ul>\n    </details>\n    ",
+                key,
+                " open" if is_open else "",
+                " current" if is_open else "",
+                name,
+                " active" if key == active_area and on_area_page else "",
+                area_url,
+                mark_safe(links),
+            )
+        )
+    return mark_safe("".join(parts))
+
+
+INDENT = "\u3000"  # a full-width space per level below the top of the user's scope
+
+
+def unit_options(user, current) -> str:
+    """The unit switcher's options (base.html): the units in the user's scope, indented by depth below the top one,
+    the chosen one selected."""
+    from fazhi.org.models import Unit
+
+    units = list(Unit.objects.visible_to(user).values_list("id", "name", "depth", "valid_to"))
+    top = min((depth for _, _, depth, _ in units), default=0)
+    current_id = current.pk if current else None
+    options = []
+    for pk, name, depth, valid_to in units:
+        selected = " selected" if pk == current_id else ""
+        indent = INDENT * (depth - top)
+        ended = "（已撤销）" if valid_to else ""
+        options.append(f'\n      <option value="{esc(pk)}"{selected}>{esc(indent)}{esc(name)}{ended}</option>\n      ')
+    return mark_safe("".join(options))
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from fazhi.org.models import Unit
-
-    units = list(Unit.objects.visible_to(user).only("id", "name", "depth", "valid_to"))
-    top = min((unit.depth for unit in units), default=0)
-    for unit in units:
-        unit.indent = "\u3000" * (unit.depth - top)
     scope = scope_of(user)
     scope_label = "全市" if scope.everything else (user.unit.name if user.unit_id else "")
     match = getattr(request, "resolver_match", None)
@@ -48,13 +109,14 @@ def navigation(request):
         or (ledger.area if ledger is not None else None)
         or getattr(request, "active_area", None)
     )
+    current = current_unit(request)
     return {
         "nav_areas": AREAS,
         "active_area": area,
         "active_area_name": AREA_NAMES.get(area, ""),
-        "side_menu": side_menu(request, area, ledger),
-        "switchable_units": units,
-        "current_unit": current_unit(request),
+        "side_menu_html": side_menu_html(request, area, ledger),
+        "unit_options": unit_options(user, current),
+        "current_unit": current,
         "scope_label": scope_label,
         "session_year": session_year(request),
         "year_choices": year_choices(),
