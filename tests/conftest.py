@@ -23,6 +23,14 @@ def pytest_configure(config):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_todo_memo():
+    """Each test starts with the empty memo of to-do counts a fresh process has (fazhi.todo.items.Memo)."""
+    from fazhi.todo.items import clear_memo
+
+    clear_memo()
+
+
 @pytest.fixture
 def tree(db):
     """云测市: government → 2 departments; a county → a town; and a second county nobody below office sees."""

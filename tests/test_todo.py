@@ -7,6 +7,7 @@ import socket
 import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from fazhi.law.calendar import default_calendar
@@ -96,6 +97,35 @@ def test_the_to_do_page_and_the_dashboard_list_overdue_records(users, town_apps,
     assert 'id="todo-summary"' in dashboard and "A-LATE" in dashboard
     office_page = login(users["office"]).get(reverse("todo:index")).content.decode()
     assert "各单位待办情况" in office_page and "测试县城关镇人民政府" in office_page
+
+
+def test_the_pages_memo_of_counts_keeps_scopes_apart_and_sees_each_change(users, tree, town_apps, monkeypatch):
+    """The 工作台 and 待办与预警 reuse a duty's counts per data scope (fazhi.todo.items.Memo) only while the ledger's
+    history has nothing newer: a step, a new row or a restored one shows on the next page at once."""
+    monkeypatch.setattr(todo, "today", lambda: dt.date(2025, 6, 11))
+    office, clerk, county = Client(), Client(), Client()
+    for client, role in ((office, "office"), (clerk, "clerk"), (county, "unit_admin")):
+        client.force_login(users[role])
+    dept_item = make_item(tree["dept"], code="D-1", promised=2)
+    dept_late = accepted(dept_item, "D-LATE", dt.date(2025, 6, 2))
+
+    def overdue(client, url="web:dashboard"):
+        page = client.get(reverse(url)).content.decode()
+        return int(page.split('data-count="overdue">')[1].split("<")[0]), page
+
+    assert overdue(office)[0] == 2  # the town's and the department's
+    for client in (clerk, county):  # filled by the office's page first: the town's only, never the department's
+        count, page = overdue(client)
+        assert count == 1 and "A-LATE" in page and "D-LATE" not in page
+    service_rules.decide(town_apps["overdue"], dt.date(2025, 6, 11), Outcome.APPROVED)
+    assert overdue(clerk)[0] == 0 and overdue(office)[0] == 1
+    assert "A-LATE" not in overdue(county, "todo:index")[1]
+    accepted(make_item(tree["town"], code="T-2", promised=2), "A-LATE-2", dt.date(2025, 6, 4))
+    assert overdue(clerk)[0] == 1 and overdue(office)[0] == 2
+    dept_late.soft_delete(users["office"], "录入错误")
+    assert overdue(office)[0] == 1
+    dept_late.restore(users["office"])
+    assert overdue(office)[0] == 2
 
 
 def test_the_scan_warns_once_issues_cards_and_keeps_them(users, tree, town_apps):

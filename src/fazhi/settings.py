@@ -293,6 +293,9 @@ EMAIL_BACKEND = (
 DEFAULT_FROM_EMAIL = os.environ.get("FAZHI_EMAIL_FROM", "fazhi@localhost")
 # 待办与预警: how many working days ahead a deadline is listed and warned about.
 FAZHI_TODO_WARN_WORKDAYS = int(os.environ.get("FAZHI_TODO_WARN_WORKDAYS", "3"))
+# How long a process may reuse what one duty owes in a data scope (the 工作台's and 待办与预警's counts), and only while
+# the ledger's history has no newer record; 0: counted on every page (fazhi.todo.items.Memo).
+FAZHI_TODO_MEMO_SECONDS = float(os.environ.get("FAZHI_TODO_MEMO_SECONDS", "30"))
 # The public address of the site, for links in e-mails.
 FAZHI_SITE_URL = os.environ.get("FAZHI_SITE_URL", "http://127.0.0.1:8000")
 

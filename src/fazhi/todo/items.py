@@ -2,16 +2,24 @@
 
 Each ledger declares its duties (`fazhi.core.duties.Duty`); this module asks each one for its rows due within a
 horizon of working days, classifies them (overdue / due today / due soon) and merges them by date.
+
+A page (the 工作台, 待办与预警) passes a `Memo`: what each duty gave for a data scope is kept in this process and
+reused while neither that ledger's history nor the unit tree's has a newer record (every change of a ledger row
+goes through a step, a form or an import, all of which write history), for at most
+settings.FAZHI_TODO_MEMO_SECONDS. The memo holds counts and row ids only; the records shown are read fresh.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import heapq
-from collections import defaultdict
+import threading
+import time
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connections, router
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +27,7 @@ from django.utils import timezone
 from fazhi.core.duties import Duty
 from fazhi.core.ledgers import Ledger, registry
 from fazhi.law.calendar import WorkCalendar, default_calendar
+from fazhi.org.scope import scope_of
 
 OVERDUE, TODAY, SOON = "overdue", "today", "soon"
 STATE_NAMES = {OVERDUE: "已逾期", TODAY: "今日到期", SOON: "即将到期"}
@@ -85,6 +94,93 @@ def scoped(source: Source, user, within_unit=None, entered_by=None):
     return queryset
 
 
+# -- the memo of a page's counts -------------------------------------------------------------------------------
+
+MEMO_ENTRIES = 4096  # (duty, scope, window) entries kept per process, the least recently used dropped first
+_memo: OrderedDict = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def memo_seconds() -> float:
+    return float(getattr(settings, "FAZHI_TODO_MEMO_SECONDS", 0) or 0)
+
+
+def clear_memo() -> None:
+    with _memo_lock:
+        _memo.clear()
+
+
+def history_versions(models) -> dict:
+    """{model: (newest history id, newest history time)} of each model's history, and of the unit tree's (units and
+    their 机构改革), in one statement of index look-ups. The time as well as the id: an id given back by a rolled
+    back insert (SQLite) may be given again, to a later record."""
+    from fazhi.org.models import Unit, UnitChange
+
+    models = [*dict.fromkeys([*models, Unit, UnitChange])]
+    connection = connections[router.db_for_read(Unit)]
+    quote = connection.ops.quote_name
+    columns = []
+    for model in models:
+        table = quote(model.history.model._meta.db_table)
+        columns += [
+            f"(SELECT MAX({quote('history_id')}) FROM {table})",
+            f"(SELECT MAX({quote('history_date')}) FROM {table})",
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns))
+        row = cursor.fetchone()
+    return {model: (row[2 * i], str(row[2 * i + 1])) for i, model in enumerate(models)}
+
+
+@dataclass(frozen=True)
+class Memo:
+    """The counts and first rows of each duty for one data scope, unit and window, reused while still true."""
+
+    scope: object  # fazhi.org.scope.Scope: which rows the user sees (the role's rules applied)
+    within: int | None  # the unit chosen in the switcher
+    window: Window
+    versions: dict
+
+    @classmethod
+    def for_user(cls, user, window: Window, within_unit=None) -> Memo | None:
+        """A memo for the user's pages, or None when settings.FAZHI_TODO_MEMO_SECONDS is 0."""
+        if memo_seconds() <= 0:
+            return None
+        from fazhi.org.models import Unit, UnitChange
+
+        versions = history_versions({source.ledger.model for source in sources()})
+        org = (versions[Unit], versions[UnitChange])
+        return cls(scope_of(user), within_unit.pk if within_unit else None, window, {**versions, "org": org})
+
+    def get(self, source: Source, part: tuple, compute):
+        key = (
+            source.key,
+            part,
+            self.scope,
+            self.within,
+            self.window,
+            self.versions[source.ledger.model],
+            self.versions["org"],
+        )
+        now = time.monotonic()
+        with _memo_lock:
+            found = _memo.get(key)
+            if found is not None and found[0] > now:
+                _memo.move_to_end(key)
+                return found[1]
+        value = compute()
+        with _memo_lock:
+            _memo[key] = (now + memo_seconds(), value)
+            _memo.move_to_end(key)
+            while len(_memo) > MEMO_ENTRIES:
+                _memo.popitem(last=False)
+        return value
+
+
+def _memoized(memo: Memo | None, source: Source, part: tuple, compute):
+    return memo.get(source, part, compute) if memo is not None else compute()
+
+
 @dataclass
 class Item:
     source: Source
@@ -145,13 +241,33 @@ def _count_expressions(due: str, window: Window) -> dict:
     }
 
 
-def counts_by_source(user, window: Window, within_unit=None, entered_by=None, ledger=None) -> list[tuple]:
+def counts_by_source(
+    user, window: Window, within_unit=None, entered_by=None, ledger=None, memo: Memo | None = None
+) -> list[tuple]:
     """[(source, Counts)] for every duty with something due, one grouped query per duty."""
     result = []
     for source in sources(ledger):
-        rows = source.rows(scoped(source, user, within_unit, entered_by), window)
-        totals = rows.order_by().aggregate(**_count_expressions(source.duty.due_field, window))
-        counts = Counts(**{state: totals[state] or 0 for state in (OVERDUE, TODAY, SOON)})
+
+        def count(source=source):
+            rows = source.rows(scoped(source, user, within_unit, entered_by), window)
+            totals = rows.order_by().aggregate(**_count_expressions(source.duty.due_field, window))
+            return tuple(totals[state] or 0 for state in (OVERDUE, TODAY, SOON))
+
+        counts = Counts(*_memoized(memo if entered_by is None else None, source, ("counts",), count))
+        if counts.total:
+            result.append((source, counts))
+    return result
+
+
+def counts_from_units(table: list[UnitCounts], ledger=None) -> list[tuple]:
+    """`counts_by_source` summed from `counts_by_unit` for the same user, unit and ledger (no `entered_by`): the
+    office's pages need both, and this spares one query per duty."""
+    result = []
+    for source in sources(ledger):
+        counts = Counts()
+        for entry in table:
+            if source.key in entry.by_source:
+                counts.add(entry.by_source[source.key])
         if counts.total:
             result.append((source, counts))
     return result
@@ -164,7 +280,9 @@ class UnitCounts:
     by_source: dict = field(default_factory=dict)
 
 
-def counts_by_unit(user, window: Window, within_unit=None, ledger=None, everything=False) -> list[UnitCounts]:
+def counts_by_unit(
+    user, window: Window, within_unit=None, ledger=None, everything=False, memo: Memo | None = None
+) -> list[UnitCounts]:
     """Per unit, what its ledgers owe (the 法治办's view of the city), most overdue first.
 
     `everything`: every unit, whatever the user's scope (the nightly scan cuts it per reader itself)."""
@@ -172,12 +290,16 @@ def counts_by_unit(user, window: Window, within_unit=None, ledger=None, everythi
 
     table: dict[int, UnitCounts] = {}
     for source in sources(ledger):
-        queryset = source.ledger.model.objects.all() if everything else scoped(source, user, within_unit)
-        rows = source.rows(queryset, window)
-        grouped = rows.values("unit_id").order_by().annotate(**_count_expressions(source.duty.due_field, window))
-        for row in grouped:
-            entry = table.setdefault(row["unit_id"], UnitCounts(unit=None))
-            counts = Counts(row[OVERDUE], row[TODAY], row[SOON])
+
+        def group(source=source):
+            queryset = source.ledger.model.objects.all() if everything else scoped(source, user, within_unit)
+            rows = source.rows(queryset, window)
+            grouped = rows.values("unit_id").order_by().annotate(**_count_expressions(source.duty.due_field, window))
+            return [(row["unit_id"], row[OVERDUE], row[TODAY], row[SOON]) for row in grouped]
+
+        for unit_id, *numbers in _memoized(None if everything else memo, source, ("units",), group):
+            entry = table.setdefault(unit_id, UnitCounts(unit=None))
+            counts = Counts(*numbers)
             entry.counts.add(counts)
             entry.by_source[source.key] = counts
     units = Unit.objects.in_bulk(table)
@@ -197,22 +319,27 @@ def items(
     offset: int = 0,
     limit: int = 50,
     calendar: WorkCalendar | None = None,
+    memo: Memo | None = None,
 ) -> list[Item]:
     """One page of what is due, earliest due date first, across every duty; records loaded for the page only."""
     calendar = calendar or default_calendar()
     wanted = offset + limit
     streams = []
     for source in sources(ledger):
-        due = source.duty.due_field
-        rows = source.rows(scoped(source, user, within_unit, entered_by), window)
-        if state == OVERDUE:
-            rows = rows.filter(**{f"{due}__lt": window.today})
-        elif state == TODAY:
-            rows = rows.filter(**{due: window.today})
-        elif state == SOON:
-            rows = rows.filter(**{f"{due}__gt": window.today})
-        head = rows.order_by(due, "pk").values_list(due, "pk", "unit_id")[:wanted]
-        streams.append([(row[0], source.key, row[1], row[2], source) for row in head])
+
+        def head(source=source):
+            due = source.duty.due_field
+            rows = source.rows(scoped(source, user, within_unit, entered_by), window)
+            if state == OVERDUE:
+                rows = rows.filter(**{f"{due}__lt": window.today})
+            elif state == TODAY:
+                rows = rows.filter(**{due: window.today})
+            elif state == SOON:
+                rows = rows.filter(**{f"{due}__gt": window.today})
+            return list(rows.order_by(due, "pk").values_list(due, "pk", "unit_id")[:wanted])
+
+        rows = _memoized(memo if entered_by is None else None, source, ("head", state, wanted), head)
+        streams.append([(row[0], source.key, row[1], row[2], source) for row in rows])
     merged = list(heapq.merge(*streams, key=lambda row: row[:3]))[offset:wanted]
     page = [
         Item(

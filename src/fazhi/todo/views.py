@@ -29,7 +29,13 @@ def todo_context(request, *, limit: int = PAGE_SIZE) -> dict:
     mine = request.GET.get("mine") == "1"
     entered_by = request.user if mine else None
     page = _int(request.GET.get("page"), 1, 1, 10_000)
-    by_source = todo.counts_by_source(request.user, window, unit, entered_by, ledger)
+    memo = todo.Memo.for_user(request.user, window, unit)
+    sees_units = request.user.role in SEES_UNITS
+    by_unit = todo.counts_by_unit(request.user, window, unit, ledger, memo=memo) if sees_units else []
+    if sees_units and entered_by is None:
+        by_source = todo.counts_from_units(by_unit, ledger)  # the same rows, summed
+    else:
+        by_source = todo.counts_by_source(request.user, window, unit, entered_by, ledger, memo=memo)
     totals = todo.Counts()
     for _, counts in by_source:
         totals.add(counts)
@@ -43,6 +49,7 @@ def todo_context(request, *, limit: int = PAGE_SIZE) -> dict:
         state=state,
         offset=(page - 1) * limit,
         limit=limit,
+        memo=memo,
     )
     return {
         "window": window,
@@ -54,7 +61,7 @@ def todo_context(request, *, limit: int = PAGE_SIZE) -> dict:
         "shown": shown,
         "totals": totals,
         "by_source": by_source,
-        "by_unit": (todo.counts_by_unit(request.user, window, unit, ledger) if request.user.role in SEES_UNITS else []),
+        "by_unit": by_unit,
         "items": page_items,
         "ledgers": [ledger for ledger in registry if ledger.duties],
         "state_names": todo.STATE_NAMES,
