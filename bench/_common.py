@@ -19,6 +19,15 @@ built once into a database of its own and reused on every later run:
             (created when missing).
 A finished build writes a row in the marker table `bench_dataset`; a database without the marker is an
 unfinished build: one of ours is wiped and rebuilt, a user-given one is refused rather than overwritten.
+
+Above scale 1 (a province: `--scale 10` is 10,000,000 applications) the Python builder would take hours, so the
+demo city is built with every ledger at a city's volume except 政务服务, which DemoBuilder makes at a tenth of a city
+(SERVICES_BASE_SCALE), and its 办件 — with their 好差评, 红黄牌, clock stops, missing documents and history rows —
+are then copied in SQL (`_multiply_services`) until the scale is reached, before the later demo steps run (the
+assessment of the demo year sees every copy). Each copy is the base rows again with new ids (past the sequence,
+which is moved on), its own 办件编号 (the demo's counter continued: YC2025 + 8 digits) and the same dates, units
+and items, so every ledger invariant that holds of a base row holds of its copies, and the per-day totals are kept
+by the table's own triggers. The copies stay in the demo year: a province's year of 办件 in one year partition.
 """
 
 from __future__ import annotations
@@ -43,6 +52,12 @@ ROOT = BENCH_DIR.parent
 DATA_DIR = BENCH_DIR / ".data"
 MARKER_TABLE = "bench_dataset"
 DEFAULT_SEED = 2026
+# Above this scale the 办件 are copied in SQL (see the module's docstring), from a base of SERVICES_BASE_SCALE
+# made by DemoBuilder; the other ledgers keep a city's volume (OTHER_LEDGERS_SCALE).
+PROVINCE_ABOVE_SCALE = 1.0
+SERVICES_BASE_SCALE = 0.1
+OTHER_LEDGERS_SCALE = 1.0
+COPIES_PER_STATEMENT = 10  # one INSERT … SELECT per this many copies: the triggers' transition tables stay small
 
 # -- output --------------------------------------------------------------------------------------------
 
@@ -428,6 +443,8 @@ def _build(args, key: str, build) -> None:
     with transaction.atomic():  # all or nothing: the marker is written with the data
         if build is not None:
             build(args)
+        elif args.scale > PROVINCE_ABOVE_SCALE:
+            _province_build(args)
         else:
             from fazhi.demo.generator import DemoBuilder
 
@@ -447,6 +464,135 @@ def _build(args, key: str, build) -> None:
             cursor.execute("VACUUM ANALYZE")
     # SQLite gets its statistics from the demo builder itself (fazhi.core.maintenance.refresh_statistics),
     # as `fazhi demo-data` and large imports give them to a real deployment.
+
+
+def _province_build(args) -> None:
+    """The demo city with SERVICES_BASE_SCALE of 政务服务 copied up to `args.scale` (see the module's docstring)."""
+    import math
+
+    from django.db import transaction
+
+    from fazhi.core.maintenance import refresh_statistics
+    from fazhi.demo.generator import DEMO_STEPS, DemoBuilder
+    from fazhi.services.demo import build_services
+
+    copies = math.ceil(args.scale / SERVICES_BASE_SCALE - 1e-9)
+    log = _throttled_log()
+    builder = DemoBuilder(seed=args.seed, scale=OTHER_LEDGERS_SCALE, log=log)
+    log(
+        f"province scale: 政务服务 built at scale {args.scale / copies:g}, then copied to {copies} copies in SQL; "
+        f"the other ledgers at scale {OTHER_LEDGERS_SCALE:g}"
+    )
+    city = builder.build_org()
+    for step in sorted(DEMO_STEPS, key=lambda s: s.order):  # DemoBuilder.build(), the services step scaled apart
+        log(f"生成{step.title}…")
+        with transaction.atomic():
+            if step.function is build_services:
+                builder.scale = args.scale / copies
+                step.function(city, builder)
+                builder.scale = OTHER_LEDGERS_SCALE
+                _multiply_services(copies, log)
+            else:
+                step.function(city, builder)
+    refresh_statistics()
+
+
+# The demo's 办件编号: YC, the year, an 8-digit counter from 1 (fazhi.services.demo).
+DEMO_NUMBER = re.compile(r"^YC(\d{4})(\d{8})$")
+
+
+def _multiply_services(copies: int, log) -> None:
+    """Copy the 办件 and what hangs on them until there are `copies` of each, in SQL, through the (partitioned)
+    tables themselves, so that their triggers keep the key tables and the per-day totals."""
+    from django.db import connection
+
+    from fazhi.services.models import Application, ClockStop, MissingDocument, Rating, SupervisionCard
+
+    if copies <= 1:
+        return
+    postgres = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+
+        def one(sql):
+            cursor.execute(sql)
+            return cursor.fetchone()
+
+        applications, ratings = Application._meta.db_table, Rating._meta.db_table
+        n, span = one(f"SELECT count(*), max(id) FROM {applications}")
+        rating_span = one(f"SELECT coalesce(max(id), 0) FROM {ratings}")[0]
+        low, high = one(f"SELECT min(number), max(number) FROM {applications}")
+        year = DEMO_NUMBER.match(low or "")
+        if not year or (low, high) != (f"YC{year[1]}{1:08d}", f"YC{year[1]}{n:08d}"):
+            raise SystemExit(f"the demo's 办件编号 are not YC<year>00000001 … {n:08d}: {low} … {high}")
+        width = max(8, len(str(n * copies)))
+        counter = f"c.k * {n} + CAST(substr(a.number, 7) AS {'bigint' if postgres else 'integer'})"
+        if postgres:
+            number = f"'YC{year[1]}' || lpad(CAST({counter} AS text), {width}, '0')"
+        else:
+            number = f"'YC{year[1]}' || printf('%0{width}d', {counter})"
+        shift_app = f"a.application_id + c.k * {span}"
+        # (model, its history table?, {column: SQL over the base row `a` and the copy's number `c.k`}); a primary
+        # key not named here is left to its sequence.
+        plans = [
+            (Application, False, {"id": f"a.id + c.k * {span}", "number": number}),
+            (Application, True, {"id": f"a.id + c.k * {span}", "number": number}),
+            (Rating, False, {"id": f"a.id + c.k * {rating_span}", "application_id": shift_app}),
+            (Rating, True, {"id": f"a.id + c.k * {rating_span}", "application_id": shift_app}),
+            (SupervisionCard, False, {"application_id": shift_app}),
+            (ClockStop, False, {"application_id": shift_app}),
+            (MissingDocument, False, {"application_id": shift_app}),
+        ]
+        statements = []
+        for model, history, overrides in plans:
+            meta = (model.history.model if history else model)._meta
+            table, base = meta.db_table, f"bench_base_{meta.db_table}"
+            columns = [f.column for f in meta.concrete_fields if not f.primary_key or f.column in overrides]
+            cursor.execute(f"CREATE TEMP TABLE {base} AS SELECT * FROM {table}")
+            if one(f"SELECT count(*) FROM {base}")[0]:
+                select = ", ".join(overrides.get(c, f"a.{c}") for c in columns)
+                statements.append(
+                    (
+                        table,
+                        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM {base} a "
+                        f"CROSS JOIN bench_copy c ORDER BY c.k, a.{meta.pk.column}",
+                    )
+                )
+        cursor.execute("CREATE TEMP TABLE bench_copy (k integer PRIMARY KEY)")
+        # A bulk load's foreign keys are checked once at the end, not row by row at COMMIT (38 million deferred
+        # checks at scale 10): dropped here, added back (and so validated) below, under their names and definitions.
+        foreign_keys = []
+        if postgres:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the base rows' pending checks first: no ALTER before
+            for table in dict.fromkeys(table for table, _ in statements):
+                cursor.execute(
+                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE conrelid = %s::regclass AND contype = 'f' AND conparentid = 0",
+                    [table],
+                )
+                for name, definition in cursor.fetchall():
+                    foreign_keys.append((table, name, definition))
+                    cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for first in range(1, copies, COPIES_PER_STATEMENT):
+            batch = range(first, min(copies, first + COPIES_PER_STATEMENT))
+            cursor.execute("DELETE FROM bench_copy")
+            cursor.execute("INSERT INTO bench_copy (k) VALUES " + ", ".join(f"({k})" for k in batch))
+            for _table, sql in statements:
+                cursor.execute(sql)
+            log(f"copies of 办件: {batch[-1] + 1}/{copies} ({n * (batch[-1] + 1):,} rows)")
+        for model, history, _ in plans:
+            cursor.execute(f"DROP TABLE bench_base_{(model.history.model if history else model)._meta.db_table}")
+        cursor.execute("DROP TABLE bench_copy")
+        for table, name, definition in foreign_keys:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        if postgres:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django declares them all, for the later steps
+            log(f"{len(foreign_keys)} foreign keys of the copied tables added back and checked")
+        if postgres:  # the ids were given: move the sequences past them
+            for table in (applications, ratings):
+                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        # The later demo steps (the year's assessment) query the copies: give the planner their statistics.
+        for model in (Application, Rating, SupervisionCard):
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
 def explain(sql: str, params=()) -> str:

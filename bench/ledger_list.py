@@ -1,8 +1,9 @@
-"""The applications ledger list (/ledgers/applications/) on a city-sized table.
+"""The applications ledger list (/ledgers/applications/) on a city-sized table (or a province's: --scale 10).
 
     python bench/ledger_list.py [--scale S] [--db sqlite|postgres] [--seed N] [--repeat N]
 
-At --scale 1 the applications table holds 1,000,000 rows. Through Django's test Client, logged in as the
+At --scale 1 the applications table holds 1,000,000 rows (the shared demo city of bench/_common.py; --scale 10:
+10,000,000 in the demo year's partition). Through Django's test Client, logged in as the
 demo users 'fzb' (依法治市办: the whole tree) and 'county_admin' (a county's subtree), it times full page
 loads (request, middleware, queries, template) of:
   first    the first page, default sort (-received_on)
@@ -11,7 +12,9 @@ loads (request, middleware, queries, template) of:
            as cheap as page 1; DEEP_HOPS only walks 1,000 rows in)
   sorted   ?sort=received_on
   filtered ?status=accepted
-and the bounded count (`fazhi.core.pagination.bounded_count`) the list shows ("超过 10000 条"), beside the
+Each page's figure is the best of --repeat loads, and its p95 over them (one client, one after another: with
+--repeat 20 the second slowest); the issue's target at --scale 10 is a p95 of first and deep ≤ 100 ms. Then
+the bounded count (`fazhi.core.pagination.bounded_count`) the list shows ("超过 10000 条"), beside the
 exact count for reference.
 
 Baseline, same run, same data: one plain query any list page must run anyway,
@@ -32,13 +35,13 @@ DEEP_HOPS = 20
 SLOW_RATIO = 20
 BASELINE_SQL = "SELECT id, number, received_on FROM services_application ORDER BY received_on DESC, id DESC LIMIT 51"
 NEXT_LINK = re.compile(r'id="next-page" href="([^"]+)"')
-ROW_LINK = re.compile(r'<tr><td><a href="/ledgers/applications/\d+/">')
+ROW_LINK = re.compile(r'<tr><td><a href="/ledgers/applications/\d+/"')
 COUNT_TEXT = re.compile(r'id="ledger-count">([^<]*)<')
 
 
 def main() -> None:
     args = parse_args(__doc__.splitlines()[0])
-    info = setup(args, "ledger_list")
+    info = setup(args, "ledger_list", dataset="demo_city")  # the demo city the other benchmarks read
 
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -83,15 +86,17 @@ def main() -> None:
             return response.content.decode()
 
         def measure(name, url):
-            """Best of n full page loads; the SQL figures are those of the best run."""
+            """Best and p95 of n full page loads; the SQL figures are those of the best run."""
             fetch(url)  # warm-up
-            best = None
+            best, every = None, []
             for _ in range(n):
                 with QueryTimer(connection) as queries:
                     seconds, page = timed(lambda: fetch(url))
+                every.append(seconds)
                 if best is None or seconds < best[0]:
                     best = (seconds, queries, page)
             seconds, queries, page = best
+            p95 = sorted(every)[min(n - 1, round(0.95 * (n - 1)))]
             shown = len(ROW_LINK.findall(page))
             count_text = (COUNT_TEXT.search(page) or [None, "?"])[1].strip()
             slowest_s, slowest_sql, slowest_params = max(queries.detailed, key=lambda q: q[0])
@@ -99,6 +104,7 @@ def main() -> None:
             figures.update(
                 {
                     f"{key}_s": seconds,
+                    f"{key}_p95_s": p95,
                     f"{key}_ratio": seconds / baseline_s,
                     f"{key}_sql_s": queries.seconds,
                     f"{key}_sql_ratio": queries.seconds / baseline_s,
@@ -108,7 +114,8 @@ def main() -> None:
                 }
             )
             say(
-                f"  {name:9s} {seconds * 1000:9.2f} ms  = {seconds / baseline_s:8.1f} × baseline   "
+                f"  {name:9s} {seconds * 1000:9.2f} ms (p95 {p95 * 1000:7.2f}) = {seconds / baseline_s:8.1f} × "
+                "baseline   "
                 f"SQL {queries.seconds * 1000:8.2f} ms in {queries.queries} queries "
                 f"(slowest {slowest_s * 1000:.2f} ms = {slowest_s / baseline_s:.1f} ×)   rows {shown}   [{count_text}]"
             )
