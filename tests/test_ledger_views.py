@@ -5,8 +5,9 @@ import io
 import itertools
 
 import pytest
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -180,3 +181,38 @@ def test_the_lists_read_which_rows_owe_a_step_off_the_rows_as_the_database_would
     assert holds(~Q(promised_limit=1), ServiceItem()) is None
     assert holds(Q(unit__code="C1"), ServiceItem()) is None
     assert holds(Q(statutory_limit__gt=1), ServiceItem(statutory_limit=2)) is None
+
+
+def test_a_list_page_reads_its_rows_in_a_fixed_number_of_queries(users, tree, login):
+    """The lists load only the fields they show (core.views.list_fields): none is fetched again row by row, so the
+    page's queries do not grow with its rows, for every ledger."""
+    client = login(users["office"])
+
+    def queries(ledger):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse(ledger.url_name("list")))
+        assert response.status_code == 200, ledger.slug
+        return len(captured)
+
+    for ledger in registry:
+        marker = f"NQ{ledger.slug}".replace("-", "")
+        ledger_row(ledger, tree["town"], f"{marker}1Z")
+        one = queries(ledger)
+        ledger_row(ledger, tree["county"], f"{marker}2Z")
+        ledger_row(ledger, tree["dept"], f"{marker}3Z")
+        assert queries(ledger) == one, ledger.slug
+
+
+def test_what_a_related_row_shows_is_what_its_label_fields_load(tree):
+    """A model's `label_fields` name every field its `__str__` reads: loaded alone, it needs no other query."""
+    from fazhi.enforcement.models import Matter
+    from fazhi.org.models import Unit
+    from fazhi.services.models import Application
+
+    for factory in ("cases", "applications"):
+        ledger_row(registry.get(factory), tree["town"], "LF1Z")
+    for model in (Unit, ServiceItem, Application, Matter):
+        row = model._base_manager.only(*model.label_fields).order_by("pk").first()
+        with CaptureQueriesContext(connection) as captured:
+            label = str(row)
+        assert label and not captured.captured_queries, model

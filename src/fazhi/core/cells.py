@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -85,8 +85,7 @@ def overdue_date(value, title: str = "已逾期"):
     return format_html('<span class="text-danger fw-semibold overdue" title="{}">{}</span>', title, value)
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):  # a tuple: a list page makes hundreds
     value: object  # what is shown (safe html or a plain value)
     kind: str = ""  # css class of the cell: "cell-text" (cut short), "cell-date", "cell-num", ""
     title: str = ""  # the whole value, as a tooltip, when the cell is cut short
@@ -167,13 +166,20 @@ def esc(value) -> str:
         value = str(value)
     if hasattr(value, "__html__"):
         return value.__html__()
+    if type(value) is int:
+        return str(value)  # digits: nothing to escape
     return html.escape(str(value))
+
+
+CLASS_ATTRIBUTES = {kind: kind for kind in ("", "cell-text", "cell-date", "cell-num")}  # cell_kind's: nothing to escape
 
 
 def shown(value) -> str:
     """`value` escaped as `{{ value|default_if_none:"" }}` prints it (local time, localized numbers)."""
     if value is None:
         return ""
+    if type(value) is str:
+        return html.escape(value)  # a plain string: neither a time nor a number to localize
     return esc(localize(timezone.template_localtime(value)))
 
 
@@ -188,6 +194,8 @@ def row_html(detail_url: str, line: list[Cell]) -> SafeString:
         if index == 0:
             parts.append(f'<td><a href="{esc(detail_url)}"{title}>{shown(cell.value)}</a></td>')
         else:
-            parts.append(f'<td class="{esc(cell.kind)}"{title}>{shown(cell.value)}</td>')
+            parts.append(
+                f'<td class="{CLASS_ATTRIBUTES.get(cell.kind) or esc(cell.kind)}"{title}>{shown(cell.value)}</td>'
+            )
     parts.append("</tr>")
     return mark_safe("".join(parts))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from functools import lru_cache
 
 import django_filters
 from django import forms
@@ -16,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from .cells import esc
+from .current import scope_units
 from .text import refuse_control_characters
 
 
@@ -59,27 +61,43 @@ class FastSelect(forms.Select):
         widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
         if self.allow_multiple_selected:
             widget["attrs"]["multiple"] = True
-        values, has_selected, parts = widget["value"], False, []
-        for option_value, option_label in self.choices:  # as ChoiceWidget.optgroups marks the selected options
-            if option_value is None:
-                option_value = ""
-            grouped = isinstance(option_label, (list, tuple))
-            options = []
-            for subvalue, sublabel in option_label if grouped else [(option_value, option_label)]:
-                selected = (not has_selected or self.allow_multiple_selected) and str(subvalue) in values
-                has_selected |= selected
-                options.append(
-                    f'<option value="{esc(subvalue)}"{" selected" if selected else ""}>{esc(sublabel)}</option>'
-                )
-            rendered = mark_safe("".join(options))
-            parts.append(
-                format_html('<optgroup label="{}">{}</optgroup>', option_value, rendered)
-                if grouped and option_value
-                else rendered
-            )
-        return format_html(
-            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), mark_safe("".join(parts))
+        choices, values = self.choices, tuple(widget["value"])
+        if isinstance(choices, (list, tuple)) and all(type(v) in PLAIN and type(c) in PLAIN for v, c in choices):
+            options = _plain_options(tuple(choices), values, self.allow_multiple_selected)  # the units of a scope
+        else:
+            options = _options(choices, values, self.allow_multiple_selected)
+        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
+
+
+PLAIN = (str, int)  # choices of these only are kept rendered (_plain_options)
+
+
+def _options(choices, values, multiple: bool) -> str:
+    """The options, marked selected as ChoiceWidget.optgroups marks them."""
+    has_selected, parts = False, []
+    for option_value, option_label in choices:
+        if option_value is None:
+            option_value = ""
+        grouped = isinstance(option_label, (list, tuple))
+        options = []
+        for subvalue, sublabel in option_label if grouped else [(option_value, option_label)]:
+            selected = (not has_selected or multiple) and str(subvalue) in values
+            has_selected |= selected
+            options.append(f'<option value="{esc(subvalue)}"{" selected" if selected else ""}>{esc(sublabel)}</option>')
+        rendered = mark_safe("".join(options))
+        parts.append(
+            format_html('<optgroup label="{}">{}</optgroup>', option_value, rendered)
+            if grouped and option_value
+            else rendered
         )
+    return mark_safe("".join(parts))
+
+
+@lru_cache(maxsize=512)
+def _plain_options(choices: tuple, values: tuple, multiple: bool) -> str:
+    """`_options` of plain (value, label) pairs, kept per process: keyed by the choices themselves, read fresh for
+    each page, so it is never out of date (a list page's unit filter: the same units for every page of a scope)."""
+    return _options(choices, values, multiple)
 
 
 def fast_select(widget: forms.Select) -> FastSelect:
@@ -293,6 +311,12 @@ def _make_filterset_class(ledger):
                     if getattr(f, "empty_label", None) is not None:  # model and choice filters: ---------
                         f.empty_label = "全部"
                         f.widget.choices = f.choices  # lazy iterators: they read the label when rendered
+                        if isinstance(f, forms.ModelChoiceField) and f.queryset.model._meta.label == "org.Unit":
+                            # the units of the user's scope as this request has read them for the unit switcher
+                            f.widget.choices = [
+                                ("", f.empty_label),
+                                *((pk, name) for pk, name, *_ in scope_units(self.request)),
+                            ]
                     f.widget = fast_select(f.widget)
 
     if not ledger.extra_filters:

@@ -6,11 +6,14 @@ Every view reaches rows through `LedgerViewMixin.get_queryset`, which goes throu
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -75,8 +78,6 @@ class FilteredListMixin(LedgerViewMixin):
         qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
         term = self.request.GET.get("q", "").strip()
         if term and self.ledger.search_fields:
-            from django.db.models import Q
-
             query = Q()
             for name in self.ledger.search_fields:
                 query |= Q(**{f"{name}__icontains": term})
@@ -99,25 +100,30 @@ def list_cells(ledger, rows) -> list[tuple[object, list[cells.Cell]]]:
                 name in cells.STATUS_FIELDS and bool(field.choices),
                 name in pending,
                 name in deadline_fields(ledger.model),
-                dict(field.flatchoices) if field.choices else None,
+                {key: force_str(label, strings_only=True) for key, label in field.flatchoices}
+                if field.choices
+                else None,
             )
         )
+    tags = {}  # a page shows few statuses, each on many rows
     shown = []
     for obj in rows:
         line = []
-        for field, name, kind, is_status, watched, is_deadline, choices in columns:
+        for field, name, kind, is_status, watched, is_deadline, labels in columns:
             raw = getattr(obj, name)
             if field.is_relation:
                 value = str(raw) if raw is not None else ""
-            elif choices is not None:  # as excel.field_value: the choice's label
-                value = force_str(choices.get(raw, raw), strings_only=True)
+            elif labels is not None:  # as excel.field_value: the choice's label
+                value = labels[raw] if raw in labels else force_str(raw, strings_only=True)
             else:
                 value = field_value(field, raw)
             title = ""
             if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
                 value = value.isoformat()  # 2025-03-03: narrower than 2025年3月3日, and sorts as it reads
             if is_status:
-                value = cells.status_tag(raw, value)
+                if (raw, value) not in tags:
+                    tags[raw, value] = cells.status_tag(raw, value)
+                value = tags[raw, value]
             elif watched and cells.is_overdue(obj, name, pending, today):
                 value = cells.overdue_date(value)
             elif kind == "cell-text" and value not in (None, ""):
@@ -127,6 +133,38 @@ def list_cells(ledger, rows) -> list[tuple[object, list[cells.Cell]]]:
             line.append(cells.Cell(value, kind, title))
         shown.append((obj, line))
     return shown
+
+
+_list_fields: dict[str, tuple[str, ...]] = {}
+
+
+def list_fields(ledger) -> tuple[str, ...]:
+    """The fields a list page reads of its rows, for `QuerySet.only`: the columns, the sort fields (the cursor), what
+    the duties test and the deadlines they watch; of a related row (a column's unit, item, …) what its `__str__`
+    reads when its model says so (`label_fields`), else all of it. A page of 50 rows spares the rest."""
+    if ledger.slug not in _list_fields:
+        model = ledger.model
+        names = {"id", "unit", "deleted_at", *ledger.columns, *ledger.sort_fields, ledger.default_sort.lstrip("-")}
+        for duty in ledger.duties:
+            names |= {duty.due_field, *condition_fields(duty.pending)}
+        for path in ledger.select_related:  # a relation followed must itself be loaded, at every step
+            parts = path.split("__")
+            names |= {"__".join(parts[: i + 1]) for i in range(len(parts))}
+        for path in ledger.select_related:
+            related = model
+            for part in path.split("__"):
+                related = related._meta.get_field(part).related_model
+            names |= {f"{path}__{name}" for name in getattr(related, "label_fields", ())}
+        _list_fields[ledger.slug] = tuple(sorted(names))
+    return _list_fields[ledger.slug]
+
+
+def condition_fields(condition) -> set[str]:
+    """The fields a Q object's lookups start from."""
+    found = set()
+    for child in condition.children:
+        found |= condition_fields(child) if isinstance(child, Q) else {child[0].split("__")[0]}
+    return found
 
 
 def list_rows(ledger, rows) -> list[tuple[object, str]]:
@@ -161,7 +199,14 @@ class LedgerListView(FilteredListMixin, View):
         after, before = request.GET.get("after"), request.GET.get("before")
         cursor = bool(after or before)
         # A number alone jumps (OFFSET, within the counted rows); with a cursor it only names the page shown.
-        page = keyset_page(qs, sort, after=after, before=before, size=size, offset=0 if cursor else (number - 1) * size)
+        page = keyset_page(
+            qs.only(*list_fields(self.ledger)),
+            sort,
+            after=after,
+            before=before,
+            size=size,
+            offset=0 if cursor else (number - 1) * size,
+        )
         last = last_page(page.count, size)
         if not cursor and number > last and not page.count_capped:
             number = last
@@ -209,6 +254,18 @@ class LedgerExportView(FilteredListMixin, View):
         )
 
 
+@functools.cache
+def _history_manager_class(manager_class, queryset_class):
+    return manager_class.from_queryset(queryset_class)
+
+
+def history_of(obj):
+    """`obj.history`, without building its manager class anew on every access as simple-history's descriptor does
+    (Python's `inspect` over the queryset's methods: a good part of a detail page's time)."""
+    descriptor = inspect.getattr_static(type(obj), obj._meta.simple_history_manager_attribute)
+    return _history_manager_class(descriptor.manager_class, descriptor.queryset_class)(descriptor.model, obj)
+
+
 def history_change(field, old, new) -> tuple[str, object, object]:
     """One changed field of the change log as a clerk reads it: choice labels, 是/否, local times, not codes."""
 
@@ -244,7 +301,7 @@ class LedgerDetailView(LedgerViewMixin, View):
                 value = reveal_button(request, self.ledger, obj, f.name, value)
             fields.append((f.verbose_name, value))
         history = []
-        records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:30])
+        records = list(history_of(obj).select_related("history_user").order_by("-history_date", "-history_id")[:30])
         for record, previous in zip(records, records[1:] + [None]):
             changes = []
             if previous is not None:

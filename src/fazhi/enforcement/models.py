@@ -212,6 +212,9 @@ class Matter(LedgerModel):
     class Meta:
         verbose_name = verbose_name_plural = "执法事项（权责清单）"
 
+    # What __str__ reads: a list page of another ledger loads only these of a related row (core.views.list_fields).
+    label_fields = ("name", "code")
+
     def __str__(self):
         return f"{self.name}（{self.code}）"
 

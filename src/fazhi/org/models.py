@@ -130,6 +130,9 @@ class Unit(models.Model):
             )
         ]
 
+    # What __str__ reads: a list page of another ledger loads only these of a related row (core.views.list_fields).
+    label_fields = ("name",)
+
     def __str__(self):
         return self.name
 

@@ -50,6 +50,9 @@ class ServiceItem(LedgerModel):
         verbose_name = verbose_name_plural = "政务服务事项"
         indexes = [models.Index(fields=["unit", "item_type"])]
 
+    # What __str__ reads: a list page of another ledger loads only these of a related row (core.views.list_fields).
+    label_fields = ("name", "code")
+
     def __str__(self):
         return f"{self.name}（{self.code}）"
 
@@ -131,6 +134,9 @@ class Application(LedgerModel):
                 name="application_open_due",
             ),
         ]
+
+    # What __str__ reads: a list page of another ledger loads only these of a related row (core.views.list_fields).
+    label_fields = ("number",)
 
     def __str__(self):
         return self.number

@@ -17,6 +17,7 @@ import threading
 import time
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.conf import settings
 from django.db import connections, router
@@ -121,7 +122,7 @@ def history_versions(models) -> dict:
     quote = connection.ops.quote_name
     columns = []
     for model in models:
-        table = quote(model.history.model._meta.db_table)
+        table = quote(_history_table(model))
         columns += [
             f"(SELECT MAX({quote('history_id')}) FROM {table})",
             f"(SELECT MAX({quote('history_date')}) FROM {table})",
@@ -130,6 +131,11 @@ def history_versions(models) -> dict:
         cursor.execute("SELECT " + ", ".join(columns))
         row = cursor.fetchone()
     return {model: (row[2 * i], str(row[2 * i + 1])) for i, model in enumerate(models)}
+
+
+@cache
+def _history_table(model) -> str:
+    return model.history.model._meta.db_table  # `model.history` builds a manager class on every access
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from fazhi.core.cells import esc
-from fazhi.core.current import current_unit, session_year, year_choices
+from fazhi.core.current import current_unit, scope_units, session_year, year_choices
 from fazhi.core.ledgers import AREA_NAMES, AREAS, registry
 from fazhi.org.scope import scope_of
 
@@ -79,14 +79,16 @@ def _side_menu_html(prefix: str, active_area, ledger_slug, page, on_area_page: b
 INDENT = "\u3000"  # a full-width space per level below the top of the user's scope
 
 
-def unit_options(user, current) -> str:
+def unit_options(request, current) -> str:
     """The unit switcher's options (base.html): the units in the user's scope, indented by depth below the top one,
     the chosen one selected."""
-    from fazhi.org.models import Unit
+    return _unit_options(tuple(scope_units(request)), current.pk if current else None)
 
-    units = list(Unit.objects.visible_to(user).values_list("id", "name", "depth", "valid_to"))
+
+@lru_cache(maxsize=512)
+def _unit_options(units: tuple, current_id) -> str:
+    # Kept per process, keyed by the units themselves (read for each page): never out of date.
     top = min((depth for _, _, depth, _ in units), default=0)
-    current_id = current.pk if current else None
     options = []
     for pk, name, depth, valid_to in units:
         selected = " selected" if pk == current_id else ""
@@ -115,7 +117,7 @@ def navigation(request):
         "active_area": area,
         "active_area_name": AREA_NAMES.get(area, ""),
         "side_menu_html": side_menu_html(request, area, ledger),
-        "unit_options": unit_options(user, current),
+        "unit_options": unit_options(request, current),
         "current_unit": current,
         "scope_label": scope_label,
         "session_year": session_year(request),
