@@ -7,7 +7,8 @@ serves; scale 1 = 1,000,000 applications), built once and reused. The pages only
 session each (deleted at the end) and set the demo users' last_login.
 
 Settings as in production (FAZHI_ENV=production, DEBUG off, a random secret, the HTTPS redirect on: requests
-are sent as https), so Django's cached template loader is in force (its class is printed). Through Django's
+are sent as https), so Django's cached template loader is in force (its class is printed), and the process first
+imports fazhi.wsgi as a gunicorn worker does (which freezes the loaded objects for the GC). Through Django's
 test Client, in this process, logged in (force_login) as the demo users fzb (依法治市办, whole city),
 county_admin (a county), clerk (one department) and leader (read-only, a county), round robin, it requests
 each page kind of bench/load.py's mix:
