@@ -1,6 +1,7 @@
 """The whole app under load: gunicorn on the demo city, many logged-in users at once.
 
     python bench/load.py [--scale S] [--db sqlite|postgres] [--clients 50] [--duration 60] [--baseline-duration 20]
+                         [--replica] [--servers 1|2]
 
 Server: gunicorn (`fazhi.wsgi:application`, sync workers, 2 × cores + 1 by default) on 127.0.0.1, with the
 production settings (FAZHI_ENV=production, DEBUG off, a random secret, persistent database connections via
@@ -29,14 +30,28 @@ the form posts); anything else, a timeout or a dropped connection is an error. A
 must hold exactly the 办件 the clients were told were created, accepted and decided, and django-axes no
 failed login. Latency is measured from send to the last byte of the body.
 
+--servers 2: instead of one gunicorn, scripts/two-servers.sh: two gunicorns (--workers split between them) behind
+nginx on loopback, which sets X-Forwarded-Proto as the TLS proxy would; the clients talk to nginx only.
+--replica (PostgreSQL): the servers get FAZHI_REPLICA_URL, a streaming hot standby of the copy: the one in
+FAZHI_REPLICA_URL if set (its database name is replaced by the copy's), else scripts/pg-replica.sh's standby of
+the local server, started when not running and left running for the next run (`scripts/pg-replica.sh stop`).
+The copy is made before the run and the run starts when the standby has replayed it. Every 0.5 s during the
+mix the replica's lag is sampled: pg_stat_replication.replay_lag on the primary (the time from a commit's WAL
+being written to its being replayed) and the WAL bytes between the primary's current position and the
+standby's replay position; and how many transactions the copy's database ran on each server.
+At --scale 10 (10,000,000 applications, bench/_common.py) the copy is a file copy of a few GB, and so is its
+replay on the standby: minutes, untimed.
+
 Baseline, same run, same server, same clients: GET /healthz (one `SELECT 1`) for --baseline-duration
 seconds. Ratios: rps_mix / rps_baseline and p99_mix / p99_baseline.
 
 CPU: the clients share the machine with gunicorn and the database; on a 2-core machine they take a visible
 part of it. For each phase the output splits the machine's busy time into this process (the clients), the
-gunicorn workers, the local PostgreSQL server (all its databases) and other processes (anything else that
-ran, e.g. someone's test suite), and prints the load average before and after: figures taken while other
-processes hold the CPU are lower than the machine can do.
+gunicorn masters and workers, nginx, the PostgreSQL primary and the replica (each server's postmaster and every
+process under it, all its databases: found from a backend's parent, so only a server on this machine is
+counted) and other processes (anything else that ran, e.g. someone's test suite), and prints the load average
+before and after: figures taken while other processes hold the CPU are lower than the machine can do. CPU per
+request: the CPU seconds of gunicorn, nginx and the databases in the phase over the requests answered in it.
 """
 
 from __future__ import annotations
@@ -53,9 +68,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from _common import DATA_DIR, ROOT, _safe_url, _with_db, parse_args, result, say, setup
 
@@ -91,7 +108,19 @@ def extra_options(parser) -> None:
         "--workers",
         type=int,
         default=2 * (os.cpu_count() or 1) + 1,
-        help="gunicorn sync workers (default 2 × cores + 1)",
+        help="gunicorn sync workers in all (default 2 × cores + 1; with --servers 2, half each, rounded up)",
+    )
+    parser.add_argument(
+        "--servers",
+        type=int,
+        choices=[1, 2],
+        default=1,
+        help="1: one gunicorn (default); 2: two behind nginx (scripts/two-servers.sh)",
+    )
+    parser.add_argument(
+        "--replica",
+        action="store_true",
+        help="serve the opted-in reads from a streaming replica and sample its lag (PostgreSQL only)",
     )
 
 
@@ -322,9 +351,11 @@ class Client:
         writer = self.plan["writer"]
         if self.pending:
             step, pk = self.pending.pop(0)
-            data = {"csrfmiddlewaretoken": self.cookies.get("csrftoken", ""), "on": writer["today"]}
-            if step == "decide":
-                data["outcome"] = "approved"
+            data = {"csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+            if step == "accept":  # the step forms of fazhi.services.actions
+                data["accepted_on"] = writer["today"]
+            else:
+                data.update(decided_on=writer["today"], outcome="approved")
             detail = f"/ledgers/applications/{pk}/"
             _, _, problem = await self.request(
                 step, "POST", f"{detail}do/{step}/", expect=302, data=data, location=detail
@@ -390,34 +421,23 @@ def machine_cpu() -> tuple[float, float]:
     return (sum(fields) - idle) / tick, sum(fields) / tick
 
 
-def process_cpu(pids) -> float:
+def _stat(pid) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (field 3 on), or None when it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def process_cpu(pids, exited_children=False) -> float:
+    """CPU seconds of the processes; with `exited_children`, also what their exited children left them."""
     tick, total = os.sysconf("SC_CLK_TCK"), 0.0
     for pid in pids:
-        try:
-            parts = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(parts[11]) + int(parts[12])) / tick
-        except (OSError, IndexError, ValueError):
-            pass
-    return total
-
-
-def postgres_cpu() -> float:
-    """CPU seconds of the local PostgreSQL server: its live processes, plus what its exited children (parallel
-    workers) left in the postmaster's cutime/cstime. Every database of that server counts."""
-    tick, rows = os.sysconf("SC_CLK_TCK"), {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            text = (entry / "stat").read_text()
-        except OSError:
-            continue
-        comm, rest = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
-        if comm == "postgres":
-            rows[int(entry.name)] = (int(rest[1]), *(int(x) for x in rest[11:15]))
-    total = 0
-    for _pid, (ppid, utime, stime, cutime, cstime) in rows.items():
-        total += utime + stime + (cutime + cstime if ppid not in rows else 0)
+        fields = _stat(pid)
+        if fields:
+            total += int(fields[11]) + int(fields[12])
+            if exited_children:
+                total += int(fields[13]) + int(fields[14])
     return total / tick
 
 
@@ -428,41 +448,182 @@ def children_of(pid) -> list[int]:
         return []
 
 
-class CpuMeter:
-    """Who used the machine during a phase: clients, gunicorn, PostgreSQL, and everything else."""
+def tree_cpu(roots) -> float:
+    """CPU seconds of each root process, of the children it has, and of those it had (a postmaster's exited
+    backends and parallel workers, a gunicorn master's recycled workers)."""
+    roots = [pid for pid in roots if pid]
+    return process_cpu(roots, exited_children=True) + process_cpu([c for r in roots for c in children_of(r)])
 
-    def __init__(self, server_pid, vendor):
-        self.server_pid, self.vendor = server_pid, vendor
+
+def postmaster_of(url) -> int | None:
+    """The pid of the postmaster serving `url`, when it runs on this machine: a backend's parent."""
+    import psycopg
+
+    try:
+        with psycopg.connect(_with_db(url, "postgres"), autocommit=True) as conn:
+            backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+            fields = _stat(backend)
+            parent = int(fields[1]) if fields else None
+        if parent and "postgres" in Path(f"/proc/{parent}/comm").read_text():
+            return parent
+    except (OSError, psycopg.Error):
+        pass
+    return None
+
+
+def pid_file(path: Path) -> int | None:
+    try:
+        return int(path.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class CpuMeter:
+    """Who used the machine during a phase: the clients (this process), and each of `groups` ({name: a function
+    giving the group's CPU seconds so far}); the rest of the machine's busy time is other processes."""
+
+    def __init__(self, groups: dict):
+        self.groups = groups
 
     def snapshot(self):
         busy, total = machine_cpu()
-        own = sum(os.times()[:2])
-        pids = [self.server_pid, *children_of(self.server_pid)]
-        database = postgres_cpu() if self.vendor == "postgresql" else 0.0  # SQLite runs inside gunicorn
-        return time.perf_counter(), busy, total, own, process_cpu(pids), database
+        return (
+            time.perf_counter(),
+            busy,
+            total,
+            sum(os.times()[:2]),
+            {name: measure() for name, measure in self.groups.items()},
+        )
 
     @staticmethod
     def delta(a, b, ncpu):
         capacity = (b[0] - a[0]) * ncpu
-        out = {"machine_busy": (b[1] - a[1]) / capacity}
-        for name, i in (("client", 3), ("server", 4), ("database", 5)):
-            out[f"{name}_cpu_s"], out[f"{name}_share"] = b[i] - a[i], (b[i] - a[i]) / capacity
+        out = {"machine_busy": (b[1] - a[1]) / capacity, "client_cpu_s": b[3] - a[3]}
+        out["client_share"] = out["client_cpu_s"] / capacity
+        for name in a[4]:
+            out[f"{name}_cpu_s"] = b[4][name] - a[4][name]
+            out[f"{name}_share"] = out[f"{name}_cpu_s"] / capacity
         out["other_share"] = max(
-            0.0, out["machine_busy"] - out["client_share"] - out["server_share"] - out["database_share"]
+            0.0, out["machine_busy"] - out["client_share"] - sum(out[f"{name}_share"] for name in a[4])
         )
         return out
+
+
+# -- the replica ---------------------------------------------------------------------------------------------
+
+
+def replica_url(info) -> str:
+    """The standby's URL (any database name): FAZHI_REPLICA_URL, else scripts/pg-replica.sh's, started if need be."""
+    given = os.environ.get("FAZHI_REPLICA_URL")
+    if given:
+        return given
+    if not info["own"]:
+        raise SystemExit("--replica on a DATABASE_URL of your own: set FAZHI_REPLICA_URL to its streaming replica")
+    say("starting (or reusing) the streaming replica of scripts/pg-replica.sh …")
+    done = subprocess.run(["bash", str(ROOT / "scripts" / "pg-replica.sh"), "start"], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"scripts/pg-replica.sh failed:\n{done.stderr}")
+    return [line for line in done.stdout.splitlines() if line.strip()][-1].strip()
+
+
+def wait_for_replay(primary_url, standby_url, seconds=1800) -> float:
+    """Wait until the standby has replayed everything the primary has written so far; the seconds it took."""
+    import psycopg
+
+    start = time.perf_counter()
+    with psycopg.connect(_with_db(primary_url, "postgres"), autocommit=True) as primary:
+        target = primary.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
+    with psycopg.connect(_with_db(standby_url, "postgres"), autocommit=True) as standby:
+        while True:
+            done = standby.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [target]).fetchone()[0]
+            if done:
+                return time.perf_counter() - start
+            if time.perf_counter() - start > seconds:
+                raise SystemExit(f"the replica has not replayed the copy after {seconds} s")
+            time.sleep(0.5)
+
+
+def transactions(url, database) -> int | None:
+    """Transactions (committed and rolled back) of `database` on the server at `url` so far."""
+    import psycopg
+
+    with psycopg.connect(_with_db(url, "postgres"), autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s", [database]
+        ).fetchone()
+    return row[0] if row else 0
+
+
+class LagSampler(threading.Thread):
+    """Samples the standby's lag every `every` seconds while running: (replay_lag s or None, WAL bytes behind)."""
+
+    def __init__(self, primary_url, standby_url, every=0.5):
+        super().__init__(daemon=True)
+        self.primary_url, self.standby_url = _with_db(primary_url, "postgres"), _with_db(standby_url, "postgres")
+        self.every, self.samples, self.recording, self.halt = every, [], False, threading.Event()
+        self.error = None
+
+    def run(self):
+        import psycopg
+
+        try:
+            with (
+                psycopg.connect(self.primary_url, autocommit=True) as primary,
+                psycopg.connect(self.standby_url, autocommit=True) as standby,
+            ):
+                while not self.halt.is_set():
+                    position, lag = primary.execute(
+                        "SELECT pg_current_wal_lsn(), "
+                        "(SELECT extract(epoch FROM max(replay_lag)) FROM pg_stat_replication)"
+                    ).fetchone()
+                    replayed = standby.execute("SELECT pg_last_wal_replay_lsn()").fetchone()[0]
+                    behind = primary.execute("SELECT pg_wal_lsn_diff(%s, %s)", [position, replayed]).fetchone()[0]
+                    if self.recording:
+                        self.samples.append((None if lag is None else float(lag), max(0, int(behind))))
+                    self.halt.wait(self.every)
+        except psycopg.Error as error:
+            self.error = error
+
+    def summary(self) -> dict:
+        lags = sorted(lag for lag, _ in self.samples if lag is not None)
+        behind = sorted(b for _, b in self.samples)
+
+        def q(values, p):
+            return values[min(len(values) - 1, round(p * (len(values) - 1)))] if values else None
+
+        return {
+            "samples": len(self.samples),
+            "replay_lag_p50_s": q(lags, 0.5),
+            "replay_lag_p95_s": q(lags, 0.95),
+            "replay_lag_max_s": lags[-1] if lags else None,
+            "wal_behind_p95_bytes": q(behind, 0.95),
+            "wal_behind_max_bytes": behind[-1] if behind else None,
+        }
 
 
 # -- the run ---------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def free_port(consecutive: int = 1) -> int:
+    """A free port on loopback, and the `consecutive` - 1 after it free too."""
+    for _ in range(100):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port + consecutive > 65535:
+            continue
+        try:
+            for extra in range(1, consecutive):
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", port + extra))
+        except OSError:
+            continue
+        return port
+    raise SystemExit("no free ports on loopback")
 
 
-def start_gunicorn(database_url, port, workers, log_path):
+def server_env(database_url, standby_url) -> dict:
+    """The servers' environment: production settings, a random secret, persistent connections."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -476,33 +637,111 @@ def start_gunicorn(database_url, port, workers, log_path):
         "PYTHONPATH": str(ROOT / "src"),
     }
     env.pop("FAZHI_SSL_REDIRECT", None)
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    command = [
-        str(gunicorn) if gunicorn.exists() else "gunicorn",
-        "fazhi.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "sync",
-        "--backlog",
-        "2048",
-        "--timeout",
-        "30",
-        "--error-logfile",
-        str(log_path),
-        "--log-level",
-        "warning",
-    ]
-    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env.pop("FAZHI_REPLICA_URL", None)
+    if standby_url:
+        env["FAZHI_REPLICA_URL"] = standby_url
+    return env
+
+
+class OneServer:
+    """One gunicorn, started here."""
+
+    def __init__(self, env, workers):
+        self.port, self.log_path = free_port(), DATA_DIR / f"load-gunicorn-{os.getpid()}.log"
+        self.base = f"http://127.0.0.1:{self.port}"
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        command = [
+            str(gunicorn) if gunicorn.exists() else "gunicorn",
+            "fazhi.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--backlog",
+            "2048",
+            "--timeout",
+            "30",
+            "--error-logfile",
+            str(self.log_path),
+            "--log-level",
+            "warning",
+        ]
+        self.process = subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        self.description = f"gunicorn: {workers} sync workers on 127.0.0.1:{self.port}"
+
+    def check(self):
+        if self.process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {self.process.returncode} before answering")
+
+    def groups(self) -> dict:
+        return {"server": lambda: tree_cpu([self.process.pid])}
+
+    def logs(self) -> list[Path]:
+        return [self.log_path]
+
+    def clean(self):
+        self.log_path.unlink(missing_ok=True)
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+class TwoServers:
+    """scripts/two-servers.sh: two gunicorns behind nginx, on three free ports; the clients talk to nginx."""
+
+    def __init__(self, env, workers):
+        self.port = free_port(consecutive=3)
+        self.dir = DATA_DIR / f"load-servers-{os.getpid()}"
+        self.env = {
+            **env,
+            "FAZHI_SERVERS_PORT": str(self.port),
+            "FAZHI_SERVERS_DIR": str(self.dir),
+            "FAZHI_SERVER_WORKERS": str(workers),
+            "FAZHI_FORWARDED_PROTO": "https",  # as the TLS proxy in front of nginx would say
+        }
+        self.script = ROOT / "scripts" / "two-servers.sh"
+        done = subprocess.run(["bash", str(self.script), "start"], env=self.env, capture_output=True, text=True)
+        if done.returncode != 0:
+            self.stop()
+            raise SystemExit(f"scripts/two-servers.sh failed:\n{done.stdout}\n{done.stderr}")
+        self.base = [line for line in done.stdout.splitlines() if line.strip()][-1].strip()
+        self.description = (
+            f"two gunicorns × {workers} sync workers (127.0.0.1:{self.port + 1}, :{self.port + 2}) behind nginx on "
+            f"{self.base} (scripts/two-servers.sh)"
+        )
+
+    def check(self):
+        pass
+
+    def groups(self) -> dict:
+        masters = [self.dir / "server-1.pid", self.dir / "server-2.pid"]
+        return {
+            "server": lambda: tree_cpu([pid_file(p) for p in masters]),
+            "balancer": lambda: tree_cpu([pid_file(self.dir / "nginx.pid")]),
+        }
+
+    def logs(self) -> list[Path]:
+        return [self.dir / "server-1.log", self.dir / "server-2.log", self.dir / "nginx-error.log"]
+
+    def clean(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def stop(self):
+        subprocess.run(["bash", str(self.script), "stop"], env=self.env, capture_output=True, text=True)
 
 
 async def wait_until_up(session, base, server, seconds=60):
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {server.returncode} before answering")
+        server.check()
         try:
             async with session.get(base + "/healthz") as response:
                 if response.status == 200:
@@ -510,7 +749,7 @@ async def wait_until_up(session, base, server, seconds=60):
         except OSError:
             pass
         await asyncio.sleep(0.3)
-    raise SystemExit("gunicorn did not answer /healthz in time")
+    raise SystemExit("the server did not answer /healthz in time")
 
 
 def summarize(stats: Stats, seconds: float) -> dict:
@@ -561,10 +800,10 @@ def print_table(title, table):
         )
 
 
-async def drive(args, base, server, plan, tag, vendor):
+async def drive(args, server, plan, tag, meter, sampler):
     import aiohttp
 
-    ncpu = os.cpu_count() or 1
+    ncpu, base = os.cpu_count() or 1, server.base
     connector = aiohttp.TCPConnector(limit=args.clients + 5, force_close=True)  # gunicorn sync workers close anyway
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
     async with aiohttp.ClientSession(
@@ -581,7 +820,7 @@ async def drive(args, base, server, plan, tag, vendor):
         per_role = ", ".join(f"{r}×{sum(c.username == r for c in clients)}" for r in ROLES)
         say(f"{len(clients)} clients logged in ({per_role})")
 
-        meter, figures = CpuMeter(server.pid, vendor), {}
+        figures = {}
 
         async def mix(client, until):
             await client.run(until, MIX)
@@ -603,9 +842,13 @@ async def drive(args, base, server, plan, tag, vendor):
         for client in clients:
             client.stats = mix_stats
         figures["load_before_mix"] = os.getloadavg()[0]
+        if sampler:
+            sampler.recording = True
         mix_stats.recording, a = True, meter.snapshot()
         await phase(clients, args.duration, mix)
         b, mix_stats.recording = meter.snapshot(), False
+        if sampler:
+            sampler.recording = False
         figures["load_after_mix"] = os.getloadavg()[0]
         mixed = summarize(mix_stats, args.duration)  # requests begun in the window, over the window
         mix_cpu = CpuMeter.delta(a, b, ncpu)
@@ -636,18 +879,44 @@ def verify_writes(tag, expected) -> list[str]:
     return problems, counts
 
 
+# The parts of the machine a phase's CPU is split into: (key in CpuMeter.delta, label).
+CPU_GROUPS = (
+    ("server", "gunicorn"),
+    ("balancer", "nginx"),
+    ("database", "PostgreSQL primary"),
+    ("replica", "PostgreSQL replica"),
+)
+
+
 def main() -> None:
     args = parse_args(__doc__.splitlines()[0], extra=extra_options)
     try:
         import aiohttp  # noqa: F401
     except ImportError as err:
         raise SystemExit("bench/load.py needs aiohttp: pip install -e '.[bench]'") from err
+    if args.replica and args.db != "postgres":
+        raise SystemExit("--replica needs --db postgres")
     load_start = os.getloadavg()
+    given_replica = os.environ.pop("FAZHI_REPLICA_URL", None)  # this process reads the primary only
     info = setup(args, "load", dataset="demo_city")
+    primary_url = os.environ["DATABASE_URL"]
+    standby = None
+    if args.replica:
+        if given_replica:
+            os.environ["FAZHI_REPLICA_URL"] = given_replica
+        standby = replica_url(info)  # before the copy: a new standby's base backup need not hold it
+        os.environ.pop("FAZHI_REPLICA_URL", None)
+    copy_start = time.perf_counter()
     database_url, drop = clone_database(info)
-    say(f"serving a copy: {_safe_url(database_url)}")
-    server = None
+    say(f"serving a copy: {_safe_url(database_url)} (made in {time.perf_counter() - copy_start:.0f} s)")
+    server = sampler = standby_url = None
+    copy_name = urlsplit(database_url).path.lstrip("/")
+    finished = False
     try:
+        if standby:
+            standby_url = _with_db(standby, copy_name)
+            waited = wait_for_replay(primary_url, standby_url)
+            say(f"replica: {_safe_url(standby_url)}, the copy replayed in {waited:.0f} s")
         rng = random.Random(args.seed)
         plan = prepare(rng)
         for username, p in plan.items():
@@ -658,25 +927,44 @@ def main() -> None:
         from django.db import connection
 
         connection.close()  # the server's connections only, during the run
-        port, log_path = free_port(), DATA_DIR / f"load-gunicorn-{os.getpid()}.log"
-        server = start_gunicorn(database_url, port, args.workers, log_path)
+        env = server_env(database_url, standby_url)
+        two = args.servers == 2
+        server = TwoServers(env, max(1, -(-args.workers // 2))) if two else OneServer(env, args.workers)
+        groups = server.groups()
+        if info["vendor"] == "postgresql":  # SQLite runs inside gunicorn
+            primary_pid = postmaster_of(primary_url)
+            groups["database"] = lambda: tree_cpu([primary_pid])
+            if standby_url:
+                replica_pid = postmaster_of(standby_url)
+                groups["replica"] = lambda: tree_cpu([replica_pid])
+        if standby_url:
+            sampler = LagSampler(primary_url, standby_url)
+            sampler.start()
+            xacts_before = transactions(primary_url, copy_name), transactions(standby_url, copy_name)
         say(
-            f"gunicorn: {args.workers} sync workers on 127.0.0.1:{port}; {args.clients} clients; "
-            f"{os.cpu_count()} CPU cores shared by clients, server and database; load average before: "
-            f"{' '.join(f'{x:.2f}' for x in load_start)}"
+            f"{server.description}; {args.clients} clients; {os.cpu_count()} CPU cores shared by clients, "
+            f"servers and databases; load average before: {' '.join(f'{x:.2f}' for x in load_start)}"
         )
         tag = f"{os.getpid()}"
         stats, baseline, baseline_cpu, mix_stats, mixed, mix_cpu, done, expected, figures = asyncio.run(
-            drive(args, f"http://127.0.0.1:{port}", server, plan, tag, info["vendor"])
+            drive(args, server, plan, tag, CpuMeter(groups), sampler)
         )
+        finished = True
     finally:
+        if sampler is not None:
+            sampler.halt.set()
+            sampler.join(timeout=10)
         if server is not None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-    server_log = log_path.read_text(errors="replace") if log_path.exists() else ""
+            server.stop()
+        if not finished:
+            drop()
+    if standby_url:
+        time.sleep(1)  # the servers' backends have exited: their counts are in the statistics
+        xacts_after = transactions(primary_url, copy_name), transactions(standby_url, copy_name)
+        # the whole run (logins, warm-up, baseline, mix): how many of the copy's transactions each server ran
+        figures["primary_xacts"] = xacts_after[0] - xacts_before[0]
+        figures["replica_xacts"] = xacts_after[1] - xacts_before[1]
+    server_log = "\n".join(path.read_text(errors="replace") for path in server.logs() if path.exists())
     try:
         problems, counts = verify_writes(tag, expected)
     finally:
@@ -684,11 +972,32 @@ def main() -> None:
 
     print_table(f"baseline: GET /healthz, {args.clients} clients, {args.baseline_duration:g} s", baseline)
     print_table(f"mix: {args.clients} clients, {args.duration:g} s", mixed)
-    for name, cpu in (("baseline", baseline_cpu), ("mix", mix_cpu)):
+    shown = [(key, label) for key, label in CPU_GROUPS if f"{key}_share" in mix_cpu]
+    for name, cpu, table in (("baseline", baseline_cpu, baseline), ("mix", mix_cpu, mixed)):
+        parts = " + ".join(f"{label} {cpu[f'{key}_share']:.0%}" for key, label in shown)
+        answered = table["all"]["n"] if "all" in table else 0
+        per_request = " + ".join(f"{label} {cpu[f'{key}_cpu_s'] / max(answered, 1) * 1000:.1f}" for key, label in shown)
         say(
             f"CPU during {name} (share of {os.cpu_count()} cores): machine {cpu['machine_busy']:.0%} busy = "
-            f"clients (this process) {cpu['client_share']:.0%} + gunicorn {cpu['server_share']:.0%} + "
-            f"PostgreSQL server {cpu['database_share']:.0%} + other processes {cpu['other_share']:.0%}"
+            f"clients (this process) {cpu['client_share']:.0%} + {parts} + other processes {cpu['other_share']:.0%}"
+            f"\n  CPU per request (ms): {per_request} = "
+            f"{sum(cpu[f'{key}_cpu_s'] for key, _ in shown) / max(answered, 1) * 1000:.1f}"
+        )
+    lag = None
+    if sampler is not None:
+        lag = sampler.summary()
+        if sampler.error:
+            say(f"replica lag sampling stopped: {sampler.error}")
+
+        def ms(v):
+            return "—" if v is None else f"{v * 1000:.0f} ms"
+
+        say(
+            f"replica lag during the mix ({lag['samples']} samples, every 0.5 s): replay_lag p50 "
+            f"{ms(lag['replay_lag_p50_s'])}, p95 {ms(lag['replay_lag_p95_s'])}, max {ms(lag['replay_lag_max_s'])}; "
+            f"WAL not yet replayed p95 {lag['wal_behind_p95_bytes'] or 0:,} bytes, max "
+            f"{lag['wal_behind_max_bytes'] or 0:,} bytes; transactions of the copy's database over the whole run: "
+            f"primary {figures.get('primary_xacts', 0):,}, replica {figures.get('replica_xacts', 0):,}"
         )
     say(
         f"writes confirmed to clients in the timed mix: {done}; this run's 办件 in the database by status "
@@ -698,15 +1007,17 @@ def main() -> None:
     if examples:
         say("errors (first ones):\n  " + "\n  ".join(examples))
     tracebacks = [
-        line for line in server_log.splitlines() if "Traceback" in line or "WORKER TIMEOUT" in line or "Error" in line
+        line
+        for line in server_log.splitlines()
+        if any(mark in line for mark in ("Traceback", "WORKER TIMEOUT", "Error", "[error]", "[crit]", "[alert]"))
     ]
     if tracebacks:
         say(
-            f"gunicorn error log {log_path} ({len(tracebacks)} lines of errors), first ones:\n  "
-            + "\n  ".join(tracebacks[:10])
+            f"server error logs {', '.join(str(p) for p in server.logs())} ({len(tracebacks)} lines of errors), "
+            "first ones:\n  " + "\n  ".join(tracebacks[:10])
         )
     else:
-        log_path.unlink(missing_ok=True)
+        server.clean()
     for problem in problems:
         say(f"write check: {problem}")
 
@@ -716,6 +1027,8 @@ def main() -> None:
         "db": info["vendor"],
         "scale": args.scale,
         "seed": args.seed,
+        "servers": args.servers,
+        "replica": args.replica,
         "clients": args.clients,
         "duration_s": args.duration,
         "baseline_duration_s": args.baseline_duration,
@@ -744,11 +1057,14 @@ def main() -> None:
                 f"{kind}_errors": row["errors"],
             }
         )
+    names = {"server": "server", "balancer": "balancer", "database": "db", "replica": "replica"}
+    for key, _ in shown:
+        figures_out[f"{names[key]}_cpu_share"] = mix_cpu[f"{key}_share"]
+        figures_out[f"{names[key]}_cpu_ms_per_request"] = mix_cpu[f"{key}_cpu_s"] / all_mix["n"] * 1000
+        figures_out[f"baseline_{names[key]}_cpu_ms_per_request"] = baseline_cpu[f"{key}_cpu_s"] / all_base["n"] * 1000
     figures_out.update(
         {
             "client_cpu_share": mix_cpu["client_share"],
-            "server_cpu_share": mix_cpu["server_share"],
-            "db_cpu_share": mix_cpu["database_share"],
             "other_cpu_share": mix_cpu["other_share"],
             "machine_busy": mix_cpu["machine_busy"],
             "baseline_other_cpu_share": baseline_cpu["other_share"],
@@ -756,6 +1072,8 @@ def main() -> None:
             **figures,
         }
     )
+    if lag:
+        figures_out.update({k: v for k, v in lag.items() if v is not None})
     if info["build_s"] is not None:
         figures_out["build_s"] = info["build_s"]
     say("")
