@@ -1,4 +1,4 @@
-"""The per-day application totals stay equal to a count over the applications table, whatever path writes it."""
+"""The per-day 办件, 好差评 and card totals stay equal to a count over their tables, whatever path writes them."""
 
 import datetime as dt
 
@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from fazhi.core.bulk import insert_with_history
 from fazhi.services import daily, rules
-from fazhi.services.choices import ApplicantType, Channel, Outcome
-from fazhi.services.models import Application, ApplicationDay
+from fazhi.services.choices import ApplicantType, Channel, Outcome, RatingChannel
+from fazhi.services.models import Application, ApplicationDay, Rating, RatingDay, SupervisionCard, SupervisionCardDay
 
 from .factories import make_application, make_item, valid_id
 
@@ -168,3 +168,117 @@ def test_triggers_are_put_back_and_the_totals_rebuilt(items):
     Application.objects.filter(number="R1").update(accepted_on=dt.date(2025, 6, 5))
     assert kept_totals() == counted_from_applications()
     assert daily.ensure_triggers() is False
+
+
+def counted_from_ratings() -> dict:
+    """{(unit, day): (rated, good, bad, bad rectified)} straight from the live ratings."""
+    rows = (
+        Rating.objects.values_list("unit_id", "rated_on")
+        .order_by()
+        .annotate(
+            n=Count("pk"),
+            good=Count("pk", filter=Q(stars__gte=3)),
+            bad=Count("pk", filter=Q(stars__lte=2)),
+            rectified=Count("pk", filter=Q(stars__lte=2, rectified_on__isnull=False)),
+        )
+    )
+    return {(unit_id, day): tuple(rest) for unit_id, day, *rest in rows}
+
+
+def kept_rating_totals() -> dict:
+    rows = RatingDay.objects.values_list("unit_id", "day", "rated", "good", "bad", "bad_rectified")
+    return {(unit_id, day): tuple(rest) for unit_id, day, *rest in rows if any(rest)}
+
+
+def counted_from_cards() -> dict:
+    rows = (
+        SupervisionCard.objects.values_list("unit_id", "issued_on")
+        .order_by()
+        .annotate(yellow=Count("pk", filter=Q(colour="yellow")), red=Count("pk", filter=Q(colour="red")))
+    )
+    return {(unit_id, day): (yellow, red) for unit_id, day, yellow, red in rows}
+
+
+def kept_card_totals() -> dict:
+    rows = SupervisionCardDay.objects.values_list("unit_id", "day", "yellow", "red")
+    return {(unit_id, day): (yellow, red) for unit_id, day, yellow, red in rows if yellow or red}
+
+
+def test_rating_and_card_totals_follow_every_write(items, tree):
+    town_item, county_item = items
+    apps = []
+    for n in range(6):
+        app = make_application(town_item if n % 2 else county_item, number=f"R{n}", received=dt.date(2025, 5, 5))
+        rules.accept(app, dt.date(2025, 5, 5))
+        rules.decide(app, dt.date(2025, 5, 6), Outcome.APPROVED)
+        apps.append(app)
+    ratings = [
+        Rating.objects.create(
+            unit=app.unit,
+            application=app,
+            stars=[5, 4, 3, 2, 1, 5][n],
+            channel=RatingChannel.ONLINE,
+            rated_on=dt.date(2025, 5, 7 + n % 2),
+        )
+        for n, app in enumerate(apps)
+    ]
+    assert kept_rating_totals() == counted_from_ratings()
+    assert sum(day.bad for day in RatingDay.objects.all()) == 2
+
+    rules.rectify(ratings[3], dt.date(2025, 5, 9))  # the step
+    assert kept_rating_totals() == counted_from_ratings()
+    assert sum(day.bad_rectified for day in RatingDay.objects.all()) == 1
+    Rating.objects.filter(pk=ratings[0].pk).update(stars=1, rated_on=dt.date(2025, 5, 20))  # bypassing save()
+    ratings[4].soft_delete(None, "录入重复")
+    assert kept_rating_totals() == counted_from_ratings()
+    ratings[4].restore(None)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM services_rating WHERE id = %s", [ratings[5].pk])
+    assert kept_rating_totals() == counted_from_ratings()
+
+    due = dt.date(2025, 5, 6)
+    card = {"application": apps[0], "unit": apps[0].unit, "due_on": due}
+    SupervisionCard.objects.create(colour="yellow", issued_on=dt.date(2025, 5, 6), **card)
+    red = SupervisionCard.objects.create(colour="red", issued_on=dt.date(2025, 5, 7), **card)
+    SupervisionCard.objects.bulk_create(
+        SupervisionCard(
+            application=app, unit=app.unit, colour="red", issued_on=dt.date(2025, 5, 7), due_on=card["due_on"]
+        )
+        for app in apps[1:4]
+    )
+    assert kept_card_totals() == counted_from_cards()
+    SupervisionCard.objects.filter(pk=red.pk).update(unit=tree["town"], issued_on=dt.date(2025, 6, 1))
+    SupervisionCard.objects.filter(application=apps[1]).delete()
+    assert kept_card_totals() == counted_from_cards()
+
+
+def test_rating_and_card_metrics_come_from_the_totals(items, tree):
+    from fazhi.metrics.registry import Period, unit_metrics
+    from fazhi.services.views import monthly_cards
+
+    item = items[0]
+    for n, stars in enumerate([5, 2, 1]):
+        app = make_application(item, number=f"M{n}", received=dt.date(2025, 4, 1))
+        rules.accept(app, dt.date(2025, 4, 1))
+        rules.decide(app, dt.date(2025, 4, 2), Outcome.APPROVED)
+        rating = Rating.objects.create(
+            unit=app.unit, application=app, stars=stars, channel=RatingChannel.ONLINE, rated_on=dt.date(2025, 4, 3)
+        )
+        if stars == 2:
+            rules.rectify(rating, dt.date(2025, 4, 8))
+        SupervisionCard.objects.create(
+            application=app,
+            unit=app.unit,
+            colour="red" if n else "yellow",
+            issued_on=dt.date(2025, 4 + n, 2),
+            due_on=dt.date(2025, 4, 1),
+        )
+    RatingDay.objects.create(unit=tree["county"], day=dt.date(2025, 4, 3))  # a row of zeros counts nothing
+    values = unit_metrics(Period.year(2025), [item.unit], families=["services"])[item.unit.pk]
+    assert (values["ratings_total"], values["ratings_good"], values["ratings_bad"]) == (3, 1, 2)
+    assert values["bad_ratings_rectified"] == 1
+    assert (values["supervision_yellow_cards"], values["supervision_red_cards"]) == (1, 2)
+    [(unit, months, yellow, red)] = monthly_cards(SupervisionCardDay.objects.all(), 2025)
+    assert unit == item.unit and (yellow, red) == (1, 2)
+    assert months[3:6] == [[1, 0], [0, 1], [0, 1]]
+    assert monthly_cards(SupervisionCardDay.objects.all(), 2024) == []

@@ -20,5 +20,7 @@ class ServicesConfig(AppConfig):
         from . import daily
 
         post_migrate.connect(_ensure_daily_triggers, sender=self, dispatch_uid="services.daily_triggers")
-        # A year of applications detached or attached again (PostgreSQL) leaves or rejoins the daily totals.
-        partitions.register_derived(daily.SOURCE, daily.count_rows)
+        # A year of applications or ratings detached or attached again (PostgreSQL) leaves or rejoins the daily
+        # totals (the cards' table is not partitioned).
+        for totals in daily.ALL:
+            partitions.register_derived(totals.source, totals.count_rows)

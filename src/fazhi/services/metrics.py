@@ -1,8 +1,8 @@
 """政务服务 metrics as database aggregates: one grouped query per table, conditional counts within it.
 
-Applications are counted from their per-day totals (fazhi.services.daily), at most units × days rows rather
-than a city's million 办件. Counting unit_id (never null) rather than id lets PostgreSQL answer the other
-tables from their covering indexes alone.
+Applications, ratings and cards are counted from their per-day totals (fazhi.services.daily), at most
+units × days rows rather than a province's ten million 办件, two million ratings and a million cards. Counting
+unit_id (never null) rather than id lets PostgreSQL answer the service items from a covering index alone.
 """
 
 from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Sum
@@ -10,7 +10,7 @@ from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, Sum
 from fazhi.metrics.registry import Period, by_unit, registry
 
 from .choices import ItemType, OnlineDepth
-from .models import ApplicationDay, Rating, ServiceItem, SupervisionCard
+from .models import ApplicationDay, RatingDay, ServiceItem, SupervisionCardDay
 
 
 @registry.provides(
@@ -75,14 +75,14 @@ def application_metrics(period: Period):
 @registry.provides("ratings_total", "ratings_good", "ratings_bad", "bad_ratings_rectified")
 def rating_metrics(period: Period):
     rows = (
-        Rating.objects.filter(rated_on__range=(period.start, period.end))
+        RatingDay.objects.filter(day__range=(period.start, period.end))
         .values("unit_id")
         .order_by()
         .annotate(
-            ratings_total=Count("unit"),
-            ratings_good=Count("unit", filter=Q(stars__gte=3)),
-            ratings_bad=Count("unit", filter=Q(stars__lte=2)),
-            bad_ratings_rectified=Count("unit", filter=Q(stars__lte=2, rectified_on__isnull=False)),
+            ratings_total=Sum("rated"),
+            ratings_good=Sum("good"),
+            ratings_bad=Sum("bad"),
+            bad_ratings_rectified=Sum("bad_rectified"),
         )
     )
     return by_unit(rows, rating_metrics.codes)
@@ -91,12 +91,9 @@ def rating_metrics(period: Period):
 @registry.provides("supervision_yellow_cards", "supervision_red_cards")
 def supervision_card_metrics(period: Period):
     rows = (
-        SupervisionCard.objects.filter(issued_on__range=(period.start, period.end))
+        SupervisionCardDay.objects.filter(day__range=(period.start, period.end))
         .values("unit_id")
         .order_by()
-        .annotate(
-            supervision_yellow_cards=Count("unit", filter=Q(colour=SupervisionCard.Colour.YELLOW)),
-            supervision_red_cards=Count("unit", filter=Q(colour=SupervisionCard.Colour.RED)),
-        )
+        .annotate(supervision_yellow_cards=Sum("yellow"), supervision_red_cards=Sum("red"))
     )
     return by_unit(rows, supervision_card_metrics.codes)

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.db.models.functions import ExtractMonth
 from django.shortcuts import render
 
@@ -10,7 +10,7 @@ from fazhi.metrics.registry import Period, unit_metrics
 from fazhi.metrics.views import year_notes
 from fazhi.org.models import Unit
 
-from .models import ApplicationDay, SupervisionCard
+from .models import ApplicationDay, SupervisionCardDay
 
 
 def monthly(days, year):
@@ -23,19 +23,21 @@ def monthly(days, year):
     return accepted, decided
 
 
-def monthly_cards(cards, year):
-    """电子监察 per unit and month: [(unit, [(yellow, red) × 12], yellow total, red total)], most red first."""
+def monthly_cards(days, year):
+    """电子监察 per unit and month, from the per-day card totals: [(unit, [(yellow, red) × 12], yellow total, red
+    total)] of the units that were issued any, most red first."""
     rows = (
-        cards.filter(issued_on__year=year)
-        .annotate(month=ExtractMonth("issued_on"))
-        .values("unit_id", "month", "colour")
+        days.filter(day__year=year)
+        .annotate(month=ExtractMonth("day"))
+        .values("unit_id", "month")
         .order_by()
-        .annotate(n=Count("id"))
+        .annotate(yellow=Sum("yellow"), red=Sum("red"))
     )
     table: dict[int, list[list[int]]] = {}
     for row in rows:
-        months = table.setdefault(row["unit_id"], [[0, 0] for _ in range(12)])
-        months[row["month"] - 1][0 if row["colour"] == SupervisionCard.Colour.YELLOW else 1] += row["n"]
+        if row["yellow"] or row["red"]:  # a day whose cards all went keeps a row of zeros
+            months = table.setdefault(row["unit_id"], [[0, 0] for _ in range(12)])
+            months[row["month"] - 1] = [row["yellow"], row["red"]]
     units = Unit.objects.in_bulk(table)
     result = [
         (units[unit_id], months, sum(m[0] for m in months), sum(m[1] for m in months))
@@ -59,7 +61,7 @@ def figures(request):
         ]
         received, completed = monthly(ApplicationDay.objects.visible_to(request.user, within=unit), year)
         chart = {"months": [f"{m}月" for m in range(1, 13)], "received": received, "completed": completed}
-        cards = monthly_cards(SupervisionCard.objects.visible_to(request.user, within=unit), year)
+        cards = monthly_cards(SupervisionCardDay.objects.visible_to(request.user, within=unit), year)
     return render(
         request,
         "services/figures.html",

@@ -6,9 +6,16 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-# Derived tables are left out: restoring the ledgers rebuilds them (the per-day application totals are kept
-# by triggers as the applications are loaded).
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "services.applicationday"]
+# Derived tables are left out: restoring the ledgers rebuilds them (the per-day 办件, 好差评 and card totals are kept
+# by triggers as the rows are loaded).
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "services.applicationday",
+    "services.ratingday",
+    "services.supervisioncardday",
+]
 
 
 class Command(BaseCommand):
