@@ -7,6 +7,7 @@ import itertools
 import pytest
 from django.db import connection, models
 from django.db.models import Q
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -216,3 +217,24 @@ def test_what_a_related_row_shows_is_what_its_label_fields_load(tree):
         with CaptureQueriesContext(connection) as captured:
             label = str(row)
         assert label and not captured.captured_queries, model
+
+
+def test_the_filter_form_kept_rendered_follows_each_scope_and_each_choice(users, tree):
+    """A list's filter form is kept rendered per process (LedgerListView.filter_cells_key): the office's form, with
+    every unit, is never shown to a county, and a chosen unit stays chosen only on the page that chose it."""
+    office, county = Client(), Client()
+    office.force_login(users["office"])
+    county.force_login(users["unit_admin"])
+    url = reverse("ledger:service-items-list")
+
+    def unit_options(client, query=""):
+        page = client.get(url + query).content.decode()
+        return page.split('id="id_unit">')[1].split("</select>")[0]  # the filter's, not the unit switcher's
+
+    assert "另一县人民政府" in unit_options(office)
+    shown = unit_options(county)
+    assert "另一县人民政府" not in shown and "测试县城关镇人民政府" in shown
+    chosen = unit_options(county, f"?unit={tree['town'].pk}")
+    assert f'<option value="{tree["town"].pk}" selected>' in chosen
+    assert " selected" not in unit_options(county).replace('<option value="" selected>', "")
+    assert "另一县人民政府" in unit_options(office, f"?unit={tree['town'].pk}")

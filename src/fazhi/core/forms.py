@@ -278,7 +278,34 @@ def _scoped_choices_of(model):
     def choices(request):
         return scoped_choices(model, request.user)
 
+    choices.model = model
     return choices
+
+
+def filter_cells(form) -> str:
+    """The list's filter controls (core/ledger_list.html's filter form), a cell each with its label and errors."""
+    cells = []
+    for field in form:
+        width = (
+            "col-12 col-md-6 col-xl-3" if getattr(field.field.widget, "widgets", None) else "col-6 col-md-3 col-xl-2"
+        )
+        errors = "".join(f'<div class="text-danger">{esc(error)}</div>' for error in field.errors)
+        label = f'<label class="form-label mb-1" for="{esc(field.id_for_label)}">{esc(field.label)}</label>'
+        cells.append(
+            f'\n    <div class="{width} filter-cell">\n      {label}{esc(str(field))}\n      {errors}\n    </div>\n    '
+        )
+    return mark_safe("".join(cells))
+
+
+def choices_are_units(filterset_class) -> bool:
+    """Every choice a ledger's filters offer is either code (a field's choices, 是/否) or a unit of the user's scope
+    (`current.scope_units`): the filter form then follows from the request's parameters and those units alone."""
+    for flt in filterset_class.base_filters.values():
+        queryset = getattr(flt, "queryset", None)
+        model = getattr(queryset, "model", None)
+        if queryset is not None and (model is None or model._meta.label != "org.Unit"):
+            return False
+    return True
 
 
 def _make_filterset_class(ledger):

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
+import threading
+from collections import OrderedDict
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -18,7 +20,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_str
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -29,9 +31,9 @@ from fazhi.privacy.masking import is_masked_field, may_see_personal, personal_fi
 from fazhi.privacy.models import Reveal
 
 from . import cells
-from .current import current_unit
+from .current import current_unit, scope_units
 from .excel import display_value, export_response, field_value
-from .forms import ledger_filterset_class, ledger_form_class
+from .forms import choices_are_units, filter_cells, ledger_filterset_class, ledger_form_class
 from .models import ImportJob
 from .pagination import PAGE_SIZES, keyset_page, last_page, page_number, page_size, page_window
 from .provisional import deadline_fields, marked
@@ -76,13 +78,22 @@ class FilteredListMixin(LedgerViewMixin):
             qs = qs.deleted()
         filterset = ledger_filterset_class(self.ledger)(self.request.GET or None, queryset=qs, request=self.request)
         qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
+        return filterset, self.searched(qs)
+
+    def searched(self, qs):
         term = self.request.GET.get("q", "").strip()
         if term and self.ledger.search_fields:
             query = Q()
             for name in self.ledger.search_fields:
                 query |= Q(**{f"{name}__icontains": term})
             qs = qs.filter(query)
-        return filterset, qs
+        return qs
+
+
+PAGE_PARAMETERS = frozenset({"after", "before", "page"})  # where a page is in the list, not what it lists
+FILTER_CELLS_KEPT = 1024  # filter forms kept rendered per process, the oldest dropped first
+_filter_cells: OrderedDict = OrderedDict()
+_filter_cells_lock = threading.Lock()
 
 
 def list_cells(ledger, rows) -> list[tuple[object, list[cells.Cell]]]:
@@ -189,6 +200,45 @@ def numbered_links(number: int, last: int, capped: bool) -> list[int | None]:
 class LedgerListView(FilteredListMixin, View):
     template_name = "core/ledger_list.html"
 
+    def filtered(self):
+        if self.filter_cells_kept() is not None and not self.filter_parameters():
+            # Nothing to filter by (the list itself, or another page of it), and the filter form is kept rendered.
+            qs = self.get_queryset()
+            return None, self.searched(qs.deleted() if self.include_deleted else qs)
+        return super().filtered()
+
+    def filter_parameters(self) -> list[str]:
+        """The request's parameters that a filter reads (a date range's as `<name>_min`, `<name>_max`)."""
+        names = ledger_filterset_class(self.ledger).base_filters
+        return [key for key in self.request.GET if key in names or key.rpartition("_")[0] in names]
+
+    @functools.cached_property
+    def filter_cells_key(self):
+        """What the filter form's HTML follows from, when that is all (`forms.choices_are_units`): the ledger, the
+        parameters (not the page's place), the units of the user's scope and the language of the messages."""
+        if not choices_are_units(ledger_filterset_class(self.ledger)):
+            return None
+        params = tuple(sorted((k, tuple(v)) for k, v in self.request.GET.lists() if k not in PAGE_PARAMETERS))
+        units = tuple(scope_units(self.request))
+        return (self.ledger.slug, bool(self.request.GET), params, units, translation.get_language())
+
+    def filter_cells_kept(self):
+        key = self.filter_cells_key
+        return _filter_cells.get(key) if key is not None else None
+
+    def filter_cells(self, filterset):
+        """The filter form's cells (forms.filter_cells), kept per process by `filter_cells_key`."""
+        kept = self.filter_cells_kept()
+        if kept is not None:
+            return kept
+        cells_html = filter_cells(filterset.form)
+        if self.filter_cells_key is not None:
+            with _filter_cells_lock:
+                _filter_cells[self.filter_cells_key] = cells_html
+                while len(_filter_cells) > FILTER_CELLS_KEPT:
+                    _filter_cells.popitem(last=False)
+        return cells_html
+
     def get(self, request):
         filterset, qs = self.filtered()
         sort = request.GET.get("sort", self.ledger.default_sort)
@@ -218,6 +268,7 @@ class LedgerListView(FilteredListMixin, View):
             self.template_name,
             self.base_context(
                 filterset=filterset,
+                filter_cells=self.filter_cells(filterset),
                 page=page,
                 rows=list_rows(self.ledger, page.rows),
                 sort=sort,
