@@ -177,6 +177,22 @@ def clone_database(info) -> tuple[str, object]:
 # -- what the clients request --------------------------------------------------------------------------
 
 
+def sample_ids(rows, rng: random.Random) -> list[int]:
+    """DETAIL_SAMPLE ids of `rows` at random: all of them drawn from when they are few, else the first id at or
+    after a random point of their id range (a province's 10,000,000 ids are not read into memory)."""
+    from django.db.models import Max, Min
+
+    if rows.count() <= 20 * DETAIL_SAMPLE:
+        ids = list(rows.order_by("pk").values_list("pk", flat=True))
+        return rng.sample(ids, min(len(ids), DETAIL_SAMPLE))
+    bounds = rows.aggregate(low=Min("pk"), high=Max("pk"))
+    found = set()
+    while len(found) < DETAIL_SAMPLE:
+        point = rng.randint(bounds["low"], bounds["high"])
+        found.add(rows.filter(pk__gte=point).order_by("pk").values_list("pk", flat=True).first())
+    return sorted(found)
+
+
 def prepare(rng: random.Random) -> dict:
     """Per demo user: URLs in its scope, record ids to open, an item to file 办件 under, an API token."""
     from django.utils import timezone
@@ -192,8 +208,7 @@ def prepare(rng: random.Random) -> dict:
         user = User.objects.get(username=username)
         details = []
         for model, slug in ((Application, "applications"), (Case, "cases"), (Rating, "ratings")):
-            ids = list(model.objects.visible_to(user).order_by("pk").values_list("pk", flat=True))
-            details += [f"/ledgers/{slug}/{pk}/" for pk in rng.sample(ids, min(len(ids), DETAIL_SAMPLE))]
+            details += [f"/ledgers/{slug}/{pk}/" for pk in sample_ids(model.objects.visible_to(user), rng)]
         units = list(Unit.objects.visible_to(user).values_list("pk", flat=True))
         filters = [
             "?status=accepted",
