@@ -120,6 +120,15 @@ class Application(LedgerModel):
                 name="application_status_received",
             ),
             models.Index(fields=["received_on", "id"]),
+            # A unit's (or a subtree's) list filtered by the list's filters (status, channel, on time, overdue): its
+            # bounded count from the index alone, where the received-on order would read every row of the unit
+            # (0.5 s for a county's channel filter at --scale 10; 0.03 s with it).
+            models.Index(
+                fields=["unit", "status", "channel"],
+                include=["on_time", "due_on"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="application_unit_filters",
+            ),
             # Covers the 政务服务 metric query: one index-only pass per unit, no table lookups.
             models.Index(
                 fields=["unit", "accepted_on", "decided_on", "on_time"],
