@@ -5,16 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0003_user_password_policy'),
-        ('services', '0013_rating_and_card_days'),
+        ("org", "0003_user_password_policy"),
+        ("services", "0013_rating_and_card_days"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['unit', 'status', 'channel'], include=('on_time', 'due_on'), name='application_unit_filters'),
+            model_name="application",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["unit", "status", "channel"],
+                include=("on_time", "due_on"),
+                name="application_unit_filters",
+            ),
         ),
     ]
