@@ -20,15 +20,15 @@ def current_unit(request):
     return unit
 
 
-def scope_units(request) -> list[tuple[int, str, int, object]]:
-    """(id, name, depth, valid_to) of every unit in the user's scope, in tree order: read once per request for the
+def scope_units(request) -> list[tuple[int, str, int, object, str]]:
+    """(id, name, depth, valid_to, path) of every unit in the user's scope, in tree order: read once per request for the
     pages' unit switcher and unit filters (a unit's name is what its options show, `Unit.__str__`)."""
     units = getattr(request, "_fazhi_scope_units", None)
     if units is None:
         units = list(
             apps.get_model("org", "Unit")
             .objects.visible_to(request.user)
-            .values_list("id", "name", "depth", "valid_to")
+            .values_list("id", "name", "depth", "valid_to", "path")
         )
         request._fazhi_scope_units = units
     return units

@@ -12,6 +12,7 @@ import base64
 import json
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import Q
 
 COUNT_LIMIT = 10_000
@@ -46,9 +47,60 @@ def bounded_count(qs, limit: int = COUNT_LIMIT) -> tuple[int, bool]:
     return min(count, limit), count > limit
 
 
+def ordered_slice(qs, order: list[str], start: int, stop: int, parts: tuple[str, list] | None = None) -> list:
+    """`list(qs.order_by(*order)[start:stop])`; with `parts` = (lookup, values) that split the rows (every row
+    has one of the values), read as the merge of each part's first `stop` rows.
+
+    A county's list is its units' rows in date order: one query reads the date index and skips the other units'
+    rows (30-150 ms a page at --scale 10, more the deeper the page), or sorts all the county's rows; a query per
+    unit reads only the rows it shows from the (unit, date) index. The parts' first rows are merged in SQL (one
+    statement), then the rows shown are loaded by id."""
+    if parts is None:
+        return list(qs.order_by(*order)[start:stop])
+    lookup, values = parts
+    connection = connections[qs.db]
+    quote = connection.ops.quote_name
+    fields = [
+        qs.model._meta.pk if name.lstrip("-") == "pk" else qs.model._meta.get_field(name.lstrip("-")) for name in order
+    ]
+    selects, params = [], []
+    for index, value in enumerate(values):
+        part = qs.filter(**{lookup: value}).order_by(*order).values_list(*(f.attname for f in fields))[:stop]
+        sql, part_params = part.query.sql_with_params()
+        selects.append(f"SELECT * FROM ({sql}) part{index}")
+        params.extend(part_params)
+    columns = [quote(f.column) for f in fields]
+    ordering = ", ".join(f"{c} DESC" if name.startswith("-") else c for c, name in zip(columns, order, strict=True))
+    merged = (
+        f"SELECT {', '.join(columns)} FROM ({' UNION ALL '.join(selects)}) parts ORDER BY {ordering} LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(merged, [*params, stop - start, start])
+        found = cursor.fetchall()
+    if not found:
+        return []
+    sort_field = fields[0]
+    values_shown = [sort_field.to_python(row[0]) for row in found]
+    # The sort values' range as well as the ids: on a table partitioned by that field, only its partitions are read.
+    return list(
+        qs.filter(
+            pk__in=[row[-1] for row in found],
+            **{f"{sort_field.name}__gte": min(values_shown), f"{sort_field.name}__lte": max(values_shown)},
+        ).order_by(*order)
+    )
+
+
 def keyset_page(
-    qs, sort: str, *, after: str | None = None, before: str | None = None, size: int = 50, offset: int = 0
+    qs,
+    sort: str,
+    *,
+    after: str | None = None,
+    before: str | None = None,
+    size: int = 50,
+    offset: int = 0,
+    parts: tuple[str, list] | None = None,
 ) -> Page:
+    """A page of `qs` in `sort` order (then by id); `parts`: see `ordered_slice`."""
     descending = sort.startswith("-")
     name = sort.lstrip("-")
     field = qs.model._meta.get_field(name)
@@ -68,7 +120,7 @@ def keyset_page(
         return bound & (Q(**{f"{name}__{op}": value}) | Q(**{name: value, f"pk__{op}": pk}))
 
     if before:
-        rows = list(qs.filter(beyond(before, False)).order_by(*backward)[: size + 1])
+        rows = ordered_slice(qs.filter(beyond(before, False)), backward, 0, size + 1, parts)
         has_more_before = len(rows) > size
         rows = rows[:size][::-1]
         has_after = True
@@ -76,7 +128,7 @@ def keyset_page(
     else:
         base = qs.filter(beyond(after, True)) if after else qs
         offset = 0 if after else max(0, min(offset, COUNT_LIMIT))
-        rows = list(base.order_by(*forward)[offset : offset + size + 1])
+        rows = ordered_slice(base, forward, offset, offset + size + 1, parts)
         has_after = len(rows) > size
         rows = rows[:size]
         has_before = bool(after) or offset > 0

@@ -26,7 +26,7 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
-from fazhi.org.scope import can_write
+from fazhi.org.scope import can_write, scope_of
 from fazhi.privacy.masking import is_masked_field, may_see_personal, personal_fields
 from fazhi.privacy.models import Reveal
 
@@ -57,7 +57,8 @@ class LedgerViewMixin(LoginRequiredMixin):
     def get_queryset(self):
         model = self.ledger.model
         manager = model.all_objects if self.include_deleted else model.objects
-        qs = manager.visible_to(self.request.user, within=current_unit(self.request))
+        self.within = current_unit(self.request)
+        qs = manager.visible_to(self.request.user, within=self.within)
         return qs.select_related(*self.ledger.select_related)
 
     def get_object(self, pk):
@@ -88,6 +89,30 @@ class FilteredListMixin(LedgerViewMixin):
                 query |= Q(**{f"{name}__icontains": term})
             qs = qs.filter(query)
         return qs
+
+
+LIST_PARTS_MAX = 100  # units a list reads one by one and merges; beyond, one query over the sort field's index
+
+
+@functools.cache
+def _has_unit_sort_index(model, lookup: str, name: str) -> bool:
+    return any([field.lstrip("-") for field in index.fields[:2]] == [lookup, name] for index in model._meta.indexes)
+
+
+def unit_parts(request, qs, within, sort: str) -> tuple[str, list[int]] | None:
+    """The units of the rows a list shows, to read its page unit by unit (pagination.ordered_slice): where the
+    user sees several units' rows, not the whole city's, and the ledger has an index on (unit, sort field)."""
+    name = sort.lstrip("-")
+    lookup = getattr(qs, "unit_lookup", None)
+    if lookup is None or not _has_unit_sort_index(qs.model, lookup, name):
+        return None
+    scope = scope_of(request.user)
+    if scope.everything and within is None:
+        return None
+    # As visible_to narrows: to the chosen unit's subtree, unless it is the user's own unit (and its predecessors).
+    narrow = within is not None and within.pk != scope.own_unit_id
+    ids = [pk for pk, *_, path in scope_units(request) if not narrow or path.startswith(within.path)]
+    return (lookup, ids) if 1 < len(ids) <= LIST_PARTS_MAX else None
 
 
 PAGE_PARAMETERS = frozenset({"after", "before", "page"})  # where a page is in the list, not what it lists
@@ -256,6 +281,7 @@ class LedgerListView(FilteredListMixin, View):
             before=before,
             size=size,
             offset=0 if cursor else (number - 1) * size,
+            parts=unit_parts(request, qs, self.within, sort),
         )
         last = last_page(page.count, size)
         if not cursor and number > last and not page.count_capped:

@@ -88,9 +88,9 @@ def unit_options(request, current) -> str:
 @lru_cache(maxsize=512)
 def _unit_options(units: tuple, current_id) -> str:
     # Kept per process, keyed by the units themselves (read for each page): never out of date.
-    top = min((depth for _, _, depth, _ in units), default=0)
+    top = min((depth for _, _, depth, *_ in units), default=0)
     options = []
-    for pk, name, depth, valid_to in units:
+    for pk, name, depth, valid_to, _ in units:
         selected = " selected" if pk == current_id else ""
         indent = INDENT * (depth - top)
         ended = "（已撤销）" if valid_to else ""
