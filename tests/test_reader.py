@@ -558,6 +558,13 @@ WORDING = [
         "县委常委会、县政府常务会议分别学法6次、8次。",
         {("leadership_law_study_sessions", 6), ("leadership_law_study_sessions", 8)},
     ),
+    ("公布权责清单（主项96个，实施清单215个）。", {("power_list_items", 96)}),  # implementation items: no total
+    ("新增进驻事项56项。", set()),  # a change, not the centre's items at the year's end
+    ("办理不动产登记业务1.2万件。", set()),  # one business, not all applications
+    ("印制发放普法宣传单2000份。", {("law_materials_distributed", 2000)}),
+    ("收集“好差评”评价数据5.6万条。", {("ratings_total", 56000)}),
+    ("压缩办理时限65%。", {("time_limit_compression_rate", 0.65)}),
+    ("自助服务区提供服务事项85项。", set()),  # a part of the catalogue
 ]
 
 
