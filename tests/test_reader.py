@@ -565,6 +565,10 @@ WORDING = [
     ("收集“好差评”评价数据5.6万条。", {("ratings_total", 56000)}),
     ("压缩办理时限65%。", {("time_limit_compression_rate", 0.65)}),
     ("自助服务区提供服务事项85项。", set()),  # a part of the catalogue
+    ("设置“跨省通办”专窗2个，实现跨省通办事项96项。", {("cross_province_items", 96)}),  # windows are no items
+    ("网上办件量达到8.6万件。", set()),  # a part of the applications received
+    ("实现“零跑动”事项达430项，占比81%。", {("zero_visit_rate", 0.81)}),  # a share of the items named before
+    ("政务服务大厅共进驻单位26家。", {("center_units", 26)}),
 ]
 
 
