@@ -569,6 +569,8 @@ WORDING = [
     ("网上办件量达到8.6万件。", set()),  # a part of the applications received
     ("实现“零跑动”事项达430项，占比81%。", {("zero_visit_rate", 0.81)}),  # a share of the items named before
     ("政务服务大厅共进驻单位26家。", {("center_units", 26)}),
+    ("按照依法治县委员会的部署，各部门共开展专题学习60余次。", set()),  # a committee's name names no law
+    ("开展禁毒宣传、执法业务培训等活动4场。", set()),  # activities of several kinds
 ]
 
 
