@@ -571,6 +571,10 @@ WORDING = [
     ("政务服务大厅共进驻单位26家。", {("center_units", 26)}),
     ("按照依法治县委员会的部署，各部门共开展专题学习60余次。", set()),  # a committee's name names no law
     ("开展禁毒宣传、执法业务培训等活动4场。", set()),  # activities of several kinds
+    ("12345热线受理工单2.1万件，按时办结率97%。", {("hotline_tickets", 21000)}),  # not the applications' rate
+    ("推进“高效办成一件事”，上线主题服务18项，办件9000件。", set()),  # one package's applications
+    ("政务服务中心日均接待群众1200人次。", set()),  # no public legal service
+    ("全年共有即办件8万件。", set()),  # a part of the applications, and no items
 ]
 
 
