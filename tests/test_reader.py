@@ -575,6 +575,8 @@ WORDING = [
     ("推进“高效办成一件事”，上线主题服务18项，办件9000件。", set()),  # one package's applications
     ("政务服务中心日均接待群众1200人次。", set()),  # no public legal service
     ("全年共有即办件8万件。", set()),  # a part of the applications, and no items
+    ("开展法律咨询活动28次。", {("law_publicity_events", 28)}),
+    ("组织青少年法治教育活动19场。", {("law_publicity_events", 19)}),
 ]
 
 
