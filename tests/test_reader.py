@@ -577,6 +577,7 @@ WORDING = [
     ("全年共有即办件8万件。", set()),  # a part of the applications, and no items
     ("开展法律咨询活动28次。", {("law_publicity_events", 28)}),
     ("组织青少年法治教育活动19场。", {("law_publicity_events", 19)}),
+    ("组织旁听庭审活动2次，参加人员150人。", set()),  # officials at a hearing: no publicity audience
 ]
 
 
