@@ -578,6 +578,8 @@ WORDING = [
     ("开展法律咨询活动28次。", {("law_publicity_events", 28)}),
     ("组织青少年法治教育活动19场。", {("law_publicity_events", 19)}),
     ("组织旁听庭审活动2次，参加人员150人。", set()),  # officials at a hearing: no publicity audience
+    ("开展重大行政决策后评估3项。", set()),  # evaluated, not made in the year
+    ("法律顾问列席县政府常务会议18次。", set()),  # an adviser attending: no agenda item
 ]
 
 
