@@ -589,6 +589,13 @@ def test_recurring_wording_reads_to_the_catalogue(body, expected):
     assert read == {(m, float(v)) for m, v in expected}
 
 
+def test_a_running_total_since_an_earlier_year_is_the_report_years():
+    (since,) = read_text(TITLE + "自2019年以来，累计培训执法人员5200人次。").facts
+    (earlier,) = read_text(TITLE + "2021年，共培训执法人员900人次。").facts
+    assert (since.metric, since.qualifier, since.year) == ("staff_trained", "cumulative", 2023)
+    assert (earlier.metric, earlier.year) == ("staff_trained", 2021)
+
+
 def test_a_higher_bodys_figure_is_not_the_units_own():
     reading = read_text(TITLE + "省厅发布典型案例6个。")
     assert [f.scope for f in reading.facts] == ["other"]

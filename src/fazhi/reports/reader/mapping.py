@@ -14,6 +14,7 @@ from .outline import path_at, section_at
 from .text import HARD, SOFT
 
 YEAR = re.compile(r"((?:19|20)\d{2})\s?年")
+SINCE_YEAR = re.compile(r"(?:以来|至今|起|开始)")
 RESPECTIVELY = re.compile(r"分别(?:为|是|达到|达|占|有)?")
 LIST_SPLIT = re.compile(r"、|和|及|与")
 
@@ -306,7 +307,9 @@ def fact_year(topic: str, report_year: int | None) -> int | None:
     best_pos, best = -1, None
     if years:
         m = list(YEAR.finditer(topic))[-1]
-        best_pos, best = m.start(), int(m.group(1))
+        # "自2019年以来累计…": the span runs to the report's year, whose figure it is
+        since = SINCE_YEAR.match(topic, m.end()) and report_year is not None
+        best_pos, best = m.start(), report_year if since else int(m.group(1))
     if report_year is not None:
         for word, offset in relative.items():
             pos = topic.rfind(word)
