@@ -278,52 +278,48 @@ class Rating(LedgerModel):
             raise ValidationError({"unit": "评价所属单位必须与办件的办理单位一致"})
 
 
-class ApplicationDay(models.Model):
-    """Per unit and day: live applications accepted, decided and decided on time that day.
-
-    Derived data, kept by database triggers in the same transaction as every write to the applications table
-    (see fazhi.services.daily); nothing in the application writes it, and backups leave it out.
-    """
+class DayTotals(models.Model):
+    """A ledger's counts per unit and day. Derived data, kept by database triggers in the same transaction as every
+    write to the ledger's table (fazhi.services.daily); nothing in the application writes it, and backups leave it
+    out."""
 
     unit = models.ForeignKey("org.Unit", models.CASCADE, related_name="+", verbose_name="单位")
     day = models.DateField("日期")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.unit_id} {self.day}"
+
+
+class ApplicationDay(DayTotals):
+    """Per unit and day: live applications accepted, decided and decided on time that day."""
+
     accepted = models.IntegerField("受理件数", default=0)
     decided = models.IntegerField("办结件数", default=0)
     decided_on_time = models.IntegerField("按时办结件数", default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "办件日汇总"
         constraints = [models.UniqueConstraint(fields=["unit", "day"], name="application_day_unique")]
         indexes = [models.Index(fields=["day", "unit"], name="application_day_day")]
 
-    def __str__(self):
-        return f"{self.unit_id} {self.day}"
 
+class RatingDay(DayTotals):
+    """Per unit and day of rating: live ratings, good ones (3 stars or more), bad ones (1–2) and bad ones rectified."""
 
-class RatingDay(models.Model):
-    """Per unit and day of rating: live ratings, good ones (3 stars or more), bad ones (1–2) and bad ones rectified.
-
-    Derived data, kept by database triggers like the applications' (fazhi.services.daily); backups leave it out.
-    """
-
-    unit = models.ForeignKey("org.Unit", models.CASCADE, related_name="+", verbose_name="单位")
-    day = models.DateField("日期")
     rated = models.IntegerField("评价数", default=0)
     good = models.IntegerField("好评数", default=0)
     bad = models.IntegerField("差评数", default=0)
     bad_rectified = models.IntegerField("已整改差评数", default=0)
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = verbose_name_plural = "好差评日汇总"
         constraints = [models.UniqueConstraint(fields=["unit", "day"], name="rating_day_unique")]
         indexes = [models.Index(fields=["day", "unit"], name="rating_day_day")]
-
-    def __str__(self):
-        return f"{self.unit_id} {self.day}"
 
 
 class SupervisionCard(models.Model):
@@ -352,21 +348,13 @@ class SupervisionCard(models.Model):
         return f"{self.get_colour_display()} {self.application_id} {self.issued_on}"
 
 
-class SupervisionCardDay(models.Model):
-    """Per unit and day of issue: the yellow and red cards issued. Derived data, kept by database triggers
-    (fazhi.services.daily); backups leave it out."""
+class SupervisionCardDay(DayTotals):
+    """Per unit and day of issue: the yellow and red cards issued."""
 
-    unit = models.ForeignKey("org.Unit", models.CASCADE, related_name="+", verbose_name="单位")
-    day = models.DateField("日期")
     yellow = models.IntegerField("黄牌数", default=0)
     red = models.IntegerField("红牌数", default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "电子监察红黄牌日汇总"
         constraints = [models.UniqueConstraint(fields=["unit", "day"], name="supervision_cardday_unique")]
         indexes = [models.Index(fields=["day", "unit"], name="supervision_cardday_day")]
-
-    def __str__(self):
-        return f"{self.unit_id} {self.day}"
