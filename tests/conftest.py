@@ -25,10 +25,13 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _fresh_todo_memo():
-    """Each test starts with the empty memo of to-do counts a fresh process has (fazhi.todo.items.Memo)."""
+    """Each test starts with the empty memo of to-do counts a fresh process has (fazhi.todo.items.Memo), and none of
+    the unit tree kept for scopes (fazhi.org.scope.kept)."""
+    from fazhi.org.scope import clear_kept
     from fazhi.todo.items import clear_memo
 
     clear_memo()
+    clear_kept()
 
 
 @pytest.fixture

@@ -8,11 +8,18 @@ rows as their own (a clerk the predecessors' own rows, a subtree role the predec
 predecessors' in turn.
 """
 
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
+from django.core.signals import request_finished, request_started
 from django.db import models
+from simple_history.signals import post_create_historical_record
+
+from .history import history_versions, memo_seconds
 
 WHOLE_TREE_ROLES = frozenset({"sysadmin", "office"})
 SUBTREE_ROLES = frozenset({"unit_admin", "leader"})
@@ -56,14 +63,82 @@ def scope_of(user) -> Scope:
             everything=False,
             root_path=user.unit.path,
             own_unit_id=None,
-            inherited_paths=inherited_subtrees(user.unit.path),
+            inherited_paths=kept(("subtrees", user.unit.path), lambda: inherited_subtrees(user.unit.path)),
         )
     else:
-        scope = Scope(
-            everything=False, root_path=None, own_unit_id=user.unit_id, inherited_ids=inherited_units(user.unit_id)
-        )
+        inherited = kept(("units", user.unit_id), lambda: inherited_units(user.unit_id))
+        scope = Scope(everything=False, root_path=None, own_unit_id=user.unit_id, inherited_ids=inherited)
     user._fazhi_scope = (key, scope)
     return scope
+
+
+# -- what a process keeps of the unit tree ----------------------------------------------------------------------
+
+KEPT_ENTRIES = 1024  # results kept per process, the least recently used dropped first
+_kept: OrderedDict = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def clear_kept() -> None:
+    with _kept_lock:
+        _kept.clear()
+
+
+_request = threading.local()  # this thread's request: whether one is being served, and the tree's version it read
+
+
+def _request_started(**kwargs) -> None:
+    _request.active, _request.version = True, None
+
+
+def _request_finished(**kwargs) -> None:
+    _request.active, _request.version = False, None
+
+
+def _tree_changed(sender, instance=None, **kwargs) -> None:
+    if instance is not None and instance._meta.label in ("org.Unit", "org.UnitChange"):
+        _request.version = None  # a unit or a 机构改革 written in this request: read the version again
+
+
+request_started.connect(_request_started, dispatch_uid="fazhi.org.scope.request_started")
+request_finished.connect(_request_finished, dispatch_uid="fazhi.org.scope.request_finished")
+post_create_historical_record.connect(_tree_changed, dispatch_uid="fazhi.org.scope.tree_changed")
+
+
+def tree_version() -> tuple | None:
+    """The newest history record of the units and of their 机构改革 (fazhi.org.history), read once per request and
+    again after the request wrote one; None outside a request (a job, a command): nothing is kept for those."""
+    if not getattr(_request, "active", False):
+        return None
+    if _request.version is None:
+        unit_model, change_model = apps.get_model("org", "Unit"), apps.get_model("org", "UnitChange")
+        versions = history_versions([])
+        _request.version = (versions[unit_model], versions[change_model])
+    return _request.version
+
+
+def kept(key: tuple, compute):
+    """`compute()`, read from the unit tree (a scope's inherited units, a subtree's unit ids), kept per process while
+    the tree's history has no newer record (`tree_version`) and for at most `memo_seconds()`; 0: read every time.
+    A new unit, a move or a 机构改革 writes history, so the next read sees the tree afresh."""
+    seconds = memo_seconds()
+    version = tree_version() if seconds > 0 else None
+    if version is None:
+        return compute()
+    full_key = (key, version)
+    now = time.monotonic()
+    with _kept_lock:
+        found = _kept.get(full_key)
+        if found is not None and found[0] > now:
+            _kept.move_to_end(full_key)
+            return found[1]
+    value = compute()
+    with _kept_lock:
+        _kept[full_key] = (now + seconds, value)
+        _kept.move_to_end(full_key)
+        while len(_kept) > KEPT_ENTRIES:
+            _kept.popitem(last=False)
+    return value
 
 
 def _succession():
@@ -128,7 +203,11 @@ class ScopedQuerySet(models.QuerySet):
         unit_model = apps.get_model("org", "Unit")
         q = models.Q()
         for path in root_paths:
-            ids = list(unit_model.objects.filter(path__startswith=path).values_list("pk", flat=True))
+
+            def subtree(path=path):
+                return tuple(unit_model.objects.filter(path__startswith=path).values_list("pk", flat=True))
+
+            ids = list(kept(("subtree", path), subtree))
             q |= models.Q(**{f"{self.unit_lookup}__in": ids})
         return q
 

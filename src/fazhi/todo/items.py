@@ -17,10 +17,8 @@ import threading
 import time
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
-from functools import cache
 
 from django.conf import settings
-from django.db import connections, router
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +26,7 @@ from django.utils import timezone
 from fazhi.core.duties import Duty
 from fazhi.core.ledgers import Ledger, registry
 from fazhi.law.calendar import WorkCalendar, default_calendar
+from fazhi.org.history import history_versions, memo_seconds
 from fazhi.org.scope import scope_of
 
 OVERDUE, TODAY, SOON = "overdue", "today", "soon"
@@ -102,40 +101,9 @@ _memo: OrderedDict = OrderedDict()
 _memo_lock = threading.Lock()
 
 
-def memo_seconds() -> float:
-    return float(getattr(settings, "FAZHI_TODO_MEMO_SECONDS", 0) or 0)
-
-
 def clear_memo() -> None:
     with _memo_lock:
         _memo.clear()
-
-
-def history_versions(models) -> dict:
-    """{model: (newest history id, newest history time)} of each model's history, and of the unit tree's (units and
-    their 机构改革), in one statement of index look-ups. The time as well as the id: an id given back by a rolled
-    back insert (SQLite) may be given again, to a later record."""
-    from fazhi.org.models import Unit, UnitChange
-
-    models = [*dict.fromkeys([*models, Unit, UnitChange])]
-    connection = connections[router.db_for_read(Unit)]
-    quote = connection.ops.quote_name
-    columns = []
-    for model in models:
-        table = quote(_history_table(model))
-        columns += [
-            f"(SELECT MAX({quote('history_id')}) FROM {table})",
-            f"(SELECT MAX({quote('history_date')}) FROM {table})",
-        ]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(columns))
-        row = cursor.fetchone()
-    return {model: (row[2 * i], str(row[2 * i + 1])) for i, model in enumerate(models)}
-
-
-@cache
-def _history_table(model) -> str:
-    return model.history.model._meta.db_table  # `model.history` builds a manager class on every access
 
 
 @dataclass(frozen=True)

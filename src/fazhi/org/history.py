@@ -1,0 +1,46 @@
+"""How a process knows that what it kept is still true: the newest history record of the tables it was read from.
+
+Every change of a ledger row, a unit or a 机构改革 writes a history record (django-simple-history; a 机构改革's
+units through its m2m history), so a process may keep what it read from those tables while their history has no
+newer record, and for at most `memo_seconds()` (a write that bypassed history is seen after that at the latest).
+Used by the to-do memo (fazhi.todo.items.Memo) and the scope's unit tree (fazhi.org.scope).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.conf import settings
+from django.db import connections, router
+
+
+def memo_seconds() -> float:
+    """How long a process may reuse what it kept (settings.FAZHI_TODO_MEMO_SECONDS); 0: never."""
+    return float(getattr(settings, "FAZHI_TODO_MEMO_SECONDS", 0) or 0)
+
+
+def history_versions(models) -> dict:
+    """{model: (newest history id, newest history time)} of each model's history, and of the unit tree's (units and
+    their 机构改革), in one statement of index look-ups. The time as well as the id: an id given back by a rolled
+    back insert (SQLite) may be given again, to a later record."""
+    from fazhi.org.models import Unit, UnitChange
+
+    models = [*dict.fromkeys([*models, Unit, UnitChange])]
+    connection = connections[router.db_for_read(Unit)]
+    quote = connection.ops.quote_name
+    columns = []
+    for model in models:
+        table = quote(history_table(model))
+        columns += [
+            f"(SELECT MAX({quote('history_id')}) FROM {table})",
+            f"(SELECT MAX({quote('history_date')}) FROM {table})",
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns))
+        row = cursor.fetchone()
+    return {model: (row[2 * i], str(row[2 * i + 1])) for i, model in enumerate(models)}
+
+
+@cache
+def history_table(model) -> str:
+    return model.history.model._meta.db_table  # `model.history` builds a manager class on every access
