@@ -7,6 +7,7 @@ import datetime as dt
 import html
 from typing import NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
@@ -178,8 +179,13 @@ def shown(value) -> str:
     """`value` escaped as `{{ value|default_if_none:"" }}` prints it (local time, localized numbers)."""
     if value is None:
         return ""
-    if type(value) is str:
+    kind = type(value)
+    if kind is str:
         return html.escape(value)  # a plain string: neither a time nor a number to localize
+    if kind is SafeString:
+        return value  # a status tag, a marked deadline: HTML already
+    if kind is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)  # as localize prints an int without grouping: its digits
     return esc(localize(timezone.template_localtime(value)))
 
 

@@ -126,6 +126,7 @@ def list_cells(ledger, rows) -> list[tuple[object, list[cells.Cell]]]:
     pending = cells.pending_by_due_field(ledger, rows)
     today = timezone.localdate()
     columns = []  # what a column needs to know about its field, worked out once per page rather than per cell
+    personal = personal_fields(ledger.model)
     for name in ledger.columns:
         field = ledger.model._meta.get_field(name)
         columns.append(
@@ -139,20 +140,23 @@ def list_cells(ledger, rows) -> list[tuple[object, list[cells.Cell]]]:
                 {key: force_str(label, strings_only=True) for key, label in field.flatchoices}
                 if field.choices
                 else None,
+                name in personal,
             )
         )
     tags = {}  # a page shows few statuses, each on many rows
     shown = []
     for obj in rows:
         line = []
-        for field, name, kind, is_status, watched, is_deadline, labels in columns:
+        for field, name, kind, is_status, watched, is_deadline, labels, masked in columns:
             raw = getattr(obj, name)
             if field.is_relation:
                 value = str(raw) if raw is not None else ""
             elif labels is not None:  # as excel.field_value: the choice's label
                 value = labels[raw] if raw in labels else force_str(raw, strings_only=True)
-            else:
+            elif masked or isinstance(raw, (bool, dt.datetime)):
                 value = field_value(field, raw)
+            else:
+                value = raw  # as excel.field_value leaves it: no choice, 是/否, time or personal data
             title = ""
             if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
                 value = value.isoformat()  # 2025-03-03: narrower than 2025年3月3日, and sorts as it reads
