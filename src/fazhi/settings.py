@@ -109,6 +109,8 @@ TEMPLATES = [
                 "fazhi.web.context.navigation",
                 "fazhi.notices.context.unread",
             ],
+            # {% url %} with its results kept per process (fazhi.core.templatetags.kept_url)
+            "builtins": ["fazhi.core.templatetags.kept_url"],
         },
     },
 ]
