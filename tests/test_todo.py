@@ -85,6 +85,14 @@ def test_each_role_sees_its_scope_and_the_office_counts_per_unit(users, tree, to
     assert {i.pk for i in first}.isdisjoint({i.pk for i in second})
 
 
+def test_a_pages_records_are_loaded_with_what_the_table_shows_of_them(users, town_apps, django_assert_num_queries):
+    page = todo.items(users["clerk"], todo.Window.on(dt.date(2025, 6, 11), 3), ledger="applications")
+    with django_assert_num_queries(0):  # the name and the unit's name shown in todo/table.html: loaded
+        shown = [(str(item.record), item.record.unit.name) for item in page]
+    assert shown == [(number, "测试县城关镇人民政府") for number in ("A-LATE", "A-TODAY", "A-SOON")]
+    assert "applicant_id_number" not in page[0].record.__dict__  # the rest of the row is not read
+
+
 def test_the_to_do_page_and_the_dashboard_list_overdue_records(users, town_apps, login, monkeypatch):
     monkeypatch.setattr(todo, "today", lambda: dt.date(2025, 6, 11))
     client = login(users["clerk"])

@@ -332,12 +332,22 @@ def items(
     return page
 
 
+def record_rows(ledger):
+    """Where a page's records come from: what the to-do table shows of a record is its name and its unit's
+    (todo/table.html), so a ledger whose model says what its name reads (`label_fields`) loads only that."""
+    model = ledger.model
+    label_fields = getattr(model, "label_fields", None)
+    if not label_fields or "unit" not in ledger.select_related:
+        return model.objects.select_related(*ledger.select_related)
+    return model.objects.select_related("unit").only(*label_fields, "unit", "unit__name")
+
+
 def _load_records(page: list[Item]) -> None:
     wanted: dict[str, list[Item]] = defaultdict(list)
     for item in page:
         wanted[item.source.ledger.slug].append(item)
     for slug, entries in wanted.items():
         ledger = registry.get(slug)
-        records = ledger.model.objects.select_related(*ledger.select_related).in_bulk([i.pk for i in entries])
+        records = record_rows(ledger).in_bulk([i.pk for i in entries])
         for item in entries:
             item.record = records.get(item.pk)
