@@ -38,6 +38,13 @@ def test_a_scope_read_once_is_reused_by_the_next_pages(tree, users, client):
     assert succession_reads(second.captured_queries) == 0
 
 
+def test_the_dashboard_reads_the_trees_history_once(tree, users, client):
+    client.force_login(users["clerk"])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("web:dashboard")).status_code == 200
+    assert sum("historicalunitchange" in query["sql"].lower() for query in queries.captured_queries) == 1
+
+
 def test_a_new_unit_in_the_subtree_is_listed_at_once(tree, users, client):
     client.force_login(users["unit_admin"])  # the county
     assert "N-1" not in listed(client)

@@ -117,6 +117,14 @@ def tree_version() -> tuple | None:
     return _request.version
 
 
+def note_tree_version(versions: dict) -> None:
+    """The tree's version as read along with other tables' (`history_versions`' answer, which holds the units' and
+    the 机构改革's), so that a request that read it there does not read it again."""
+    if getattr(_request, "active", False) and _request.version is None:
+        unit_model, change_model = apps.get_model("org", "Unit"), apps.get_model("org", "UnitChange")
+        _request.version = (versions[unit_model], versions[change_model])
+
+
 def kept(key: tuple, compute):
     """`compute()`, read from the unit tree (a scope's inherited units, a subtree's unit ids), kept per process while
     the tree's history has no newer record (`tree_version`) and for at most `memo_seconds()`; 0: read every time.

@@ -27,7 +27,7 @@ from fazhi.core.duties import Duty
 from fazhi.core.ledgers import Ledger, registry
 from fazhi.law.calendar import WorkCalendar, default_calendar
 from fazhi.org.history import history_versions, memo_seconds
-from fazhi.org.scope import scope_of
+from fazhi.org.scope import note_tree_version, scope_of
 
 OVERDUE, TODAY, SOON = "overdue", "today", "soon"
 STATE_NAMES = {OVERDUE: "已逾期", TODAY: "今日到期", SOON: "即将到期"}
@@ -123,6 +123,7 @@ class Memo:
         from fazhi.org.models import Unit, UnitChange
 
         versions = history_versions({source.ledger.model for source in sources()})
+        note_tree_version(versions)  # the scope's unit tree (fazhi.org.scope.kept) need not read it again
         org = (versions[Unit], versions[UnitChange])
         return cls(scope_of(user), within_unit.pk if within_unit else None, window, {**versions, "org": org})
 
