@@ -8,10 +8,45 @@ Used by the to-do memo (fazhi.todo.items.Memo) and the scope's unit tree (fazhi.
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from functools import cache
 
 from django.conf import settings
 from django.db import connections, router
+
+
+class Kept:
+    """Values a process keeps for `memo_seconds()`, the least recently used dropped beyond `entries`. Keys hold the
+    versions (`history_versions`) the value was read at, so a newer record is a new key, never a stale entry."""
+
+    def __init__(self, entries: int):
+        self.entries = entries
+        self._values: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, compute):
+        now = time.monotonic()
+        with self._lock:
+            found = self._values.get(key)
+            if found is not None and found[0] > now:
+                self._values.move_to_end(key)
+                return found[1]
+        value = compute()
+        with self._lock:
+            self._values[key] = (now + memo_seconds(), value)
+            self._values.move_to_end(key)
+            while len(self._values) > self.entries:
+                self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+    def __len__(self) -> int:
+        return len(self._values)
 
 
 def memo_seconds() -> float:

@@ -9,8 +9,6 @@ predecessors' in turn.
 """
 
 import threading
-import time
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -19,7 +17,7 @@ from django.core.signals import request_finished, request_started
 from django.db import models
 from simple_history.signals import post_create_historical_record
 
-from .history import history_versions, memo_seconds
+from .history import Kept, history_versions, memo_seconds
 
 WHOLE_TREE_ROLES = frozenset({"sysadmin", "office"})
 SUBTREE_ROLES = frozenset({"unit_admin", "leader"})
@@ -74,14 +72,11 @@ def scope_of(user) -> Scope:
 
 # -- what a process keeps of the unit tree ----------------------------------------------------------------------
 
-KEPT_ENTRIES = 1024  # results kept per process, the least recently used dropped first
-_kept: OrderedDict = OrderedDict()
-_kept_lock = threading.Lock()
+_kept = Kept(entries=1024)  # results kept per process, the least recently used dropped first
 
 
 def clear_kept() -> None:
-    with _kept_lock:
-        _kept.clear()
+    _kept.clear()
 
 
 _request = threading.local()  # this thread's request: whether one is being served, and the tree's version it read
@@ -133,20 +128,7 @@ def kept(key: tuple, compute):
     version = tree_version() if seconds > 0 else None
     if version is None:
         return compute()
-    full_key = (key, version)
-    now = time.monotonic()
-    with _kept_lock:
-        found = _kept.get(full_key)
-        if found is not None and found[0] > now:
-            _kept.move_to_end(full_key)
-            return found[1]
-    value = compute()
-    with _kept_lock:
-        _kept[full_key] = (now + seconds, value)
-        _kept.move_to_end(full_key)
-        while len(_kept) > KEPT_ENTRIES:
-            _kept.popitem(last=False)
-    return value
+    return _kept.get((key, version), compute)
 
 
 def _succession():

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import threading
-import time
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -26,7 +24,7 @@ from django.utils import timezone
 from fazhi.core.duties import Duty
 from fazhi.core.ledgers import Ledger, registry
 from fazhi.law.calendar import WorkCalendar, default_calendar
-from fazhi.org.history import history_versions, memo_seconds
+from fazhi.org.history import Kept, history_versions, memo_seconds
 from fazhi.org.scope import note_tree_version, scope_of
 
 OVERDUE, TODAY, SOON = "overdue", "today", "soon"
@@ -96,14 +94,11 @@ def scoped(source: Source, user, within_unit=None, entered_by=None):
 
 # -- the memo of a page's counts -------------------------------------------------------------------------------
 
-MEMO_ENTRIES = 4096  # (duty, scope, window) entries kept per process, the least recently used dropped first
-_memo: OrderedDict = OrderedDict()
-_memo_lock = threading.Lock()
+_memo = Kept(entries=4096)  # (duty, scope, window) entries kept per process, the least recently used dropped first
 
 
 def clear_memo() -> None:
-    with _memo_lock:
-        _memo.clear()
+    _memo.clear()
 
 
 @dataclass(frozen=True)
@@ -137,19 +132,7 @@ class Memo:
             self.versions[source.ledger.model],
             self.versions["org"],
         )
-        now = time.monotonic()
-        with _memo_lock:
-            found = _memo.get(key)
-            if found is not None and found[0] > now:
-                _memo.move_to_end(key)
-                return found[1]
-        value = compute()
-        with _memo_lock:
-            _memo[key] = (now + memo_seconds(), value)
-            _memo.move_to_end(key)
-            while len(_memo) > MEMO_ENTRIES:
-                _memo.popitem(last=False)
-        return value
+        return _memo.get(key, compute)
 
 
 def _memoized(memo: Memo | None, source: Source, part: tuple, compute):
