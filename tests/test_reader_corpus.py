@@ -291,6 +291,32 @@ def test_eval_command_scores_a_users_own_annotated_report(tmp_path):
     assert "FN missed" in out.getvalue() and out.getvalue().splitlines()[-1].startswith("RESULT f1=0.5")
 
 
+def test_eval_command_compares_only_the_units_own_figures_when_asked(tmp_path):
+    from django.core.management import call_command
+
+    text = (
+        "甲县人民政府关于2024年度法治政府建设情况的报告\n"
+        "一、主要举措和成效\n全年共受理行政复议案件12件，其中县政府作出的8件。2023年，受理行政复议案件9件。\n"
+    )
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    facts = [
+        {"metric": "reconsideration_received", "value": 12, "qualifier": None, "scope": "self", "quote": "q"},
+        {"metric": "reconsideration_received", "value": 8, "qualifier": None, "scope": "sub", "quote": "q"},
+    ]
+    gold = {"file": "a.txt", "region": "甲县", "level": "county", "year": 2024, "facts": facts}
+    (tmp_path / "gold.jsonl").write_text(json.dumps(gold, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    def overall(*options):
+        out = io.StringIO()
+        call_command("reports", "eval", str(tmp_path / "gold.jsonl"), str(tmp_path), "--json", *options, stdout=out)
+        return json.loads(out.getvalue())["overall"]
+
+    every = overall()
+    own = overall("--own-only")
+    assert every["gold"] == 2 and every["predicted"] == 3  # the part and the other year's figure count as well
+    assert (own["tp"], own["predicted"], own["gold"]) == (1, 1, 1)
+
+
 def test_eval_command_refuses_a_split_with_no_report_and_a_missing_file(tmp_path):
     from django.core.management import call_command
     from django.core.management.base import CommandError

@@ -180,8 +180,24 @@ def select(gold_lines: list[dict], split: str | None) -> list[dict]:
     return [g for g in gold_lines if Path(g["file"]).stem in ids]
 
 
-def run(gold_lines: list[dict], paths) -> dict:
-    """Read the reports the gold lines name (found among `paths`, by file name) and score them."""
+def own_facts(gold_lines: list[dict], readings: dict[str, dict]) -> tuple[list[dict], dict[str, dict]]:
+    """Gold and readings with only the unit's own figures of the report's year (scope `self`): the catalogue's
+    rule ("only self figures are compared with a reader's output", metrics.md), where the plain score compares
+    every fact whatever its scope."""
+    gold_lines = [{**g, "facts": [f for f in g["facts"] if f.get("scope", "self") == "self"]} for g in gold_lines]
+    readings = {
+        name: {
+            **r,
+            "facts": [f for f in r["facts"] if f.get("scope") == "self" and f.get("year") in (None, r.get("year"))],
+        }
+        for name, r in readings.items()
+    }
+    return gold_lines, readings
+
+
+def run(gold_lines: list[dict], paths, own_only: bool = False) -> dict:
+    """Read the reports the gold lines name (found among `paths`, by file name) and score them; `own_only`: see
+    `own_facts`."""
     from .core import expand, read_prepared
     from .loaders import file_text
     from .text import sentence_spans
@@ -204,6 +220,8 @@ def run(gold_lines: list[dict], paths) -> dict:
             return ""
 
         sentences[gold["file"]] = sentence_of
+    if own_only:
+        gold_lines, readings = own_facts(gold_lines, readings)
     return evaluate(gold_lines, readings, sentences)
 
 

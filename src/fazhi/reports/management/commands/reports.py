@@ -37,6 +37,11 @@ class Command(BaseCommand):
             choices=["develop", "measure"],
             help="只评估开发语料的一部分（develop：调试用的三分之二；measure：只用于测量的三分之一）",
         )
+        ev.add_argument(
+            "--own-only",
+            action="store_true",
+            help="只比较本单位本年度的数据（范围为“本级合计”的事实；指标目录的比较口径）",
+        )
         ev.add_argument("--json", action="store_true", help="输出完整结果（JSON）")
         ev.add_argument("--no-errors", action="store_true", help="不列出错漏清单")
 
@@ -82,7 +87,7 @@ class Command(BaseCommand):
         if failed:
             raise CommandError(f"{len(failed)} 个文件无法读取")
 
-    def eval(self, gold, files, split=None, json=False, no_errors=False, **_):
+    def eval(self, gold, files, split=None, json=False, no_errors=False, own_only=False, **_):
         import json as jsonlib
 
         from fazhi.reports.reader.evaluate import load_gold, render, run, select
@@ -94,7 +99,7 @@ class Command(BaseCommand):
         if not lines:
             raise CommandError("标注文件中没有可评估的报告" + (f"（--split {split}）" if split else ""))
         try:
-            result = run(lines, files)
+            result = run(lines, files, own_only=own_only)
         except FileNotFoundError as exc:
             raise CommandError(f"标注文件中的报告没有找到：{exc}") from None
         if json:
