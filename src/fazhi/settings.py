@@ -130,6 +130,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # The 办件 filter index (services 0014) carries two columns as INCLUDE on PostgreSQL; SQLite has no INCLUDE and
+    # builds it on its key columns alone, which is all it needs there.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # A streaming replica (PostgreSQL hot standby, see docs/deployment.md): heavy read-only pages read from it, every
 # write and every read of a request that wrote (or of a browser that wrote within the sticky seconds) the primary.
 _REPLICA_URL = os.environ.get("FAZHI_REPLICA_URL", "")
