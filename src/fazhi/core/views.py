@@ -8,8 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
-import threading
-from collections import OrderedDict
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -26,6 +24,7 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
+from fazhi.org.history import Kept
 from fazhi.org.scope import can_write, scope_of
 from fazhi.privacy.masking import is_masked_field, may_see_personal, personal_fields
 from fazhi.privacy.models import Reveal
@@ -116,9 +115,8 @@ def unit_parts(request, qs, within, sort: str) -> tuple[str, list[int]] | None:
 
 
 PAGE_PARAMETERS = frozenset({"after", "before", "page"})  # where a page is in the list, not what it lists
-FILTER_CELLS_KEPT = 1024  # filter forms kept rendered per process, the oldest dropped first
-_filter_cells: OrderedDict = OrderedDict()
-_filter_cells_lock = threading.Lock()
+# Filter forms kept rendered per process, the least recently used dropped first; keyed by all they follow from.
+_filter_cells = Kept(entries=1024, seconds=None)
 
 
 def list_cells(ledger, rows) -> list[tuple[object, list[cells.Cell]]]:
@@ -253,20 +251,13 @@ class LedgerListView(FilteredListMixin, View):
 
     def filter_cells_kept(self):
         key = self.filter_cells_key
-        return _filter_cells.get(key) if key is not None else None
+        return _filter_cells.peek(key) if key is not None else None
 
     def filter_cells(self, filterset):
         """The filter form's cells (forms.filter_cells), kept per process by `filter_cells_key`."""
-        kept = self.filter_cells_kept()
-        if kept is not None:
-            return kept
-        cells_html = filter_cells(filterset.form)
-        if self.filter_cells_key is not None:
-            with _filter_cells_lock:
-                _filter_cells[self.filter_cells_key] = cells_html
-                while len(_filter_cells) > FILTER_CELLS_KEPT:
-                    _filter_cells.popitem(last=False)
-        return cells_html
+        if self.filter_cells_key is None:
+            return filter_cells(filterset.form)
+        return _filter_cells.get(self.filter_cells_key, lambda: filter_cells(filterset.form))
 
     def get(self, request):
         filterset, qs = self.filtered()

@@ -17,25 +17,43 @@ from django.conf import settings
 from django.db import connections, router
 
 
-class Kept:
-    """Values a process keeps for `memo_seconds()`, the least recently used dropped beyond `entries`. Keys hold the
-    versions (`history_versions`) the value was read at, so a newer record is a new key, never a stale entry."""
+def memo_seconds() -> float:
+    """How long a process may reuse what it kept (settings.FAZHI_TODO_MEMO_SECONDS); 0: never."""
+    return float(getattr(settings, "FAZHI_TODO_MEMO_SECONDS", 0) or 0)
 
-    def __init__(self, entries: int):
+
+_MISSING = object()
+
+
+class Kept:
+    """Values a process keeps, the least recently used dropped beyond `entries`, each for `seconds()` (by default
+    `memo_seconds()`; None: until dropped for room). Keys hold what the value follows from (here the versions,
+    `history_versions`, it was read at), so a change is a new key, never a stale entry."""
+
+    def __init__(self, entries: int, seconds=memo_seconds):
         self.entries = entries
+        self.seconds = seconds
         self._values: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key, compute):
-        now = time.monotonic()
+    def peek(self, key, default=None):
+        """The value kept under `key`, or `default`."""
         with self._lock:
             found = self._values.get(key)
-            if found is not None and found[0] > now:
-                self._values.move_to_end(key)
-                return found[1]
+            if found is None or (found[0] is not None and found[0] <= time.monotonic()):
+                return default
+            self._values.move_to_end(key)
+            return found[1]
+
+    def get(self, key, compute):
+        found = self.peek(key, _MISSING)
+        if found is not _MISSING:
+            return found
+        started = time.monotonic()  # what compute() reads is as old as this, not as its end
         value = compute()
+        until = None if self.seconds is None else started + self.seconds()
         with self._lock:
-            self._values[key] = (now + memo_seconds(), value)
+            self._values[key] = (until, value)
             self._values.move_to_end(key)
             while len(self._values) > self.entries:
                 self._values.popitem(last=False)
@@ -47,11 +65,6 @@ class Kept:
 
     def __len__(self) -> int:
         return len(self._values)
-
-
-def memo_seconds() -> float:
-    """How long a process may reuse what it kept (settings.FAZHI_TODO_MEMO_SECONDS); 0: never."""
-    return float(getattr(settings, "FAZHI_TODO_MEMO_SECONDS", 0) or 0)
 
 
 def history_versions(models) -> dict:
@@ -74,6 +87,13 @@ def history_versions(models) -> dict:
         cursor.execute("SELECT " + ", ".join(columns))
         row = cursor.fetchone()
     return {model: (row[2 * i], str(row[2 * i + 1])) for i, model in enumerate(models)}
+
+
+def tree_version_in(versions: dict) -> tuple:
+    """The unit tree's version in `history_versions`' answer: its units' and their 机构改革's newest records."""
+    from fazhi.org.models import Unit, UnitChange
+
+    return versions[Unit], versions[UnitChange]
 
 
 @cache

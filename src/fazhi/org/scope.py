@@ -17,7 +17,7 @@ from django.core.signals import request_finished, request_started
 from django.db import models
 from simple_history.signals import post_create_historical_record
 
-from .history import Kept, history_versions, memo_seconds
+from .history import Kept, history_versions, memo_seconds, tree_version_in
 
 WHOLE_TREE_ROLES = frozenset({"sysadmin", "office"})
 SUBTREE_ROLES = frozenset({"unit_admin", "leader"})
@@ -106,9 +106,7 @@ def tree_version() -> tuple | None:
     if not getattr(_request, "active", False):
         return None
     if _request.version is None:
-        unit_model, change_model = apps.get_model("org", "Unit"), apps.get_model("org", "UnitChange")
-        versions = history_versions([])
-        _request.version = (versions[unit_model], versions[change_model])
+        _request.version = tree_version_in(history_versions([]))
     return _request.version
 
 
@@ -116,8 +114,7 @@ def note_tree_version(versions: dict) -> None:
     """The tree's version as read along with other tables' (`history_versions`' answer, which holds the units' and
     the 机构改革's), so that a request that read it there does not read it again."""
     if getattr(_request, "active", False) and _request.version is None:
-        unit_model, change_model = apps.get_model("org", "Unit"), apps.get_model("org", "UnitChange")
-        _request.version = (versions[unit_model], versions[change_model])
+        _request.version = tree_version_in(versions)
 
 
 def kept(key: tuple, compute):

@@ -24,7 +24,7 @@ from django.utils import timezone
 from fazhi.core.duties import Duty
 from fazhi.core.ledgers import Ledger, registry
 from fazhi.law.calendar import WorkCalendar, default_calendar
-from fazhi.org.history import Kept, history_versions, memo_seconds
+from fazhi.org.history import Kept, history_versions, memo_seconds, tree_version_in
 from fazhi.org.scope import note_tree_version, scope_of
 
 OVERDUE, TODAY, SOON = "overdue", "today", "soon"
@@ -115,11 +115,9 @@ class Memo:
         """A memo for the user's pages, or None when settings.FAZHI_TODO_MEMO_SECONDS is 0."""
         if memo_seconds() <= 0:
             return None
-        from fazhi.org.models import Unit, UnitChange
-
         versions = history_versions({source.ledger.model for source in sources()})
         note_tree_version(versions)  # the scope's unit tree (fazhi.org.scope.kept) need not read it again
-        org = (versions[Unit], versions[UnitChange])
+        org = tree_version_in(versions)
         return cls(scope_of(user), within_unit.pk if within_unit else None, window, {**versions, "org": org})
 
     def get(self, source: Source, part: tuple, compute):
