@@ -196,10 +196,6 @@ CARDS = Totals(
 )
 ALL = (APPLICATIONS, RATINGS, CARDS)
 
-# The applications' totals under the names the partitions code and older callers use.
-SOURCE, TABLE, COUNTS = APPLICATIONS.source, APPLICATIONS.table, APPLICATIONS.counts
-rebuild, count_rows = APPLICATIONS.rebuild, APPLICATIONS.count_rows
-
 
 def ensure_triggers(using=None) -> bool:
     """Create or replace the triggers where the database's differ from this module's, then rebuild those totals.
