@@ -7,8 +7,6 @@ is kept under all of them; a call with an argument other than a plain string or 
 
 from __future__ import annotations
 
-import threading
-
 from django import template
 from django.conf import settings
 from django.template.defaulttags import URLNode
@@ -17,17 +15,16 @@ from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 
+from fazhi.org.history import Kept
+
 register = template.Library()
 
 PLAIN = (str, SafeString, int)  # a template's literal strings are SafeStrings
-KEPT_URLS = 4096  # URLs kept per process; once full, the kept ones are dropped and kept again as pages ask
-_kept: dict = {}
-_kept_lock = threading.Lock()
+_kept = Kept(entries=4096, seconds=None)  # URLs kept per process, the least recently used dropped first
 
 
 def clear_kept() -> None:
-    with _kept_lock:
-        _kept.clear()
+    _kept.clear()
 
 
 def kept_reverse(view_name, args, kwargs, current_app) -> str:
@@ -42,14 +39,7 @@ def kept_reverse(view_name, args, kwargs, current_app) -> str:
         get_urlconf() or settings.ROOT_URLCONF,
         get_script_prefix(),
     )
-    found = _kept.get(key)
-    if found is None:
-        found = reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
-        with _kept_lock:
-            if len(_kept) >= KEPT_URLS:
-                _kept.clear()
-            _kept[key] = found
-    return found
+    return _kept.get(key, lambda: reverse(view_name, args=args, kwargs=kwargs, current_app=current_app))
 
 
 class KeptURLNode(URLNode):
