@@ -234,7 +234,8 @@ class UnitChange(models.Model):
     def summary(self) -> str:
         """What happened, in a sentence: “甲局、乙局合并为丙局”."""
         before = "、".join(u.name for u in self.predecessors.all())
-        after = "、".join(u.name for u in self.successors.all())
+        # New units in the order they were named (made), not by tree path: a path's ids sort as text ("/100/" < "/99/")
+        after = "、".join(u.name for u in self.successors.order_by("pk"))
         details = self.details or {}
         if self.kind == UnitChangeKind.MERGE:
             return f"{before}合并为{after}"
